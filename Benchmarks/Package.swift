@@ -1,0 +1,35 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Benchmarks for swift-mlops, on ordo-one/benchmark. Run from the repository root:
+//   swift package --package-path Benchmarks benchmark
+let package = Package(
+    name: "benchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(name: "swift-mlops", path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "StorageBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "MLOpsCore", package: "swift-mlops"),
+                .product(name: "SQLiteStorage", package: "swift-mlops"),
+            ],
+            path: "Benchmarks/StorageBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The swift-mlops side of compare/tracking_vs_mlflow.py (a plain executable, no Benchmark).
+        .executableTarget(
+            name: "TrackingCompare",
+            dependencies: [
+                .product(name: "ExperimentTracking", package: "swift-mlops"),
+                .product(name: "MLOpsCore", package: "swift-mlops"),
+                .product(name: "SQLiteStorage", package: "swift-mlops"),
+            ],
+            path: "Benchmarks/TrackingCompare"
+        ),
+    ]
+)

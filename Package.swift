@@ -1,0 +1,121 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+#if canImport(Foundation)
+    import Foundation  // only to read /proc/cpuinfo for InferenceCore's MLOPS_NATIVE build below
+#endif
+
+// swift-mlops has no package dependencies: the toolchain (stdlib, Foundation,
+// Dispatch, Synchronization, Testing) and, for SQLiteStorage only, the system's
+// SQLite library.
+
+let package = Package(
+    name: "swift-mlops",
+    products: [
+        .library(name: "MLOpsCore", targets: ["MLOpsCore"]),
+        .library(name: "InferenceCore", targets: ["InferenceCore"]),
+        .library(name: "DataVersioning", targets: ["DataVersioning"]),
+        .library(name: "ExperimentTracking", targets: ["ExperimentTracking"]),
+        .library(name: "Training", targets: ["Training"]),
+        .library(name: "Deployment", targets: ["Deployment"]),
+        .library(name: "Monitoring", targets: ["Monitoring"]),
+        .library(name: "SQLiteStorage", targets: ["SQLiteStorage"]),
+        .library(name: "MLOps", targets: ["MLOps"]),
+        .library(name: "MLOpsTestKit", targets: ["MLOpsTestKit"]),
+        .executable(name: "mlops", targets: ["mlops"]),
+    ],
+    dependencies: [],
+    targets: [
+        .target(name: "MLOpsCore"),
+        .target(name: "InferenceCore", dependencies: ["MLOpsCore"], swiftSettings: inferenceCoreKernelSettings()),
+        .target(name: "DataVersioning", dependencies: ["MLOpsCore"]),
+        .target(name: "ExperimentTracking", dependencies: ["MLOpsCore"]),
+        .target(
+            name: "Training",
+            dependencies: ["MLOpsCore", "InferenceCore", "DataVersioning", "ExperimentTracking"]
+        ),
+        .target(name: "Deployment", dependencies: ["MLOpsCore", "InferenceCore"]),
+        .target(name: "Monitoring", dependencies: ["MLOpsCore"]),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(name: "SQLiteStorage", dependencies: ["MLOpsCore", "CSQLite"]),
+        .target(
+            name: "MLOps",
+            dependencies: [
+                "MLOpsCore", "InferenceCore", "DataVersioning", "ExperimentTracking",
+                "Training", "Deployment", "Monitoring", "SQLiteStorage",
+            ]
+        ),
+        .target(name: "MLOpsTestKit", dependencies: ["MLOpsCore"]),
+        // The command-line tool's commands live in a library target with no product so
+        // that tests can drive them; `mlops` itself is a two-line entry point.
+        .target(name: "MLOpsCLI", dependencies: ["MLOps"]),
+        .executableTarget(name: "mlops", dependencies: ["MLOpsCLI"]),
+        // The child process of StorageCrashTests; not a product.
+        .executableTarget(name: "MLOpsStorageWorker", dependencies: ["MLOpsCore", "SQLiteStorage", "MLOpsTestKit"]),
+        // The child process of ExperimentTrackingTests' multi-process logging test; not a product.
+        .executableTarget(
+            name: "ExperimentTrackingWorker", dependencies: ["ExperimentTracking", "MLOpsCore", "SQLiteStorage"]),
+
+        .testTarget(name: "MLOpsCoreTests", dependencies: ["MLOpsCore", "MLOpsTestKit"]),
+        .testTarget(
+            name: "InferenceCoreTests",
+            dependencies: ["InferenceCore", "MLOpsTestKit"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(name: "DataVersioningTests", dependencies: ["DataVersioning", "MLOpsTestKit"]),
+        .testTarget(
+            name: "ExperimentTrackingTests",
+            dependencies: ["ExperimentTracking", "MLOpsTestKit", "SQLiteStorage", "ExperimentTrackingWorker"]
+        ),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "MLOpsTestKit"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "MLOpsTestKit"]),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "MLOpsTestKit"]),
+        .testTarget(name: "SQLiteStorageTests", dependencies: ["SQLiteStorage", "MLOpsTestKit"]),
+        .testTarget(name: "MLOpsTestKitTests", dependencies: ["MLOpsTestKit"]),
+        .testTarget(
+            name: "StorageCrashTests",
+            dependencies: ["MLOpsTestKit", "SQLiteStorage", "MLOpsCore", "MLOpsStorageWorker"]
+        ),
+        .testTarget(name: "MLOpsTests", dependencies: ["MLOps", "MLOpsTestKit"]),
+        .testTarget(name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsTestKit"]),
+    ]
+)
+
+// The same upcoming-feature settings for every target, as swift-log does.
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0444-member-import-visibility.md
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    target.swiftSettings = settings
+}
+
+// InferenceCore's numeric kernels are plain Swift SIMD code, so their speed depends on the CPU the
+// compiler targets. The default build targets baseline x86-64 (SSE2, no FMA) and uses kernels written for it.
+// `MLOPS_NATIVE=1 swift build -c release` compiles InferenceCore alone for this machine's CPU and switches on
+// its fused-multiply-add kernels (and AVX-512 register tiles when /proc/cpuinfo lists avx512f): 3-5× faster,
+// but the binary then only runs on CPUs like this one. `MLOPS_TARGET_CPU=<llvm cpu>` (e.g. haswell, znver4,
+// skylake-avx512) does the same for a named CPU. See Documentation/Performance.md.
+func inferenceCoreKernelSettings() -> [SwiftSetting] {
+    let environment = Context.environment
+    let cpu = environment["MLOPS_NATIVE"] == "1" ? "native" : environment["MLOPS_TARGET_CPU"]
+    guard let cpu, !cpu.isEmpty else { return [] }
+    var settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", cpu]), .define("MLOPS_FMA")]
+    let avx512CPUs: Set<String> = [
+        "skylake-avx512", "cascadelake", "cooperlake", "cannonlake", "icelake-client", "icelake-server",
+        "tigerlake", "sapphirerapids", "emeraldrapids", "graniterapids", "znver4", "znver5",
+    ]
+    var hasAVX512 = avx512CPUs.contains(cpu)
+    #if canImport(Foundation)
+        if cpu == "native", let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) {
+            hasAVX512 = info.contains(" avx512f ") || info.contains(" avx512f\n")
+        }
+    #endif
+    if hasAVX512 { settings.append(.define("MLOPS_AVX512")) }
+    return settings
+}

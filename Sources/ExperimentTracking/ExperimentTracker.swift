@@ -1,0 +1,136 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+import MLOpsCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Records experiments and runs — params, metrics, tags, datasets,
+/// artifacts, environment — on a ``MLOpsCore/KeyValueStore`` and a
+/// ``MLOpsCore/BlobStore``, and answers queries over them in MLflow's terms.
+///
+/// ```swift
+/// let tracker = ExperimentTracker(metadata: workspace.metadata, artifacts: workspace.objects)
+/// try await tracker.withRun(experiment: "churn", name: "baseline") { run in
+///     try await run.log(params: ["lr": "0.01", "depth": "6"])
+///     for epoch in 0..<100 {
+///         try await run.log(metric: "loss", value: loss(epoch), step: Int64(epoch))
+///     }
+/// }
+/// let best = try await tracker.bestRun(experimentIDs: [], metric: "loss", goal: .minimize)
+/// ```
+///
+/// What a caller must know:
+///
+/// - **Logging never waits for the disk.** Metric points and run changes
+///   (params, tags, status) go into a bounded in-memory buffer that one
+///   background task per tracker writes in batched transactions. A caller
+///   only waits when the buffer is full (``Options/bufferCapacity``), until
+///   the writer has made room.
+/// - **Durability.** ``flush()`` and ``RunHandle/finish(status:error:)``
+///   return only once everything logged before them is committed; a process
+///   crash loses at most what was logged since the last flush. Experiment
+///   changes and artifacts are durable when their call returns.
+/// - **Errors.** Validation errors (names, limits, a param logged again with
+///   another value through this process) are thrown by the logging call
+///   itself. A failure of the background writer is thrown by the next
+///   logging call or flush on this tracker; it is never dropped silently.
+/// - **Reads see your writes.** Every read method first waits for the
+///   tracker's queued writes, so a run started through a tracker is visible
+///   to that tracker's searches. Writes from other processes are visible as
+///   soon as they are flushed.
+/// - **Many writers.** Any number of tasks may share a tracker and its run
+///   handles, and many processes may log into one SQLite workspace at once:
+///   every record update is a versioned read-modify-write that retries on
+///   conflict.
+public final class ExperimentTracker: Sendable {
+    /// How a tracker buffers and stamps what it logs.
+    public struct Options: Sendable {
+        /// The first part of every key the tracker writes. Default `tracking`.
+        public var keyPrefix: String
+        /// The most metric points and run changes held in memory (queued or being
+        /// written) before logging calls wait. Default 262,144 (about 12 MB).
+        public var bufferCapacity: Int
+        /// The most metric points one background transaction carries. Default 100,000.
+        public var maxPointsPerCommit: Int
+        /// The most run changes (creations, params, tags, status…) one background
+        /// transaction carries. Default 10,000.
+        public var maxChangesPerCommit: Int
+        /// Whether runs record the process's ``RunEnvironment`` (git, host, OS,
+        /// Swift, CPU, command line). Default `true`.
+        public var captureEnvironment: Bool
+        /// The user recorded on runs; default `$USER` (else `$LOGNAME`, else `unknown`).
+        public var user: String?
+        /// Returns "now" in milliseconds since 1970, for timestamps. Default: the wall clock.
+        public var clock: @Sendable () -> Int64
+
+        /// Creates options; every parameter has the default described on its property.
+        public init(
+            keyPrefix: String = "tracking", bufferCapacity: Int = 262_144, maxPointsPerCommit: Int = 100_000,
+            maxChangesPerCommit: Int = 10_000, captureEnvironment: Bool = true, user: String? = nil,
+            clock: (@Sendable () -> Int64)? = nil
+        ) {
+            self.keyPrefix = keyPrefix
+            self.bufferCapacity = bufferCapacity
+            self.maxPointsPerCommit = maxPointsPerCommit
+            self.maxChangesPerCommit = maxChangesPerCommit
+            self.captureEnvironment = captureEnvironment
+            self.user = user
+            self.clock = clock ?? { TrackingClock.nowMilliseconds() }
+        }
+    }
+
+    /// Where experiments, runs and metrics are stored.
+    public let metadata: any KeyValueStore
+    /// Where artifacts are stored (under `runs/<runID>/artifacts/`).
+    public let artifacts: any BlobStore
+    /// The options the tracker was made with.
+    public let options: Options
+    let keys: TrackingKeys
+    let writer: TrackingWriter
+    let userName: String
+    let experimentCache = ExperimentCache()
+    let environmentCache = EnvironmentCache()
+    let searchCache = SearchCache()
+
+    /// Creates a tracker over the given stores. Nothing is read or written until first use.
+    public init(metadata: any KeyValueStore, artifacts: any BlobStore, options: Options = Options()) {
+        self.metadata = metadata
+        self.artifacts = artifacts
+        self.options = options
+        keys = TrackingKeys(prefix: options.keyPrefix)
+        writer = TrackingWriter(
+            store: metadata, keys: keys, capacity: options.bufferCapacity,
+            maxPointsPerCommit: options.maxPointsPerCommit, maxChangesPerCommit: options.maxChangesPerCommit)
+        userName = options.user ?? Self.environmentUser()
+    }
+
+    /// Returns when everything logged through this tracker before the call is
+    /// durable in the store.
+    ///
+    /// - Throws: The first background write failure not reported yet.
+    public func flush() async throws {
+        try await writer.flush()
+    }
+
+    /// The largest number of points and run changes the buffer has held at once.
+    public var peakBufferedCount: Int { writer.peakBuffered }
+
+    /// "Now" by the tracker's clock.
+    var now: Int64 { options.clock() }
+
+    private static func environmentUser() -> String {
+        for name in ["USER", "LOGNAME"] {
+            if let value = getenv(name), let text = String(validatingCString: value), !text.isEmpty { return text }
+        }
+        return "unknown"
+    }
+}

@@ -1,0 +1,107 @@
+/// One TensorBoard `Event` protobuf message, encoded by hand.
+///
+/// Only what scalar logging needs: the file's first event (`file_version`
+/// `"brain.Event:2"`, optionally with `source_metadata.writer`) and events
+/// carrying `Summary.Value`s with a `simple_value`. Fields are written in
+/// field-number order and a zero step is left out, as the protobuf runtime
+/// does, so the bytes match TensorBoard's own writer for the same input.
+///
+/// ```swift
+/// var file: [UInt8] = []
+/// TFRecord.append(TensorBoardEvent.fileVersion(wallTime: 1.7e9).encoded(), to: &file)
+/// let event = TensorBoardEvent(wallTime: 1.7e9, step: 3, scalars: [.init(tag: "loss", value: 0.25)])
+/// TFRecord.append(event.encoded(), to: &file)
+/// ```
+public struct TensorBoardEvent: Sendable, Hashable {
+    /// One `Summary.Value`: a tag and its float32 `simple_value`.
+    public struct Scalar: Sendable, Hashable {
+        /// The series name (`loss`, `train/acc`…).
+        public var tag: String
+        /// The value; TensorBoard stores scalars as float32.
+        public var value: Float
+
+        /// Creates a scalar.
+        public init(tag: String, value: Float) {
+            self.tag = tag
+            self.value = value
+        }
+
+        public static func == (lhs: Scalar, rhs: Scalar) -> Bool {
+            lhs.tag == rhs.tag && lhs.value.bitPattern == rhs.value.bitPattern
+        }
+
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(tag)
+            hasher.combine(value.bitPattern)
+        }
+    }
+
+    /// What an event carries besides its time and step.
+    public enum Content: Sendable, Hashable {
+        /// The header event: `file_version` and, if not `nil`, `source_metadata.writer`.
+        case fileVersion(String, writer: String?)
+        /// A `summary` with one `simple_value` per scalar.
+        case scalars([Scalar])
+    }
+
+    /// The version string TensorBoard expects in the first event of a file.
+    public static let currentFileVersion = "brain.Event:2"
+
+    /// Seconds since 1970 (`wall_time`, field 1).
+    public var wallTime: Double
+    /// The training step (`step`, field 2).
+    public var step: Int64
+    /// The payload.
+    public var content: Content
+
+    /// Creates an event.
+    public init(wallTime: Double, step: Int64 = 0, content: Content) {
+        self.wallTime = wallTime
+        self.step = step
+        self.content = content
+    }
+
+    /// Creates an event carrying scalars.
+    public init(wallTime: Double, step: Int64, scalars: [Scalar]) {
+        self.init(wallTime: wallTime, step: step, content: .scalars(scalars))
+    }
+
+    /// The header event every event file starts with.
+    public static func fileVersion(wallTime: Double, writer: String? = "swift-mlops") -> TensorBoardEvent {
+        TensorBoardEvent(wallTime: wallTime, content: .fileVersion(currentFileVersion, writer: writer))
+    }
+
+    /// The event's protobuf encoding (the payload of one TFRecord).
+    public func encoded() -> [UInt8] {
+        var writer = ProtobufWriter()
+        writer.double(1, wallTime)
+        if step != 0 { writer.int64(2, step) }
+        switch content {
+        case .fileVersion(let version, let source):
+            writer.string(3, version)
+            if let source {
+                writer.message(10) { $0.string(1, source) }
+            }
+        case .scalars(let scalars):
+            writer.message(5) { summary in
+                for scalar in scalars {
+                    summary.message(1) { value in
+                        value.string(1, scalar.tag)
+                        value.float(2, scalar.value)
+                    }
+                }
+            }
+        }
+        return writer.bytes
+    }
+
+    public static func == (lhs: TensorBoardEvent, rhs: TensorBoardEvent) -> Bool {
+        lhs.wallTime.bitPattern == rhs.wallTime.bitPattern && lhs.step == rhs.step && lhs.content == rhs.content
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(wallTime.bitPattern)
+        hasher.combine(step)
+        hasher.combine(content)
+    }
+}

@@ -1,0 +1,70 @@
+/// A run as stored: attributes, parameters, tags, latest metrics, dataset
+/// inputs and the environment it ran in.
+///
+/// `metrics` holds each metric's *latest* value (highest step, then latest
+/// timestamp); the full series comes from
+/// ``ExperimentTracker/metricHistory(runID:key:maxPoints:)``. `Run` conforms
+/// to ``RunFilterSubject``, so a ``RunFilter`` can test it directly.
+public struct Run: Sendable, Hashable, Codable, RunFilterSubject {
+    /// Identity, name, status, times.
+    public var info: RunInfo
+    /// Parameters (immutable once logged).
+    public var params: [String: String]
+    /// Tags, including system tags such as `mlflow.runName`.
+    public var tags: [String: String]
+    /// Each metric's latest measurement, by key.
+    public var metrics: [String: Metric]
+    /// Datasets the run used.
+    public var inputs: [DatasetInput]
+    /// Where and how the run ran, if it was captured.
+    public var environment: RunEnvironment?
+
+    /// Creates a run value.
+    public init(
+        info: RunInfo, params: [String: String] = [:], tags: [String: String] = [:],
+        metrics: [String: Metric] = [:], inputs: [DatasetInput] = [], environment: RunEnvironment? = nil
+    ) {
+        self.info = info
+        self.params = params
+        self.tags = tags
+        self.metrics = metrics
+        self.inputs = inputs
+        self.environment = environment
+    }
+
+    /// The run's identifier (shorthand for `info.runID`).
+    public var id: String { info.runID }
+
+    // MARK: RunFilterSubject
+
+    /// See ``RunFilterSubject/attribute(_:)``.
+    public func attribute(_ key: String) -> RunAttributeValue? {
+        switch key {
+        case "run_id": .text(info.runID)
+        case "run_name": .text(info.runName)
+        case "status": .text(info.status.rawValue)
+        case "user_id": .text(info.userID)
+        case "artifact_uri": .text(info.artifactURI)
+        case "start_time": .number(info.startTime)
+        case "end_time": info.endTime.map(RunAttributeValue.number)
+        default: nil
+        }
+    }
+
+    /// See ``RunFilterSubject/param(_:)``.
+    public func param(_ key: String) -> String? { params[key] }
+    /// See ``RunFilterSubject/tag(_:)``.
+    public func tag(_ key: String) -> String? { tags[key] }
+    /// See ``RunFilterSubject/latestMetric(_:)``.
+    public func latestMetric(_ key: String) -> Double? { metrics[key]?.value }
+
+    /// See ``RunFilterSubject/datasetFields(_:)``.
+    public func datasetFields(_ key: String) -> [String] {
+        switch key {
+        case "name": inputs.map(\.name)
+        case "digest": inputs.map(\.digest)
+        case "context": inputs.map(\.context)
+        default: []
+        }
+    }
+}

@@ -1,0 +1,118 @@
+// Foundation (not FoundationEssentials): `Process` runs git, `ProcessInfo`
+// knows the host and the processor count.
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension RunEnvironment {
+    private static let cache = Mutex<RunEnvironment?>(nil)
+    private static let storedCache = Mutex<StoredEnvironment?>(nil)
+
+    /// ``current`` with its stored form, computed once per process.
+    static var currentStored: StoredEnvironment {
+        if let cached = storedCache.withLock({ $0 }) { return cached }
+        let stored = StoredEnvironment(current)
+        storedCache.withLock { $0 = $0 ?? stored }
+        return stored
+    }
+
+    /// This process's environment, captured on first use and then reused.
+    ///
+    /// Capturing runs `git` twice (about 5–20 ms); later calls cost a lock.
+    /// Every probe tolerates failure: no git, no repository or no
+    /// `/proc/cpuinfo` leave the fields `nil` or empty.
+    public static var current: RunEnvironment {
+        if let cached = cache.withLock({ $0 }) { return cached }
+        let captured = capture()
+        cache.withLock { $0 = $0 ?? captured }
+        return captured
+    }
+
+    /// Captures the environment now (not cached).
+    public static func capture() -> RunEnvironment {
+        let directory = FileManager.default.currentDirectoryPath
+        let commit = git(["rev-parse", "HEAD"], in: directory)
+        var dirty: Bool?
+        var branch: String?
+        if commit != nil {
+            dirty = git(["status", "--porcelain", "--untracked-files=no"], in: directory).map { !$0.isEmpty }
+            branch = git(["symbolic-ref", "--short", "-q", "HEAD"], in: directory)
+        }
+        let info = ProcessInfo.processInfo
+        return RunEnvironment(
+            gitCommit: commit, gitDirty: dirty, gitBranch: branch, host: hostName(),
+            operatingSystem: operatingSystemName(), swiftVersion: compilerVersion, cpuModel: cpuModelName(),
+            cpuCount: info.activeProcessorCount, commandLine: CommandLine.arguments, workingDirectory: directory)
+    }
+
+    /// Runs `git` with `arguments` and returns its trimmed output, or `nil` if it fails.
+    static func git(_ arguments: [String], in directory: String) -> String? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-C", directory] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            return nil
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else { return nil }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return ProcessInfo.processInfo.hostName }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    static func operatingSystemName() -> String {
+        var name = utsname()
+        var kernel = ProcessInfo.processInfo.operatingSystemVersionString
+        if uname(&name) == 0 {
+            let system = withUnsafeBytes(of: &name.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            kernel = "\(system) \(release)"
+        }
+        if let release = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8) {
+            for line in release.split(separator: "\n") where line.hasPrefix("PRETTY_NAME=") {
+                let pretty = line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(
+                    in: CharacterSet(charactersIn: "\""))
+                return "\(kernel) (\(pretty))"
+            }
+        }
+        return kernel
+    }
+
+    static func cpuModelName() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
+            #if canImport(Darwin)
+                var size = 0
+                sysctlbyname("machdep.cpu.brand_string", nil, &size, nil, 0)
+                var buffer = [CChar](repeating: 0, count: max(size, 1))
+                if sysctlbyname("machdep.cpu.brand_string", &buffer, &size, nil, 0) == 0 {
+                    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                }
+            #endif
+            return ""
+        }
+        for line in text.split(separator: "\n") where line.hasPrefix("model name") || line.hasPrefix("Model") {
+            if let colon = line.firstIndex(of: ":") {
+                return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return ""
+    }
+}

@@ -1,0 +1,120 @@
+/// A non-owning, non-throwing reader over bytes for the hot paths of search:
+/// no reference counting and no per-byte bounds traps. Every read checks the
+/// remaining length and sets ``failed`` (returning a neutral value) instead of
+/// trapping, so damaged bytes are detected by checking ``failed`` once.
+struct RawCursor {
+    let base: UnsafeBufferPointer<UInt8>
+    var offset: Int
+    private(set) var failed = false
+
+    init(_ base: UnsafeBufferPointer<UInt8>, offset: Int = 0) {
+        self.base = base
+        self.offset = offset
+        if offset < 0 || offset > base.count { failed = true }
+    }
+
+    @inline(__always)
+    mutating func byte() -> UInt8 {
+        guard !failed, offset < base.count else {
+            failed = true
+            return 0
+        }
+        defer { offset += 1 }
+        return base[offset]
+    }
+
+    @inline(__always)
+    mutating func varint() -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while !failed {
+            guard offset < base.count, shift <= 63 else {
+                failed = true
+                return 0
+            }
+            let b = base[offset]
+            offset += 1
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+        return 0
+    }
+
+    /// A length or count that must fit in the remaining bytes.
+    @inline(__always)
+    mutating func length() -> Int {
+        let value = varint()
+        guard !failed, value <= UInt64(base.count - offset) else {
+            failed = true
+            return 0
+        }
+        return Int(value)
+    }
+
+    /// A count of entries (each at least one byte long).
+    @inline(__always)
+    mutating func count() -> Int { length() }
+
+    @inline(__always)
+    mutating func uint64() -> UInt64 {
+        guard !failed, base.count - offset >= 8 else {
+            failed = true
+            return 0
+        }
+        let value = UnsafeRawBufferPointer(base).loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        offset += 8
+        return UInt64(littleEndian: value)
+    }
+
+    @inline(__always)
+    mutating func uint32() -> UInt32 {
+        guard !failed, base.count - offset >= 4 else {
+            failed = true
+            return 0
+        }
+        let value = UnsafeRawBufferPointer(base).loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+        offset += 4
+        return UInt32(littleEndian: value)
+    }
+
+    @inline(__always)
+    mutating func int64() -> Int64 { Int64(bitPattern: uint64()) }
+
+    @inline(__always)
+    mutating func double() -> Double { Double(bitPattern: uint64()) }
+
+    /// The range of the next string, without decoding it.
+    @inline(__always)
+    mutating func stringRange() -> Range<Int> {
+        let length = length()
+        let start = offset
+        offset += length
+        return start..<(start + length)
+    }
+
+    @inline(__always)
+    mutating func string() -> String {
+        let range = stringRange()
+        if failed { return "" }
+        return String(decoding: UnsafeBufferPointer(rebasing: base[range]), as: UTF8.self)
+    }
+
+    mutating func optionalString() -> String? {
+        byte() == 0 ? nil : string()
+    }
+
+    /// Whether the bytes in `range` equal `utf8`.
+    @inline(__always)
+    func equals(_ range: Range<Int>, _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard range.count == utf8.count else { return false }
+        var i = 0
+        var j = range.lowerBound
+        while i < utf8.count {
+            if base[j] != utf8[i] { return false }
+            i += 1
+            j += 1
+        }
+        return true
+    }
+}

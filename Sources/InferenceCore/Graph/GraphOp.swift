@@ -1,0 +1,288 @@
+/// The operation a ``GraphNode`` performs, with its attributes.
+///
+/// Each case documents its inputs (by position in ``GraphNode/inputs``) and outputs. Shapes
+/// follow numpy/ONNX conventions; negative axes count from the end. Arithmetic ops require
+/// all operands to have the same element type (insert a ``cast(to:)`` where they differ).
+public enum GraphOp: Sendable {
+    /// `Y = alpha·A'·B' + beta·C`, then the fused activation, where `A'` is `Aᵀ` if `transA`.
+    ///
+    /// Inputs: `A` [M,K] (or [K,M]), `B` [K,N] (or [N,K]), optional `C` broadcastable to
+    /// [M,N] (unidirectionally). `float32` only. A dense layer is `gemm` with
+    /// `transB = true` and `B` stored [out, in] (as torch writes it).
+    case gemm(Gemm)
+    /// numpy `matmul`: `A` [..., M, K] × `B` [K, N] (rank-2 `B`), or rank-1 operands with the
+    /// numpy promotion rules. `float32`/`float64`.
+    case matMul
+    /// Elementwise `A + B` with numpy (multidirectional) broadcasting. Numeric types.
+    case add
+    /// Elementwise `A - B` with numpy broadcasting.
+    case sub
+    /// Elementwise `A * B` with numpy broadcasting.
+    case mul
+    /// Elementwise `A / B` with numpy broadcasting (integer division truncates; ÷0 throws).
+    case div
+    /// `max(x, 0)`. Float types.
+    case relu
+    /// `1 / (1 + e^-x)`. Float types.
+    case sigmoid
+    /// `tanh(x)`. Float types.
+    case tanh
+    /// Copies its input to its output (any type).
+    case identity
+    /// Softmax along `axis` (ONNX opset ≥ 13 semantics: one axis). Float types.
+    case softmax(axis: Int)
+    /// Log-softmax along `axis`. Float types.
+    case logSoftmax(axis: Int)
+    /// Concatenates its inputs (one or more, same type and rank) along `axis`.
+    case concat(axis: Int)
+    /// Reshapes to `shape`; `0` copies the input's dimension at that position, one `-1` is inferred.
+    case reshape(shape: [Int])
+    /// Flattens to 2-D: [d0·…·d(axis-1), d(axis)·…·d(n-1)]. `axis` in `-rank...rank`.
+    case flatten(axis: Int)
+    /// Permutes the dimensions; an empty `perm` reverses them.
+    case transpose(perm: [Int])
+    /// Converts elements to `to` (float→int truncates toward zero; NaN/out of range → throws;
+    /// numbers → string formats them; string → number parses).
+    case cast(to: ElementType)
+    /// Index of the largest element along an axis, as `int64`. Ties pick the first index
+    /// unless `selectLastIndex`; a NaN counts as the largest.
+    case argMax(ArgMax)
+    /// `ai.onnx.ml` Scaler: `y = (x - offset) * scale`, per last-axis feature (arrays of length
+    /// 1 broadcast). Input any numeric type; output `float32`.
+    case scaler(Scaler)
+    /// `ai.onnx.ml` Normalizer along the last axis. Input numeric; output `float32`.
+    case normalizer(Normalization)
+    /// ONNX `OneHot`: input `indices` (int64 or float, negative counts from `depth`), output
+    /// shape inserts a `depth`-sized axis at `axis`; out-of-range indices give all-`offValue`.
+    case oneHot(OneHot)
+    /// `ai.onnx.ml` OneHotEncoder: input [..., C] (int64, string, or whole-number floats);
+    /// output [..., C, K] `float32` with K = categories.count. An unknown category throws
+    /// unless `zeros` (then its row is all zeros).
+    case oneHotEncoder(OneHotEncoder)
+    /// `ai.onnx.ml` ArrayFeatureExtractor: inputs `X` [..., D] and `indices` (int64, any shape,
+    /// k elements); output [..., k] of X's type with `out[..., j] = X[..., indices[j]]`.
+    /// A rank-1 `X` [D] gives [1, k] (as onnxruntime). Out-of-range index throws.
+    case arrayFeatureExtractor
+    /// `ai.onnx.ml` LinearClassifier. Input [N, F] (or [F]) numeric; outputs `label` [N]
+    /// (int64 or string, from ``LinearClassifier/labels``) and `scores` [N, K] `float32`.
+    case linearClassifier(LinearClassifier)
+    /// `ai.onnx.ml` LinearRegressor. Input [N, F] numeric; output [N, targets] `float32`.
+    case linearRegressor(LinearRegressor)
+    /// A tree ensemble (XGBoost, LightGBM, ONNX TreeEnsemble*). Input [N, F] `float32` or
+    /// `float64`; outputs as listed in ``TreeEnsembleNode/outputs``.
+    case treeEnsemble(TreeEnsembleNode)
+}
+
+extension GraphOp {
+    /// An activation applied elementwise, standalone or fused into a ``Gemm``.
+    public enum Activation: String, Sendable, Hashable, Codable, CaseIterable {
+        /// No activation.
+        case none
+        /// `max(x, 0)`.
+        case relu
+        /// `1 / (1 + e^-x)`.
+        case sigmoid
+        /// `tanh(x)`.
+        case tanh
+    }
+
+    /// Attributes of ``GraphOp/gemm(_:)``.
+    public struct Gemm: Sendable, Hashable, Codable {
+        /// Multiplier of `A'·B'`.
+        public var alpha: Float
+        /// Multiplier of `C`.
+        public var beta: Float
+        /// Whether `A` is stored transposed ([K, M]).
+        public var transA: Bool
+        /// Whether `B` is stored transposed ([N, K]).
+        public var transB: Bool
+        /// Activation applied to the result.
+        public var activation: Activation
+
+        /// Creates gemm attributes; the defaults are ONNX's.
+        public init(
+            alpha: Float = 1, beta: Float = 1, transA: Bool = false, transB: Bool = false,
+            activation: Activation = .none
+        ) {
+            self.alpha = alpha
+            self.beta = beta
+            self.transA = transA
+            self.transB = transB
+            self.activation = activation
+        }
+    }
+
+    /// Attributes of ``GraphOp/argMax(_:)``.
+    public struct ArgMax: Sendable, Hashable, Codable {
+        /// The axis reduced.
+        public var axis: Int
+        /// Whether the reduced axis stays with size 1 (ONNX default `true`).
+        public var keepDims: Bool
+        /// Whether ties pick the last index instead of the first.
+        public var selectLastIndex: Bool
+
+        /// Creates argmax attributes; the defaults are ONNX's.
+        public init(axis: Int = 0, keepDims: Bool = true, selectLastIndex: Bool = false) {
+            self.axis = axis
+            self.keepDims = keepDims
+            self.selectLastIndex = selectLastIndex
+        }
+    }
+
+    /// Attributes of ``GraphOp/scaler(_:)``: `y = (x - offset) * scale`.
+    ///
+    /// Each array has length 1 (broadcast) or the size of the input's last axis.
+    /// ONNX stores `scale` as the reciprocal of scikit-learn's `scale_`.
+    public struct Scaler: Sendable, Hashable, Codable {
+        /// Subtracted first.
+        public var offset: [Float]
+        /// Multiplied after subtracting.
+        public var scale: [Float]
+
+        /// Creates scaler attributes.
+        public init(offset: [Float], scale: [Float]) {
+            self.offset = offset
+            self.scale = scale
+        }
+    }
+
+    /// The norm used by ``GraphOp/normalizer(_:)``.
+    public enum Normalization: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Divide by the sum of absolute values.
+        case l1
+        /// Divide by the Euclidean norm.
+        case l2
+        /// Divide by the largest element (ONNX `MAX`).
+        case max
+    }
+
+    /// Attributes of ``GraphOp/oneHot(_:)`` (ONNX `OneHot` with constant depth and values).
+    public struct OneHot: Sendable, Hashable, Codable {
+        /// The size of the one-hot axis.
+        public var depth: Int
+        /// Where the new axis goes (`-1` = last).
+        public var axis: Int
+        /// The value everywhere else.
+        public var offValue: Double
+        /// The value at the hot index.
+        public var onValue: Double
+        /// The output element type (numeric).
+        public var elementType: ElementType
+
+        /// Creates one-hot attributes.
+        public init(
+            depth: Int, axis: Int = -1, offValue: Double = 0, onValue: Double = 1,
+            elementType: ElementType = .float32
+        ) {
+            self.depth = depth
+            self.axis = axis
+            self.offValue = offValue
+            self.onValue = onValue
+            self.elementType = elementType
+        }
+    }
+
+    /// Class labels: integers or strings.
+    public enum ClassLabels: Sendable, Hashable, Codable {
+        /// Integer labels (ONNX `classlabels_ints` / `classlabels_int64s`).
+        case int64([Int64])
+        /// String labels (ONNX `classlabels_strings`).
+        case string([String])
+
+        /// The number of labels.
+        public var count: Int {
+            switch self {
+            case .int64(let v): v.count
+            case .string(let v): v.count
+            }
+        }
+
+        /// The element type of a tensor holding these labels.
+        public var elementType: ElementType {
+            switch self {
+            case .int64: .int64
+            case .string: .string
+            }
+        }
+    }
+
+    /// Attributes of ``GraphOp/oneHotEncoder(_:)``.
+    public struct OneHotEncoder: Sendable, Hashable, Codable {
+        /// The categories, in output order.
+        public var categories: ClassLabels
+        /// Whether an unknown category gives a zero row (otherwise it throws).
+        public var zeros: Bool
+
+        /// Creates one-hot-encoder attributes.
+        public init(categories: ClassLabels, zeros: Bool = true) {
+            self.categories = categories
+            self.zeros = zeros
+        }
+    }
+
+    /// A transform applied to linear or tree scores (ONNX `post_transform`).
+    public enum PostTransform: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Raw scores.
+        case none
+        /// `1 / (1 + e^-s)` per score.
+        case logistic
+        /// Softmax over the scores of a row.
+        case softmax
+        /// Softmax that leaves exact-zero scores at zero (ONNX `SOFTMAX_ZERO`).
+        case softmaxZero
+        /// `√2 · erfinv(2s - 1)` per score (ONNX `PROBIT`).
+        case probit
+    }
+
+    /// Attributes of ``GraphOp/linearClassifier(_:)``.
+    ///
+    /// Scores are `x·Wᵀ + intercepts` with `W` = `coefficients` as [K, F] row-major, then
+    /// `postTransform`. The label is `labels[argmax scores]`. Binary special case (as
+    /// onnxruntime): when K == 1 and there are 2 labels, scores become `[-s, s]` (`none`) or
+    /// `[1-p, p]` (`logistic`) and the label is `labels[1]` iff `s > 0` (`p > 0.5`).
+    public struct LinearClassifier: Sendable, Hashable, Codable {
+        /// [K, F] row-major weights.
+        public var coefficients: [Float]
+        /// K intercepts (or empty for zeros).
+        public var intercepts: [Float]
+        /// The class labels (K of them, or 2 in the binary special case).
+        public var labels: ClassLabels
+        /// Applied to the scores.
+        public var postTransform: PostTransform
+        /// ONNX `multi_class` (kept for fidelity; the scores do not depend on it).
+        public var multiClass: Int
+
+        /// Creates linear-classifier attributes.
+        public init(
+            coefficients: [Float], intercepts: [Float], labels: ClassLabels,
+            postTransform: PostTransform = .none, multiClass: Int = 0
+        ) {
+            self.coefficients = coefficients
+            self.intercepts = intercepts
+            self.labels = labels
+            self.postTransform = postTransform
+            self.multiClass = multiClass
+        }
+    }
+
+    /// Attributes of ``GraphOp/linearRegressor(_:)``: `y = x·Wᵀ + intercepts`, then `postTransform`.
+    public struct LinearRegressor: Sendable, Hashable, Codable {
+        /// [targets, F] row-major weights.
+        public var coefficients: [Float]
+        /// `targets` intercepts (or empty for zeros).
+        public var intercepts: [Float]
+        /// The number of outputs per row.
+        public var targets: Int
+        /// Applied to the outputs.
+        public var postTransform: PostTransform
+
+        /// Creates linear-regressor attributes.
+        public init(coefficients: [Float], intercepts: [Float], targets: Int = 1, postTransform: PostTransform = .none)
+        {
+            self.coefficients = coefficients
+            self.intercepts = intercepts
+            self.targets = targets
+            self.postTransform = postTransform
+        }
+    }
+}

@@ -1,0 +1,225 @@
+import MLOpsCore
+
+/// The checked structure of a ``ModelGraph``: every tensor name numbered, its producer,
+/// its consumers, and a topological order of the nodes.
+///
+/// Building it performs the structural checks (names, arity, dangling references,
+/// duplicate producers, cycles); ``specs(batch:)`` then performs the type and shape checks.
+struct GraphStructure: Sendable {
+    /// Who produces a tensor.
+    enum Producer: Sendable, Hashable {
+        /// Graph input at this position.
+        case input(Int)
+        /// An initialiser.
+        case initializer
+        /// Output `slot` of node `node`.
+        case node(Int, slot: Int)
+    }
+
+    let graph: ModelGraph
+    /// Names by value index.
+    let names: [String]
+    /// Value index by name.
+    let index: [String: Int]
+    /// Producer by value index.
+    let producers: [Producer]
+    /// Node input value indices (`nil` for an omitted optional input), by node.
+    let nodeInputs: [[Int?]]
+    /// Node output value indices, by node.
+    let nodeOutputs: [[Int]]
+    /// Nodes in an order where every producer precedes its consumers (stable w.r.t. the listed order).
+    let order: [Int]
+    /// Graph output value indices.
+    let outputs: [Int]
+
+    init(_ graph: ModelGraph) throws {
+        self.graph = graph
+        var names: [String] = []
+        var index: [String: Int] = [:]
+        var producers: [Producer] = []
+
+        func describe(_ p: Producer) -> String {
+            switch p {
+            case .input(let i): "graph input #\(i)"
+            case .initializer: "an initialiser"
+            case .node(let n, _): "node '\(graph.nodes[n].name)'"
+            }
+        }
+        func add(_ name: String, _ producer: Producer) throws {
+            if let existing = index[name] {
+                throw GraphError.graph(
+                    "Tensor '\(name)' is produced twice: by \(describe(producers[existing])) and by "
+                        + "\(describe(producer)). Each tensor needs exactly one producer.",
+                    value: name)
+            }
+            index[name] = names.count
+            names.append(name)
+            producers.append(producer)
+        }
+
+        for (i, info) in graph.inputs.enumerated() {
+            guard !info.name.isEmpty else { throw GraphError.graph("Graph input #\(i) has an empty name.") }
+            guard let shape = info.shape else {
+                throw GraphError.graph(
+                    "Graph input '\(info.name)' has no shape; inputs need a declared shape.",
+                    value: info.name)
+            }
+            for d in shape {
+                switch d {
+                case .fixed(let n) where n < 0:
+                    throw GraphError.graph("Graph input '\(info.name)' has a negative dimension.", value: info.name)
+                case .unknown:
+                    throw GraphError.graph(
+                        "Graph input '\(info.name)' has an unknown dimension; use .batch or a fixed size.",
+                        value: info.name)
+                default: break
+                }
+            }
+            try add(info.name, .input(i))
+        }
+        for name in graph.initializers.keys.sorted() {
+            guard !name.isEmpty else { throw GraphError.graph("An initialiser has an empty name.") }
+            try add(name, .initializer)
+        }
+        var nodeOutputs: [[Int]] = []
+        for (n, node) in graph.nodes.enumerated() {
+            let arity = node.op.arity
+            guard arity.inputs.contains(node.inputs.count) else {
+                throw GraphError.node(
+                    node,
+                    "takes \(arity.inputs.lowerBound)\(arity.inputs.upperBound == Int.max ? "+" : arity.inputs.upperBound == arity.inputs.lowerBound ? "" : "…\(arity.inputs.upperBound)") inputs, got \(node.inputs.count)."
+                )
+            }
+            guard node.outputs.count == arity.outputs else {
+                throw GraphError.node(node, "has \(arity.outputs) outputs, got \(node.outputs.count).")
+            }
+            var outs: [Int] = []
+            for (slot, name) in node.outputs.enumerated() {
+                guard !name.isEmpty else { throw GraphError.node(node, "output #\(slot) has an empty name.") }
+                try add(name, .node(n, slot: slot))
+                outs.append(index[name] ?? 0)
+            }
+            nodeOutputs.append(outs)
+        }
+        var nodeInputs: [[Int?]] = []
+        for node in graph.nodes {
+            var ins: [Int?] = []
+            for (slot, name) in node.inputs.enumerated() {
+                if name.isEmpty {
+                    guard case .gemm = node.op, slot == 2 else {
+                        throw GraphError.node(node, "input #\(slot) is empty but is not optional.")
+                    }
+                    ins.append(nil)
+                    continue
+                }
+                guard let v = index[name] else {
+                    throw GraphError.node(
+                        node, "reads tensor '\(name)', which no graph input, initialiser or node produces.",
+                        tensor: name)
+                }
+                ins.append(v)
+            }
+            nodeInputs.append(ins)
+        }
+        var outputs: [Int] = []
+        var seenOutputs = Set<String>()
+        for info in graph.outputs {
+            guard let v = index[info.name] else {
+                throw GraphError.graph(
+                    "Graph output '\(info.name)' is not produced by any node, input or initialiser.",
+                    value: info.name)
+            }
+            guard seenOutputs.insert(info.name).inserted else {
+                throw GraphError.graph("Graph output '\(info.name)' is listed twice.", value: info.name)
+            }
+            outputs.append(v)
+        }
+        guard !outputs.isEmpty else { throw GraphError.graph("The graph has no outputs.") }
+
+        // Kahn's algorithm, taking ready nodes in listed order.
+        var pending = [Int](repeating: 0, count: graph.nodes.count)
+        var consumers = [[Int]](repeating: [], count: names.count)
+        for (n, ins) in nodeInputs.enumerated() {
+            for v in Set(ins.compactMap { $0 }) {
+                if case .node = producers[v] {
+                    pending[n] += 1
+                    consumers[v].append(n)
+                }
+            }
+        }
+        var ready = (0..<graph.nodes.count).filter { pending[$0] == 0 }.reversed() as [Int]
+        var order: [Int] = []
+        order.reserveCapacity(graph.nodes.count)
+        while let n = ready.popLast() {
+            order.append(n)
+            var newly: [Int] = []
+            for v in nodeOutputs[n] {
+                for c in consumers[v] {
+                    pending[c] -= 1
+                    if pending[c] == 0 { newly.append(c) }
+                }
+            }
+            ready.append(contentsOf: newly.sorted(by: >))
+            ready.sort(by: >)
+        }
+        if order.count < graph.nodes.count {
+            let stuck = (0..<graph.nodes.count).first { pending[$0] > 0 } ?? 0
+            let node = graph.nodes[stuck]
+            throw GraphError.node(
+                node, "is part of a cycle (its inputs depend on its own outputs).",
+                tensor: node.outputs.first)
+        }
+
+        self.names = names
+        self.index = index
+        self.producers = producers
+        self.nodeInputs = nodeInputs
+        self.nodeOutputs = nodeOutputs
+        self.order = order
+        self.outputs = outputs
+    }
+
+    /// Infers every tensor's concrete type at batch size `batch` and checks the declared outputs.
+    func specs(batch: Int) throws -> [TensorSpec] {
+        var specs = [TensorSpec?](repeating: nil, count: names.count)
+        for (i, info) in graph.inputs.enumerated() {
+            let shape = (info.shape ?? []).map { d -> Int in
+                switch d {
+                case .fixed(let n): n
+                case .batch, .unknown: batch
+                }
+            }
+            specs[index[info.name] ?? i] = TensorSpec(elementType: info.elementType, shape: shape)
+        }
+        for (name, tensor) in graph.initializers {
+            if let v = index[name] { specs[v] = TensorSpec(elementType: tensor.elementType, shape: tensor.shape) }
+        }
+        for n in order {
+            let node = graph.nodes[n]
+            let ins = nodeInputs[n].map { $0.flatMap { specs[$0] } }
+            let outs = try ShapeInference.infer(node, ins)
+            for (slot, v) in nodeOutputs[n].enumerated() { specs[v] = outs[slot] }
+        }
+        let result = specs.map { $0 ?? TensorSpec(elementType: .float32, shape: []) }
+        for (info, v) in zip(graph.outputs, outputs) {
+            let spec = result[v]
+            guard spec.elementType == info.elementType else {
+                throw GraphError.graph(
+                    "Graph output '\(info.name)' is declared \(info.elementType) but computes \(spec.elementType).",
+                    value: info.name)
+            }
+            if let shape = info.shape {
+                let ok =
+                    shape.count == spec.shape.count
+                    && zip(shape, spec.shape).allSatisfy { $0.matches($1, batch: batch) }
+                guard ok else {
+                    throw GraphError.graph(
+                        "Graph output '\(info.name)' is declared \(info) but computes shape \(spec.shape) "
+                            + "at batch size \(batch).",
+                        value: info.name)
+                }
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,274 @@
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A persistent set of threads that run the parallel parts of the kernels.
+///
+/// `DispatchQueue.concurrentPerform` does not speed up work shorter than a millisecond or two on small
+/// machines: waking its threads costs more than the work. A `WorkerPool` keeps its threads alive; after a job
+/// they spin briefly (``spinMicroseconds``) waiting for the next one, then sleep on a condition variable. The
+/// caller always takes part in its own job, so a pool of `threadCount` uses `threadCount - 1` extra threads.
+///
+/// ```swift
+/// let pool = WorkerPool.shared
+/// pool.parallelFor(4) { chunk in process(chunk) }   // returns when all four chunks are done
+/// ```
+///
+/// A pool runs one job at a time. A call made while the pool is busy — from another task, or from inside a
+/// job — runs all of its iterations on the calling thread instead of waiting, so the pool can be shared by
+/// any number of concurrent callers and never deadlocks; they are then parallel with each other rather than
+/// within each call.
+public final class WorkerPool: Sendable {
+    /// A pool with one thread per online CPU, created on first use and never shut down.
+    public static let shared = WorkerPool()
+
+    /// The number of threads that work on a job, the calling thread included (at least 1).
+    public let threadCount: Int
+
+    /// How long an idle worker polls for a new job before it goes to sleep.
+    public let spinMicroseconds: Int
+
+    private let core: PoolCore
+
+    /// Creates a pool and starts its threads.
+    ///
+    /// - Parameters:
+    ///   - threadCount: Threads per job including the caller; `nil` means the number of online CPUs.
+    ///     Values below 1 are treated as 1 (no extra threads: every job runs on the caller).
+    ///   - spinMicroseconds: How long an idle worker keeps polling before it sleeps. Longer spins make
+    ///     back-to-back jobs start faster and burn more CPU while idle.
+    public init(threadCount: Int? = nil, spinMicroseconds: Int = 200) {
+        let count = max(1, min(threadCount ?? WorkerPool.onlineProcessorCount, 256))
+        self.threadCount = count
+        self.spinMicroseconds = max(0, spinMicroseconds)
+        core = PoolCore(workerCount: count - 1, spinNanoseconds: max(0, spinMicroseconds) * 1000)
+    }
+
+    deinit {
+        core.stop()
+    }
+
+    /// Runs `body(i)` for every `i` in `0..<iterations`, spread over the pool's threads and the caller, and
+    /// returns when all have finished.
+    ///
+    /// `body` is called concurrently from several threads, in no particular order, so it must only touch
+    /// memory that its own iteration owns (or synchronise). Its effects are visible to the caller when this
+    /// method returns. When the pool is busy, or `iterations` is 1, everything runs on the calling thread.
+    public func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
+        core.run(iterations, body)
+    }
+
+    /// The number of CPUs the operating system reports online.
+    public static var onlineProcessorCount: Int {
+        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
+            let count = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+            return count > 0 ? count : 1
+        #else
+            return 1
+        #endif
+    }
+}
+
+/// The shared state of a ``WorkerPool`` and its threads.
+///
+/// The job word packs a 16-bit generation, a 24-bit item count and a 24-bit next-item index, so a worker
+/// claims an item and checks that it still belongs to the job it saw in a single compare-and-swap; a stale
+/// worker can never run an item of a later job. The job's closure is published before the job word and is
+/// only read by a thread that has claimed an item of that job, which keeps the caller inside `run` until the
+/// item completes.
+// @unchecked Sendable: `body` is written only by the thread that holds `busy`, and read only by threads that
+// claimed an item of the job it belongs to (ordered by the acquire/release operations on `job`).
+private final class PoolCore: @unchecked Sendable {
+    static let countMask: UInt64 = (1 << 24) - 1
+
+    let job = Atomic<UInt64>(0)
+    let completed = Atomic<Int>(0)
+    let busy = Atomic<Bool>(false)
+    let sleepers = Atomic<Int>(0)
+    let stopping = Atomic<Bool>(false)
+    let spinNanoseconds: Int
+    let workerCount: Int
+    var body: UnsafePointer<(Int) -> Void>?
+    var generation: UInt64 = 0
+    let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    let condition: UnsafeMutablePointer<pthread_cond_t>
+    private let threads = Mutex<[pthread_t]>([])
+
+    init(workerCount: Int, spinNanoseconds: Int) {
+        self.workerCount = workerCount
+        self.spinNanoseconds = spinNanoseconds
+        mutex = .allocate(capacity: 1)
+        condition = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+        var started: [pthread_t] = []
+        for _ in 0..<workerCount {
+            let context = Unmanaged.passRetained(self).toOpaque()
+            #if canImport(Darwin)
+                var thread: pthread_t?
+                if pthread_create(&thread, nil, poolThreadEntry, context) == 0, let thread {
+                    started.append(thread)
+                } else {
+                    Unmanaged<PoolCore>.fromOpaque(context).release()
+                }
+            #else
+                var thread = pthread_t()
+                if pthread_create(&thread, nil, poolThreadEntry, context) == 0 {
+                    started.append(thread)
+                } else {
+                    Unmanaged<PoolCore>.fromOpaque(context).release()
+                }
+            #endif
+        }
+        threads.withLock { $0 = started }
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
+    }
+
+    /// Asks the workers to exit and waits for them.
+    func stop() {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        pthread_mutex_lock(mutex)
+        pthread_cond_broadcast(condition)
+        pthread_mutex_unlock(mutex)
+        let toJoin = threads.withLock { threads in
+            let all = threads
+            threads = []
+            return all
+        }
+        for thread in toJoin {
+            pthread_join(thread, nil)
+        }
+    }
+
+    func run(_ iterations: Int, _ body: (Int) -> Void) {
+        guard iterations > 0 else { return }
+        guard iterations > 1, workerCount > 0, UInt64(iterations) <= Self.countMask,
+            busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
+        else {
+            for i in 0..<iterations { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { escapable in
+            var function = escapable
+            withUnsafePointer(to: &function) { pointer in
+                self.body = pointer
+                completed.store(0, ordering: .relaxed)
+                generation = (generation + 1) & 0xFFFF
+                let gen = generation
+                job.store(gen << 48 | UInt64(iterations) << 24, ordering: .sequentiallyConsistent)
+                if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+                    pthread_mutex_lock(mutex)
+                    pthread_cond_broadcast(condition)
+                    pthread_mutex_unlock(mutex)
+                }
+                work(generation: gen)
+                var spins = 0
+                while completed.load(ordering: .acquiring) < iterations {
+                    spins &+= 1
+                    if spins & 255 == 0 { sched_yield() }
+                }
+                self.body = nil
+            }
+        }
+        busy.store(false, ordering: .releasing)
+    }
+
+    /// Claims and runs items of job `generation` until none are left.
+    func work(generation gen: UInt64) {
+        var word = job.load(ordering: .acquiring)
+        while true {
+            guard word >> 48 == gen else { return }
+            let count = (word >> 24) & Self.countMask
+            let next = word & Self.countMask
+            guard next < count else { return }
+            let (exchanged, original) = job.compareExchange(
+                expected: word, desired: word + 1, ordering: .acquiringAndReleasing)
+            if exchanged {
+                invoke(Int(next))
+                completed.add(1, ordering: .releasing)
+                word = job.load(ordering: .acquiring)
+            } else {
+                word = original
+            }
+        }
+    }
+
+    @inline(never)
+    func invoke(_ index: Int) {
+        // A claimed item keeps the caller in `run`, so `body` points at its live closure.
+        body.unsafelyUnwrapped.pointee(index)
+    }
+
+    /// The loop each worker thread runs until ``stop()``.
+    func workerLoop() {
+        var seen = job.load(ordering: .acquiring) >> 48
+        while true {
+            var word = job.load(ordering: .acquiring)
+            var spins = 0
+            var spinStart = 0
+            while word >> 48 == seen {
+                if stopping.load(ordering: .relaxed) { return }
+                spins &+= 1
+                if spins & 63 == 0 {
+                    let now = monotonicNanoseconds()
+                    if spinStart == 0 {
+                        spinStart = now
+                    } else if now - spinStart >= spinNanoseconds {
+                        sleep(seen: seen)
+                        spinStart = 0
+                    } else {
+                        sched_yield()
+                    }
+                }
+                word = job.load(ordering: .acquiring)
+            }
+            seen = word >> 48
+            work(generation: seen)
+        }
+    }
+
+    private func sleep(seen: UInt64) {
+        pthread_mutex_lock(mutex)
+        sleepers.add(1, ordering: .sequentiallyConsistent)
+        while job.load(ordering: .sequentiallyConsistent) >> 48 == seen
+            && !stopping.load(ordering: .sequentiallyConsistent)
+        {
+            pthread_cond_wait(condition, mutex)
+        }
+        sleepers.subtract(1, ordering: .sequentiallyConsistent)
+        pthread_mutex_unlock(mutex)
+    }
+}
+
+private func monotonicNanoseconds() -> Int {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &time)
+    return time.tv_sec * 1_000_000_000 + time.tv_nsec
+}
+
+#if canImport(Darwin)
+    private func poolThreadEntry(_ context: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+        let core = Unmanaged<PoolCore>.fromOpaque(context).takeRetainedValue()
+        core.workerLoop()
+        return nil
+    }
+#else
+    private func poolThreadEntry(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+        guard let context else { return nil }
+        let core = Unmanaged<PoolCore>.fromOpaque(context).takeRetainedValue()
+        core.workerLoop()
+        return nil
+    }
+#endif

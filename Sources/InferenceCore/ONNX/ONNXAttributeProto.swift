@@ -1,0 +1,137 @@
+/// A decoded ONNX `AttributeProto`: one named attribute of a node.
+///
+/// The value sits in the field that ``type`` names (``f``, ``i``, ``s``, ``t``, ``floats``, ``ints``,
+/// ``strings``, ``tensors``). Graph-valued attributes (control flow) are not decoded: their presence
+/// is recorded in ``graphCount`` so the importer can reject them by name. When an old model leaves
+/// ``type`` unset, ``effectiveType`` infers it from the field that is present.
+public struct ONNXAttributeProto: Sendable, Hashable {
+    /// The `AttributeProto.AttributeType` enum.
+    public struct AttributeType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        /// The enum number.
+        public var rawValue: Int32
+
+        /// Creates a type from its enum number.
+        public init(rawValue: Int32) { self.rawValue = rawValue }
+
+        /// 0: not set.
+        public static let undefined = AttributeType(rawValue: 0)
+        /// 1: one float (`f`).
+        public static let float = AttributeType(rawValue: 1)
+        /// 2: one int64 (`i`).
+        public static let int = AttributeType(rawValue: 2)
+        /// 3: one byte string (`s`).
+        public static let string = AttributeType(rawValue: 3)
+        /// 4: one tensor (`t`).
+        public static let tensor = AttributeType(rawValue: 4)
+        /// 5: one graph (`g`).
+        public static let graph = AttributeType(rawValue: 5)
+        /// 6: floats.
+        public static let floats = AttributeType(rawValue: 6)
+        /// 7: int64s.
+        public static let ints = AttributeType(rawValue: 7)
+        /// 8: byte strings.
+        public static let strings = AttributeType(rawValue: 8)
+        /// 9: tensors.
+        public static let tensors = AttributeType(rawValue: 9)
+        /// 10: graphs.
+        public static let graphs = AttributeType(rawValue: 10)
+        /// 11: one sparse tensor.
+        public static let sparseTensor = AttributeType(rawValue: 11)
+        /// 12: sparse tensors.
+        public static let sparseTensors = AttributeType(rawValue: 12)
+        /// 13: one type proto.
+        public static let typeProto = AttributeType(rawValue: 13)
+        /// 14: type protos.
+        public static let typeProtos = AttributeType(rawValue: 14)
+
+        private static let names = [
+            "UNDEFINED", "FLOAT", "INT", "STRING", "TENSOR", "GRAPH", "FLOATS", "INTS", "STRINGS", "TENSORS",
+            "GRAPHS", "SPARSE_TENSOR", "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS",
+        ]
+
+        /// The ONNX name, e.g. `INTS`, or `UNKNOWN (n)` for numbers this version does not know.
+        public var description: String {
+            let index = Int(rawValue)
+            return index >= 0 && index < AttributeType.names.count
+                ? AttributeType.names[index] : "UNKNOWN (\(rawValue))"
+        }
+    }
+
+    /// The attribute's name.
+    public var name: String = ""
+    /// The declared type (may be ``AttributeType/undefined`` in very old models).
+    public var type: AttributeType = .undefined
+    /// The float value, if present.
+    public var f: Float?
+    /// The integer value, if present.
+    public var i: Int64?
+    /// The byte-string value, if present.
+    public var s: [UInt8]?
+    /// The tensor value, if present.
+    public var t: ONNXTensorProto?
+    /// The float list.
+    public var floats: [Float] = []
+    /// The integer list.
+    public var ints: [Int64] = []
+    /// The byte-string list.
+    public var strings: [[UInt8]] = []
+    /// The tensor list.
+    public var tensors: [ONNXTensorProto] = []
+    /// How many graph values (`g`, `graphs`) were present; they are not decoded.
+    public var graphCount = 0
+    /// How many sparse-tensor or type-proto values were present; they are not decoded.
+    public var otherValueCount = 0
+    /// For attributes of function bodies: the name of the caller's attribute this refers to.
+    public var refAttrName: String = ""
+
+    /// Creates an empty attribute; set the fields you need.
+    public init() {}
+
+    /// ``type``, or when it is unset, the type implied by the field that is present.
+    public var effectiveType: AttributeType {
+        if type != .undefined { return type }
+        if f != nil { return .float }
+        if i != nil { return .int }
+        if s != nil { return .string }
+        if t != nil { return .tensor }
+        if graphCount > 0 { return .graph }
+        if !floats.isEmpty { return .floats }
+        if !ints.isEmpty { return .ints }
+        if !strings.isEmpty { return .strings }
+        if !tensors.isEmpty { return .tensors }
+        return .undefined
+    }
+
+    /// Decodes an `AttributeProto` message.
+    package init(from reader: inout ProtobufReader) throws {
+        while !reader.isAtEnd {
+            let tag = try reader.readTag()
+            switch tag.field {
+            case 1: name = try reader.readString(tag, "AttributeProto.name")
+            case 2: f = try reader.readFloat(tag, "AttributeProto.f")
+            case 3: i = try reader.readInt64(tag, "AttributeProto.i")
+            case 4: s = try reader.readBytes(tag, "AttributeProto.s")
+            case 5:
+                var message = try reader.readMessage(tag, "AttributeProto.t")
+                t = try ONNXTensorProto(from: &message)
+            case 6, 11:
+                try reader.expect(tag, .lengthDelimited, "AttributeProto.g")
+                try reader.skip(tag.wireType)
+                graphCount += 1
+            case 7: try reader.readRepeatedFloat(tag, into: &floats, "AttributeProto.floats")
+            case 8: try reader.readRepeatedInt64(tag, into: &ints, "AttributeProto.ints")
+            case 9: strings.append(try reader.readBytes(tag, "AttributeProto.strings"))
+            case 10:
+                var message = try reader.readMessage(tag, "AttributeProto.tensors")
+                tensors.append(try ONNXTensorProto(from: &message))
+            case 14, 15, 22, 23:
+                try reader.expect(tag, .lengthDelimited, "AttributeProto.sparse_tensor/tp")
+                try reader.skip(tag.wireType)
+                otherValueCount += 1
+            case 20: type = AttributeType(rawValue: try reader.readInt32(tag, "AttributeProto.type"))
+            case 21: refAttrName = try reader.readString(tag, "AttributeProto.ref_attr_name")
+            default: try reader.skip(tag.wireType)
+            }
+        }
+    }
+}

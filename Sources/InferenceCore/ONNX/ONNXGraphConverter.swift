@@ -1,0 +1,259 @@
+import MLOpsCore
+
+/// Converts a decoded ONNX model into a ``ModelGraph``: opset checks, inputs and outputs,
+/// initialisers, then one or more ``GraphNode``s per ONNX node.
+struct ONNXGraphConverter {
+    let model: ONNXModelProto
+    let graph: ONNXGraphProto
+    let options: ONNXImporter.Options
+    /// Imported opset version by canonical domain (`""` for the default domain).
+    let opsets: [String: Int64]
+
+    var inputs: [ValueInfo] = []
+    var initializers: [String: Tensor] = [:]
+    var nodes: [GraphNode] = []
+    /// Every tensor name seen in the ONNX graph or generated, for fresh names.
+    var usedNames: Set<String> = []
+    private var freshCounter = 0
+
+    init(model: ONNXModelProto, options: ONNXImporter.Options) throws {
+        guard let graph = model.graph else {
+            throw MLOpsError(.parseError, "The ONNX model has no graph.", value: model.producerName)
+        }
+        self.model = model
+        self.graph = graph
+        self.options = options
+        var opsets: [String: Int64] = [:]
+        for entry in model.opsetImports {
+            let domain = ONNXModelProto.canonicalDomain(entry.domain)
+            if let existing = opsets[domain], existing != entry.version {
+                throw MLOpsError(
+                    .parseError,
+                    "The ONNX model imports domain '\(entry.domain.isEmpty ? "ai.onnx" : entry.domain)' twice with "
+                        + "different versions (\(existing) and \(entry.version)).",
+                    value: entry.domain)
+            }
+            opsets[domain] = entry.version
+        }
+        self.opsets = opsets
+    }
+
+    // MARK: - Whole graph
+
+    mutating func convert() throws -> ModelGraph {
+        guard graph.sparseInitializerCount == 0 else {
+            throw MLOpsError(
+                .unsupported, "The ONNX graph has sparse initializers, which are not supported.",
+                value: String(graph.sparseInitializerCount))
+        }
+        for tensor in graph.initializers {
+            guard !tensor.name.isEmpty else {
+                throw MLOpsError(.parseError, "An ONNX initializer has no name.", value: "\(tensor.dims)")
+            }
+            guard initializers[tensor.name] == nil else {
+                throw MLOpsError(.parseError, "Two ONNX initializers are named '\(tensor.name)'.", value: tensor.name)
+            }
+            initializers[tensor.name] = try tensor.makeTensor()
+        }
+        usedNames.formUnion(initializers.keys)
+        usedNames.formUnion(graph.inputs.map(\.name))
+        usedNames.formUnion(graph.outputs.map(\.name))
+        for node in graph.nodes {
+            usedNames.formUnion(node.inputs)
+            usedNames.formUnion(node.outputs)
+        }
+
+        inputs = try graph.runtimeInputs.map(convertInput)
+        for (index, node) in graph.nodes.enumerated() {
+            try convertNode(node, index: index)
+        }
+        var outputs: [ValueInfo] = []
+        for output in graph.outputs {
+            outputs.append(try convertOutput(output))
+        }
+        let result = ModelGraph(
+            name: graph.name.isEmpty ? "onnx" : graph.name, inputs: inputs, outputs: outputs,
+            initializers: initializers, nodes: nodes)
+        try result.validate()
+        return result
+    }
+
+    // MARK: - Inputs and outputs
+
+    private func tensorType(of value: ONNXValueInfoProto, role: String) throws -> (
+        ElementType, [ONNXTypeProto.ShapeDimension]?
+    ) {
+        guard let type = value.type else {
+            throw MLOpsError(.parseError, "ONNX graph \(role) '\(value.name)' has no type.", value: value.name)
+        }
+        guard case .tensor(let dataType, let shape) = type else {
+            var message = "ONNX graph \(role) '\(value.name)' has type \(type); only tensors are supported."
+            if case .sequence(let element?) = type, case .map = element {
+                message +=
+                    " A sequence of maps is what skl2onnx's ZipMap produces: convert the classifier with "
+                    + "zipmap=False (skl2onnx: options={id(model): {'zipmap': False}})."
+            }
+            throw MLOpsError(.unsupported, message, value: value.name)
+        }
+        guard let elementType = dataType.elementType else {
+            throw MLOpsError(
+                .unsupported,
+                "ONNX graph \(role) '\(value.name)' has element type \(dataType), which the runtime does not support.",
+                value: value.name)
+        }
+        return (elementType, shape)
+    }
+
+    private func convertInput(_ value: ONNXValueInfoProto) throws -> ValueInfo {
+        let (elementType, onnxShape) = try tensorType(of: value, role: "input")
+        guard let onnxShape else {
+            throw MLOpsError(
+                .unsupported,
+                "ONNX graph input '\(value.name)' has no declared shape; the runtime needs the input's rank.",
+                value: value.name)
+        }
+        var shape: [Dimension] = []
+        for (position, dim) in onnxShape.enumerated() {
+            switch dim {
+            case .value(let n) where n > 0:
+                guard n <= Int64(Int32.max) else {
+                    throw MLOpsError(
+                        .unsupported, "ONNX graph input '\(value.name)' has dimension \(n), which is too large.",
+                        value: value.name)
+                }
+                shape.append(.fixed(Int(n)))
+            case .value(0) where position > 0:
+                shape.append(.fixed(0))
+            case _ where position == 0:
+                shape.append(.batch)
+            default:
+                throw MLOpsError(
+                    .unsupported,
+                    "ONNX graph input '\(value.name)' has a symbolic or unknown dimension '\(dim)' at position "
+                        + "\(position); only the leading (batch) dimension may be symbolic.",
+                    value: value.name)
+            }
+        }
+        var perRow = 1
+        for case .fixed(let n) in shape {
+            let (product, overflow) = perRow.multipliedReportingOverflow(by: n)
+            guard !overflow, product <= options.maxInputElementsPerRow else {
+                throw MLOpsError(
+                    .limitExceeded,
+                    "ONNX graph input '\(value.name)' declares more than \(options.maxInputElementsPerRow) elements "
+                        + "per row (ONNXImporter.Options.maxInputElementsPerRow).",
+                    value: "\(onnxShape)")
+            }
+            perRow = product
+        }
+        return ValueInfo(name: value.name, elementType: elementType, shape: shape)
+    }
+
+    private func convertOutput(_ value: ONNXValueInfoProto) throws -> ValueInfo {
+        if value.type == nil {
+            // No declared type: take what the graph computes.
+            guard let spec = try? inferredSpec(of: value.name) else {
+                throw MLOpsError(
+                    .parseError, "ONNX graph output '\(value.name)' has no type and none can be inferred.",
+                    value: value.name)
+            }
+            return ValueInfo(name: value.name, elementType: spec.elementType, shape: nil)
+        }
+        let (elementType, onnxShape) = try tensorType(of: value, role: "output")
+        let batched = inputs.contains { $0.shape?.first == .batch }
+        let shape = onnxShape.map { dims in
+            dims.enumerated().map { position, dim -> Dimension in
+                switch dim {
+                case .value(let n) where n >= 0 && n <= Int64(Int32.max): .fixed(Int(n))
+                case .param, .unspecified: position == 0 && batched ? .batch : .unknown
+                default: .unknown
+                }
+            }
+        }
+        return ValueInfo(name: value.name, elementType: elementType, shape: shape)
+    }
+
+    // MARK: - Helpers for op converters
+
+    /// A tensor name that appears nowhere in the model, starting with `base`.
+    mutating func freshName(_ base: String) -> String {
+        while true {
+            freshCounter += 1
+            let name = "\(base)__onnx\(freshCounter)"
+            if !usedNames.contains(name) {
+                usedNames.insert(name)
+                return name
+            }
+        }
+    }
+
+    /// Appends a converted node.
+    mutating func emit(
+        _ context: ONNXNodeContext, _ op: GraphOp, inputs: [String], outputs: [String], suffix: String = ""
+    ) {
+        nodes.append(GraphNode(name: context.displayName + suffix, op: op, inputs: inputs, outputs: outputs))
+    }
+
+    /// The node's outputs with omitted (empty) names replaced by fresh ones.
+    mutating func outputNames(_ context: ONNXNodeContext, count: Int) -> [String] {
+        (0..<count).map { i in
+            i < context.node.outputs.count && !context.node.outputs[i].isEmpty
+                ? context.node.outputs[i] : freshName("\(context.node.opType)_unused")
+        }
+    }
+
+    /// The constant value of tensor `name` (an initializer or a `Constant` output), if it is one.
+    func constant(_ name: String) -> Tensor? { initializers[name] }
+
+    /// The type and shape of `name` at batch size 1, inferred from the nodes converted so far.
+    func inferredSpec(of name: String) throws -> TensorSpec? {
+        // The structure check wants at least one output; a graph input is one whose declared
+        // type and shape always match.
+        guard let anchor = inputs.first else { return nil }
+        let partial = ModelGraph(
+            name: "partial", inputs: inputs, outputs: [anchor], initializers: initializers, nodes: nodes)
+        let structure = try GraphStructure(partial)
+        guard let index = structure.index[name] else { return nil }
+        return try structure.specs(batch: 1)[index]
+    }
+
+    /// The opset version of `domain`, or an `unsupported` error naming the node.
+    func opsetVersion(for node: ONNXNodeProto, index: Int) throws -> Int64 {
+        let domain = ONNXModelProto.canonicalDomain(node.domain)
+        let display = domain.isEmpty ? "ai.onnx" : domain
+        let label = "ONNX node '\(node.name.isEmpty ? "#\(index)" : node.name)' (\(node.qualifiedOpType))"
+        guard domain.isEmpty || domain == "ai.onnx.ml" else {
+            throw MLOpsError(
+                .unsupported,
+                "\(label) uses domain '\(display)'; only ai.onnx and ai.onnx.ml operators are supported.",
+                value: node.opType)
+        }
+        guard let version = opsets[domain] else {
+            throw MLOpsError(
+                .parseError, "\(label) uses domain '\(display)', which the model does not import (opset_import).",
+                value: display)
+        }
+        let maximum = domain.isEmpty ? ONNXImporter.maxDefaultOpset : ONNXImporter.maxMLOpset
+        guard version >= 1, version <= maximum else {
+            throw MLOpsError(
+                .unsupported, "\(label): opset \(display) v\(version) is not supported (1...\(maximum)).",
+                value: String(version))
+        }
+        return version
+    }
+
+    // MARK: - Dispatch
+
+    private mutating func convertNode(_ node: ONNXNodeProto, index: Int) throws {
+        let version = try opsetVersion(for: node, index: index)
+        let context = ONNXNodeContext(node: node, index: index, opsetVersion: version)
+        guard node.overload.isEmpty else {
+            throw context.unsupported("function overloads are not supported.", value: node.overload)
+        }
+        if ONNXModelProto.canonicalDomain(node.domain).isEmpty {
+            try convertStandardOp(context)
+        } else {
+            try convertMLOp(context)
+        }
+    }
+}

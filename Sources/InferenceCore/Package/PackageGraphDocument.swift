@@ -1,0 +1,94 @@
+/// The JSON form of a ``ModelGraph`` inside a package: structure and small attributes as
+/// JSON, every numeric array as a reference into the binary weights part.
+struct PackageGraphDocument: Codable, Sendable {
+    var name: String
+    var inputs: [ValueInfo]
+    var outputs: [ValueInfo]
+    var initializers: [Initializer]
+    var nodes: [Node]
+
+    /// A constant tensor: numeric data in the weights part, strings inline.
+    struct Initializer: Codable, Sendable {
+        var name: String
+        var type: ElementType
+        var shape: [Int]
+        var data: WeightWriter.Reference?
+        var strings: [String]?
+    }
+
+    /// One node: the op's name and its attributes.
+    struct Node: Codable, Sendable {
+        var name: String
+        var op: String
+        var inputs: [String]
+        var outputs: [String]
+        var attributes: Attributes
+    }
+
+    /// Class labels: integers in the weights part, strings inline.
+    struct Labels: Codable, Sendable {
+        var ints: WeightWriter.Reference?
+        var strings: [String]?
+    }
+
+    /// The union of every op's attributes (each op uses a few).
+    struct Attributes: Codable, Sendable {
+        var axis: Int?
+        var shape: [Int]?
+        var perm: [Int]?
+        var to: ElementType?
+        var alpha: Float?
+        var beta: Float?
+        var transA: Bool?
+        var transB: Bool?
+        var activation: GraphOp.Activation?
+        var keepDims: Bool?
+        var selectLastIndex: Bool?
+        var offset: WeightWriter.Reference?
+        var scale: WeightWriter.Reference?
+        var norm: GraphOp.Normalization?
+        var depth: Int?
+        var offValue: Double?
+        var onValue: Double?
+        var elementType: ElementType?
+        var categories: Labels?
+        var zeros: Bool?
+        var coefficients: WeightWriter.Reference?
+        var intercepts: WeightWriter.Reference?
+        var labels: Labels?
+        var postTransform: GraphOp.PostTransform?
+        var multiClass: Int?
+        var targets: Int?
+        var tree: Tree?
+
+        init() {}
+    }
+
+    /// A tree ensemble: parameters inline, node tables in the weights part.
+    struct Tree: Codable, Sendable {
+        var featureCount: Int
+        var outputCount: Int
+        var precision: String
+        var baseScores: [Double]
+        var baseScoreOrder: String
+        var aggregation: String
+        var divisor: Int?
+        var postTransform: String
+        var transformScale: Double?
+        var task: String
+        var featureNames: [String]
+        var objective: String
+        /// Per tree: node count (Int32) and output (Int32).
+        var treeTable: Int
+        var treeCount: Int
+        /// 24-byte node records.
+        var nodeTable: Int
+        var nodeCount: Int
+        /// 12-byte multi-leaf targets.
+        var targetTable: Int
+        var targetCount: Int
+        var outputs: [GraphOp.TreeEnsembleNode.Output]
+        var labels: Labels?
+        var scoreType: ElementType
+    }
+}

@@ -1,0 +1,85 @@
+/// One option a command accepts, e.g. `--workspace DIR` or the flag `--json`.
+struct OptionSpec: Sendable {
+    /// The long name without dashes, e.g. `workspace`.
+    var name: String
+    /// The placeholder shown in help for the value, or `nil` for a flag.
+    var valueName: String?
+    /// One line of help.
+    var help: String
+
+    /// An option that takes a value.
+    static func value(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
+        OptionSpec(name: name, valueName: valueName, help: help)
+    }
+
+    /// A flag that takes no value.
+    static func flag(_ name: String, _ help: String) -> OptionSpec {
+        OptionSpec(name: name, valueName: nil, help: help)
+    }
+
+    /// The `--workspace DIR` option every command takes.
+    static let workspace = OptionSpec.value(
+        "workspace", "DIR", "workspace directory (default: $MLOPS_WORKSPACE, else ./.mlops)")
+}
+
+/// A positional argument of a command.
+struct PositionalSpec: Sendable {
+    /// The placeholder shown in help.
+    var name: String
+    /// One line of help.
+    var help: String
+    /// Whether the argument may be left out.
+    var optional: Bool = false
+}
+
+/// A subcommand: its words (`["store", "check"]`), its arguments, and what it runs.
+struct CommandSpec: Sendable {
+    /// The words that select it, e.g. `["store", "check"]`.
+    var path: [String]
+    /// One line that says what it does.
+    var summary: String
+    /// Further paragraphs for `--help`.
+    var discussion: String = ""
+    /// The options it accepts (besides `--help`).
+    var options: [OptionSpec] = [.workspace]
+    /// Its positional arguments, in order.
+    var positionals: [PositionalSpec] = []
+    /// The work.
+    var run: @Sendable (ParsedArguments, CommandContext) async throws -> Void
+
+    /// The usage line, e.g. `mlops store check [--workspace DIR]`.
+    var usage: String {
+        var parts = ["mlops"] + path
+        for option in options {
+            parts.append(option.valueName.map { "[--\(option.name) \($0)]" } ?? "[--\(option.name)]")
+        }
+        for positional in positionals {
+            parts.append(positional.optional ? "[\(positional.name)]" : positional.name)
+        }
+        return parts.joined(separator: " ")
+    }
+
+    /// The text `--help` prints.
+    var help: String {
+        var lines = ["\(summary)", "", "USAGE: \(usage)"]
+        if !discussion.isEmpty { lines += ["", discussion] }
+        if !positionals.isEmpty {
+            lines += ["", "ARGUMENTS:"]
+            for positional in positionals {
+                lines.append("  " + pad(positional.name, 22) + positional.help)
+            }
+        }
+        lines += ["", "OPTIONS:"]
+        for option in options {
+            let name = "--\(option.name)" + (option.valueName.map { " \($0)" } ?? "")
+            lines.append("  " + pad(name, 22) + option.help)
+        }
+        lines.append("  " + pad("-h, --help", 22) + "show this help")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Pads `text` with spaces to `width` (at least one space after it).
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+}

@@ -1,0 +1,95 @@
+/// Renders rows as left-aligned columns separated by two spaces, the first
+/// row as the header followed by a rule.
+enum TextTable {
+    static func render(_ rows: [[String]], maxColumnWidth: Int = 48) -> [String] {
+        guard let header = rows.first else { return [] }
+        let columns = rows.map(\.count).max() ?? header.count
+        let cells = rows.map { row in
+            (0..<columns).map { index -> String in
+                let cell = index < row.count ? row[index] : ""
+                return cell.count > maxColumnWidth ? String(cell.prefix(maxColumnWidth - 1)) + "…" : cell
+            }
+        }
+        var widths = [Int](repeating: 0, count: columns)
+        for row in cells {
+            for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ row: [String]) -> String {
+            var text = ""
+            for (index, cell) in row.enumerated() {
+                text +=
+                    index == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[index] - cell.count + 2)
+            }
+            while text.hasSuffix(" ") { text.removeLast() }
+            return text
+        }
+        var lines = [line(cells[0])]
+        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        for row in cells.dropFirst() { lines.append(line(row)) }
+        return lines
+    }
+
+    /// `2024-05-01 12:34:56` (UTC) for milliseconds since 1970.
+    static func time(_ milliseconds: Int64?) -> String {
+        guard let milliseconds else { return "-" }
+        let seconds = milliseconds >= 0 ? milliseconds / 1_000 : (milliseconds - 999) / 1_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        // Howard Hinnant's civil-from-days.
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3_600)):\(two(secondOfDay / 60 % 60)):"
+            + two(secondOfDay % 60)
+    }
+
+    /// `1.2s`, `3m04s`, `-` for a missing end.
+    static func duration(from start: Int64, to end: Int64?) -> String {
+        guard let end, end >= start else { return "-" }
+        let milliseconds = end - start
+        if milliseconds < 60_000 { return String(Double(milliseconds / 100) / 10) + "s" }
+        let seconds = milliseconds / 1_000
+        let remainder = seconds % 60
+        return "\(seconds / 60)m" + (remainder < 10 ? "0" : "") + "\(remainder)s"
+    }
+
+    /// A metric value for display: up to 6 significant digits.
+    static func number(_ value: Double) -> String {
+        if value.isNaN { return "NaN" }
+        if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+        let magnitude = abs(value)
+        if magnitude >= 1e-4 && magnitude < 1e6 {
+            let scale = pow10(max(0, 5 - Int(log10floor(magnitude))))
+            return String((value * scale).rounded() / scale)
+        }
+        return String(value)
+    }
+
+    private static func pow10(_ exponent: Int) -> Double {
+        var result = 1.0
+        for _ in 0..<exponent { result *= 10 }
+        return result
+    }
+
+    private static func log10floor(_ value: Double) -> Double {
+        var exponent = 0.0
+        var v = value
+        while v >= 10 {
+            v /= 10
+            exponent += 1
+        }
+        while v < 1 {
+            v *= 10
+            exponent -= 1
+        }
+        return exponent
+    }
+}

@@ -1,0 +1,71 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Foundation
+import MLOps
+
+/// The `mlops` command-line tool: a table of commands and a tiny driver.
+public enum MLOpsCLI {
+    /// The tool's version.
+    public static let version = "0.1.0"
+
+    /// Every command, in the order `mlops --help` lists them.
+    static var commands: [CommandSpec] {
+        [
+            DemoCommand.spec,
+            StoreCheckCommand.spec,
+            ExportCommand.spec,
+        ] + TrackingCommands.specs + [
+            CommandSpec(
+                path: ["version"], summary: "print the version", options: [],
+                run: { _, context in context.out("mlops \(version)") })
+        ]
+    }
+
+    /// Runs the tool with the process's arguments and exits with its status.
+    public static func main() async {
+        let status = await run(
+            Array(CommandLine.arguments.dropFirst()),
+            context: .standard(environment: ProcessInfo.processInfo.environment))
+        exit(status)
+    }
+
+    /// Runs one command line and returns the exit status: 0 on success, 1 when
+    /// the command failed, 2 for a usage error. Errors go to the context's
+    /// standard error.
+    static func run(_ arguments: [String], context: CommandContext) async -> Int32 {
+        let parser = ArgumentParser(commands: commands)
+        let outcome: ParseOutcome
+        do {
+            outcome = try parser.parse(arguments)
+        } catch {
+            context.err("error: \(error.message)")
+            if let usage = error.usage { context.err("usage: \(usage)") }
+            return 2
+        }
+        switch outcome {
+        case .help(nil):
+            context.out(parser.overview)
+            return 0
+        case .help(let command?):
+            context.out(command.help)
+            return 0
+        case .run(let command, let arguments):
+            do {
+                try await command.run(arguments, context)
+                return 0
+            } catch let error as MLOpsError {
+                context.err("error: \(error.message)" + (error.value.map { " (\($0))" } ?? ""))
+                return 1
+            } catch let error as UsageError {
+                context.err("error: \(error.message)")
+                return 2
+            } catch {
+                context.err("error: \(error)")
+                return 1
+            }
+        }
+    }
+}

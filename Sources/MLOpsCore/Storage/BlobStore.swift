@@ -1,0 +1,77 @@
+/// Immutable byte objects addressed by ``BlobKey``: datasets by content hash,
+/// run artifacts and model packages by path-like keys.
+///
+/// ## What every backend must guarantee
+///
+/// - **Immutability.** Once ``put(_:data:)`` has returned, the key's bytes
+///   never change until ``delete(_:)``. Putting the *same* bytes again is a
+///   no-op; putting *different* bytes under an existing key throws
+///   ``MLOpsError`` `conflict` and leaves the object as it was.
+/// - **Atomic visibility.** A reader sees either the whole object or none of
+///   it — never a prefix — even if the writer dies mid-write.
+/// - **Durability.** When `put` (or a writer's ``BlobWriter/commit()``) returns,
+///   the object survives a crash of the process.
+/// - **Listing.** ``list(prefix:)`` returns keys in ascending byte order; a
+///   prefix matches whole segments (`runs/1` lists `runs/1/a`, not `runs/10`).
+/// - **Missing keys.** ``get(_:)`` of an absent key throws `notFound`;
+///   ``delete(_:)`` of an absent key is not an error.
+///
+/// Streaming (``openReader(_:)``, ``openWriter(_:)``) has default
+/// implementations built from `get`/`put` that hold the object in memory;
+/// backends for large objects override them.
+public protocol BlobStore: Sendable {
+    /// Stores `data` under `key`. See the immutability rules above.
+    func put(_ key: BlobKey, data: [UInt8]) async throws
+    /// Returns the bytes under `key`; throws `notFound` if absent.
+    func get(_ key: BlobKey) async throws -> [UInt8]
+    /// Whether an object exists under `key`.
+    func exists(_ key: BlobKey) async throws -> Bool
+    /// The keys equal to or below `prefix` (whole segments), in ascending order.
+    /// An empty prefix lists every key.
+    func list(prefix: String) async throws -> [BlobKey]
+    /// Removes the object under `key`; removing an absent key is not an error.
+    func delete(_ key: BlobKey) async throws
+
+    /// Opens the object for chunked reading; throws `notFound` if absent.
+    func openReader(_ key: BlobKey) async throws -> any BlobReader
+    /// Starts writing a new object. Nothing is visible under `key` until
+    /// ``BlobWriter/commit()`` returns.
+    func openWriter(_ key: BlobKey) async throws -> any BlobWriter
+}
+
+/// Reads an object in chunks.
+public protocol BlobReader: Sendable {
+    /// The object's size in bytes.
+    var size: Int { get }
+    /// Returns up to `maxLength` further bytes; an empty array at the end.
+    func read(upTo maxLength: Int) async throws -> [UInt8]
+    /// Releases resources; reading afterwards is an error.
+    func close() async throws
+}
+
+/// Writes a new object in chunks; the object appears atomically at ``commit()``.
+public protocol BlobWriter: Sendable {
+    /// Appends bytes.
+    func write(_ bytes: [UInt8]) async throws
+    /// Makes the object durable and visible. Same rules as ``BlobStore/put(_:data:)``.
+    func commit() async throws
+    /// Discards everything written; nothing becomes visible.
+    func abort() async throws
+}
+
+extension BlobStore {
+    /// Default: reads the whole object with ``get(_:)`` and serves it in chunks.
+    public func openReader(_ key: BlobKey) async throws -> any BlobReader {
+        BufferedBlobReader(bytes: try await get(key))
+    }
+
+    /// Default: buffers the chunks in memory and ``put(_:data:)``s them at commit.
+    public func openWriter(_ key: BlobKey) async throws -> any BlobWriter {
+        BufferedBlobWriter(key: key, store: self)
+    }
+
+    /// Convenience: validates `key` text and stores `data`.
+    public func put(_ key: String, data: [UInt8]) async throws { try await put(BlobKey(key), data: data) }
+    /// Convenience: validates `key` text and reads the object.
+    public func get(_ key: String) async throws -> [UInt8] { try await get(BlobKey(key)) }
+}

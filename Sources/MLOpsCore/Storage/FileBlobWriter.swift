@@ -1,0 +1,195 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import Synchronization
+
+/// Writes one new object of a ``FileBlobStore`` through a temporary file that
+/// is linked into place at ``commit()``.
+///
+/// Until `commit` returns, nothing is visible under the key; if the process
+/// dies first, only an invisible temporary file (its name contains `%`) is
+/// left behind.
+public final class FileBlobWriter: BlobWriter {
+    private struct State {
+        var directory: Int32
+        var file: Int32
+        var hasher = SHA256()
+        var finished = false
+    }
+
+    private let key: BlobKey
+    private let temporaryName: String
+    private let expectedDigest: String?
+    private let state: Mutex<State>
+
+    init(store: FileBlobStore, key: BlobKey) throws {
+        self.key = key
+        self.expectedDigest = FileBlobStore.contentDigest(of: key)
+        var random = SystemRandomNumberGenerator()
+        temporaryName = "%tmp-\(getpid())-\(String(random.next(), radix: 36))"
+        let parents = key.segments.dropLast().map(String.init)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let directory = try store.openDirectory(parents, create: true)
+            let file = openat(directory, temporaryName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if file >= 0 {
+                state = Mutex(State(directory: directory, file: file))
+                return
+            }
+            let code = errno
+            close(directory)
+            // A concurrent delete may have pruned the (empty) directory we just opened.
+            if code == ENOENT, attempt < 8 { continue }
+            errno = code
+            throw FileSystem.error("cannot create a temporary file for the object", key.rawValue)
+        }
+    }
+
+    deinit {
+        discard()
+    }
+
+    /// Appends bytes to the temporary file.
+    public func write(_ bytes: [UInt8]) async throws { try append(bytes) }
+
+    /// Makes the object durable and visible (fsync, link, fsync the directory).
+    public func commit() async throws { try finish() }
+
+    /// Removes the temporary file; nothing becomes visible.
+    public func abort() async throws { discard() }
+
+    func append(_ bytes: [UInt8]) throws {
+        try state.withLock { state in
+            guard !state.finished else {
+                throw MLOpsError(.invalidState, "the blob writer was already committed or aborted", value: key.rawValue)
+            }
+            if expectedDigest != nil { state.hasher.update(bytes) }
+            try FileSystem.writeAll(state.file, bytes, what: key.rawValue)
+        }
+    }
+
+    func finish() throws {
+        try state.withLock { state in
+            guard !state.finished else {
+                throw MLOpsError(.invalidState, "the blob writer was already committed or aborted", value: key.rawValue)
+            }
+            defer { Self.cleanUp(&state, temporaryName) }
+            if let expectedDigest, state.hasher.finalize().hexString != expectedDigest {
+                throw MLOpsError(
+                    .invalidArgument, "the bytes do not hash to the content address in the key", value: key.rawValue)
+            }
+            if fsync(state.file) != 0 { throw FileSystem.error("fsync of the new object failed", key.rawValue) }
+            let name = String(key.lastSegment)
+            if linkat(state.directory, temporaryName, state.directory, name, 0) != 0 {
+                let code = errno
+                guard code == EEXIST else {
+                    errno = code
+                    throw FileSystem.error("cannot link the new object into place", key.rawValue)
+                }
+                // Same bytes again is a no-op; different bytes break immutability.
+                if try !FileSystem.sameContents(state.directory, temporaryName, name) {
+                    throw MLOpsError(
+                        .conflict,
+                        "an object with different content already exists under this key; objects are immutable",
+                        value: key.rawValue)
+                }
+            }
+            if fsync(state.directory) != 0 {
+                throw FileSystem.error("fsync of the object's directory failed", key.rawValue)
+            }
+        }
+    }
+
+    func discard() {
+        state.withLock { state in Self.cleanUp(&state, temporaryName) }
+    }
+
+    private static func cleanUp(_ state: inout State, _ temporaryName: String) {
+        guard !state.finished else { return }
+        state.finished = true
+        close(state.file)
+        _ = unlinkat(state.directory, temporaryName, 0)
+        close(state.directory)
+    }
+}
+
+/// Reads one object of a ``FileBlobStore`` in chunks, verifying its content
+/// hash at the end when the key is content-addressed.
+public final class FileBlobReader: BlobReader {
+    private struct State {
+        var fd: Int32
+        var offset = 0
+        var hasher = SHA256()
+        var closed = false
+    }
+
+    /// The object's size in bytes.
+    public let size: Int
+    private let key: BlobKey
+    private let expectedDigest: String?
+    private let state: Mutex<State>
+
+    init(fd: Int32, key: BlobKey, expectedDigest: String?) throws {
+        var info = stat()
+        if fstat(fd, &info) != 0 {
+            closeFile(fd)
+            throw FileSystem.error("cannot stat the object", key.rawValue)
+        }
+        size = Int(info.st_size)
+        self.key = key
+        self.expectedDigest = expectedDigest
+        state = Mutex(State(fd: fd))
+    }
+
+    deinit {
+        state.withLock { state in
+            if !state.closed { closeFile(state.fd) }
+        }
+    }
+
+    /// Returns up to `maxLength` further bytes; empty at the end, after the
+    /// content hash (if any) was checked.
+    public func read(upTo maxLength: Int) async throws -> [UInt8] {
+        try state.withLock { state in
+            guard !state.closed else {
+                throw MLOpsError(.invalidState, "the blob reader is closed", value: key.rawValue)
+            }
+            let wanted = Swift.max(0, Swift.min(maxLength, size - state.offset))
+            if wanted == 0 {
+                if let expectedDigest, state.offset == size, state.hasher.finalize().hexString != expectedDigest {
+                    throw MLOpsError(
+                        .corruptData, "the stored object does not match its content hash", value: key.rawValue)
+                }
+                return []
+            }
+            var chunk = [UInt8](repeating: 0, count: wanted)
+            let count = try chunk.withUnsafeMutableBytes { buffer in
+                try FileSystem.preadFully(state.fd, buffer, offset: state.offset, what: key.rawValue)
+            }
+            if count < wanted {
+                throw MLOpsError(
+                    .corruptData, "the object is shorter than its size; it was altered", value: key.rawValue)
+            }
+            state.offset += count
+            if expectedDigest != nil { state.hasher.update(chunk) }
+            return chunk
+        }
+    }
+
+    /// Closes the file.
+    public func close() async throws {
+        state.withLock { state in
+            if !state.closed {
+                state.closed = true
+                _ = closeFile(state.fd)
+            }
+        }
+    }
+}
+
+@discardableResult private func closeFile(_ fd: Int32) -> Int32 { close(fd) }

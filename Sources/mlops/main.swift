@@ -1,0 +1,3 @@
+import MLOpsCLI
+
+await MLOpsCLI.main()

@@ -1,0 +1,130 @@
+import InferenceCore
+import Synchronization
+import Testing
+
+@Suite("Kernels: WorkerPool")
+struct KernelsWorkerPoolTests {
+    /// Runs a job that records which indices ran; every index must run exactly once.
+    func coverage(_ pool: WorkerPool, iterations: Int) -> [Int] {
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: max(iterations, 1))
+        counts.initialize(repeating: 0, count: max(iterations, 1))
+        defer { counts.deallocate() }
+        pool.parallelFor(iterations) { index in
+            counts[index] += 1
+        }
+        return Array(UnsafeBufferPointer(start: counts, count: iterations))
+    }
+
+    @Test("parallelFor runs every iteration exactly once", arguments: [1, 2, 3, 8])
+    func everyIterationOnce(threads: Int) {
+        let pool = WorkerPool(threadCount: threads, spinMicroseconds: 20)
+        #expect(pool.threadCount == threads)
+        for iterations in [0, 1, 2, 3, 7, 64, 1_000] {
+            for _ in 0..<20 {
+                #expect(coverage(pool, iterations: iterations) == [Int](repeating: 1, count: iterations))
+            }
+        }
+    }
+
+    @Test("work really runs on more than one thread when the pool has workers")
+    func usesWorkers() {
+        let pool = WorkerPool(threadCount: 2, spinMicroseconds: 1_000)
+        let distinct = Mutex<Set<UInt>>([])
+        for _ in 0..<200 {
+            pool.parallelFor(2) { _ in
+                let id = currentThreadID()
+                // Keep each iteration long enough that the caller cannot finish both alone.
+                var x: Double = 1
+                for i in 0..<20_000 { x = x * 1.000_001 + Double(i & 1) }
+                precondition(x > 0)
+                distinct.withLock { _ = $0.insert(id) }
+            }
+            if distinct.withLock({ $0.count }) > 1 { break }
+        }
+        #expect(distinct.withLock { $0.count } > 1)
+    }
+
+    @Test("many tasks share one pool concurrently; nested calls run inline")
+    func concurrentCallers() async {
+        let pool = WorkerPool(threadCount: 2, spinMicroseconds: 50)
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for task in 0..<16 {
+                group.addTask {
+                    var ok = true
+                    for round in 0..<100 {
+                        let n = 1 + (task * 7 + round) % 40
+                        let sums = UnsafeMutablePointer<Int>.allocate(capacity: n)
+                        sums.initialize(repeating: 0, count: n)
+                        pool.parallelFor(n) { i in
+                            // A nested call: the pool is busy, so this runs on the current thread.
+                            var inner = 0
+                            pool.parallelFor(3) { j in inner += j }
+                            sums[i] = i * task + inner
+                        }
+                        for i in 0..<n where sums[i] != i * task + 3 { ok = false }
+                        sums.deallocate()
+                    }
+                    return ok
+                }
+            }
+            var all: [Bool] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        #expect(results.count == 16)
+        #expect(results.allSatisfy { $0 })
+    }
+
+    @Test("SGEMM from many tasks at once on the shared pool gives correct results")
+    func concurrentSGEMM() async {
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for task in 0..<6 {
+                group.addTask {
+                    let m = 60 + task
+                    GEMMCase(m: m, n: 90, k: 120, beta: 1, bias: true, activation: .sigmoid)
+                        .check(pool: .shared, seed: UInt64(task))
+                    return true
+                }
+            }
+            var count = 0
+            for await _ in group { count += 1 }
+            return count
+        }
+        #expect(results == 6)
+    }
+
+    @Test("pools can be created and dropped repeatedly (threads are joined)")
+    func createAndDrop() {
+        for threads in [1, 2, 4] {
+            for _ in 0..<10 {
+                let pool = WorkerPool(threadCount: threads, spinMicroseconds: 0)
+                #expect(coverage(pool, iterations: 5) == [1, 1, 1, 1, 1])
+            }
+        }
+        #expect(WorkerPool(threadCount: 0).threadCount == 1)
+        #expect(WorkerPool.onlineProcessorCount >= 1)
+        #expect(WorkerPool.shared.threadCount == WorkerPool.onlineProcessorCount)
+    }
+
+    @Test("a sleeping pool wakes up for the next job")
+    func wakesFromSleep() async throws {
+        let pool = WorkerPool(threadCount: 2, spinMicroseconds: 0)
+        #expect(coverage(pool, iterations: 10) == [Int](repeating: 1, count: 10))
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(coverage(pool, iterations: 10) == [Int](repeating: 1, count: 10))
+    }
+}
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+func currentThreadID() -> UInt {
+    #if canImport(Darwin)
+        return UInt(bitPattern: pthread_self())
+    #else
+        return UInt(pthread_self())
+    #endif
+}

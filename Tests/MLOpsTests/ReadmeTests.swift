@@ -1,0 +1,67 @@
+import Foundation
+import MLOps
+import Testing
+
+// The README's tour, verbatim between the markers, so that it keeps compiling.
+// README-TOUR-BEGIN
+func tour() async throws {
+    let workspace = try Workspace.open(at: ".mlops")
+
+    // Records: ordered keys, atomic multi-key commits, optimistic transactions.
+    let key = StorageKey("app", "counter").bytes
+    let count = try await workspace.metadata.transaction { tx in
+        let current = try await tx.get(key).flatMap { Int(String(decoding: $0.value, as: UTF8.self)) } ?? 0
+        tx.put(key, Array(String(current + 1).utf8))
+        return current + 1
+    }
+    print("opened \(count) times")
+
+    // Objects: immutable, content-addressed, verified on every read.
+    let objects = ContentAddressedStore(blobs: workspace.objects)
+    let digest = try await objects.put(Array("x,y\n1,2.5\n3,\n".utf8))
+    let bytes = try await objects.get(digest)
+
+    // Tables: typed columns with missing values, from RFC 4180 CSV.
+    var reader = try CSVReader(bytes: bytes)
+    let table = try reader.readAll()
+    let stats = RunningStatistics(try table.doubles(column: "x"))
+    print(table.rowCount, stats.mean)
+
+    // Deterministic randomness and sortable identifiers.
+    var random = SeededRandom(seed: 42)
+    let split = try TrainTestSplit(rowCount: 100, testFraction: 0.2, seed: random.next())
+    print(split.test.count, SortableID())
+}
+// README-TOUR-END
+
+@Suite struct ReadmeTests {
+    /// Every line of the README's Swift block must appear, in order, in this file.
+    @Test func readmeTourIsTheCompiledCode() throws {
+        let testFile = URL(fileURLWithPath: #filePath)
+        let root = testFile.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let source = try String(contentsOf: testFile, encoding: .utf8)
+        guard let start = readme.range(of: "```swift\n"),
+            let end = readme.range(of: "```", range: start.upperBound..<readme.endIndex)
+        else {
+            Issue.record("README.md has no swift block")
+            return
+        }
+        let snippet = readme[start.upperBound..<end.lowerBound].replacingOccurrences(of: "import MLOps\n\n", with: "")
+        guard let begin = source.range(of: "// README-TOUR-BEGIN\n"),
+            let finish = source.range(of: "// README-TOUR-END")
+        else {
+            Issue.record("markers missing")
+            return
+        }
+        #expect(String(source[begin.upperBound..<finish.lowerBound]) == snippet)
+    }
+
+    @Test func readmeShowsTheTwoCommands() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("swift run mlops demo"))
+        #expect(readme.contains("swift test"))
+    }
+}

@@ -81,7 +81,8 @@ let package = Package(
             dependencies: ["MLOpsTestKit", "SQLiteStorage", "MLOpsCore", "MLOpsStorageWorker"]
         ),
         .testTarget(name: "MLOpsTests", dependencies: ["MLOps", "MLOpsTestKit"]),
-        .testTarget(name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsTestKit"]),
+        .testTarget(
+            name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsTestKit"], resources: [.copy("Resources")]),
     ]
 )
 

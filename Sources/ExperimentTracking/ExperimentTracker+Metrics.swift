@@ -104,6 +104,6 @@ extension ExperimentTracker {
             best = (view, value)
         }
         guard let best else { return nil }
-        return try await makeRun(RunRecord(decoding: best.view.bytes))
+        return try await makeRun(RunRecord(view: best.view))
     }
 }

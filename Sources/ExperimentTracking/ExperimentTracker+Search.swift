@@ -5,6 +5,8 @@ extension ExperimentTracker {
     public static let maxSearchResults = 50_000
     /// The page size when none is given.
     public static let defaultSearchResults = 1_000
+    /// How many run records one store scan reads during a search.
+    static let scanSlice = 512
 
     /// Searches runs with MLflow's filter grammar (plus `OR` and parentheses)
     /// and `order_by` rules.
@@ -56,15 +58,20 @@ extension ExperimentTracker {
         var runs: [Run] = []
         if offset < end {
             runs.reserveCapacity(end - offset)
-            for view in sorted[offset..<end] {
-                if let cached = searchCache.run(id: view.runIDString, version: view.version) {
-                    runs.append(cached)
+            let page = sorted[offset..<end]
+            let keys = page.map(SearchCache.RunKey.init)
+            let cached = searchCache.runs(keys)
+            var fresh: [(SearchCache.RunKey, Run)] = []
+            for (index, view) in page.enumerated() {
+                if let run = cached[index] {
+                    runs.append(run)
                     continue
                 }
-                let run = try await makeRun(RunRecord(decoding: view.bytes))
-                searchCache.remember(run, version: view.version)
+                let run = try await makeRun(RunRecord(view: view))
+                if let key = keys[index] { fresh.append((key, run)) }
                 runs.append(run)
             }
+            searchCache.remember(fresh)
         }
         let next = end < sorted.count ? PageToken(offset: end, query: fingerprint).encoded() : nil
         return RunPage(runs: runs, nextPageToken: next)
@@ -92,24 +99,30 @@ extension ExperimentTracker {
         // A commit without writes returns the store's current version: if it has not moved since
         // the last scan of an experiment, nothing in the store has changed and that scan is reused.
         let storeVersion = try await metadata.commit(KeyValueTransaction())
+        let compiled = CompiledRunFilter(filter)
         var matches: [RunRecordView] = []
         for experimentID in experimentIDs {
-            var views = searchCache.views(experimentID: experimentID, storeVersion: storeVersion)
-            if views == nil {
-                let records = try await metadata.scan(.prefix(keys.runs(experimentID: experimentID)))
-                var parsed: [RunRecordView] = []
-                parsed.reserveCapacity(records.count)
+            if let views = searchCache.views(experimentID: experimentID, storeVersion: storeVersion) {
+                for index in views.indices where viewType.includes(views[index].lifecycle) {
+                    if compiled.matches(views[index]) { matches.append(views[index]) }
+                }
+                continue
+            }
+            // Scan in slices, and parse and filter each slice while its bytes are still in the CPU's cache.
+            var parsed: [RunRecordView] = []
+            var range = KeyRange.prefix(keys.runs(experimentID: experimentID))
+            while true {
+                let records = try await metadata.scan(KeyScan(range: range, limit: Self.scanSlice))
                 for entry in records {
                     var view = try RunRecordView(entry.value)
                     view.version = entry.version
+                    if viewType.includes(view.lifecycle) && compiled.matches(view) { matches.append(view) }
                     parsed.append(view)
                 }
-                searchCache.remember(parsed, experimentID: experimentID, storeVersion: storeVersion)
-                views = parsed
+                guard records.count == Self.scanSlice, let last = records.last else { break }
+                range = range.after(last.key)
             }
-            for view in views ?? [] where viewType.includes(view.lifecycle) && filter.matches(view) {
-                matches.append(view)
-            }
+            searchCache.remember(parsed, experimentID: experimentID, storeVersion: storeVersion)
         }
         return Self.sort(matches, by: order)
     }
@@ -119,13 +132,15 @@ extension ExperimentTracker {
         let clauses = order.effectiveClauses
         let isDefault = order.clauses.isEmpty
         if isDefault {
-            // start_time DESC, run_id ASC: compare the numbers, then the ID bytes.
-            let starts = views.map(\.startTime)
-            let indices = views.indices.sorted { i, j in
-                if starts[i] != starts[j] { return starts[i] > starts[j] }
-                return views[i].bytes[views[i].runID].lexicographicallyPrecedes(views[j].bytes[views[j].runID])
+            // start_time DESC, run_id ASC: compare the numbers, then (rarely) the ID bytes.
+            var order = views.indices.map { (start: views[$0].startTime, index: $0) }
+            order.sort { a, b in
+                if a.start != b.start { return a.start > b.start }
+                let x = views[a.index]
+                let y = views[b.index]
+                return x.bytes[x.runID].lexicographicallyPrecedes(y.bytes[y.runID])
             }
-            return indices.map { views[$0] }
+            return order.map { views[$0.index] }
         }
         let keys = views.map { view in clauses.map { RunOrder.sortValue(view, $0) } }
         let indices = views.indices.sorted { i, j in

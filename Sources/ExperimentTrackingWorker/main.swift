@@ -74,9 +74,11 @@ func bench(_ arguments: [String]) async throws {
     let part = arguments.count == 2 ? arguments[1] : "all"
     func selected(_ name: String) -> Bool { part == "all" || part == name }
     let clock = ContinuousClock()
+    let inMemory = getenv("BENCH_STORE").map { String(cString: $0) } == "memory"
     func tracker(_ name: String) throws -> ExperimentTracker {
         ExperimentTracker(
-            metadata: try SQLiteKeyValueStore(path: "\(directory)/\(name).sqlite"),
+            metadata: inMemory
+                ? InMemoryKeyValueStore() : try SQLiteKeyValueStore(path: "\(directory)/\(name).sqlite"),
             artifacts: try FileBlobStore(root: "\(directory)/\(name)-objects"))
     }
 
@@ -193,7 +195,8 @@ func bench(_ arguments: [String]) async throws {
         }
         // Warm: nothing changed since the last search.
         var warm = (wall: 1e9, cpu: 1e9)
-        for _ in 0..<repeats {
+        let warmRepeats = Int(getenv("BENCH_WARM_REPEATS").map { String(cString: $0) } ?? "") ?? repeats
+        for _ in 0..<warmRepeats {
             let cpu = cpuMilliseconds()
             let elapsed = try await clock.measure {
                 _ = try await tracker.searchRuns(experimentIDs: [experiment.id], filter: filter)

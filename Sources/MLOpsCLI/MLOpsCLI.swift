@@ -17,6 +17,8 @@ public enum MLOpsCLI {
             DemoCommand.spec,
             StoreCheckCommand.spec,
             ExportCommand.spec,
+            PredictCommand.spec,
+            InspectCommand.spec,
         ] + TrackingCommands.specs + [
             CommandSpec(
                 path: ["version"], summary: "print the version", options: [],

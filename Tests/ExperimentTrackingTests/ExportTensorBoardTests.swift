@@ -115,7 +115,7 @@ import Testing
             wallTime: 1_700_000_001.25, step: -3,
             scalars: [
                 .init(tag: "train/loss", value: .nan), .init(tag: "é", value: -.infinity),
-                .init(tag: "x", value: Float(bitPattern: 0x000116C2)),
+                .init(tag: "x", value: Float(bitPattern: 0x0001_16C2)),
             ])
         let decodedHeader = try TFRecordTestReader.decodeEvent(header.encoded())
         #expect(decodedHeader.fileVersion == "brain.Event:2")
@@ -127,7 +127,7 @@ import Testing
         #expect(decoded.values.map(\.tag) == ["train/loss", "é", "x"])
         #expect(decoded.values[0].value.isNaN)
         #expect(decoded.values[1].value == -.infinity)
-        #expect(decoded.values[2].value == Float(bitPattern: 0x000116C2))
+        #expect(decoded.values[2].value.bitPattern == 0x0001_16C2)
     }
 
     // MARK: Exporter

@@ -209,6 +209,15 @@ struct TrainingFailure: Error, CustomStringConvertible {
         let tracker = ExperimentTracker(metadata: fixture.metadata, artifacts: fixture.blobs)
         let run = try await tracker.startRun(experiment: "env")
         try await run.finish()
+        let other = try await tracker.startRun(experiment: "env")
+        try await other.finish()
+        // One environment record, shared by both runs.
+        let stored = try await fixture.metadata.scan(.prefix(StorageKey("tracking", "env").bytes))
+        #expect(stored.count == 1)
+        #expect(try await tracker.run(id: other.runID).environment == RunEnvironment.current)
+        // A fresh tracker (no cache) reads it back too.
+        let fresh = ExperimentTracker(metadata: fixture.metadata, artifacts: fixture.blobs)
+        #expect(try await fresh.searchRuns().runs.allSatisfy { $0.environment == RunEnvironment.current })
         let environment = try #require(try await tracker.run(id: run.runID).environment)
         #expect(!environment.host.isEmpty)
         #expect(!environment.operatingSystem.isEmpty)

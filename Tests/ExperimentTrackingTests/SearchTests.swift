@@ -60,15 +60,18 @@ import Testing
         let sqliteIDs = try await Self.populate(sqlite.tracker)
         #expect(memoryIDs == sqliteIDs)
         var nonEmpty = 0
+        let everything = try await memory.tracker.listRuns(experimentIDs: memoryIDs)
+        #expect(everything.count == 60)
         for filter in Self.filters {
             for order in Self.orders {
                 let left = try await memory.tracker.searchRuns(experimentIDs: memoryIDs, filter: filter, orderBy: order)
                 let right = try await sqlite.tracker.searchRuns(
                     experimentIDs: sqliteIDs, filter: filter, orderBy: order)
                 #expect(left.runs.map(\.info.runName) == right.runs.map(\.info.runName), "\(filter) / \(order)")
-                // And the results really satisfy the filter and the order.
+                // And the results are exactly the runs that satisfy the filter, in order.
                 let parsed = try RunFilter(filter)
-                #expect(left.runs.allSatisfy { parsed.matches($0) })
+                let expected = everything.filter { parsed.matches($0) }
+                #expect(Set(left.runs.map(\.id)) == Set(expected.map(\.id)), "\(filter)")
                 let runOrder = try RunOrder(parsing: order)
                 for (x, y) in zip(left.runs, left.runs.dropFirst()) {
                     #expect(!runOrder.areInIncreasingOrder(y, x), "\(order)")
@@ -79,6 +82,30 @@ import Testing
         #expect(nonEmpty > Self.filters.count * Self.orders.count / 2)
         // Every run is found by the empty filter.
         #expect(try await memory.tracker.searchRuns(experimentIDs: memoryIDs).runs.count == 60)
+    }
+
+    @Test func searchesSeeWritesFromOtherTrackersAndCachedRunsStayCurrent() async throws {
+        let fixture = try TrackerFixture.make(.sqlite)
+        let reader = fixture.tracker
+        let writer = ExperimentTracker(
+            metadata: fixture.metadata, artifacts: fixture.blobs, options: .init(captureEnvironment: false))
+        let first = try await writer.startRun(experiment: "shared", name: "first")
+        try await first.log(metric: "acc", value: 0.5)
+        try await first.flush()
+        #expect(try await reader.searchRuns(filter: "metrics.acc > 0.4").runs.map(\.info.runName) == ["first"])
+        // Unchanged: served again (from the cache) with the same answer.
+        #expect(try await reader.searchRuns(filter: "metrics.acc > 0.4").runs.map(\.info.runName) == ["first"])
+        // Another tracker changes the run and adds one: the reader sees both changes.
+        try await first.log(metric: "acc", value: 0.9, step: 1)
+        try await first.setTag("stage", "tuned")
+        let second = try await writer.startRun(experiment: "shared", name: "second")
+        try await second.log(metric: "acc", value: 0.45)
+        try await writer.flush()
+        let page = try await reader.searchRuns(filter: "metrics.acc > 0.4", orderBy: ["metrics.acc DESC"])
+        #expect(page.runs.map(\.info.runName) == ["first", "second"])
+        #expect(page.runs.first?.metrics["acc"]?.value == 0.9)
+        #expect(page.runs.first?.tags["stage"] == "tuned")
+        #expect(try await reader.searchRuns(filter: "tags.stage = 'tuned'").runs.count == 1)
     }
 
     @Test func nanAndMissingMetricsSortLastBothWays() async throws {

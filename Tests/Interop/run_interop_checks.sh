@@ -6,7 +6,7 @@
 #
 #   Tests/Interop/run_interop_checks.sh
 #
-# Needs a Python with mlflow (3.x) and tensorboard: $PYTHON, else .venv-ci/bin/python
+# Needs a Python with mlflow (3.x; mlflow-skinny is enough) and tensorboard: $PYTHON, else .venv-ci/bin/python
 # (python3 -m venv .venv-ci && .venv-ci/bin/pip install -r Tests/Interop/requirements.txt).
 # Builds the package and its tests first (a no-op after `swift build --build-tests`);
 # set SWIFT_SCRATCH to build in another scratch directory.

@@ -27,7 +27,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     let value = [UInt8](repeating: 0xAB, count: 100)
-    func temporaryStore(_ name: String, synchronous: SQLiteKeyValueStore.Options.Synchronous) throws
+    func temporaryStore(_ name: String, synchronous: SQLiteKeyValueStore.Synchronous) throws
         -> (SQLiteKeyValueStore, String)
     {
         let dir = NSTemporaryDirectory() + "mlops-bench-\(name)-\(UUID().uuidString)"
@@ -36,7 +36,7 @@ let benchmarks: @Sendable () -> Void = {
         return (try SQLiteKeyValueStore(path: dir + "/kv.sqlite", options: options), dir)
     }
 
-    for (label, mode) in [("FULL", SQLiteKeyValueStore.Options.Synchronous.full), ("NORMAL", .normal)] {
+    for (label, mode) in [("FULL", SQLiteKeyValueStore.Synchronous.full), ("NORMAL", .normal)] {
         // One commit per put: each iteration is one durable single-key transaction.
         Benchmark(
             "SQLite put, 1 key per commit (synchronous=\(label))",

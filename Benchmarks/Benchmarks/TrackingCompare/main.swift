@@ -51,7 +51,7 @@ func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 
 /// Runs `body` once to warm up, then `reps` times; returns the timed results.
-func repeated(_ reps: Int, _ label: String, _ body: () async throws -> Double) async throws -> [Double] {
+@MainActor func repeated(_ reps: Int, _ label: String, _ body: () async throws -> Double) async throws -> [Double] {
     _ = try await body()
     var values: [Double] = []
     for _ in 0..<reps { values.append(try await body()) }
@@ -115,9 +115,10 @@ result["log_batch"] = [
 
 // 3. N runs × (10 params + 10 metrics), as MLflow's fluent API creates them.
 var random = SeededRandom(seed: 42)
-func runSpecs(_ count: Int) -> [(params: [String: String], metrics: [String: Double])] {
+@MainActor func runSpecs(_ count: Int) -> [(params: [String: String], metrics: [String: Double])] {
     (0..<count).map { index in
-        var params = Dictionary(uniqueKeysWithValues: (1..<10).map { ("p\($0)", String(Int(random.uniform(in: 0..<1000)))) })
+        var params = Dictionary(
+            uniqueKeysWithValues: (1..<10).map { ("p\($0)", String(Int(random.uniform(in: 0..<1000)))) })
         params["lr"] = ["0.001", "0.01", "0.1"][index % 3]
         var metrics = Dictionary(uniqueKeysWithValues: (1..<10).map { ("m\($0)", random.nextDouble()) })
         metrics["acc"] = random.nextDouble()
@@ -128,7 +129,7 @@ var experimentCounter = 0
 var lastRunsExperiment = ""
 /// Creates `count` runs in a new experiment; `durableEach` waits for each run's
 /// finish (as MLflow's calls do), else ends them queued and flushes once.
-func createRuns(_ count: Int, durableEach: Bool) async throws -> Double {
+@MainActor func createRuns(_ count: Int, durableEach: Bool) async throws -> Double {
     experimentCounter += 1
     let name = "runs-\(experimentCounter)"
     let experiment = try await tracker.createExperiment(name: name)

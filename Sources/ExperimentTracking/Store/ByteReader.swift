@@ -79,8 +79,6 @@ struct ByteReader {
         return offset..<(offset + length)
     }
 
-    mutating func skipString() throws { _ = try stringRange() }
-
     mutating func string() throws -> String {
         let range = try stringRange()
         return bytes.withUnsafeBufferPointer {
@@ -94,25 +92,6 @@ struct ByteReader {
 }
 
 extension Array where Element == UInt8 {
-    /// Whether the bytes in `range` are exactly `text`'s UTF-8.
-    @inline(__always)
-    func equals(_ range: Range<Int>, _ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { utf8 in
-            guard utf8.count == range.count else { return false }
-            return withUnsafeBufferPointer { buffer in
-                var i = 0
-                var j = range.lowerBound
-                while i < utf8.count {
-                    if buffer[j] != utf8[i] { return false }
-                    i += 1
-                    j += 1
-                }
-                return true
-            }
-        }
-    }
-
     /// Decodes the bytes in `range` as UTF-8.
     @inline(__always)
     func string(_ range: Range<Int>) -> String {

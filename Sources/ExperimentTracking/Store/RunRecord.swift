@@ -118,23 +118,70 @@ struct RunRecord: Sendable, Hashable {
     ///
     /// - Throws: ``MLOpsError`` `corruptData` for damaged bytes, `unsupported` for a newer format.
     init(decoding bytes: [UInt8]) throws {
-        let view = try RunRecordView(bytes)
-        info = try view.decodeInfo()
-        params = try view.decodeMap(view.paramsOffset)
-        tags = try view.decodeMap(view.tagsOffset)
-        metrics = try view.decodeMetrics()
-        var reader = ByteReader(bytes, offset: view.inputsOffset, what: "run record")
-        let inputCount = try reader.count()
-        var inputs: [DatasetInput] = []
-        for _ in 0..<inputCount {
-            inputs.append(
-                DatasetInput(
-                    name: try reader.string(), digest: try reader.string(), context: try reader.string(),
-                    source: try reader.string(), sourceType: try reader.string(),
-                    dataVersionID: try reader.optionalString()))
+        try self.init(view: RunRecordView(bytes))
+    }
+
+    /// Decodes a record from its parsed header, in one pass over the bytes.
+    init(view: RunRecordView) throws {
+        let decoded = view.bytes.withUnsafeBufferPointer { buffer -> RunRecord? in
+            var cursor = RawCursor(buffer, offset: RunRecord.headerSize)
+            let runID = cursor.string()
+            let experimentID = cursor.string()
+            let runName = cursor.string()
+            cursor.offset += 1 + 8  // status, start time: already in the view
+            if cursor.byte() != 0 { cursor.offset += 8 }
+            cursor.offset += 1  // lifecycle
+            let parent = cursor.optionalString()
+            let user = cursor.string()
+            let artifactURI = cursor.string()
+            let info = RunInfo(
+                runID: runID, runName: runName, experimentID: experimentID, status: view.status,
+                startTime: view.startTime, endTime: view.endTime, lifecycleStage: view.lifecycle, parentRunID: parent,
+                userID: user, artifactURI: artifactURI)
+            var maps: ([String: String], [String: String]) = ([:], [:])
+            for index in 0..<2 {
+                let count = cursor.count()
+                var map: [String: String] = [:]
+                map.reserveCapacity(count)
+                for _ in 0..<count {
+                    let key = cursor.string()
+                    map[key] = cursor.string()
+                }
+                if index == 0 { maps.0 = map } else { maps.1 = map }
+            }
+            let metricCount = cursor.count()
+            var metrics: [String: Metric] = [:]
+            metrics.reserveCapacity(metricCount)
+            for _ in 0..<metricCount {
+                let key = cursor.string()
+                let value = cursor.double()
+                let step = cursor.int64()
+                let timestamp = cursor.int64()
+                metrics[key] = Metric(key: key, value: value, step: step, timestamp: timestamp)
+            }
+            let inputCount = cursor.count()
+            var inputs: [DatasetInput] = []
+            for _ in 0..<inputCount {
+                let name = cursor.string()
+                let digest = cursor.string()
+                let context = cursor.string()
+                let source = cursor.string()
+                let sourceType = cursor.string()
+                let version = cursor.optionalString()
+                inputs.append(
+                    DatasetInput(
+                        name: name, digest: digest, context: context, source: source, sourceType: sourceType,
+                        dataVersionID: version))
+            }
+            let environmentID = cursor.optionalString()
+            guard !cursor.failed else { return nil }
+            return RunRecord(
+                info: info, params: maps.0, tags: maps.1, metrics: metrics, inputs: inputs,
+                environmentID: environmentID)
         }
-        self.inputs = inputs
-        reader.offset = view.environmentOffset
-        environmentID = try reader.optionalString()
+        guard let decoded else {
+            throw MLOpsError(.corruptData, "stored run record is damaged: its sections do not parse")
+        }
+        self = decoded
     }
 }

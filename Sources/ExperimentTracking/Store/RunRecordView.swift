@@ -93,9 +93,6 @@ struct RunRecordView: RunFilterSubject {
         var offsets: (Int, Int, Int, Int, Int)
     }
 
-    /// The run ID as text.
-    var runIDString: String { bytes.string(runID) }
-
     // MARK: RunFilterSubject
 
     func attribute(_ key: String) -> RunAttributeValue? {
@@ -175,40 +172,6 @@ struct RunRecordView: RunFilterSubject {
     }
 
     // MARK: Decoding
-
-    func decodeInfo() throws -> RunInfo {
-        var reader = ByteReader(bytes, offset: RunRecord.headerSize, what: "run record")
-        let runID = try reader.string()
-        let experimentID = try reader.string()
-        let runName = try reader.string()
-        _ = try reader.byte()
-        _ = try reader.int64()
-        if try reader.byte() != 0 { _ = try reader.int64() }
-        _ = try reader.byte()
-        let parent = try reader.optionalString()
-        return RunInfo(
-            runID: runID, runName: runName, experimentID: experimentID, status: status, startTime: startTime,
-            endTime: endTime, lifecycleStage: lifecycle, parentRunID: parent, userID: bytes.string(user),
-            artifactURI: bytes.string(artifactURI))
-    }
-
-    func decodeMap(_ offset: Int) throws -> [String: String] {
-        let map = bytes.withUnsafeBufferPointer { buffer -> [String: String]? in
-            var cursor = RawCursor(buffer, offset: offset)
-            let count = cursor.count()
-            var map: [String: String] = [:]
-            map.reserveCapacity(count)
-            for _ in 0..<count {
-                let key = cursor.string()
-                let value = cursor.string()
-                if cursor.failed { return nil }
-                map[key] = value
-            }
-            return map
-        }
-        guard let map else { throw MLOpsError(.corruptData, "stored run record is damaged: a map does not parse") }
-        return map
-    }
 
     func decodeMetrics() throws -> [String: Metric] {
         let metrics = bytes.withUnsafeBufferPointer { buffer -> [String: Metric]? in

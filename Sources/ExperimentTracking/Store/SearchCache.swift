@@ -14,7 +14,7 @@ final class SearchCache: Sendable {
     private struct State {
         var scans: [String: (version: UInt64, views: [RunRecordView], bytes: Int)] = [:]
         var scannedBytes = 0
-        var runs: [String: (version: UInt64, run: Run)] = [:]
+        var runs: [RunKey: Run] = [:]
     }
 
     /// The most record bytes kept from scans.
@@ -23,6 +23,25 @@ final class SearchCache: Sendable {
     static let maxRuns = 50_000
 
     private let state = Mutex(State())
+
+    /// A run record's identity: its run ID's bytes (hashed cheaply) and the record's version.
+    struct RunKey: Hashable {
+        let id: SIMD32<UInt8>
+        let length: Int
+        let version: UInt64
+
+        /// `nil` for a run ID longer than 32 bytes (never one of ours), which is then not cached.
+        init?(_ view: RunRecordView) {
+            guard view.runID.count <= 32 else { return nil }
+            var id = SIMD32<UInt8>()
+            view.bytes.withUnsafeBufferPointer { buffer in
+                for (i, index) in view.runID.prefix(32).enumerated() { id[i] = buffer[index] }
+            }
+            self.id = id
+            length = view.runID.count
+            version = view.version
+        }
+    }
 
     func views(experimentID: String, storeVersion: UInt64) -> [RunRecordView]? {
         state.withLock { state in
@@ -50,17 +69,15 @@ final class SearchCache: Sendable {
         }
     }
 
-    func run(id: String, version: UInt64) -> Run? {
-        state.withLock { state in
-            guard let hit = state.runs[id], hit.version == version else { return nil }
-            return hit.run
-        }
+    /// The cached runs for `keys`, `nil` where there is none.
+    func runs(_ keys: [RunKey?]) -> [Run?] {
+        state.withLock { state in keys.map { key in key.flatMap { state.runs[$0] } } }
     }
 
-    func remember(_ run: Run, version: UInt64) {
+    func remember(_ runs: [(RunKey, Run)]) {
         state.withLock { state in
-            if state.runs.count >= Self.maxRuns { state.runs.removeAll(keepingCapacity: true) }
-            state.runs[run.info.runID] = (version, run)
+            if state.runs.count + runs.count > Self.maxRuns { state.runs.removeAll(keepingCapacity: true) }
+            for (key, run) in runs { state.runs[key] = run }
         }
     }
 }

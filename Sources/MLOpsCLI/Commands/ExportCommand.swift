@@ -8,14 +8,16 @@ enum ExportCommand {
         summary: "export runs as an MLflow file store, TensorBoard event files, or CSV/JSON tables",
         discussion: """
             FORMAT is one of:
-              mlflow       an MLflow file store (mlruns layout): DIR/<experiment_id>/<run_id>/… Read it with
-                           MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri file:DIR
+              mlflow       an MLflow file store (mlruns layout): DIR/<experiment_id>/<run_id>/…
+                           Read it with MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri file:DIR
               tensorboard  one event file per run: DIR/<experiment>/<run>/events.out.tfevents.…
                            View it with tensorboard --logdir DIR
-              csv, json    DIR/runs.<ext> (one row per run) and DIR/metrics.<ext> (one row per metric point)
-            The MLflow export includes deleted experiments and runs, as MLflow keeps them; the others \
-            export active ones unless --all is given. Exporting again into the same DIR replaces what \
-            the previous export wrote for the same runs.
+              csv, json    DIR/experiments.<ext>, DIR/runs.<ext> (one row per run) and
+                           DIR/metrics.<ext> (one row per metric point)
+
+            The MLflow export includes deleted experiments and runs, as MLflow keeps them; the \
+            others export active ones unless --all is given. Exporting again into the same DIR \
+            replaces what the previous export wrote for the same runs.
             """,
         options: [
             .workspace,

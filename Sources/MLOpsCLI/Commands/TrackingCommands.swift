@@ -193,13 +193,14 @@ enum TrackingCommands {
         summary: "compare runs side by side: attributes, params and latest metrics",
         discussion: "Give two or more run IDs (up to 10), as separate arguments or comma-separated.",
         options: [.workspace, jsonFlag],
-        positionals: [
-            PositionalSpec(name: "RUN_ID", help: "a run's ID"),
-            PositionalSpec(name: "RUN_ID", help: "another run's ID"),
-        ] + (0..<8).map { _ in PositionalSpec(name: "RUN_ID", help: "more runs", optional: true) },
+        positionals: [PositionalSpec(name: "RUN_ID", help: "a run's ID, or several separated by commas")]
+            + (0..<9).map { _ in PositionalSpec(name: "RUN_ID", help: "more runs", optional: true) },
         run: { arguments, context in
-            let tracker = try tracker(arguments, context)
             let ids = arguments.positionals.flatMap { $0.split(separator: ",").map(String.init) }
+            guard ids.count >= 2 else {
+                throw UsageError(message: "compare needs at least two run IDs", usage: runsCompareUsage)
+            }
+            let tracker = try tracker(arguments, context)
             let comparison = try await tracker.compareRuns(ids: ids)
             if arguments.flag("json") {
                 context.out(try json(comparison))
@@ -211,6 +212,8 @@ enum TrackingCommands {
             TextTable.render(table).forEach(context.out)
             if !differing.isEmpty { context.out("* params that differ between the runs") }
         })
+
+    static let runsCompareUsage = "mlops runs compare [--workspace DIR] [--json] RUN_ID RUN_ID [RUN_ID...]"
 
     /// Prints a run table with the given metric columns (at most four, in order, deduplicated).
     static func printRuns(_ runs: [Run], metricKeys: [String], _ context: CommandContext) {

@@ -213,12 +213,12 @@ struct ONNXImporterTests {
         var tracksTrue: Int64 = 0
     }
 
-    private func treeAttributes(_ n: inout TestProtobufWriter, _ nodes: [TreeNode]) {
+    private func treeAttributes(_ n: inout TestProtobufWriter, _ nodes: [TreeNode], values: Bool = true) {
         n.attribute("nodes_treeids", ints: nodes.map(\.tree))
         n.attribute("nodes_nodeids", ints: nodes.map(\.id))
         n.attribute("nodes_modes", strings: nodes.map(\.mode))
         n.attribute("nodes_featureids", ints: nodes.map(\.feature))
-        n.attribute("nodes_values", floats: nodes.map(\.value))
+        if values { n.attribute("nodes_values", floats: nodes.map(\.value)) }
         n.attribute("nodes_truenodeids", ints: nodes.map(\.trueID))
         n.attribute("nodes_falsenodeids", ints: nodes.map(\.falseID))
         n.attribute("nodes_missing_value_tracks_true", ints: nodes.map(\.tracksTrue))
@@ -267,6 +267,41 @@ struct ONNXImporterTests {
         let sums: [[Double]] = [[1, 200], [101, 1000], [2, 1210], [300, 1003], [1, 200]]
         let out = try run(bytes, rows)
         expectClose(out["Y"], sums.flatMap { [$0[0] / 3 + 10, $0[1] / 3 + 20] }, "regressor")
+    }
+
+    @Test func doubleAttributesSwitchTheEnsembleToDoublePrecision() throws {
+        func model(floats: Bool, doubles: Bool) -> [UInt8] {
+            let nodes: [TreeNode] = [
+                TreeNode(tree: 0, id: 0, mode: "BRANCH_LEQ", feature: 0, value: 0.1, trueID: 1, falseID: 2),
+                TreeNode(tree: 0, id: 1, mode: "LEAF"), TreeNode(tree: 0, id: 2, mode: "LEAF"),
+            ]
+            return ONNXTestModels.simple(opsets: [("ai.onnx.ml", 3)], width: 1, outputs: [("Y", 1, [nil, 1])]) { g in
+                ONNXTestModels.node(
+                    &g, op: "TreeEnsembleRegressor", domain: "ai.onnx.ml", inputs: ["X"], outputs: ["Y"]
+                ) { n in
+                    treeAttributes(&n, nodes, values: floats)
+                    if doubles {
+                        n.attribute("nodes_values_as_tensor") { t in
+                            t.int(1, 3)
+                            t.int(2, 11)
+                            for v: Double in [0.1, 0, 0] {
+                                t.tag(10, 1)
+                                withUnsafeBytes(of: v.bitPattern.littleEndian) { t.bytes.append(contentsOf: $0) }
+                            }
+                        }
+                    }
+                    n.attribute("target_treeids", ints: [0, 0])
+                    n.attribute("target_nodeids", ints: [1, 2])
+                    n.attribute("target_ids", ints: [0, 0])
+                    n.attribute("target_weights", floats: [1, 2])
+                    n.attribute("n_targets", int: 1)
+                }
+            }
+        }
+        // Float(0.1) <= Float(0.1), but Float(0.1) > 0.1 in Double.
+        #expect(try run(model(floats: true, doubles: false), [[0.1]])["Y"]?.float32Values == [1])
+        #expect(try run(model(floats: false, doubles: true), [[0.1]])["Y"]?.float32Values == [2])
+        #expect(importError(model(floats: true, doubles: true))?.code == .parseError)
     }
 
     private func binaryClassifier(transform: String, leaves: [Float], base: [Float]) -> [UInt8] {

@@ -284,9 +284,8 @@ def report(swift, mlflow):
         ("create_runs", "seconds", "median"), ("create_runs", "seconds", "median"), False, "ms", 1000)
     row("200 runs × (10 params + 10 metrics), one flush", med(swift, "create_runs", "seconds_flushed_once", "median"),
         ("create_runs", "seconds", "median"), ("create_runs", "seconds", "median"), False, "ms", 1000)
-    for key, value in sorted(swift.get("search", {}).items()):
-        if not key.startswith("search_"):
-            continue
+    searches = [(k, v) for k, v in swift.get("search", {}).items() if k.startswith("search_")]
+    for key, value in sorted(searches, key=lambda kv: kv[1]["runs_in_experiment"]):
         n = value["runs_in_experiment"]
         row(f"filtered search over {n:,} runs", value["seconds"]["median"], (key, "seconds", "median"),
             (key, "seconds", "median"), False, "ms", 1000)

@@ -42,10 +42,12 @@ public struct RunHandle: Sendable {
 
     /// Logs one metric value at `step`, stamped now unless `timestamp` is given.
     ///
-    /// - Throws: For a bad name, a run that has ended, or a pending background failure.
+    /// - Throws: For a bad name, a negative timestamp, a run that has ended, or a
+    ///   pending background failure.
     public func log(metric key: String, value: Double, step: Int64 = 0, timestamp: Int64? = nil) async throws {
         try target.checkOpen()
         try TrackingLimits.validateKey(key, kind: "metric")
+        if let timestamp { try TrackingLimits.validateTimestamp(timestamp, key: key) }
         try await tracker.writer.enqueue(
             TrackingWriter.PointBatch(
                 target: target,
@@ -57,6 +59,7 @@ public struct RunHandle: Sendable {
         try target.checkOpen()
         try TrackingLimits.validateBatch(metrics: metrics.count)
         let time = timestamp ?? tracker.now
+        try TrackingLimits.validateTimestamp(time, key: metrics.keys.first ?? "")
         var points: [Metric] = []
         points.reserveCapacity(metrics.count)
         for (key, value) in metrics {
@@ -73,7 +76,9 @@ public struct RunHandle: Sendable {
         if metrics.isEmpty { return }
         // Validate each distinct key once; keys usually repeat in a small cycle.
         var validated: [String] = []
-        for metric in metrics where !validated.contains(metric.key) {
+        for metric in metrics {
+            if metric.timestamp < 0 { try TrackingLimits.validateTimestamp(metric.timestamp, key: metric.key) }
+            if validated.contains(metric.key) { continue }
             try TrackingLimits.validateKey(metric.key, kind: "metric")
             if validated.count < 16 { validated.append(metric.key) }
         }

@@ -26,9 +26,9 @@ import Testing
         let tracker = fixture.tracker
         let run = try await tracker.startRun(experiment: "extremes")
         let points = [
-            Metric(key: "x", value: 1, step: .min, timestamp: .min),
+            Metric(key: "x", value: 1, step: .min, timestamp: 0),
             Metric(key: "x", value: 2, step: .max, timestamp: .max),
-            Metric(key: "x", value: 3, step: 0, timestamp: 0),
+            Metric(key: "x", value: 3, step: 0, timestamp: 7),
         ]
         try await run.log(metrics: points)
         try await run.finish()

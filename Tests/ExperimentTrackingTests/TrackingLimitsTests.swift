@@ -84,6 +84,12 @@ import Testing
         let params = Dictionary(uniqueKeysWithValues: (0..<101).map { ("p\($0)", "v") })
         #expect(await mlopsError { try await run.log(params: params) }?.code == .limitExceeded)
         #expect(await mlopsError { try await run.log(metric: "../up", value: 1) }?.code == .invalidArgument)
+        let negative = await mlopsError { try await run.log(metric: "m", value: 1, timestamp: -1) }
+        #expect(negative?.message.contains("non-negative") == true)
+        let negativeBatch = [
+            Metric(key: "m", value: 1, step: 0, timestamp: 5), Metric(key: "m", value: 1, timestamp: -5),
+        ]
+        #expect(await mlopsError { try await run.log(metrics: negativeBatch) }?.code == .invalidArgument)
         #expect(await mlopsError { try await run.setTag("bad:tag", "x") }?.code == .invalidArgument)
         let longName = String(repeating: "r", count: 251)
         let name = await mlopsError { _ = try await fixture.tracker.startRun(experiment: "limits", name: longName) }

@@ -22,11 +22,13 @@ public struct Metric: Sendable, Hashable, Codable, CustomStringConvertible {
         self.timestamp = timestamp
     }
 
+    /// Equal keys, steps, timestamps and value bit patterns (so NaN equals NaN).
     public static func == (lhs: Metric, rhs: Metric) -> Bool {
         lhs.key == rhs.key && lhs.value.bitPattern == rhs.value.bitPattern && lhs.step == rhs.step
             && lhs.timestamp == rhs.timestamp
     }
 
+    /// Hashes what ``==`` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(key)
         hasher.combine(value.bitPattern)
@@ -34,6 +36,7 @@ public struct Metric: Sendable, Hashable, Codable, CustomStringConvertible {
         hasher.combine(timestamp)
     }
 
+    /// `key=value @ step s, t ms`.
     public var description: String { "\(key)=\(value) @ step \(step), \(timestamp) ms" }
 
     /// Whether `self` supersedes `other` as a run's latest value: a higher

@@ -20,6 +20,7 @@ public enum RunStatus: String, Sendable, Hashable, Codable, CaseIterable, Custom
     /// Whether the run has ended (finished, failed or killed).
     public var isTerminal: Bool { self == .finished || self == .failed || self == .killed }
 
+    /// The MLflow name, e.g. `FINISHED`.
     public var description: String { rawValue }
 
     /// A one-byte code for the binary run record.

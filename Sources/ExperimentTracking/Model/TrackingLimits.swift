@@ -143,6 +143,18 @@ public enum TrackingLimits {
         if tags > maxTagsPerBatch { throw tooMany(tags, maxTagsPerBatch, "tags") }
     }
 
+    /// Checks a metric timestamp: milliseconds since 1970, not negative (MLflow's rule).
+    @inline(__always)
+    public static func validateTimestamp(_ timestamp: Int64, key: String) throws {
+        if timestamp < 0 {
+            throw MLOpsError(
+                .invalidArgument,
+                "invalid timestamp \(timestamp) for metric '\(key)': a timestamp must be a non-negative 64-bit "
+                    + "integer (milliseconds since 1970)",
+                value: String(timestamp))
+        }
+    }
+
     /// Checks a param: its name and the length of its value.
     public static func validateParam(key: String, value: String) throws {
         try validateKey(key, kind: "param")

@@ -121,6 +121,7 @@ import Testing
         try await parent.log(metric: "odd", value: 1e-05, step: -2, timestamp: 1_700_000_100_002)
         try await parent.logArtifact(path: "model/weights.bin", data: [0, 1, 2, 255])
         try await parent.logArtifact(path: "README.md", data: Array("hello\n".utf8))
+        try await parent.logArtifact(path: "model/big.bin", data: Self.bigArtifact)
         let child = try await parent.startChildRun(name: "trial-1")
         ids["child"] = child.runID
         try await child.log(metric: "loss", value: 0.5, step: 0)
@@ -149,7 +150,7 @@ import Testing
         #expect(summary.experiments == 2)
         #expect(summary.runs == 4)
         #expect(summary.metricPoints == 5 * 2 + 4 + 1)
-        #expect(summary.artifacts == 2)
+        #expect(summary.artifacts == 3)
 
         let experimentID = try #require(ids["experiment"])
         let parentID = MLflowExporter.mlflowRunID(try #require(ids["parent"]))
@@ -220,6 +221,7 @@ import Testing
                 """)
         #expect(try Self.bytes(root, runDirectory + "/artifacts/model/weights.bin") == [0, 1, 2, 255])
         #expect(try Self.text(root, runDirectory + "/artifacts/README.md") == "hello\n")
+        #expect(try Self.bytes(root, runDirectory + "/artifacts/model/big.bin") == Self.bigArtifact)
         // The nested, failed run points at its parent's exported ID.
         let childDirectory = "\(experimentID)/\(childID)"
         #expect(try Self.text(root, childDirectory + "/tags/mlflow.parentRunId") == parentID)
@@ -305,6 +307,9 @@ import Testing
     }
 
     // MARK: Helpers
+
+    /// 2.5 MiB, so that the copy takes several chunks.
+    static let bigArtifact: [UInt8] = (0..<(5 << 19)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
 
     static func bytes(_ root: String, _ path: String) throws -> [UInt8] {
         Array(try Data(contentsOf: URL(fileURLWithPath: root + "/" + path)))

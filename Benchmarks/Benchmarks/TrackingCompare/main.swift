@@ -3,7 +3,7 @@
 // default options, synchronous = FULL, plus FileBlobStore), measured the way the
 // script measures MLflow. Prints one JSON object on standard output.
 //
-//   swift run --package-path Benchmarks -c release TrackingCompare [--reps 5] [--dir DIR]
+//   swift run --package-path Benchmarks -c release TrackingCompare [--reps 5] [--dir DIR [--keep]]
 //
 // Every figure is the median (with min and max) of --reps timed repetitions
 // after one warm-up repetition. "Durable" means the tracker's flush() or the
@@ -22,10 +22,15 @@ struct Arguments {
     var searchSizes = [200, 10_000]
     var searchReps = 20
     var directory = NSTemporaryDirectory() + "tracking-compare-\(UUID().uuidString)"
+    var keep = false
 
     init() {
         var words = CommandLine.arguments.dropFirst()
         while let word = words.popFirst() {
+            if word == "--keep" {
+                keep = true
+                continue
+            }
             let value = words.popFirst() ?? ""
             switch word {
             case "--reps": reps = Int(value) ?? reps
@@ -73,7 +78,7 @@ func json(_ value: Any) -> String {
 
 let arguments = Arguments()
 try FileManager.default.createDirectory(atPath: arguments.directory + "/objects", withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: arguments.directory) }
+defer { if !arguments.keep { try? FileManager.default.removeItem(atPath: arguments.directory) } }
 let metadata = try SQLiteKeyValueStore(path: arguments.directory + "/metadata.sqlite")
 let blobs = try FileBlobStore(root: arguments.directory + "/objects")
 let tracker = ExperimentTracker(

@@ -236,8 +236,21 @@ public struct MLflowExporter: Sendable {
         for artifact in artifacts {
             let path = directory + "/artifacts/" + artifact.path
             if artifact.path.contains("/") { try ExportFiles.makeDirectories(parent(of: path)) }
-            let data = try await tracker.artifacts.get(try BlobKey(artifactRoot + "/" + artifact.path))
-            try ExportFiles.write(data, to: path)
+            // Streamed in 1 MiB chunks: artifacts can be larger than memory.
+            let reader = try await tracker.artifacts.openReader(try BlobKey(artifactRoot + "/" + artifact.path))
+            let output = try ExportOutput(path: path)
+            do {
+                while true {
+                    let chunk = try await reader.read(upTo: 1 << 20)
+                    if chunk.isEmpty { break }
+                    try output.write(chunk)
+                }
+                try output.finish()
+                try await reader.close()
+            } catch {
+                try? await reader.close()
+                throw error
+            }
         }
 
         summary.runs += 1

@@ -15,7 +15,6 @@ public enum TFRecord {
         let lengthCRC = CRC32C.masked(
             header.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<8])) })
         for i in 0..<4 { header[8 + i] = UInt8(truncatingIfNeeded: lengthCRC >> UInt32(8 * i)) }
-        output.reserveCapacity(output.count + payload.count + overhead)
         output.append(contentsOf: header)
         output.append(contentsOf: payload)
         let dataCRC = CRC32C.masked(CRC32C.checksum(payload))

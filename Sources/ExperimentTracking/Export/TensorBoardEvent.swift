@@ -26,10 +26,12 @@ public struct TensorBoardEvent: Sendable, Hashable {
             self.value = value
         }
 
+        /// Equal tags and bit-identical values (so a NaN scalar equals itself).
         public static func == (lhs: Scalar, rhs: Scalar) -> Bool {
             lhs.tag == rhs.tag && lhs.value.bitPattern == rhs.value.bitPattern
         }
 
+        /// Hashes the tag and the value's bits.
         public func hash(into hasher: inout Hasher) {
             hasher.combine(tag)
             hasher.combine(value.bitPattern)
@@ -95,10 +97,12 @@ public struct TensorBoardEvent: Sendable, Hashable {
         return writer.bytes
     }
 
+    /// Equal steps and contents and bit-identical wall times.
     public static func == (lhs: TensorBoardEvent, rhs: TensorBoardEvent) -> Bool {
         lhs.wallTime.bitPattern == rhs.wallTime.bitPattern && lhs.step == rhs.step && lhs.content == rhs.content
     }
 
+    /// Hashes the wall time's bits, the step and the content.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(wallTime.bitPattern)
         hasher.combine(step)

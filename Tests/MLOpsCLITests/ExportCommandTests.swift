@@ -8,10 +8,7 @@ import Testing
 @Suite struct ExportCommandTests {
     /// A workspace with two experiments and three runs; returns its path and the run IDs.
     func populated() async throws -> (path: String, ids: [String]) {
-        let path = "/tmp/mlops-cli-export-\(SortableID())"
-        let workspace = try Workspace.open(at: path)
-        let tracker = ExperimentTracker(
-            metadata: workspace.metadata, artifacts: workspace.objects, options: .init(captureEnvironment: false))
+        let (path, tracker) = try trackedWorkspace("export")
         var ids: [String] = []
         for (index, experiment) in ["vision", "nlp", "vision"].enumerated() {
             let id = try await tracker.withRun(experiment: experiment, name: "run-\(index)") { run in
@@ -26,11 +23,7 @@ import Testing
         return (path, ids)
     }
 
-    func run(_ arguments: [String]) async -> (status: Int32, out: [String], err: [String]) {
-        let output = CapturedOutput()
-        let status = await MLOpsCLI.run(arguments, context: output.context())
-        return (status, output.out, output.err)
-    }
+    func run(_ arguments: [String]) async -> CLIResult { await runCLI(arguments) }
 
     func files(under directory: String, containing fragment: String) -> [String] {
         let enumerator = FileManager.default.enumerator(atPath: directory)

@@ -7,10 +7,7 @@ import Testing
 @Suite struct TrackingCommandsTests {
     /// A workspace with two experiments and three runs; returns its path and the run IDs.
     func populated() async throws -> (path: String, ids: [String]) {
-        let path = "/tmp/mlops-cli-tracking-\(SortableID())"
-        let workspace = try Workspace.open(at: path)
-        let tracker = ExperimentTracker(
-            metadata: workspace.metadata, artifacts: workspace.objects, options: .init(captureEnvironment: false))
+        let (path, tracker) = try trackedWorkspace("tracking")
         var ids: [String] = []
         for (index, (optimizer, accuracy)) in [("adam", 0.91), ("sgd", 0.84), ("adam", 0.95)].enumerated() {
             let id = try await tracker.withRun(experiment: index == 1 ? "other" : "cli", name: "run-\(index)") { run in
@@ -24,11 +21,7 @@ import Testing
         return (path, ids)
     }
 
-    func run(_ arguments: [String]) async -> (status: Int32, out: [String], err: [String]) {
-        let output = CapturedOutput()
-        let status = await MLOpsCLI.run(arguments, context: output.context())
-        return (status, output.out, output.err)
-    }
+    func run(_ arguments: [String]) async -> CLIResult { await runCLI(arguments) }
 
     @Test func experimentsListAsTableAndJSON() async throws {
         let (path, _) = try await populated()

@@ -115,36 +115,13 @@ struct CompiledRunFilter {
 
     /// The range of the value of `key` in the key/value section at `offset`, or `nil`.
     private static func lookup(_ key: [UInt8], at offset: Int, _ buffer: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
-        key.withUnsafeBufferPointer { key in
-            var cursor = RawCursor(buffer, offset: offset)
-            let count = cursor.count()
-            for _ in 0..<count {
-                let keyRange = cursor.stringRange()
-                let valueRange = cursor.stringRange()
-                if cursor.failed { return nil }
-                if cursor.equals(keyRange, key) { return valueRange }
-            }
-            return nil
-        }
+        key.withUnsafeBufferPointer { key in RawCursor.valueRange(of: key, inSectionAt: offset, buffer) }
     }
 
     /// The latest value of metric `key`, or `nil`.
     private static func latestMetric(
         _ key: [UInt8], _ view: RunRecordView, _ buffer: UnsafeBufferPointer<UInt8>
     ) -> Double? {
-        key.withUnsafeBufferPointer { key in
-            var cursor = RawCursor(buffer, offset: view.metricsOffset)
-            let count = cursor.count()
-            for _ in 0..<count {
-                let range = cursor.stringRange()
-                if cursor.failed { return nil }
-                if cursor.equals(range, key) {
-                    let value = cursor.double()
-                    return cursor.failed ? nil : value
-                }
-                cursor.offset += 24
-            }
-            return nil
-        }
+        key.withUnsafeBufferPointer { key in RawCursor.latestMetric(key, inSectionAt: view.metricsOffset, buffer) }
     }
 }

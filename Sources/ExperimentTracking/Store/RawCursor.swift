@@ -118,3 +118,59 @@ struct RawCursor {
         return true
     }
 }
+
+extension RawCursor {
+    /// The range of the value stored under `key` in the key/value section at `offset`
+    /// (count, then key and value strings), or `nil` if absent or malformed.
+    static func valueRange(
+        of key: UnsafeBufferPointer<UInt8>, inSectionAt offset: Int, _ buffer: UnsafeBufferPointer<UInt8>
+    ) -> Range<Int>? {
+        var cursor = RawCursor(buffer, offset: offset)
+        let count = cursor.count()
+        for _ in 0..<count {
+            let keyRange = cursor.stringRange()
+            let valueRange = cursor.stringRange()
+            if cursor.failed { return nil }
+            if cursor.equals(keyRange, key) { return valueRange }
+        }
+        return nil
+    }
+
+    /// The latest value of metric `key` in the metrics section at `offset` (count, then
+    /// per metric its key and 24 bytes of value, step and timestamp), or `nil`.
+    static func latestMetric(
+        _ key: UnsafeBufferPointer<UInt8>, inSectionAt offset: Int, _ buffer: UnsafeBufferPointer<UInt8>
+    ) -> Double? {
+        var cursor = RawCursor(buffer, offset: offset)
+        let count = cursor.count()
+        for _ in 0..<count {
+            let range = cursor.stringRange()
+            if cursor.failed { return nil }
+            if cursor.equals(range, key) {
+                let value = cursor.double()
+                return cursor.failed ? nil : value
+            }
+            cursor.offset += 24
+        }
+        return nil
+    }
+}
+
+extension RawCursor {
+    /// Reads a metrics section (count, then key, value, step, timestamp per metric).
+    /// Check ``failed`` afterwards: a damaged section leaves it set.
+    mutating func metricsSection() -> [String: Metric] {
+        let count = self.count()
+        var metrics: [String: Metric] = [:]
+        metrics.reserveCapacity(count)
+        for _ in 0..<count {
+            let key = string()
+            let value = double()
+            let step = int64()
+            let timestamp = int64()
+            if failed { break }
+            metrics[key] = Metric(key: key, value: value, step: step, timestamp: timestamp)
+        }
+        return metrics
+    }
+}

@@ -149,16 +149,7 @@ struct RunRecord: Sendable, Hashable {
                 }
                 if index == 0 { maps.0 = map } else { maps.1 = map }
             }
-            let metricCount = cursor.count()
-            var metrics: [String: Metric] = [:]
-            metrics.reserveCapacity(metricCount)
-            for _ in 0..<metricCount {
-                let key = cursor.string()
-                let value = cursor.double()
-                let step = cursor.int64()
-                let timestamp = cursor.int64()
-                metrics[key] = Metric(key: key, value: value, step: step, timestamp: timestamp)
-            }
+            let metrics = cursor.metricsSection()
             let inputCount = cursor.count()
             var inputs: [DatasetInput] = []
             for _ in 0..<inputCount {

@@ -114,20 +114,7 @@ struct RunRecordView: RunFilterSubject {
     func latestMetric(_ key: String) -> Double? {
         var key = key
         return key.withUTF8 { utf8 in
-            bytes.withUnsafeBufferPointer { buffer -> Double? in
-                var cursor = RawCursor(buffer, offset: metricsOffset)
-                let count = cursor.count()
-                for _ in 0..<count {
-                    let range = cursor.stringRange()
-                    if cursor.failed { return nil }
-                    if cursor.equals(range, utf8) {
-                        let value = cursor.double()
-                        return cursor.failed ? nil : value
-                    }
-                    cursor.offset += 24
-                }
-                return nil
-            }
+            bytes.withUnsafeBufferPointer { RawCursor.latestMetric(utf8, inSectionAt: metricsOffset, $0) }
         }
     }
 
@@ -156,17 +143,9 @@ struct RunRecordView: RunFilterSubject {
         var key = key
         return key.withUTF8 { utf8 in
             bytes.withUnsafeBufferPointer { buffer -> String? in
-                var cursor = RawCursor(buffer, offset: offset)
-                let count = cursor.count()
-                for _ in 0..<count {
-                    let keyRange = cursor.stringRange()
-                    let valueRange = cursor.stringRange()
-                    if cursor.failed { return nil }
-                    if cursor.equals(keyRange, utf8) {
-                        return String(decoding: UnsafeBufferPointer(rebasing: buffer[valueRange]), as: UTF8.self)
-                    }
+                RawCursor.valueRange(of: utf8, inSectionAt: offset, buffer).map {
+                    String(decoding: UnsafeBufferPointer(rebasing: buffer[$0]), as: UTF8.self)
                 }
-                return nil
             }
         }
     }
@@ -176,18 +155,8 @@ struct RunRecordView: RunFilterSubject {
     func decodeMetrics() throws -> [String: Metric] {
         let metrics = bytes.withUnsafeBufferPointer { buffer -> [String: Metric]? in
             var cursor = RawCursor(buffer, offset: metricsOffset)
-            let count = cursor.count()
-            var metrics: [String: Metric] = [:]
-            metrics.reserveCapacity(count)
-            for _ in 0..<count {
-                let key = cursor.string()
-                let value = cursor.double()
-                let step = cursor.int64()
-                let timestamp = cursor.int64()
-                if cursor.failed { return nil }
-                metrics[key] = Metric(key: key, value: value, step: step, timestamp: timestamp)
-            }
-            return metrics
+            let metrics = cursor.metricsSection()
+            return cursor.failed ? nil : metrics
         }
         guard let metrics else {
             throw MLOpsError(.corruptData, "stored run record is damaged: the metrics do not parse")

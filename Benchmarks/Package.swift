@@ -31,5 +31,26 @@ let package = Package(
             ],
             path: "Benchmarks/TrackingCompare"
         ),
+        // InferenceCore (issue 3): MLP, SGEMM and GBDT; zero-malloc thresholds in Thresholds/.
+        .executableTarget(
+            name: "InferenceBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "InferenceCore", package: "swift-mlops"),
+                .product(name: "MLOpsCore", package: "swift-mlops"),
+            ],
+            path: "Benchmarks/InferenceBenchmarks",
+            exclude: ["Thresholds"],
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The swift-mlops side of compare/inference_vs_peers.py (a plain executable, no Benchmark).
+        .executableTarget(
+            name: "InferenceCompare",
+            dependencies: [
+                .product(name: "InferenceCore", package: "swift-mlops"),
+                .product(name: "MLOpsCore", package: "swift-mlops"),
+            ],
+            path: "Benchmarks/InferenceCompare"
+        ),
     ]
 )

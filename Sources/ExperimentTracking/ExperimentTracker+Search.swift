@@ -5,8 +5,6 @@ extension ExperimentTracker {
     public static let maxSearchResults = 50_000
     /// The page size when none is given.
     public static let defaultSearchResults = 1_000
-    /// How many run records one store scan reads during a search.
-    static let scanSlice = 512
 
     /// Searches runs with MLflow's filter grammar (plus `OR` and parentheses)
     /// and `order_by` rules.
@@ -55,26 +53,40 @@ extension ExperimentTracker {
         let offset = try pageToken.map { try PageToken(decoding: $0, query: fingerprint).offset } ?? 0
         let sorted = try await matchingRuns(experimentIDs: ids, filter: filter, order: order, viewType: viewType)
         let end = Swift.min(sorted.count, offset + maxResults)
+        let runs = offset < end ? try await decodedRuns(sorted[offset..<end]) : []
+        let next = end < sorted.count ? PageToken(offset: end, query: fingerprint).encoded() : nil
+        return RunPage(runs: runs, nextPageToken: next)
+    }
+
+    /// The runs of a result page: from the tracker's cache where a record has not changed since
+    /// it was last decoded, else decoded.
+    func decodedRuns(_ page: ArraySlice<RunRecordView>) async throws -> [Run] {
+        let keys = page.map(SearchCache.RunKey.init)
+        let cached = searchCache.runs(keys)
+        var missing: [RunRecordView] = []
+        for (index, view) in page.enumerated() where cached[index] == nil { missing.append(view) }
+        var records = try Self.decode(missing).makeIterator()
         var runs: [Run] = []
-        if offset < end {
-            runs.reserveCapacity(end - offset)
-            let page = sorted[offset..<end]
-            let keys = page.map(SearchCache.RunKey.init)
-            let cached = searchCache.runs(keys)
-            var fresh: [(SearchCache.RunKey, Run)] = []
-            for (index, view) in page.enumerated() {
-                if let run = cached[index] {
-                    runs.append(run)
-                    continue
-                }
-                let run = try await makeRun(RunRecord(view: view))
+        runs.reserveCapacity(page.count)
+        var fresh: [(SearchCache.RunKey, Run)] = []
+        fresh.reserveCapacity(missing.count)
+        for index in cached.indices {
+            if let run = cached[index] {
+                runs.append(run)
+            } else if let record = records.next() {
+                let run = try await makeRun(record)
                 if let key = keys[index] { fresh.append((key, run)) }
                 runs.append(run)
             }
-            searchCache.remember(fresh)
         }
-        let next = end < sorted.count ? PageToken(offset: end, query: fingerprint).encoded() : nil
-        return RunPage(runs: runs, nextPageToken: next)
+        searchCache.remember(fresh)
+        return runs
+    }
+
+    /// Decodes `views` into records, in order, sharing their repeated strings (``StringTable``).
+    static func decode(_ views: [RunRecordView]) throws -> [RunRecord] {
+        var table = StringTable()
+        return try views.map { try RunRecord(view: $0, strings: &table) }
     }
 
     /// Every run of the experiments (all active experiments if empty), newest first.
@@ -92,39 +104,37 @@ extension ExperimentTracker {
     }
 
     /// The runs matching `filter`, sorted, as in-place views.
+    ///
+    /// One pass over each experiment's run records, on the bytes the store lends: each record's
+    /// header is parsed and the filter evaluated in place, and only the records that match are
+    /// copied (into a few large chunks). The sorted result is remembered for the store version it
+    /// was found at.
     func matchingRuns(
         experimentIDs: [String], filter: RunFilter, order: RunOrder, viewType: ViewType
     ) async throws -> [RunRecordView] {
         try await writer.flush()
         // A commit without writes returns the store's current version: if it has not moved since
-        // the last scan of an experiment, nothing in the store has changed and that scan is reused.
+        // the same search last ran, nothing in the store has changed and its result still holds.
         let storeVersion = try await metadata.commit(KeyValueTransaction())
+        let query = SearchCache.Query(experimentIDs: experimentIDs, filter: filter, order: order, viewType: viewType)
+        if let hit = searchCache.result(query, storeVersion: storeVersion) { return hit }
         let compiled = CompiledRunFilter(filter)
+        var arena = RecordArena()
         var matches: [RunRecordView] = []
         for experimentID in experimentIDs {
-            if let views = searchCache.views(experimentID: experimentID, storeVersion: storeVersion) {
-                for index in views.indices where viewType.includes(views[index].lifecycle) {
-                    if compiled.matches(views[index]) { matches.append(views[index]) }
+            try await metadata.scan(KeyScan(range: .prefix(keys.runs(experimentID: experimentID)))) { entry in
+                let buffer = UnsafeBufferPointer(
+                    start: entry.value.baseAddress?.assumingMemoryBound(to: UInt8.self), count: entry.value.count)
+                let layout = try RunRecordLayout(parsing: buffer)
+                if viewType.includes(layout.lifecycle) && compiled.matches(layout, in: buffer) {
+                    matches.append(RunRecordView(arena.append(entry.value), layout: layout, version: entry.version))
                 }
-                continue
+                return true
             }
-            // Scan in slices, and parse and filter each slice while its bytes are still in the CPU's cache.
-            var parsed: [RunRecordView] = []
-            var range = KeyRange.prefix(keys.runs(experimentID: experimentID))
-            while true {
-                let records = try await metadata.scan(KeyScan(range: range, limit: Self.scanSlice))
-                for entry in records {
-                    var view = try RunRecordView(entry.value)
-                    view.version = entry.version
-                    if viewType.includes(view.lifecycle) && compiled.matches(view) { matches.append(view) }
-                    parsed.append(view)
-                }
-                guard records.count == Self.scanSlice, let last = records.last else { break }
-                range = range.after(last.key)
-            }
-            searchCache.remember(parsed, experimentID: experimentID, storeVersion: storeVersion)
         }
-        return Self.sort(matches, by: order)
+        let sorted = Self.sort(matches, by: order)
+        searchCache.remember(sorted, for: query, storeVersion: storeVersion)
+        return sorted
     }
 
     /// Sorts views by `order`, computing each run's sort values once.
@@ -138,7 +148,7 @@ extension ExperimentTracker {
                 if a.start != b.start { return a.start > b.start }
                 let x = views[a.index]
                 let y = views[b.index]
-                return x.bytes[x.runID].lexicographicallyPrecedes(y.bytes[y.runID])
+                return x.bytes.precedes(x.runID, y.bytes, y.runID)
             }
             return order.map { views[$0.index] }
         }

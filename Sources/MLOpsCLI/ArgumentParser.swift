@@ -97,16 +97,52 @@ struct ArgumentParser: Sendable {
             }
             parsed.positionals.append(word)
         }
-        let required = command.positionals.filter { !$0.optional }.count
-        if parsed.positionals.count < required {
-            let missing = command.positionals[parsed.positionals.count].name
-            throw UsageError(message: "missing argument \(missing)", usage: command.usage)
-        }
-        if parsed.positionals.count > command.positionals.count {
-            throw UsageError(
-                message: "unexpected argument '\(parsed.positionals[command.positionals.count])'", usage: command.usage)
-        }
+        parsed.positionals = try Self.matchPositionals(parsed.positionals, to: command)
         return .run(command, parsed)
+    }
+
+    /// Checks `words` against the command's positionals and returns the
+    /// values: fixed positionals in order, then a variadic one's values (its
+    /// words split at its separator).
+    static func matchPositionals(_ words: [String], to command: CommandSpec) throws(UsageError) -> [String] {
+        let specs = command.positionals
+        let fixed = specs.prefix { !$0.isVariadic }
+        let required = fixed.filter { !$0.optional }.count
+        if words.count < required {
+            throw UsageError(message: "missing argument \(specs[words.count].name)", usage: command.usage)
+        }
+        guard fixed.count < specs.count else {
+            if words.count > specs.count {
+                throw UsageError(message: "unexpected argument '\(words[specs.count])'", usage: command.usage)
+            }
+            return words
+        }
+        let variadic = specs[fixed.count]
+        var values = Array(words.prefix(fixed.count))
+        var count = 0
+        for word in words.dropFirst(fixed.count) {
+            guard let separator = variadic.separator else {
+                values.append(word)
+                count += 1
+                continue
+            }
+            let parts = word.split(separator: separator, omittingEmptySubsequences: false)
+            if parts.contains(where: \.isEmpty) {
+                throw UsageError(
+                    message: "empty \(variadic.name) in '\(word)' (values are separated by '\(separator)')",
+                    usage: command.usage)
+            }
+            values += parts.map(String.init)
+            count += parts.count
+        }
+        if count < variadic.minimumCount {
+            let noun = variadic.minimumCount == 1 ? "value" : "values"
+            throw UsageError(
+                message:
+                    "missing argument \(variadic.name): needs at least \(variadic.minimumCount) \(noun), got \(count)",
+                usage: command.usage)
+        }
+        return values
     }
 
     /// The overview `mlops --help` prints.

@@ -23,6 +23,9 @@ struct OptionSpec: Sendable {
 }
 
 /// A positional argument of a command.
+///
+/// A variadic positional (``variadic(_:_:minimumCount:separator:)``) takes
+/// every remaining positional word; it must be a command's last positional.
 struct PositionalSpec: Sendable {
     /// The placeholder shown in help.
     var name: String
@@ -30,6 +33,29 @@ struct PositionalSpec: Sendable {
     var help: String
     /// Whether the argument may be left out.
     var optional: Bool = false
+    /// Whether it takes all remaining positional words (shown as `NAME...`).
+    var isVariadic: Bool = false
+    /// For a variadic positional: how many values it needs at least.
+    var minimumCount: Int = 0
+    /// For a variadic positional: a character that also separates values
+    /// inside one word (`a,b` is two values), or `nil`.
+    var separator: Character?
+
+    /// A positional that takes every remaining word, needing at least
+    /// `minimumCount` values; with a `separator`, one word may hold several.
+    static func variadic(_ name: String, _ help: String, minimumCount: Int = 1, separator: Character? = nil)
+        -> PositionalSpec
+    {
+        PositionalSpec(
+            name: name, help: help, optional: minimumCount == 0, isVariadic: true, minimumCount: minimumCount,
+            separator: separator)
+    }
+
+    /// How usage lines and help show it: `NAME`, `[NAME]`, `NAME...` or `[NAME...]`.
+    var displayName: String {
+        let base = isVariadic ? name + "..." : name
+        return optional ? "[\(base)]" : base
+    }
 }
 
 /// A subcommand: its words (`["store", "check"]`), its arguments, and what it runs.
@@ -54,7 +80,7 @@ struct CommandSpec: Sendable {
             parts.append(option.valueName.map { "[--\(option.name) \($0)]" } ?? "[--\(option.name)]")
         }
         for positional in positionals {
-            parts.append(positional.optional ? "[\(positional.name)]" : positional.name)
+            parts.append(positional.displayName)
         }
         return parts.joined(separator: " ")
     }
@@ -66,7 +92,11 @@ struct CommandSpec: Sendable {
         if !positionals.isEmpty {
             lines += ["", "ARGUMENTS:"]
             for positional in positionals {
-                lines.append("  " + pad(positional.name, 22) + positional.help)
+                var help = positional.help
+                if positional.isVariadic, positional.minimumCount > 1 {
+                    help += " (at least \(positional.minimumCount))"
+                }
+                lines.append("  " + pad(positional.isVariadic ? positional.name + "..." : positional.name, 22) + help)
             }
         }
         lines += ["", "OPTIONS:"]

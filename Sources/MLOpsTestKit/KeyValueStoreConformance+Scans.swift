@@ -32,6 +32,30 @@ extension KeyValueStoreConformance {
             for entry in entries {
                 try Expect.bytes(entry.value, entry.key + [0x21], "\(what): value of \(describeBytes(entry.key))")
             }
+            try await expectVisitingScan(request, matches: entries, what)
+        }
+
+        /// The borrowed-bytes scan must lend exactly what `scan(_:)` returns, and stop when asked.
+        func expectVisitingScan(_ request: KeyScan, matches entries: [KeyValueEntry], _ what: String) async throws {
+            var visited: [KeyValueEntry] = []
+            try await Expect.noThrow("\(what), visiting") {
+                try await store.scan(request) { entry in
+                    visited.append(
+                        KeyValueEntry(key: Array(entry.key), value: Array(entry.value), version: entry.version))
+                    return true
+                }
+            }
+            try Expect.that(
+                visited == entries,
+                "\(what), visiting: expected \(describeKeys(entries.map(\.key))), got \(describeKeys(visited.map(\.key)))"
+            )
+            guard entries.count > 1 else { return }
+            var seen = 0
+            try await store.scan(request) { _ in
+                seen += 1
+                return false
+            }
+            try Expect.that(seen == 1, "\(what), visiting: returning false must stop the scan, got \(seen) entries")
         }
 
         for order in [KeyScan.Order.ascending, .descending] {

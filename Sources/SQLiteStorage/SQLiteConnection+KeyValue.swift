@@ -29,9 +29,48 @@ extension SQLiteConnection {
     /// Reads a key range with one `SELECT`, which SQLite runs in one read transaction: the
     /// result is a consistent snapshot even while other connections commit.
     func scan(_ request: KeyScan) throws -> [KeyValueEntry] {
+        var entries: [KeyValueEntry] = []
+        if let limit = request.limit, limit > 0 { entries.reserveCapacity(Swift.min(limit, 256)) }
+        var delivered = 0
+        try scan(request, delivered: &delivered) { statement in
+            entries.append(
+                KeyValueEntry(
+                    key: Self.bytes(statement, 0), value: Self.bytes(statement, 1), version: Self.version(statement, 2)
+                ))
+            return true
+        }
+        return entries
+    }
+
+    /// Visits a key range with one `SELECT` (one read transaction, so one snapshot), lending
+    /// each row's key and value to `body` straight from SQLite's buffers.
+    ///
+    /// `delivered` counts the rows handed to `body`, so that the caller retries a busy failure
+    /// only while it is still 0 (a retry would hand out rows again).
+    func scan(
+        _ request: KeyScan,
+        delivered: inout Int,
+        visiting body: (BorrowedKeyValueEntry) throws -> Bool
+    ) throws {
+        try scan(request, delivered: &delivered) { statement in
+            try body(
+                BorrowedKeyValueEntry(
+                    key: Self.borrowedBytes(statement, 0), value: Self.borrowedBytes(statement, 1),
+                    version: Self.version(statement, 2)))
+        }
+    }
+
+    /// Steps the scan statement for `request`, calling `row` with the statement on each row
+    /// until it returns `false` or the rows run out. The statement is reset afterwards, also
+    /// when `row` throws.
+    private func scan(
+        _ request: KeyScan,
+        delivered: inout Int,
+        row: (OpaquePointer) throws -> Bool
+    ) throws {
         // SQLite reads a negative LIMIT as "no limit"; the protocol reads it as "nothing".
         let limit = request.limit.map { Int64(Swift.max(0, $0)) } ?? -1
-        if limit == 0 { return [] }
+        if limit == 0 { return }
         let id: SQLiteStatement =
             switch (request.order, request.range.upperBound != nil) {
             case (.ascending, true): .scanAscending
@@ -44,33 +83,33 @@ extension SQLiteConnection {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
         }
-        return try request.range.lowerBound.withUnsafeBytes { lower in
+        try request.range.lowerBound.withUnsafeBytes { lower in
             try bind(statement, 1, lower)
             guard let upperBound = request.range.upperBound else {
                 try bind(statement, 2, limit)
-                return try collect(statement, limit: limit)
+                try step(statement, delivered: &delivered, row)
+                return
             }
-            return try upperBound.withUnsafeBytes { upper in
+            try upperBound.withUnsafeBytes { upper in
                 try bind(statement, 2, upper)
                 try bind(statement, 3, limit)
-                return try collect(statement, limit: limit)
+                try step(statement, delivered: &delivered, row)
             }
         }
     }
 
-    private func collect(_ statement: OpaquePointer, limit: Int64) throws -> [KeyValueEntry] {
-        var entries: [KeyValueEntry] = []
-        if limit > 0 { entries.reserveCapacity(Int(Swift.min(limit, 256))) }
+    private func step(
+        _ statement: OpaquePointer,
+        delivered: inout Int,
+        _ row: (OpaquePointer) throws -> Bool
+    ) throws {
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_ROW {
-                entries.append(
-                    KeyValueEntry(
-                        key: Self.bytes(statement, 0),
-                        value: Self.bytes(statement, 1),
-                        version: Self.version(statement, 2)))
+                delivered += 1
+                if try !row(statement) { return }
             } else if rc == SQLITE_DONE {
-                return entries
+                return
             } else {
                 throw failure(rc)
             }

@@ -10,7 +10,12 @@ import MLOpsCore
 ///
 /// Statements are prepared on first use with `SQLITE_PREPARE_PERSISTENT` and kept until the
 /// connection is closed; closing finalizes them and closes the handle.
-final class SQLiteConnection {
+///
+/// `@unchecked Sendable` because the type is never used concurrently: the slot's lock
+/// serialises every use, and no code keeps a connection outside that lock. Declaring it lets
+/// the slot lend its connection to a non-`Sendable` body (the caller's scan visitor) under the
+/// lock.
+final class SQLiteConnection: @unchecked Sendable {
     /// The open handle.
     let handle: OpaquePointer
     /// The database path, for error messages.
@@ -154,6 +159,16 @@ final class SQLiteConnection {
         guard let base = sqlite3_column_blob(statement, column) else { return [] }
         let count = Int(sqlite3_column_bytes(statement, column))
         return [UInt8](UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// A BLOB column of the current row, in SQLite's own buffer: valid until the statement is
+    /// stepped, reset or finalized, or the column is read as another type.
+    @inline(__always)
+    static func borrowedBytes(_ statement: OpaquePointer, _ column: Int32) -> UnsafeRawBufferPointer {
+        guard let base = sqlite3_column_blob(statement, column) else {
+            return UnsafeRawBufferPointer(start: nil, count: 0)
+        }
+        return UnsafeRawBufferPointer(start: base, count: Int(sqlite3_column_bytes(statement, column)))
     }
 
     /// Reads a version column of the current row.

@@ -24,13 +24,13 @@ final class SQLiteConnectionSlot: Sendable {
     }
 
     /// Runs `body` with the connection, waiting for the lock if another task holds it.
-    func withConnection<Result: Sendable>(_ body: @Sendable (SQLiteConnection) throws -> Result) throws -> Result {
+    func withConnection<Result: Sendable>(_ body: (SQLiteConnection) throws -> Result) throws -> Result {
         try state.withLock { state in try Self.use(&state, path: path, open: open, body) }
     }
 
     /// Runs `body` with the connection if no other task holds the lock; returns `nil` otherwise.
     func withConnectionIfAvailable<Result: Sendable>(
-        _ body: @Sendable (SQLiteConnection) throws -> Result
+        _ body: (SQLiteConnection) throws -> Result
     ) throws -> Result? {
         try state.withLockIfAvailable { state in try Self.use(&state, path: path, open: open, body) }
     }
@@ -47,7 +47,7 @@ final class SQLiteConnectionSlot: Sendable {
         _ state: inout State,
         path: String,
         open: () throws -> SQLiteConnection,
-        _ body: @Sendable (SQLiteConnection) throws -> Result
+        _ body: (SQLiteConnection) throws -> Result
     ) throws -> Result {
         if state.isClosed {
             throw MLOpsError(.invalidState, "the store has been closed; open it again to use it", value: path)

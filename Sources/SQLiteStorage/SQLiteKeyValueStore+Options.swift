@@ -23,18 +23,28 @@ extension SQLiteKeyValueStore {
         /// in parallel with each other and with a commit (write-ahead logging). `0` sends reads
         /// through the writer's connection. Default 4.
         public var maxReaders: Int
+        /// How many bytes of the file each reading connection maps into memory
+        /// (`PRAGMA mmap_size`), so that scans read pages in place instead of copying them out
+        /// of the operating system's cache. `0` turns memory mapping off. Default 256 MiB.
+        ///
+        /// The mapping is address space, not memory: pages are shared with the operating
+        /// system's file cache. Turn it off for a store on a network file system, where an I/O
+        /// error on a mapped page would stop the process instead of failing the read.
+        public var memoryMapSize: Int
 
         /// Creates options; every parameter has the default described on its property.
         public init(
             busyTimeout: Duration = .seconds(30),
             synchronous: Synchronous = .full,
             readOnly: Bool = false,
-            maxReaders: Int = 4
+            maxReaders: Int = 4,
+            memoryMapSize: Int = 256 << 20
         ) {
             self.busyTimeout = busyTimeout
             self.synchronous = synchronous
             self.readOnly = readOnly
             self.maxReaders = maxReaders
+            self.memoryMapSize = memoryMapSize
         }
     }
 

@@ -99,7 +99,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
             try Self.opening(location, options) {
                 let connection = try SQLiteConnection(
                     path: location, flags: readFlags, busyTimeout: options.busyTimeout)
-                try SQLiteSchema.prepareReader(connection)
+                try SQLiteSchema.prepareReader(connection, options: options)
                 return connection
             }
         }
@@ -147,6 +147,35 @@ public final class SQLiteKeyValueStore: KeyValueStore {
         try read("scan keys") { try $0.scan(request) }
     }
 
+    /// Visits the entries in a key range, in key order (or reverse), up to the scan's limit,
+    /// lending each row's bytes to `body` straight from SQLite's buffers; `body` returns `false`
+    /// to stop.
+    ///
+    /// One `SELECT` on a reader connection, as for ``scan(_:)``: one consistent snapshot, but
+    /// without copying each key and value into arrays, and without holding the whole result in
+    /// memory. `body` runs while the store holds that reader connection's lock, so it must not
+    /// block; the buffers of an entry are valid only during the call that receives it. A busy
+    /// database is waited for (up to ``Options/busyTimeout``) only before the first row; an error
+    /// thrown by `body` is rethrown unchanged.
+    public func scan(
+        _ request: KeyScan,
+        visiting body: (BorrowedKeyValueEntry) throws -> Bool
+    ) async throws {
+        var delivered = 0
+        do {
+            var retry = BusyRetry(budget: options.busyTimeout)
+            while true {
+                do {
+                    return try withReader { try $0.scan(request, delivered: &delivered, visiting: body) }
+                } catch let failure as SQLiteFailure where failure.isBusy && delivered == 0 {
+                    guard retry.sleepBeforeNextAttempt() else { throw failure }
+                }
+            }
+        } catch let failure as SQLiteFailure {
+            throw failure.mlopsError("scan keys")
+        }
+    }
+
     /// Atomically checks every condition in `transaction` and, if all hold, applies its writes.
     ///
     /// The checks and writes run in one `BEGIN IMMEDIATE` transaction, holding the file's write
@@ -187,7 +216,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     /// busy failures outside any lock.
     private func read<Result: Sendable>(
         _ doing: String,
-        _ body: @Sendable (SQLiteConnection) throws -> Result
+        _ body: (SQLiteConnection) throws -> Result
     ) throws -> Result {
         do {
             return try BusyRetry.run(budget: options.busyTimeout) {
@@ -198,7 +227,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
         }
     }
 
-    private func withReader<Result: Sendable>(_ body: @Sendable (SQLiteConnection) throws -> Result) throws -> Result {
+    private func withReader<Result: Sendable>(_ body: (SQLiteConnection) throws -> Result) throws -> Result {
         guard !readers.isEmpty else { return try writer.withConnection(body) }
         let start = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max
         for offset in 0..<readers.count {

@@ -8,7 +8,10 @@ import Testing
 /// back with MLflow's and TensorBoard's own readers: every edge the exporters
 /// handle (NaN and ±infinity, keys with `/`, Unicode, multi-line values,
 /// nested, failed, killed, running and deleted runs, a deleted experiment,
-/// artifacts, repeated steps). Runs only when `MLOPS_INTEROP_WORKSPACE` names
+/// artifacts, repeated steps, dataset inputs shared between runs, repeated in
+/// one run, with and without context, source and data version, in a deleted
+/// experiment; numeric, boolean and text params for TensorBoard's hparams).
+/// Runs only when `MLOPS_INTEROP_WORKSPACE` names
 /// the workspace directory to write into; the script then compares what the
 /// tools read against the workspace's own JSON export.
 @Suite struct ExportInteropFixtureTests {
@@ -57,9 +60,17 @@ import Testing
             path: "model/weights.bin", data: (0..<4_096).map { UInt8(truncatingIfNeeded: $0 * 7) })
         try await parent.logArtifact(path: "reports/summary.md", data: Array("# Summary\nloss fell.\n".utf8))
         try await parent.logInput(DatasetInput(name: "train.csv", digest: "0123abcd", context: "training"))
+        try await parent.logInput(
+            DatasetInput(
+                name: "validation: données ✓", digest: "e3b0c442", context: "validation", source: "/data/val dir/v.csv",
+                sourceType: "local", dataVersionID: SortableID().description))
+        // The same dataset again in another role: MLflow keeps the first input per dataset and run.
+        try await parent.logInput(DatasetInput(name: "train.csv", digest: "0123abcd", context: "evaluation"))
+        try await parent.logInput(DatasetInput(name: "no-context", digest: "1", source: #"{"uri": "s3://b/k"}"#))
 
         let child = try await parent.startChildRun(name: "trial-1")
         try await child.log(params: ["trial": "1"])
+        try await child.logInput(DatasetInput(name: "train.csv", digest: "0123abcd", context: "training"))
         try await child.log(metric: "loss", value: 0.75, step: 0)
         try await child.finish(status: .failed, error: "diverged at step 0")
         let killed = try await tracker.startRun(experiment: name, name: "killed")
@@ -77,7 +88,14 @@ import Testing
         // A batch of ordinary runs.
         for index in 0..<20 {
             try await tracker.withRun(experiment: "interop sweep", name: "sweep-\(index)") { run in
-                try await run.log(params: ["index": String(index), "lr": String(0.1 / Double(index + 1))])
+                try await run.log(params: [
+                    "index": String(index), "lr": String(0.1 / Double(index + 1)),
+                    "shuffle": index.isMultiple(of: 3) ? "true" : "false",
+                ])
+                try await run.logInput(
+                    DatasetInput(
+                        name: "sweep.parquet", digest: "sweep\(index % 2)",
+                        context: index.isMultiple(of: 2) ? "training" : "validation"))
                 for step in 0..<100 {
                     try await run.log(metric: "loss", value: random.uniform(in: 0..<1), step: Int64(step))
                 }
@@ -89,6 +107,7 @@ import Testing
         let archivedName = "interop archived \(SortableID())"
         try await tracker.withRun(experiment: archivedName, name: "archived-run") { run in
             try await run.log(metric: "loss", value: 0.5, step: 1)
+            try await run.logInput(DatasetInput(name: "archived.csv", digest: "a1", context: "training"))
         }
         let archived = try #require(try await tracker.experiment(named: archivedName))
         try await tracker.deleteExperiment(id: archived.id)

@@ -163,7 +163,7 @@ import Testing
         let files = try Self.eventFiles(directory)
         #expect(
             files.keys.sorted() == [
-                "nlp_bert/_._escape", "vision/resnet-\(first.runID)", "vision/resnet-\(second.runID)",
+                "", "nlp_bert/_._escape", "vision/resnet-\(first.runID)", "vision/resnet-\(second.runID)",
             ])
         let firstFile = try #require(files["vision/resnet-\(first.runID)"])
         let seconds = try await tracker.run(id: first.runID).info.startTime / 1000
@@ -189,16 +189,22 @@ import Testing
         let accuracy: [Float] = series["train/acc"]?.map(\.value) ?? []
         #expect(accuracy == expectedAccuracy)
         // Both metrics of a step share one event, stamped with the points' time.
-        #expect(events[1].values.map(\.tag) == ["loss", "train/acc"])
+        #expect(events[2].values.map(\.tag) == ["loss", "train/acc"])
         let history = try await tracker.metricHistory(runID: first.runID, key: "loss")
-        #expect(events[1].wallTime == Double(history[0].timestamp) / 1000)
-        #expect(events.last?.wallTime == 1_800_000_000.001)
+        #expect(events[2].wallTime == Double(history[0].timestamp) / 1000)
+        #expect(events.dropLast().last?.wallTime == 1_800_000_000.001)
+        // The hparams session wraps the scalars: start after the header, end last.
+        #expect(events[1].plugins.map(\.tag) == [TensorBoardHParams.sessionStartTag])
+        #expect(events[1].step == 0)
+        #expect(events.last?.plugins.map(\.tag) == [TensorBoardHParams.sessionEndTag])
+        #expect(events.last?.step == 51)
 
         // Exporting again replaces the files instead of adding more.
         let again = TensorBoardExporter(tracker: tracker, options: .init(hostName: "other", processID: 7))
         try await again.export(to: directory)
         let rewritten = try Self.eventFiles(directory)
-        #expect(rewritten.count == 3)
+        #expect(rewritten.count == 4)
+        #expect(rewritten[""]?.name.hasSuffix(".other.7.0") == true)
         #expect(rewritten["vision/resnet-\(first.runID)"]?.name.hasSuffix(".other.7.0") == true)
     }
 
@@ -214,9 +220,9 @@ import Testing
         let root = try #require(fixture.scratch).path
         let exporter = TensorBoardExporter(tracker: tracker, options: .init(hostName: "h", processID: 1))
         try await exporter.export(to: root + "/by-name", selection: ExportSelection(experimentNames: ["b"]))
-        #expect(try Self.eventFiles(root + "/by-name").keys.sorted() == ["b/two"])
+        #expect(try Self.eventFiles(root + "/by-name").keys.sorted() == ["", "b/two"])
         try await exporter.export(to: root + "/by-run", selection: ExportSelection(runIDs: [a.runID]))
-        #expect(try Self.eventFiles(root + "/by-run").keys.sorted() == ["a/one"])
+        #expect(try Self.eventFiles(root + "/by-run").keys.sorted() == ["", "a/one"])
         #expect(
             await mlopsError { try await exporter.export(to: root + "/x", selection: .init(experimentNames: ["zz"])) }?
                 .code == .notFound)
@@ -300,6 +306,8 @@ enum TFRecordTestReader {
         var fileVersion: String?
         var writer: String?
         var values: [(tag: String, value: Float)] = []
+        /// Summary values with plugin metadata instead of a `simple_value`.
+        var plugins: [(tag: String, plugin: String, content: [UInt8])] = []
     }
 
     static func bitwiseCRC32C(_ bytes: [UInt8]) -> UInt32 {
@@ -394,14 +402,30 @@ enum TFRecordTestReader {
                 for value in try fields(item.data) where value.field == 1 {
                     var tag = ""
                     var number: Float?
+                    var plugin: (name: String, content: [UInt8])?
                     for part in try fields(value.data) {
                         if part.field == 1 { tag = String(decoding: part.data, as: UTF8.self) }
                         if part.field == 2, part.wireType == 5 {
                             number = Float(bitPattern: UInt32(littleEndian(part.data[...])))
                         }
+                        if part.field == 9 {
+                            for data in try fields(part.data) where data.field == 1 {
+                                var found = (name: "", content: [UInt8]())
+                                for item in try fields(data.data) {
+                                    if item.field == 1 { found.name = String(decoding: item.data, as: UTF8.self) }
+                                    if item.field == 2 { found.content = item.data }
+                                }
+                                plugin = found
+                            }
+                        }
                     }
-                    guard let number else { throw Failure.badProtobuf("a summary value without simple_value") }
-                    event.values.append((tag, number))
+                    if let number {
+                        event.values.append((tag, number))
+                    } else if let plugin {
+                        event.plugins.append((tag, plugin.name, plugin.content))
+                    } else {
+                        throw Failure.badProtobuf("a summary value without simple_value or plugin data")
+                    }
                 }
             default: throw Failure.badProtobuf("unexpected field \(item.field)")
             }

@@ -6,8 +6,11 @@ with the workspace's JSON export (`mlops export json DIR --all`).
 
 MLFLOW_CHECK.json is the output of mlflow_read_check.py on the MLflow export,
 TB_CHECK.json that of tb_read_check.py on the TensorBoard export (of active
-runs). Every experiment, run, param, tag, metric point and artifact must read
-back identically (metric values bit for bit; as float32 for TensorBoard).
+runs). Every experiment, run, param, tag, metric point, artifact and dataset
+input must read back identically (metric values bit for bit; as float32 for
+TensorBoard), the captured environment must read back as MLflow's and
+`mlops.env.*` tags, and TensorBoard's hparams plugin must read every run's
+params, status and times and one experiment listing every param and metric.
 Prints one line per problem and exits 1 if there is any.
 """
 from __future__ import annotations
@@ -15,6 +18,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
+import shlex
 import struct
 import sys
 from collections import Counter
@@ -54,6 +59,75 @@ def float32(v) -> float:
 def point_key(step, timestamp, value):
     v = number(value)
     return (int(step), int(timestamp), "nan" if math.isnan(v) else struct.pack("<d", v).hex())
+
+
+def environment_tags(env: dict, existing: dict) -> dict:
+    """The tags the MLflow export derives from a run's environment (Documentation/Exporting.md):
+    MLflow's own names where MLflow has one, `mlops.env.*` for the rest; existing tags win."""
+    tags = dict(existing)
+    dirty = env.get("git_dirty")
+    conventional = [
+        (env.get("git_commit"), "mlflow.source.git.commit", "mlops.env.git_commit"),
+        (env.get("git_branch"), "mlflow.source.git.branch", "mlops.env.git_branch"),
+        (None if dirty is None else ("true" if dirty else "false"), "mlflow.source.git.dirty", "mlops.env.git_dirty"),
+        ((env.get("command_line") or [None])[0], "mlflow.source.name", "mlops.env.program"),
+    ]
+    for value, tag, fallback in conventional:
+        if not value:
+            continue
+        if tag not in tags:
+            tags[tag] = value
+        elif tags[tag] != value and fallback not in tags:
+            tags[fallback] = value
+    others = {
+        "mlops.env.host": env.get("host") or "",
+        "mlops.env.os": env.get("operating_system") or "",
+        "mlops.env.swift_version": env.get("swift_version") or "",
+        "mlops.env.cpu_model": env.get("cpu_model") or "",
+        "mlops.env.cpu_count": str(env.get("cpu_count")),
+        "mlops.env.command_line": shlex.join(env.get("command_line") or []),
+        "mlops.env.working_directory": env.get("working_directory") or "",
+    }
+    for tag, value in others.items():
+        if value and tag not in tags:
+            tags[tag] = value
+    return tags
+
+
+def mlflow_inputs(inputs: list) -> list:
+    """The dataset inputs MLflow keeps: one per (name, digest), the first logged."""
+    seen, kept = set(), []
+    for i in inputs:
+        if (i["name"], i["digest"]) not in seen:
+            seen.add((i["name"], i["digest"]))
+            kept.append(i)
+    return kept
+
+
+def input_key(name, digest, source, source_type, context, version):
+    return (name, digest, json.dumps(source, sort_keys=True), source_type or "", context, version)
+
+
+def our_source(source: str):
+    """What MLflow's dataset source should hold for ours: a JSON object as given, else {"uri": source}."""
+    if not source:
+        return None
+    if source.startswith("{") and source.endswith("}"):
+        return json.loads(source)
+    return {"uri": source}
+
+
+DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def hparam_kind(values: list[str]) -> str:
+    """The hparams type of a param over all exported runs (Documentation/Exporting.md)."""
+    def own(v):
+        if DECIMAL.fullmatch(v) and math.isfinite(float(v)):
+            return "number"
+        return "bool" if v in ("true", "false") else "string"
+    kinds = {own(v) for v in values}
+    return kinds.pop() if len(kinds) == 1 else "string"
 
 
 class Checker:
@@ -98,6 +172,14 @@ def compare_mlflow(check: Checker, seen: dict, experiments, runs, histories):
         if exp_id not in experiments:
             check.expect(exp_id == "0" and not theirs["runs"], f"MLflow lists an unexpected experiment {exp_id}")
 
+    for exp_id, theirs in by_id.items():
+        if exp_id not in experiments:
+            continue
+        want = sorted({(i["name"], i["digest"], i["context"] or "")
+                       for r in runs.values() if r["experiment_id"] == exp_id for i in mlflow_inputs(r["inputs"])})
+        got = sorted((d["name"], d["digest"], d["context"] or "") for d in theirs.get("dataset_summaries", []))
+        check.expect(got == want, f"experiment {exp_id}: MLflow's dataset search lists {got}, expected {want}")
+
     seen_runs = {}
     for e in seen.get("experiments", []):
         for r in e["runs"]:
@@ -118,7 +200,27 @@ def compare_mlflow(check: Checker, seen: dict, experiments, runs, histories):
         tags = dict(ours["tags"], **{"mlops.run_id": run_id})
         if "mlflow.parentRunId" in tags:
             tags["mlflow.parentRunId"] = mlflow_run_id(tags["mlflow.parentRunId"])
+        if ours.get("environment"):
+            tags = environment_tags(ours["environment"], tags)
+            env = ours["environment"]
+            # The environment must be visible through MLflow's own tag names.
+            check.expect(theirs["tags"].get("mlops.env.host") == env["host"], f"{where}: mlops.env.host missing")
+            check.expect(shlex.split(theirs["tags"].get("mlops.env.command_line", "")) == env["command_line"],
+                         f"{where}: mlops.env.command_line does not split back into the command line")
+            if env.get("git_commit"):
+                check.expect(theirs["tags"].get("mlflow.source.git.commit") == env["git_commit"]
+                             or theirs["tags"].get("mlops.env.git_commit") == env["git_commit"],
+                             f"{where}: the git commit is not a tag")
         check.expect(theirs["tags"] == tags, f"{where}: tags differ: {theirs['tags']} != {tags}")
+        want_inputs = sorted(input_key(i["name"], i["digest"], our_source(i["source"]), i["source_type"],
+                                       i["context"] or None,
+                                       i["data_version_id"]) for i in mlflow_inputs(ours.get("inputs", [])))
+        got_inputs = sorted(
+            input_key(i["name"], i["digest"], json.loads(i["source"]) if i["source"] else None,
+                      i["source_type"], i["tags"].get("mlflow.data.context"), i["tags"].get("mlops.data_version_id"))
+            for i in theirs.get("inputs", []))
+        check.expect(got_inputs == want_inputs,
+                     f"{where}: dataset inputs differ: MLflow read {got_inputs}, the workspace has {want_inputs}")
         check.expect(theirs.get("artifacts") == ours["artifacts"],
                      f"{where}: artifacts {theirs.get('artifacts')} != {ours['artifacts']}")
         ours_hist = histories.get(run_id, {})
@@ -147,19 +249,63 @@ def compare_tensorboard(check: Checker, seen: dict, experiments, runs, histories
     active = [r for r in runs.values()
               if r["lifecycle_stage"] == "active" and experiments[r["experiment_id"]]["lifecycle_stage"] == "active"]
     files = seen.get("files", [])
-    check.expect(len(files) == len(active), f"TensorBoard found {len(files)} event files for {len(active)} active runs")
 
     def signature(scalars: dict) -> str:
         canonical = {tag: sorted((int(p["step"]), repr(float32(p["value"]))) for p in points)
                      for tag, points in scalars.items()}
         return json.dumps(canonical, sort_keys=True)
 
-    expected = Counter(signature(histories.get(r["run_id"], {})) for r in active)
-    got = Counter(signature(f["scalars"]) for f in files)
-    missing, extra = expected - got, got - expected
-    check.expect(not missing and not extra,
-                 f"TensorBoard scalars differ from the logged metrics: {sum(missing.values())} runs not matched, "
-                 f"{sum(extra.values())} files unexplained")
+    # Each run's file names the run in its hparams session (group_name = run ID).
+    run_files = [f for f in files if "experiment" not in f.get("hparams", {})]
+    experiment_files = [f for f in files if "experiment" in f.get("hparams", {})]
+    check.expect(len(run_files) == len(active),
+                 f"TensorBoard found {len(run_files)} run event files for {len(active)} active runs")
+    check.expect(len(experiment_files) == 1, f"{len(experiment_files)} files hold an hparams experiment, not 1")
+    by_group = {f.get("hparams", {}).get("session_start_info", {}).get("group_name"): f for f in run_files}
+    status_names = {"FINISHED": "STATUS_SUCCESS", "FAILED": "STATUS_FAILURE", "KILLED": "STATUS_FAILURE",
+                    "RUNNING": "STATUS_RUNNING", "SCHEDULED": "STATUS_UNKNOWN"}
+    param_values: dict[str, list[str]] = {}
+    for r in active:
+        for k, v in r["params"].items():
+            param_values.setdefault(k, []).append(v)
+    kinds = {k: hparam_kind(v) for k, v in param_values.items()}
+    sessions = 0
+    for r in active:
+        where = f"TensorBoard run {r['run_id']} ({r['run_name']!r})"
+        f = by_group.get(r["run_id"])
+        check.expect(f is not None, f"{where}: no event file has its hparams session")
+        if f is None:
+            continue
+        sessions += 1
+        check.expect(signature(f["scalars"]) == signature(histories.get(r["run_id"], {})),
+                     f"{where}: scalars differ from the logged metrics")
+        start = f["hparams"]["session_start_info"]
+        want = {}
+        for k, v in r["params"].items():
+            kind = kinds[k]
+            want[k] = [kind, float(v) if kind == "number" else (v == "true") if kind == "bool" else v]
+        got = {k: [kind, number(v) if kind == "number" else v] for k, (kind, v) in start["hparams"].items()}
+        check.expect(got == want, f"{where}: hparams {got} != params {want}")
+        check.expect(start["start_time_secs"] == r["start_time"] / 1000, f"{where}: session start time differs")
+        end = f["hparams"].get("session_end_info", {})
+        check.expect(end.get("status") == status_names[r["status"]],
+                     f"{where}: session status {end.get('status')} for {r['status']}")
+        if r["end_time"] is not None:
+            check.expect(end.get("end_time_secs") == r["end_time"] / 1000, f"{where}: session end time differs")
+    if experiment_files:
+        experiment = experiment_files[0]["hparams"]["experiment"]
+        infos = {h["name"]: h for h in experiment["hparam_infos"]}
+        check.expect(sorted(infos) == sorted(param_values),
+                     f"hparams experiment lists params {sorted(infos)}, the runs have {sorted(param_values)}")
+        type_names = {"number": "DATA_TYPE_FLOAT64", "bool": "DATA_TYPE_BOOL", "string": "DATA_TYPE_STRING"}
+        for k, info in infos.items():
+            if k in kinds:
+                check.expect(info["type"] == type_names[kinds[k]], f"hparams experiment: {k!r} has type {info['type']}")
+        metric_keys = sorted({k for r in active for k in r["metrics"]})
+        got_metrics = sorted(m["tag"] for m in experiment["metric_infos"])
+        check.expect(got_metrics == metric_keys, f"hparams experiment lists metrics {got_metrics}, not {metric_keys}")
+        check.expect(all(m["group"] == "" for m in experiment["metric_infos"]), "hparams metrics are not in the run")
+    print(f"tensorboard: {sessions} hparams sessions and {len(param_values)} hparams read back")
     for f in files:
         check.expect(f["file_version"] == "brain.Event:2", f"{f['path']}: file_version {f['file_version']!r}")
     return sum(len(p) for f in files for p in f["scalars"].values())

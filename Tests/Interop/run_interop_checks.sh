@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Exports a workspace with known runs as an MLflow file store and as TensorBoard
 # event files, reads both back with MLflow's and TensorBoard's own readers, and
-# compares every experiment, run, param, tag, metric point and artifact with
-# the workspace's own JSON export. Exits non-zero on any mismatch.
+# compares every experiment, run, param, tag, metric point, artifact, dataset
+# input, environment tag and TensorBoard hparams session with the workspace's
+# own JSON export. Exits non-zero on any mismatch.
 #
 #   Tests/Interop/run_interop_checks.sh
 #
@@ -77,9 +78,18 @@ run "$bin/mlops" export json "$work/one-run-json" --workspace "$ws" --run "$run_
 "$python" Tests/Interop/mlflow_read_check.py --strict "$work/one-run" >"$work/one-run.json"
 "$python" Tests/Interop/compare_exports.py --json "$work/one-run-json" --mlflow "$work/one-run.json" >/dev/null
 run "$bin/mlops" export tensorboard "$work/sweep" --workspace "$ws" --experiment "interop sweep"
-count=$(find "$work/sweep" -name '*tfevents*' | wc -l)
-if [[ "$count" -ne 20 ]]; then
-    echo "error: --experiment 'interop sweep' exported $count event files, expected 20" >&2
+count=$(find "$work/sweep" -mindepth 3 -name '*tfevents*' | wc -l)
+top=$(find "$work/sweep" -maxdepth 1 -name '*tfevents*' | wc -l)
+if [[ "$count" -ne 20 || "$top" -ne 1 ]]; then
+    echo "error: --experiment 'interop sweep' exported $count run event files and $top hparams experiment" \
+        "files, expected 20 and 1" >&2
     exit 1
 fi
+"$python" Tests/Interop/tb_read_check.py --strict "$work/sweep" >"$work/sweep.json"
+"$python" -c '
+import json, sys
+files = json.load(open(sys.argv[1]))["files"]
+experiment = [f["hparams"]["experiment"] for f in files if "experiment" in f["hparams"]][0]
+names = sorted(h["name"] for h in experiment["hparam_infos"])
+sys.exit(0 if names == ["index", "lr", "shuffle"] else f"the sweep export lists hparams {names}")' "$work/sweep.json"
 echo "interop: ok"

@@ -55,10 +55,37 @@ import Testing
 
     @Test func predictsONNXLinearRegression() async throws {
         let graph = try ONNXImporter.importGraph(contentsOfFile: try resource("onnx_linreg.onnx"))
-        let name = try #require(graph.outputs.first?.name)
+        let output = try #require(graph.outputs.first)
+        // skl2onnx declares the regression output [N, 1]: one column named `<name>_0`.
+        #expect(output.shape?.count == 2)
         try await check(
             model: "onnx_linreg.onnx", inputs: "onnx_inputs.csv", expected: "onnx_linreg_expected.csv",
-            columns: [name], tolerance: 1e-4)
+            columns: ["\(output.name)_0"], tolerance: 1e-4)
+    }
+
+    @Test func outputColumnsAreNamedByRank() throws {
+        func names(_ shape: [Int], rows: Int) throws -> [String] {
+            let count = shape.reduce(1, *)
+            let tensor = try Tensor(shape: shape, float32: (0..<count).map { Float($0) })
+            return try PredictCommand.outputColumns(name: "y", tensor: tensor, rowCount: rows).map(\.0)
+        }
+        #expect(try names([3], rows: 3) == ["y"])
+        #expect(try names([3, 1], rows: 3) == ["y_0"])
+        #expect(try names([3, 2], rows: 3) == ["y_0", "y_1"])
+        #expect(try names([2, 2, 2], rows: 2) == ["y_0", "y_1", "y_2", "y_3"])
+        #expect(try names([0, 2], rows: 0) == ["y_0", "y_1"])
+        #expect(try names([0], rows: 0) == ["y"])
+        #expect(try names([], rows: 1) == ["y"])
+        // Values are split per row in row-major order.
+        let tensor = try Tensor(shape: [2, 3], int64: [1, 2, 3, 4, 5, 6])
+        let columns = try PredictCommand.outputColumns(name: "p", tensor: tensor, rowCount: 2)
+        #expect(columns.map(\.1) == [["1", "4"], ["2", "5"], ["3", "6"]])
+        let labels = try Tensor(shape: [2], strings: ["a", "b"])
+        #expect(try PredictCommand.outputColumns(name: "label", tensor: labels, rowCount: 2).map(\.1) == [["a", "b"]])
+        // An output without one row per input row is an error, not a guess.
+        for (shape, rows) in [([2, 3], 3), ([6], 3), ([1, 6], 6), ([], 2)] {
+            #expect(throws: MLOpsError.invalidArgument) { _ = try names(shape, rows: rows) }
+        }
     }
 
     @Test func inspectPrintsTheHash() async throws {

@@ -96,6 +96,11 @@ import Testing
         #expect(order.status == 1)
         let missingID = await run(["runs", "compare", ids[0], "--workspace", path])
         #expect(missingID.status == 2)
+        #expect(missingID.err.first == "error: missing argument RUN_ID: needs at least 2 values, got 1")
+        #expect(missingID.err.last == "usage: mlops runs compare [--workspace DIR] [--json] RUN_ID...")
+        let help = await run(["runs", "compare", "--help"])
+        #expect(help.status == 0)
+        #expect(help.out.joined(separator: "\n").contains("RUN_ID...             the runs' IDs"))
     }
 
     @Test func theDemoTracksExperimentsAndNamesTheBestRun() async throws {

@@ -14,6 +14,8 @@ public struct ExportSummary: Sendable, Hashable, Codable {
     public var tags: Int = 0
     /// Metric points exported.
     public var metricPoints: Int = 0
+    /// Dataset inputs exported (MLflow: one per distinct dataset and run).
+    public var datasetInputs: Int = 0
     /// Artifact files copied.
     public var artifacts: Int = 0
     /// Files written.

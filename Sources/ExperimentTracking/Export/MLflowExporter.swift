@@ -13,6 +13,8 @@ import MLOpsCore
 /// DIR/<experiment_id>/<run_id>/params/<key>, tags/<key>   values, no newline
 /// DIR/<experiment_id>/<run_id>/metrics/<key>  lines "<timestamp_ms> <value> <step>"
 /// DIR/<experiment_id>/<run_id>/artifacts/…   the run's artifact files
+/// DIR/<experiment_id>/datasets/<md5>/meta.yaml        a dataset: name, digest, source
+/// DIR/<experiment_id>/<run_id>/inputs/<md5>/meta.yaml  a run's use of it, with input tags
 /// ```
 ///
 /// What a caller must know:
@@ -33,8 +35,19 @@ import MLOpsCore
 /// - **Keys with `/`** become subdirectories, as in MLflow, so one run cannot
 ///   have both `train` and `train/acc` as metric (or param, or tag) keys: that
 ///   is an `invalidArgument` error naming both.
-/// - Dataset inputs and the captured environment are not part of MLflow's
-///   file store; the JSON export (``RunTableExporter``) carries them.
+/// - **Dataset inputs** are stored as MLflow stores `log_inputs`: one
+///   `datasets/<id>` per distinct name and digest in the experiment (the ID
+///   is the MD5 of the name followed by the digest, as MLflow computes it)
+///   and one `inputs/<id>` per run, tagged `mlflow.data.context` with the
+///   context (if any) and `mlops.data_version_id` with the data version (if
+///   any). A non-empty source becomes the JSON `{"uri": "<source>"}` (as
+///   MLflow's own dataset sources write it) unless it already is a JSON
+///   object. MLflow keeps one input per dataset and run: if a run used the
+///   same name and digest twice, the first is exported.
+/// - **The environment** becomes tags (``environmentTags(_:existing:)``):
+///   MLflow's own `mlflow.source.git.commit`, `mlflow.source.git.branch`,
+///   `mlflow.source.git.dirty` and `mlflow.source.name` where MLflow has a
+///   name, and `mlops.env.*` for the rest. A tag the run already has is kept.
 /// - The `meta.yaml` files hold absolute `file://` URIs of the directory, so a
 ///   moved store lists its runs but not their artifacts (MLflow's own rule).
 public struct MLflowExporter: Sendable {
@@ -45,6 +58,10 @@ public struct MLflowExporter: Sendable {
     public static let runIDTag = "mlops.run_id"
     /// The experiment tag holding an experiment's swift-mlops ID.
     public static let experimentIDTag = "mlops.experiment_id"
+    /// The input tag holding a dataset input's context (MLflow's name).
+    public static let datasetContextTag = "mlflow.data.context"
+    /// The input tag holding a dataset input's data version ID.
+    public static let dataVersionTag = "mlops.data_version_id"
 
     /// Creates an exporter reading from `tracker`.
     public init(tracker: ExperimentTracker) {
@@ -71,8 +88,7 @@ public struct MLflowExporter: Sendable {
             let experimentID = Self.mlflowExperimentID(entry.experiment.id)
             for run in entry.runs {
                 try await writeRun(
-                    run, experimentID: experimentID, directory: experimentDirectory + "/" + Self.mlflowRunID(run.id),
-                    summary: &summary)
+                    run, experimentID: experimentID, experimentDirectory: experimentDirectory, summary: &summary)
             }
         }
         let exportsDefault = plan.entries.contains { Self.mlflowExperimentID($0.experiment.id) == Experiment.defaultID }
@@ -175,11 +191,12 @@ public struct MLflowExporter: Sendable {
 
     // MARK: Runs
 
-    private func writeRun(_ run: Run, experimentID: String, directory: String, summary: inout ExportSummary)
-        async throws
-    {
+    private func writeRun(
+        _ run: Run, experimentID: String, experimentDirectory: String, summary: inout ExportSummary
+    ) async throws {
         let info = run.info
         let runID = Self.mlflowRunID(info.runID)
+        let directory = experimentDirectory + "/" + runID
         try ExportFiles.remove(directory)
         for sub in ["metrics", "params", "artifacts", "tags"] {
             try ExportFiles.makeDirectories(directory + "/" + sub)
@@ -210,7 +227,10 @@ public struct MLflowExporter: Sendable {
         if let parent = tags[TrackingTags.parentRunID] ?? info.parentRunID {
             tags[TrackingTags.parentRunID] = Self.mlflowRunID(parent)
         }
+        if let environment = run.environment { tags = Self.environmentTags(environment, existing: tags) }
         try writeKeyedFiles(tags, under: directory + "/tags", kind: "tag", owner: info.runID)
+        let inputFiles = try writeInputs(
+            run.inputs, runID: runID, runDirectory: directory, experimentDirectory: experimentDirectory)
 
         let histories = try await ExportPlan.histories(tracker: tracker, run: run)
         try Self.checkPathKeys(histories.map(\.key), kind: "metric", owner: info.runID)
@@ -257,7 +277,136 @@ public struct MLflowExporter: Sendable {
         summary.params += run.params.count
         summary.tags += tags.count
         summary.artifacts += artifacts.count
-        summary.files += 1 + run.params.count + tags.count + histories.count + artifacts.count
+        summary.datasetInputs += inputFiles.inputs
+        summary.files += 1 + run.params.count + tags.count + histories.count + artifacts.count + inputFiles.files
+    }
+
+    // MARK: Dataset inputs
+
+    /// Writes `inputs/<id>/meta.yaml` for each distinct dataset of the run and
+    /// `datasets/<id>/meta.yaml` for each dataset the experiment does not have
+    /// yet. Returns the inputs and files written.
+    private func writeInputs(
+        _ inputs: [DatasetInput], runID: String, runDirectory: String, experimentDirectory: String
+    ) throws -> (inputs: Int, files: Int) {
+        var written: Set<String> = []
+        var files = 0
+        for input in inputs {
+            let datasetID = Self.datasetID(name: input.name, digest: input.digest)
+            let inputID = MD5.hex(Array(datasetID.utf8) + Array(runID.utf8))
+            guard written.insert(inputID).inserted else { continue }
+            let datasetDirectory = experimentDirectory + "/datasets/" + datasetID
+            if !ExportFiles.exists(datasetDirectory + "/meta.yaml") {
+                var yaml = MLflowYAML()
+                yaml.set("digest", .string(input.digest))
+                yaml.set("name", .string(input.name))
+                yaml.set("profile", .null)
+                yaml.set("schema", .null)
+                yaml.set("source", .string(Self.datasetSource(input.source)))
+                yaml.set("source_type", .string(input.sourceType))
+                try ExportFiles.makeDirectories(datasetDirectory)
+                try ExportFiles.write(yaml.text, to: datasetDirectory + "/meta.yaml")
+                files += 1
+            }
+            var tags: [String: String] = [:]
+            if !input.context.isEmpty { tags[Self.datasetContextTag] = input.context }
+            if let version = input.dataVersionID { tags[Self.dataVersionTag] = version }
+            var yaml = MLflowYAML()
+            // MLflow 3.x writes the dataset's ID as `destination_id` too (its readers ignore the field).
+            yaml.set("destination_id", .string(datasetID))
+            yaml.set("destination_type", .string("RUN"))
+            yaml.set("source_id", .string(datasetID))
+            yaml.set("source_type", .string("DATASET"))
+            yaml.set("tags", .mapping(tags))
+            let inputDirectory = runDirectory + "/inputs/" + inputID
+            try ExportFiles.makeDirectories(inputDirectory)
+            try ExportFiles.write(yaml.text, to: inputDirectory + "/meta.yaml")
+            files += 1
+        }
+        return (written.count, files)
+    }
+
+    /// MLflow's ID of a dataset: the MD5 (hex) of its name followed by its digest.
+    static func datasetID(name: String, digest: String) -> String {
+        MD5.hex(Array(name.utf8) + Array(digest.utf8))
+    }
+
+    /// A dataset source as MLflow stores it: empty, a JSON object as given, or
+    /// `{"uri": "<source>"}`.
+    static func datasetSource(_ source: String) -> String {
+        if source.isEmpty || (source.hasPrefix("{") && source.hasSuffix("}")) { return source }
+        return "{\"uri\": " + RunTableExporter.jsonString(source) + "}"
+    }
+
+    // MARK: Environment
+
+    /// The tags a run's environment adds to `existing` (which wins where it
+    /// already has a key):
+    ///
+    /// | environment | tag |
+    /// |---|---|
+    /// | git commit | `mlflow.source.git.commit` |
+    /// | git branch | `mlflow.source.git.branch` |
+    /// | git dirty flag | `mlflow.source.git.dirty` (`true`/`false`) |
+    /// | program (command line's first word) | `mlflow.source.name` |
+    /// | host | `mlops.env.host` |
+    /// | operating system | `mlops.env.os` |
+    /// | Swift version | `mlops.env.swift_version` |
+    /// | CPU model, count | `mlops.env.cpu_model`, `mlops.env.cpu_count` |
+    /// | command line | `mlops.env.command_line`, shell-quoted (Python's `shlex.join`) |
+    /// | working directory | `mlops.env.working_directory` |
+    ///
+    /// Unknown fields (no git, empty CPU model…) add no tag. When the run
+    /// already has an MLflow tag with a different value, the environment's
+    /// value goes to `mlops.env.git_commit`, `mlops.env.git_branch`,
+    /// `mlops.env.git_dirty` or `mlops.env.program` instead.
+    public static func environmentTags(_ environment: RunEnvironment, existing: [String: String]) -> [String: String] {
+        var tags = existing
+        let conventional: [(value: String?, tag: String, fallback: String)] = [
+            (environment.gitCommit, TrackingTags.gitCommit, "mlops.env.git_commit"),
+            (environment.gitBranch, TrackingTags.gitBranch, "mlops.env.git_branch"),
+            (environment.gitDirty.map { $0 ? "true" : "false" }, gitDirtyTag, "mlops.env.git_dirty"),
+            (environment.commandLine.first, TrackingTags.sourceName, "mlops.env.program"),
+        ]
+        for (value, tag, fallback) in conventional {
+            guard let value, !value.isEmpty else { continue }
+            if let current = tags[tag] {
+                if current != value, tags[fallback] == nil { tags[fallback] = value }
+            } else {
+                tags[tag] = value
+            }
+        }
+        let others: [(String, String)] = [
+            ("mlops.env.host", environment.host),
+            ("mlops.env.os", environment.operatingSystem),
+            ("mlops.env.swift_version", environment.swiftVersion),
+            ("mlops.env.cpu_model", environment.cpuModel),
+            ("mlops.env.cpu_count", String(environment.cpuCount)),
+            ("mlops.env.command_line", environment.commandLine.map(shellQuoted).joined(separator: " ")),
+            ("mlops.env.working_directory", environment.workingDirectory),
+        ]
+        for (tag, value) in others where !value.isEmpty && tags[tag] == nil {
+            tags[tag] = value
+        }
+        return tags
+    }
+
+    /// MLflow's tag for whether the git working tree had uncommitted changes.
+    public static let gitDirtyTag = "mlflow.source.git.dirty"
+
+    /// `word` quoted for a POSIX shell exactly as Python's `shlex.quote` does:
+    /// as is when it is non-empty and only ASCII letters, digits and `_@%+=:,./-`,
+    /// else in single quotes with each `'` written `'"'"'`.
+    static func shellQuoted(_ word: String) -> String {
+        let safe =
+            !word.isEmpty
+            && word.utf8.allSatisfy { byte in
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z"))
+                    || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+                    || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")) || "_@%+=:,./-".utf8.contains(byte)
+            }
+        if safe { return word }
+        return "'" + word.replacing("'", with: "'\"'\"'") + "'"
     }
 
     /// Writes one file per entry (value as UTF-8, no newline); keys with `/` become subdirectories.

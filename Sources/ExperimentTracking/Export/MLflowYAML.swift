@@ -16,6 +16,9 @@ struct MLflowYAML {
         case null
         /// A literal such as `[]` or `{}`.
         case literal(String)
+        /// A mapping of strings, written as a block (keys sorted, indented two
+        /// spaces), or `{}` when empty.
+        case mapping([String: String])
     }
 
     private var entries: [(String, Value)] = []
@@ -29,14 +32,19 @@ struct MLflowYAML {
     var text: String {
         var out = ""
         for (key, value) in entries.sorted(by: { $0.0 < $1.0 }) {
-            out += key + ": "
+            out += key + ":"
             switch value {
-            case .string(let text): out += Self.scalar(text)
-            case .quotedString(let text): out += Self.singleQuoted(text) ?? Self.doubleQuoted(text)
-            case .integer(let number): out += String(number)
-            case .optionalInteger(let number): out += number.map { String($0) } ?? "null"
-            case .null: out += "null"
-            case .literal(let literal): out += literal
+            case .string(let text): out += " " + Self.scalar(text)
+            case .quotedString(let text): out += " " + (Self.singleQuoted(text) ?? Self.doubleQuoted(text))
+            case .integer(let number): out += " " + String(number)
+            case .optionalInteger(let number): out += " " + (number.map { String($0) } ?? "null")
+            case .null: out += " null"
+            case .literal(let literal): out += " " + literal
+            case .mapping(let mapping):
+                if mapping.isEmpty { out += " {}" }
+                for key in mapping.keys.sorted() {
+                    out += "\n  " + Self.scalar(key) + ": " + Self.scalar(mapping[key] ?? "")
+                }
             }
             out += "\n"
         }

@@ -1,5 +1,5 @@
 /// Appends protobuf wire-format fields to a byte buffer: just what the
-/// TensorBoard `Event` messages need (varint, 64- and 32-bit fixed,
+/// TensorBoard `Event` and hparams messages need (varint, 64- and 32-bit fixed,
 /// length-delimited).
 struct ProtobufWriter {
     /// The encoded message so far.
@@ -24,6 +24,12 @@ struct ProtobufWriter {
     mutating func int64(_ field: UInt32, _ value: Int64) {
         key(field, 0)
         varint(UInt64(bitPattern: value))
+    }
+
+    /// A `uint64`, `uint32`, `bool` or enum field (wire type 0).
+    mutating func uint64(_ field: UInt32, _ value: UInt64) {
+        key(field, 0)
+        varint(value)
     }
 
     /// A `double` field (wire type 1, little-endian).

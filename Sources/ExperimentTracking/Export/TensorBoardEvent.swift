@@ -1,8 +1,10 @@
 /// One TensorBoard `Event` protobuf message, encoded by hand.
 ///
-/// Only what scalar logging needs: the file's first event (`file_version`
-/// `"brain.Event:2"`, optionally with `source_metadata.writer`) and events
-/// carrying `Summary.Value`s with a `simple_value`. Fields are written in
+/// What scalar and hparams logging need: the file's first event
+/// (`file_version` `"brain.Event:2"`, optionally with
+/// `source_metadata.writer`), events carrying `Summary.Value`s with a
+/// `simple_value`, and plugin summaries such as the hparams plugin's
+/// (``TensorBoardHParams``). Fields are written in
 /// field-number order and a zero step is left out, as the protobuf runtime
 /// does, so the bytes match TensorBoard's own writer for the same input.
 ///
@@ -44,6 +46,10 @@ public struct TensorBoardEvent: Sendable, Hashable {
         case fileVersion(String, writer: String?)
         /// A `summary` with one `simple_value` per scalar.
         case scalars([Scalar])
+        /// A `summary` with one value: `tag`, metadata naming the plugin and
+        /// carrying its `content` bytes (`plugin_data`), and an empty float
+        /// tensor (shape `[0]`) — the form of TensorBoard's hparams summaries.
+        case plugin(tag: String, pluginName: String, content: [UInt8])
     }
 
     /// The version string TensorBoard expects in the first event of a file.
@@ -90,6 +96,24 @@ public struct TensorBoardEvent: Sendable, Hashable {
                     summary.message(1) { value in
                         value.string(1, scalar.tag)
                         value.float(2, scalar.value)
+                    }
+                }
+            }
+        case .plugin(let tag, let pluginName, let content):
+            writer.message(5) { summary in
+                summary.message(1) { value in
+                    value.string(1, tag)
+                    // tensor (8): dtype DT_FLOAT (1), tensor_shape { dim { size: 0 } }.
+                    value.message(8) { tensor in
+                        tensor.int64(1, 1)
+                        tensor.message(2) { shape in shape.message(2) { _ in } }
+                    }
+                    // metadata (9): plugin_data { plugin_name, content }.
+                    value.message(9) { metadata in
+                        metadata.message(1) { plugin in
+                            plugin.string(1, pluginName)
+                            if !content.isEmpty { plugin.bytesField(2, content) }
+                        }
                     }
                 }
             }

@@ -1,9 +1,11 @@
 import MLOpsCore
 
 /// Writes each run's metric histories as a TensorBoard event file, so that
-/// `tensorboard --logdir DIR` plots them.
+/// `tensorboard --logdir DIR` plots them, and its params as hyperparameters,
+/// so that the HParams dashboard lists the runs with their params and metrics.
 ///
 /// ```
+/// DIR/events.out.tfevents.<seconds>.<host>.<pid>.0                  hparams experiment summary
 /// DIR/<experiment>/<run>/events.out.tfevents.<start seconds>.<host>.<pid>.0
 /// ```
 ///
@@ -18,8 +20,20 @@ import MLOpsCore
 ///   one event per (step, timestamp) with every metric logged then, as scalar
 ///   summaries (`simple_value`), in step order. Values become float32, as
 ///   TensorBoard stores them (`0.6` reads back as `0.6000000238418579`);
-///   NaN and ±infinity are kept. Params and tags are not exported.
-/// - **Re-exporting** replaces the event files of each exported run's directory.
+///   NaN and ±infinity are kept. Tags are not exported.
+/// - **Hyperparameters.** Each run's file also holds the hparams plugin's
+///   `_hparams_/session_start_info` (right after the header: every param,
+///   the run ID as group name, the start time) and `_hparams_/session_end_info`
+///   (last: FINISHED → success, FAILED and KILLED → failure, RUNNING →
+///   running, SCHEDULED → unknown; the end time). A param whose values in
+///   all exported runs are decimal numbers is exported as a number, one whose
+///   values are all `true`/`false` as a boolean, any other as a string. The
+///   file directly in `DIR` holds the one `_hparams_/experiment` summary:
+///   every param (type; range of numbers, or up to 100 distinct values) and
+///   every metric of the exported runs, which the dashboard shows as columns.
+/// - **Re-exporting** replaces the event files of each exported run's
+///   directory and the experiment summary in `DIR`, which then describes the
+///   runs of the latest export only.
 public struct TensorBoardExporter: Sendable {
     /// How file names are made.
     public struct Options: Sendable, Hashable {
@@ -61,37 +75,170 @@ public struct TensorBoardExporter: Sendable {
         var summary = ExportSummary(format: "tensorboard", directory: root)
         let plan = try await ExportPlan.make(tracker: tracker, selection: selection)
         let experimentNames = Self.uniqueNames(plan.entries.map { ($0.experiment.name, $0.experiment.id) })
+        let allRuns = plan.entries.flatMap(\.runs)
+        let types = Self.hparamTypes(allRuns)
         for (entry, experimentName) in zip(plan.entries, experimentNames) {
             summary.experiments += 1
             let runNames = Self.uniqueNames(entry.runs.map { ($0.info.runName, $0.info.runID) })
             for (run, runName) in zip(entry.runs, runNames) {
                 let runDirectory = root + "/" + experimentName + "/" + runName
                 try ExportFiles.makeDirectories(runDirectory)
-                for name in ExportFiles.list(runDirectory) where name.contains("tfevents") {
-                    try ExportFiles.remove(runDirectory + "/" + name)
-                }
+                try Self.removeEventFiles(in: runDirectory)
                 let histories = try await ExportPlan.histories(tracker: tracker, run: run)
                 let (bytes, points) = Self.eventFile(
-                    startTime: run.info.startTime, histories: histories, writer: options.writer)
-                let seconds = run.info.startTime / 1000
-                let digits = String(seconds)
-                let stamp = String(repeating: "0", count: Swift.max(0, 10 - digits.count)) + digits
-                let fileName = "events.out.tfevents.\(stamp).\(options.hostName).\(options.processID).0"
-                try ExportFiles.write(bytes, to: runDirectory + "/" + fileName)
+                    startTime: run.info.startTime, histories: histories, writer: options.writer,
+                    session: Self.session(run, types: types))
+                try ExportFiles.write(bytes, to: runDirectory + "/" + fileName(startTime: run.info.startTime))
                 summary.runs += 1
                 summary.files += 1
                 summary.metricPoints += points
             }
         }
+        // The experiment summary, in DIR itself (TensorBoard's run ".").
+        try ExportFiles.makeDirectories(root)
+        try Self.removeEventFiles(in: root)
+        let created = allRuns.map(\.info.startTime).min() ?? tracker.now
+        let experiment = TensorBoardHParams.experiment(
+            hparams: Self.hparamInfos(allRuns, types: types),
+            metrics: Set(allRuns.flatMap(\.metrics.keys)).sorted().map { TensorBoardHParams.MetricInfo(tag: $0) },
+            timeCreatedSeconds: Double(created) / 1000)
+        var bytes: [UInt8] = []
+        TFRecord.append(
+            TensorBoardEvent.fileVersion(wallTime: Double(created) / 1000, writer: options.writer).encoded(), to: &bytes
+        )
+        TFRecord.append(
+            TensorBoardEvent(
+                wallTime: Double(created) / 1000,
+                content: .plugin(
+                    tag: TensorBoardHParams.experimentTag, pluginName: TensorBoardHParams.pluginName,
+                    content: experiment)
+            ).encoded(), to: &bytes)
+        try ExportFiles.write(bytes, to: root + "/" + fileName(startTime: created))
+        summary.files += 1
         return summary
     }
 
-    /// The bytes of one event file: the header, then the points grouped into
-    /// events by (step, timestamp) in that order. Returns the bytes and the
-    /// number of points written.
-    static func eventFile(startTime: Int64, histories: [(key: String, points: [Metric])], writer: String?)
-        -> (bytes: [UInt8], points: Int)
+    /// `events.out.tfevents.<seconds, 10 digits>.<host>.<pid>.0`.
+    private func fileName(startTime: Int64) -> String {
+        let digits = String(startTime / 1000)
+        let stamp = String(repeating: "0", count: Swift.max(0, 10 - digits.count)) + digits
+        return "events.out.tfevents.\(stamp).\(options.hostName).\(options.processID).0"
+    }
+
+    /// Removes the event files directly in `directory`.
+    private static func removeEventFiles(in directory: String) throws {
+        for name in ExportFiles.list(directory) where name.contains("tfevents") {
+            try ExportFiles.remove(directory + "/" + name)
+        }
+    }
+
+    /// A run's hparams session: the start and end summaries' plugin content and the end time (ms).
+    struct Session {
+        var start: [UInt8]
+        var end: [UInt8]
+        var endTime: Int64?
+    }
+
+    static func session(_ run: Run, types: [String: TensorBoardHParams.DataType]) -> Session {
+        var values: [String: TensorBoardHParams.Value] = [:]
+        for (key, text) in run.params { values[key] = hparamValue(text, type: types[key] ?? .string) }
+        let status: TensorBoardHParams.Status
+        switch run.info.status {
+        case .finished: status = .success
+        case .failed, .killed: status = .failure
+        case .running: status = .running
+        case .scheduled: status = .unknown
+        }
+        return Session(
+            start: TensorBoardHParams.sessionStart(
+                hparams: values, groupName: run.info.runID, startTimeSeconds: Double(run.info.startTime) / 1000),
+            end: TensorBoardHParams.sessionEnd(
+                status: status, endTimeSeconds: run.info.endTime.map { Double($0) / 1000 }),
+            endTime: run.info.endTime)
+    }
+
+    /// The type of each param key over `runs`: numbers if every value is a
+    /// finite decimal number, booleans if every value is `true` or `false`,
+    /// else strings.
+    static func hparamTypes(_ runs: [Run]) -> [String: TensorBoardHParams.DataType] {
+        var types: [String: TensorBoardHParams.DataType] = [:]
+        for run in runs {
+            for (key, text) in run.params {
+                let own: TensorBoardHParams.DataType =
+                    isDecimalNumber(text) ? .float64 : (text == "true" || text == "false") ? .bool : .string
+                if let known = types[key], known != own { types[key] = .string } else { types[key] = own }
+            }
+        }
+        return types
+    }
+
+    /// `text` as a value of `type` (see ``hparamTypes(_:)``).
+    static func hparamValue(_ text: String, type: TensorBoardHParams.DataType) -> TensorBoardHParams.Value {
+        switch type {
+        case .float64: Double(text).map(TensorBoardHParams.Value.number) ?? .string(text)
+        case .bool: .bool(text == "true")
+        case .string, .unset: .string(text)
+        }
+    }
+
+    /// Every param key of `runs` with its type and domain: the range of the
+    /// numbers, or the distinct values when there are at most 100.
+    static func hparamInfos(_ runs: [Run], types: [String: TensorBoardHParams.DataType])
+        -> [TensorBoardHParams.HParamInfo]
     {
+        var values: [String: Set<String>] = [:]
+        for run in runs {
+            for (key, text) in run.params { values[key, default: []].insert(text) }
+        }
+        return values.keys.sorted().map { key in
+            let type = types[key] ?? .string
+            let texts = values[key] ?? []
+            var domain: TensorBoardHParams.Domain?
+            switch type {
+            case .float64:
+                let numbers = texts.compactMap { Double($0) }
+                if let low = numbers.min(), let high = numbers.max() { domain = .interval(min: low, max: high) }
+            case .bool:
+                domain = .discrete(texts.sorted().map { .bool($0 == "true") })
+            case .string, .unset:
+                if texts.count <= 100 { domain = .discrete(texts.sorted().map { .string($0) }) }
+            }
+            return TensorBoardHParams.HParamInfo(name: key, type: type, domain: domain)
+        }
+    }
+
+    /// Whether `text` is `[+-]digits[.digits][(e|E)[+-]digits]` (or `.digits`) with a finite value.
+    static func isDecimalNumber(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        func digits() -> Int {
+            let count = bytes.prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
+            bytes = bytes.dropFirst(count)
+            return count
+        }
+        if bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+        var mantissa = digits()
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return false }
+        if bytes.first == UInt8(ascii: "e") || bytes.first == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            if bytes.first == UInt8(ascii: "-") || bytes.first == UInt8(ascii: "+") { bytes = bytes.dropFirst() }
+            guard digits() > 0 else { return false }
+        }
+        guard bytes.isEmpty, let value = Double(text) else { return false }
+        return value.isFinite
+    }
+
+    /// The bytes of one event file: the header, the hparams session start (if
+    /// any), the points grouped into events by (step, timestamp) in that
+    /// order, then the session end. Returns the bytes and the number of points
+    /// written. The session events take the first and last step of the
+    /// scalars, so TensorBoard never sees a step go back.
+    static func eventFile(
+        startTime: Int64, histories: [(key: String, points: [Metric])], writer: String?, session: Session? = nil
+    ) -> (bytes: [UInt8], points: Int) {
         var bytes: [UInt8] = []
         TFRecord.append(
             TensorBoardEvent.fileVersion(wallTime: Double(startTime) / 1000, writer: writer).encoded(), to: &bytes)
@@ -107,6 +254,14 @@ public struct TensorBoardExporter: Sendable {
             if a.timestamp != b.timestamp { return a.timestamp < b.timestamp }
             if a.key != b.key { return a.key < b.key }
             return a.index < b.index
+        }
+        if let session {
+            let start = TensorBoardEvent(
+                wallTime: Double(startTime) / 1000, step: order.first?.step ?? 0,
+                content: .plugin(
+                    tag: TensorBoardHParams.sessionStartTag, pluginName: TensorBoardHParams.pluginName,
+                    content: session.start))
+            TFRecord.append(start.encoded(), to: &bytes)
         }
         var scalars: [TensorBoardEvent.Scalar] = []
         var lastKey = -1
@@ -128,6 +283,15 @@ public struct TensorBoardExporter: Sendable {
             lastKey = item.key
         }
         emit()
+        if let session {
+            let endTime = session.endTime ?? Swift.max(startTime, order.map(\.timestamp).max() ?? startTime)
+            let end = TensorBoardEvent(
+                wallTime: Double(endTime) / 1000, step: order.last?.step ?? 0,
+                content: .plugin(
+                    tag: TensorBoardHParams.sessionEndTag, pluginName: TensorBoardHParams.pluginName,
+                    content: session.end))
+            TFRecord.append(end.encoded(), to: &bytes)
+        }
         return (bytes, order.count)
     }
 

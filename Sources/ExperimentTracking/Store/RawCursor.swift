@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A non-owning, non-throwing reader over bytes for the hot paths of search:
 /// no reference counting and no per-byte bounds traps. Every read checks the
 /// remaining length and sets ``failed`` (returning a neutral value) instead of
@@ -104,18 +112,24 @@ struct RawCursor {
         byte() == 0 ? nil : string()
     }
 
-    /// Whether the bytes in `range` equal `utf8`.
+    /// The next string, shared through `table` (see ``StringTable``).
+    @inline(__always)
+    mutating func string(_ table: inout StringTable) -> String {
+        let range = stringRange()
+        if failed { return "" }
+        return table.string(UnsafeBufferPointer(rebasing: base[range]))
+    }
+
+    mutating func optionalString(_ table: inout StringTable) -> String? {
+        byte() == 0 ? nil : string(&table)
+    }
+
+    /// Whether the bytes in `range` (within the buffer) equal `utf8`.
     @inline(__always)
     func equals(_ range: Range<Int>, _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard range.count == utf8.count else { return false }
-        var i = 0
-        var j = range.lowerBound
-        while i < utf8.count {
-            if base[j] != utf8[i] { return false }
-            i += 1
-            j += 1
-        }
-        return true
+        guard !utf8.isEmpty, let a = base.baseAddress, let b = utf8.baseAddress else { return true }
+        return memcmp(a + range.lowerBound, b, utf8.count) == 0
     }
 }
 
@@ -160,11 +174,16 @@ extension RawCursor {
     /// Reads a metrics section (count, then key, value, step, timestamp per metric).
     /// Check ``failed`` afterwards: a damaged section leaves it set.
     mutating func metricsSection() -> [String: Metric] {
+        var table = StringTable()
+        return metricsSection(&table)
+    }
+
+    /// Reads a metrics section, sharing the keys through `table`.
+    mutating func metricsSection(_ table: inout StringTable) -> [String: Metric] {
         let count = self.count()
-        var metrics: [String: Metric] = [:]
-        metrics.reserveCapacity(count)
+        var metrics = [String: Metric](minimumCapacity: count)
         for _ in 0..<count {
-            let key = string()
+            let key = string(&table)
             let value = double()
             let step = int64()
             let timestamp = int64()

@@ -123,6 +123,13 @@ struct RunRecord: Sendable, Hashable {
 
     /// Decodes a record from its parsed header, in one pass over the bytes.
     init(view: RunRecordView) throws {
+        var table = StringTable()
+        try self.init(view: view, strings: &table)
+    }
+
+    /// Decodes a record from its parsed header, in one pass over the bytes, sharing repeated
+    /// keys and values with the other records decoded through `strings`.
+    init(view: RunRecordView, strings table: inout StringTable) throws {
         let decoded = view.bytes.withUnsafeBufferPointer { buffer -> RunRecord? in
             var cursor = RawCursor(buffer, offset: RunRecord.headerSize)
             let runID = cursor.string()
@@ -132,7 +139,7 @@ struct RunRecord: Sendable, Hashable {
             if cursor.byte() != 0 { cursor.offset += 8 }
             cursor.offset += 1  // lifecycle
             let parent = cursor.optionalString()
-            let user = cursor.string()
+            let user = cursor.string(&table)
             let artifactURI = cursor.string()
             let info = RunInfo(
                 runID: runID, runName: runName, experimentID: experimentID, status: view.status,
@@ -141,30 +148,29 @@ struct RunRecord: Sendable, Hashable {
             var maps: ([String: String], [String: String]) = ([:], [:])
             for index in 0..<2 {
                 let count = cursor.count()
-                var map: [String: String] = [:]
-                map.reserveCapacity(count)
+                var map = [String: String](minimumCapacity: count)
                 for _ in 0..<count {
-                    let key = cursor.string()
-                    map[key] = cursor.string()
+                    let key = cursor.string(&table)
+                    map[key] = cursor.string(&table)
                 }
                 if index == 0 { maps.0 = map } else { maps.1 = map }
             }
-            let metrics = cursor.metricsSection()
+            let metrics = cursor.metricsSection(&table)
             let inputCount = cursor.count()
             var inputs: [DatasetInput] = []
             for _ in 0..<inputCount {
-                let name = cursor.string()
-                let digest = cursor.string()
-                let context = cursor.string()
-                let source = cursor.string()
-                let sourceType = cursor.string()
-                let version = cursor.optionalString()
+                let name = cursor.string(&table)
+                let digest = cursor.string(&table)
+                let context = cursor.string(&table)
+                let source = cursor.string(&table)
+                let sourceType = cursor.string(&table)
+                let version = cursor.optionalString(&table)
                 inputs.append(
                     DatasetInput(
                         name: name, digest: digest, context: context, source: source, sourceType: sourceType,
                         dataVersionID: version))
             }
-            let environmentID = cursor.optionalString()
+            let environmentID = cursor.optionalString(&table)
             guard !cursor.failed else { return nil }
             return RunRecord(
                 info: info, params: maps.0, tags: maps.1, metrics: metrics, inputs: inputs,

@@ -31,6 +31,8 @@ public final class CompiledModel: Sendable {
     private let fastSlot = Atomic<UInt>(0)
     /// Value indices of the only input and output when both are `float32` (the single-tensor path).
     private let singleFloat: (input: Int, output: Int)?
+    /// The row-chunk size, when every step of the program is row-independent.
+    private let chunking: RowChunking?
 
     /// Event counts a caller can use to check that the hot path did no planning or allocation.
     public struct Statistics: Sendable, Hashable {
@@ -49,6 +51,10 @@ public final class CompiledModel: Sendable {
     }
 
     /// Compiles `graph`; see ``ModelGraph/compile(options:)``.
+    ///
+    /// - Throws: ``MLOpsError``: `invalidArgument` for an invalid graph; `limitExceeded` if a
+    ///   tensor's size overflows or exceeds ``CompileOptions/maxElementsPerRow``, or a plan for one
+    ///   of ``CompileOptions/prepareBatchSizes`` exceeds ``CompileOptions/maxArenaBytes``.
     public init(graph: ModelGraph, options: CompileOptions = CompileOptions()) throws {
         try graph.validate()
         var optimized = graph
@@ -57,9 +63,12 @@ public final class CompiledModel: Sendable {
             optimized = optimizer.run()
         }
         program = try ExecutionProgram(graph: optimized, pool: options.pool)
+        // The per-row bound, before any plan or buffer exists (plans check it per batch size).
+        _ = try program.structure.specs(batch: 1, maxElementsPerRow: options.maxElementsPerRow)
         inputs = graph.inputs
         outputs = graph.outputs
         self.options = options
+        chunking = RowChunking(program: program, requestedRows: options.rowChunkSize)
         if graph.inputs.count == 1, graph.outputs.count == 1, graph.inputs[0].elementType == .float32,
             graph.outputs[0].elementType == .float32, let v = program.inputValues.first,
             let w = program.outputValues.first
@@ -86,9 +95,19 @@ public final class CompiledModel: Sendable {
     }
 
     /// The shapes of the outputs for `batchSize` rows, so callers can size their buffers.
+    ///
+    /// - Throws: ``MLOpsError``: `invalidArgument` for a batch size below 1; `limitExceeded` if
+    ///   `batchSize` rows overflow a size or exceed the options' limits.
     public func outputShapes(batchSize: Int) throws -> [[Int]] {
         try plan(batch: batchSize).outputShapes
     }
+
+    /// Rows per chunk when a large batch runs as row chunks (see ``CompileOptions/rowChunkSize``),
+    /// or `nil` when this model always runs whole batches (some op mixes rows, or chunking is off).
+    ///
+    /// Batches of at least twice this many rows are chunked; with a multi-threaded pool, smaller
+    /// batches whose matrix products are large enough run as one chunk per thread.
+    public var rowChunkRows: Int? { chunking?.rows }
 
     /// Resolves the plan for `batchSize` and warms one scratch context for it.
     public func prepare(batchSize: Int) throws {
@@ -102,7 +121,9 @@ public final class CompiledModel: Sendable {
     ///
     /// Every graph input must be present with its declared element type; its shape must match
     /// the declared shape, with all ``Dimension/batch`` dimensions equal.
-    /// - Throws: ``MLOpsError`` (`invalidArgument`) naming the missing, unknown or mismatched input.
+    /// - Throws: ``MLOpsError`` (`invalidArgument`) naming the missing, unknown or mismatched input;
+    ///   (`limitExceeded`) if the batch size would exceed ``CompileOptions/maxArenaBytes`` (checked
+    ///   before allocating).
     public func predict(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
         for name in inputs.keys where !self.inputs.contains(where: { $0.name == name }) {
             throw MLOpsError(
@@ -171,6 +192,9 @@ public final class CompiledModel: Sendable {
     /// (see ``outputShapes(batchSize:)``). Elements are native-endian `Float`, `Double`,
     /// `Int64` or `Bool`; models with string inputs or outputs need ``predict(_:)``.
     /// Output buffers must not overlap inputs.
+    ///
+    /// - Throws: ``MLOpsError`` (`invalidArgument`) for wrong buffer counts or sizes;
+    ///   (`limitExceeded`) if `batchSize` rows overflow a size or exceed the options' limits.
     public func predict(
         batchSize: Int, inputs: [UnsafeRawBufferPointer], outputs: [UnsafeMutableRawBufferPointer]
     ) throws {
@@ -310,7 +334,24 @@ public final class CompiledModel: Sendable {
             throw MLOpsError(.invalidArgument, "The batch size must be at least 1.", value: String(batch))
         }
         if let cached = plans.withLock({ $0.first { $0.batch == batch } }) { return cached }
-        let plan = try ResolvedPlan(program: program, batch: batch)
+        var chunks: ChunkSchedule?
+        if let chunking,
+            let (rows, count, lastRows) = chunking.schedule(batch: batch, threads: program.pool?.threadCount ?? 1)
+        {
+            let chunkPlan = try ResolvedPlan(
+                program: program, batch: rows, maxElementsPerRow: options.maxElementsPerRow,
+                maxArenaBytes: options.maxArenaBytes)
+            let lastPlan =
+                lastRows == rows
+                ? chunkPlan
+                : try ResolvedPlan(
+                    program: program, batch: lastRows, maxElementsPerRow: options.maxElementsPerRow,
+                    maxArenaBytes: options.maxArenaBytes)
+            chunks = ChunkSchedule(count: count, rows: rows, chunkPlan: chunkPlan, lastPlan: lastPlan)
+        }
+        let plan = try ResolvedPlan(
+            program: program, batch: batch, maxElementsPerRow: options.maxElementsPerRow,
+            maxArenaBytes: options.maxArenaBytes, chunks: chunks)
         counters.plans.add(1, ordering: .relaxed)
         return plans.withLock { cache in
             if let existing = cache.first(where: { $0.batch == batch }) { return existing }
@@ -382,7 +423,8 @@ public final class CompiledModel: Sendable {
 extension ModelGraph {
     /// Validates and compiles the graph into a ``CompiledModel``.
     ///
-    /// - Throws: ``MLOpsError`` (`invalidArgument`) for an invalid graph (see ``validate()``).
+    /// - Throws: ``MLOpsError``: `invalidArgument` for an invalid graph (see ``validate()``);
+    ///   `limitExceeded` for a graph over the size limits in `options` (see ``CompileOptions``).
     public func compile(options: CompileOptions = CompileOptions()) throws -> CompiledModel {
         try CompiledModel(graph: self, options: options)
     }

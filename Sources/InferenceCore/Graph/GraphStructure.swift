@@ -180,7 +180,24 @@ struct GraphStructure: Sendable {
     }
 
     /// Infers every tensor's concrete type at batch size `batch` and checks the declared outputs.
-    func specs(batch: Int) throws -> [TensorSpec] {
+    ///
+    /// Every tensor's size is checked as soon as it is known (inputs and initialisers first, then
+    /// each node's outputs), with overflow-checked arithmetic (see ``ShapeBounds``), so no later
+    /// size computation on these specs can overflow.
+    ///
+    /// - Parameter maxElementsPerRow: If set, no tensor may have more than this many elements
+    ///   per batch row (`maxElementsPerRow × batch` in all); otherwise sizes are only checked
+    ///   for representability.
+    /// - Throws: ``MLOpsError`` (`limitExceeded`) naming the tensor whose size overflows or is
+    ///   over the limit; (`invalidArgument`) for type and shape errors.
+    func specs(batch: Int, maxElementsPerRow: Int? = nil) throws -> [TensorSpec] {
+        let maxElements = min(
+            ShapeBounds.maxExtent,
+            maxElementsPerRow.map { ShapeBounds.saturatingProduct($0, max(batch, 1)) } ?? Int.max)
+        func check(_ spec: TensorSpec, _ name: String, _ origin: String) throws {
+            try ShapeBounds.check(
+                spec, name: name, origin: origin, batch: batch, maxElements: maxElements, perRow: maxElementsPerRow)
+        }
         var specs = [TensorSpec?](repeating: nil, count: names.count)
         for (i, info) in graph.inputs.enumerated() {
             let shape = (info.shape ?? []).map { d -> Int in
@@ -189,16 +206,24 @@ struct GraphStructure: Sendable {
                 case .batch, .unknown: batch
                 }
             }
-            specs[index[info.name] ?? i] = TensorSpec(elementType: info.elementType, shape: shape)
+            let spec = TensorSpec(elementType: info.elementType, shape: shape)
+            try check(spec, info.name, "Graph input")
+            specs[index[info.name] ?? i] = spec
         }
         for (name, tensor) in graph.initializers {
-            if let v = index[name] { specs[v] = TensorSpec(elementType: tensor.elementType, shape: tensor.shape) }
+            guard let v = index[name] else { continue }
+            let spec = TensorSpec(elementType: tensor.elementType, shape: tensor.shape)
+            try check(spec, name, "Initialiser")
+            specs[v] = spec
         }
         for n in order {
             let node = graph.nodes[n]
             let ins = nodeInputs[n].map { $0.flatMap { specs[$0] } }
             let outs = try ShapeInference.infer(node, ins)
-            for (slot, v) in nodeOutputs[n].enumerated() { specs[v] = outs[slot] }
+            for (slot, v) in nodeOutputs[n].enumerated() {
+                try check(outs[slot], names[v], "Node '\(node.name)' (\(node.op.kindName)): output")
+                specs[v] = outs[slot]
+            }
         }
         let result = specs.map { $0 ?? TensorSpec(elementType: .float32, shape: []) }
         for (info, v) in zip(graph.outputs, outputs) {

@@ -100,7 +100,10 @@ enum ShapeInference {
                 for d in 0..<out.count where d != ax && x.shape[d] != out[d] {
                     throw fail("input '\(name(i))' has shape \(x.shape), incompatible with \(first.shape).", i)
                 }
-                out[ax] += x.shape[ax]
+                guard let total = ShapeBounds.sum(out[ax], x.shape[ax]) else {
+                    throw ShapeBounds.overflow(node, "the concatenated size along axis \(axis)", tensor: name(i))
+                }
+                out[ax] = total
             }
             return [TensorSpec(elementType: first.elementType, shape: out)]
 
@@ -124,7 +127,9 @@ enum ShapeInference {
                     throw fail("reshape target \(target) has a negative entry other than -1.", 0)
                 }
             }
-            guard let known = Tensor.elementCount(of: out) else { throw fail("reshape target \(target) overflows.", 0) }
+            guard let known = Tensor.elementCount(of: out) else {
+                throw ShapeBounds.overflow(node, "the size of reshape target \(target)", tensor: name(0))
+            }
             if let at = inferAt {
                 guard known > 0, x.count % known == 0 else {
                     throw fail("cannot infer -1 in \(target) for input of shape \(x.shape).", 0)
@@ -141,8 +146,9 @@ enum ShapeInference {
             let r = x.shape.count
             let ax = axis < 0 ? axis + r : axis
             guard ax >= 0, ax <= r else { throw fail("axis \(axis) is out of range for shape \(x.shape).", 0) }
-            let outer = x.shape[..<ax].reduce(1, *)
-            let inner = x.shape[ax...].reduce(1, *)
+            guard let outer = Tensor.elementCount(of: Array(x.shape[..<ax])),
+                let inner = Tensor.elementCount(of: Array(x.shape[ax...]))
+            else { throw ShapeBounds.overflow(node, "flattening \(x.shape)", tensor: name(0)) }
             return [TensorSpec(elementType: x.elementType, shape: [outer, inner])]
 
         case .transpose(let perm):
@@ -243,7 +249,7 @@ enum ShapeInference {
         case .linearRegressor(let r):
             let x = try requireType(0, numeric)
             let (n, f) = try rowsAndFeatures(x, node: node, fail: { fail($0, 0) })
-            guard r.targets > 0, r.coefficients.count == r.targets * f else {
+            guard r.targets > 0, ShapeBounds.product(r.targets, f) == r.coefficients.count else {
                 throw fail("\(r.coefficients.count) coefficients for \(r.targets) targets × \(f) features.", 0)
             }
             guard r.intercepts.isEmpty || r.intercepts.count == r.targets else {

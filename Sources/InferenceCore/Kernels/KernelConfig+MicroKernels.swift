@@ -3,12 +3,12 @@
 
 extension KernelConfig {
     #if MLOPS_AVX512
-        /// Computes the 12×32 tile `tile = Ã·B̃` over `kc` steps of packed panels.
+        /// Computes the 12×32 tile `Ã·B̃` over `kc` steps of packed panels and writes it through `store`.
         ///
         /// `a` holds 12 floats per step (one packed A panel), `b` 32 floats per step (one packed B
-        /// panel); `tile` receives 12 rows of 32 floats, row-major.
+        /// panel); `store` receives 12 rows of 32 floats (see ``TileStore``).
         static func microKernel(
-            kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, tile: UnsafeMutablePointer<Float>
+            kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, store: TileStore
         ) {
             var c0_0 = SIMD16<Float>()
             var c0_1 = SIMD16<Float>()
@@ -78,37 +78,189 @@ extension KernelConfig {
                 ap += 12
                 bp += 128
             }
-            let t = UnsafeMutableRawPointer(tile)
-            t.storeBytes(of: c0_0, toByteOffset: 0, as: SIMD16<Float>.self)
-            t.storeBytes(of: c0_1, toByteOffset: 64, as: SIMD16<Float>.self)
-            t.storeBytes(of: c1_0, toByteOffset: 128, as: SIMD16<Float>.self)
-            t.storeBytes(of: c1_1, toByteOffset: 192, as: SIMD16<Float>.self)
-            t.storeBytes(of: c2_0, toByteOffset: 256, as: SIMD16<Float>.self)
-            t.storeBytes(of: c2_1, toByteOffset: 320, as: SIMD16<Float>.self)
-            t.storeBytes(of: c3_0, toByteOffset: 384, as: SIMD16<Float>.self)
-            t.storeBytes(of: c3_1, toByteOffset: 448, as: SIMD16<Float>.self)
-            t.storeBytes(of: c4_0, toByteOffset: 512, as: SIMD16<Float>.self)
-            t.storeBytes(of: c4_1, toByteOffset: 576, as: SIMD16<Float>.self)
-            t.storeBytes(of: c5_0, toByteOffset: 640, as: SIMD16<Float>.self)
-            t.storeBytes(of: c5_1, toByteOffset: 704, as: SIMD16<Float>.self)
-            t.storeBytes(of: c6_0, toByteOffset: 768, as: SIMD16<Float>.self)
-            t.storeBytes(of: c6_1, toByteOffset: 832, as: SIMD16<Float>.self)
-            t.storeBytes(of: c7_0, toByteOffset: 896, as: SIMD16<Float>.self)
-            t.storeBytes(of: c7_1, toByteOffset: 960, as: SIMD16<Float>.self)
-            t.storeBytes(of: c8_0, toByteOffset: 1024, as: SIMD16<Float>.self)
-            t.storeBytes(of: c8_1, toByteOffset: 1088, as: SIMD16<Float>.self)
-            t.storeBytes(of: c9_0, toByteOffset: 1152, as: SIMD16<Float>.self)
-            t.storeBytes(of: c9_1, toByteOffset: 1216, as: SIMD16<Float>.self)
-            t.storeBytes(of: c10_0, toByteOffset: 1280, as: SIMD16<Float>.self)
-            t.storeBytes(of: c10_1, toByteOffset: 1344, as: SIMD16<Float>.self)
-            t.storeBytes(of: c11_0, toByteOffset: 1408, as: SIMD16<Float>.self)
-            t.storeBytes(of: c11_1, toByteOffset: 1472, as: SIMD16<Float>.self)
+            let out = UnsafeMutableRawPointer(store.c)
+            let ld = store.ldc * 4
+            let alpha = SIMD16<Float>(repeating: store.alpha)
+            let floor = SIMD16<Float>(repeating: store.floor)
+            var bias0 = SIMD16<Float>(repeating: -0.0)
+            var bias1 = SIMD16<Float>(repeating: -0.0)
+            if let bias = store.bias {
+                let bb = UnsafeRawPointer(bias)
+                bias0 = bb.loadUnaligned(as: SIMD16<Float>.self)
+                bias1 = bb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+            }
+            let o0 = out
+            let o1 = out + 1 * ld
+            let o2 = out + 2 * ld
+            let o3 = out + 3 * ld
+            let o4 = out + 4 * ld
+            let o5 = out + 5 * ld
+            let o6 = out + 6 * ld
+            let o7 = out + 7 * ld
+            let o8 = out + 8 * ld
+            let o9 = out + 9 * ld
+            let o10 = out + 10 * ld
+            let o11 = out + 11 * ld
+            switch store.mode {
+            case .overwrite:
+                storeVector(finishTile(c0_0 * alpha, bias0, floor), o0, 0)
+                storeVector(finishTile(c0_1 * alpha, bias1, floor), o0, 64)
+                storeVector(finishTile(c1_0 * alpha, bias0, floor), o1, 0)
+                storeVector(finishTile(c1_1 * alpha, bias1, floor), o1, 64)
+                storeVector(finishTile(c2_0 * alpha, bias0, floor), o2, 0)
+                storeVector(finishTile(c2_1 * alpha, bias1, floor), o2, 64)
+                storeVector(finishTile(c3_0 * alpha, bias0, floor), o3, 0)
+                storeVector(finishTile(c3_1 * alpha, bias1, floor), o3, 64)
+                storeVector(finishTile(c4_0 * alpha, bias0, floor), o4, 0)
+                storeVector(finishTile(c4_1 * alpha, bias1, floor), o4, 64)
+                storeVector(finishTile(c5_0 * alpha, bias0, floor), o5, 0)
+                storeVector(finishTile(c5_1 * alpha, bias1, floor), o5, 64)
+                storeVector(finishTile(c6_0 * alpha, bias0, floor), o6, 0)
+                storeVector(finishTile(c6_1 * alpha, bias1, floor), o6, 64)
+                storeVector(finishTile(c7_0 * alpha, bias0, floor), o7, 0)
+                storeVector(finishTile(c7_1 * alpha, bias1, floor), o7, 64)
+                storeVector(finishTile(c8_0 * alpha, bias0, floor), o8, 0)
+                storeVector(finishTile(c8_1 * alpha, bias1, floor), o8, 64)
+                storeVector(finishTile(c9_0 * alpha, bias0, floor), o9, 0)
+                storeVector(finishTile(c9_1 * alpha, bias1, floor), o9, 64)
+                storeVector(finishTile(c10_0 * alpha, bias0, floor), o10, 0)
+                storeVector(finishTile(c10_1 * alpha, bias1, floor), o10, 64)
+                storeVector(finishTile(c11_0 * alpha, bias0, floor), o11, 0)
+                storeVector(finishTile(c11_1 * alpha, bias1, floor), o11, 64)
+            case .scale:
+                let beta = SIMD16<Float>(repeating: store.beta)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o0, 0, as: SIMD16<Float>.self), beta, c0_0 * alpha), bias0, floor),
+                    o0, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o0, 64, as: SIMD16<Float>.self), beta, c0_1 * alpha), bias1, floor),
+                    o0, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o1, 0, as: SIMD16<Float>.self), beta, c1_0 * alpha), bias0, floor),
+                    o1, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o1, 64, as: SIMD16<Float>.self), beta, c1_1 * alpha), bias1, floor),
+                    o1, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o2, 0, as: SIMD16<Float>.self), beta, c2_0 * alpha), bias0, floor),
+                    o2, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o2, 64, as: SIMD16<Float>.self), beta, c2_1 * alpha), bias1, floor),
+                    o2, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o3, 0, as: SIMD16<Float>.self), beta, c3_0 * alpha), bias0, floor),
+                    o3, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o3, 64, as: SIMD16<Float>.self), beta, c3_1 * alpha), bias1, floor),
+                    o3, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o4, 0, as: SIMD16<Float>.self), beta, c4_0 * alpha), bias0, floor),
+                    o4, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o4, 64, as: SIMD16<Float>.self), beta, c4_1 * alpha), bias1, floor),
+                    o4, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o5, 0, as: SIMD16<Float>.self), beta, c5_0 * alpha), bias0, floor),
+                    o5, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o5, 64, as: SIMD16<Float>.self), beta, c5_1 * alpha), bias1, floor),
+                    o5, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o6, 0, as: SIMD16<Float>.self), beta, c6_0 * alpha), bias0, floor),
+                    o6, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o6, 64, as: SIMD16<Float>.self), beta, c6_1 * alpha), bias1, floor),
+                    o6, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o7, 0, as: SIMD16<Float>.self), beta, c7_0 * alpha), bias0, floor),
+                    o7, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o7, 64, as: SIMD16<Float>.self), beta, c7_1 * alpha), bias1, floor),
+                    o7, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o8, 0, as: SIMD16<Float>.self), beta, c8_0 * alpha), bias0, floor),
+                    o8, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o8, 64, as: SIMD16<Float>.self), beta, c8_1 * alpha), bias1, floor),
+                    o8, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o9, 0, as: SIMD16<Float>.self), beta, c9_0 * alpha), bias0, floor),
+                    o9, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o9, 64, as: SIMD16<Float>.self), beta, c9_1 * alpha), bias1, floor),
+                    o9, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o10, 0, as: SIMD16<Float>.self), beta, c10_0 * alpha), bias0, floor),
+                    o10, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o10, 64, as: SIMD16<Float>.self), beta, c10_1 * alpha), bias1, floor),
+                    o10, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o11, 0, as: SIMD16<Float>.self), beta, c11_0 * alpha), bias0, floor),
+                    o11, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o11, 64, as: SIMD16<Float>.self), beta, c11_1 * alpha), bias1, floor),
+                    o11, 64)
+            case .accumulate:
+                storeVector(finishTile(c0_0 * alpha + loadVector(o0, 0, as: SIMD16<Float>.self), bias0, floor), o0, 0)
+                storeVector(finishTile(c0_1 * alpha + loadVector(o0, 64, as: SIMD16<Float>.self), bias1, floor), o0, 64)
+                storeVector(finishTile(c1_0 * alpha + loadVector(o1, 0, as: SIMD16<Float>.self), bias0, floor), o1, 0)
+                storeVector(finishTile(c1_1 * alpha + loadVector(o1, 64, as: SIMD16<Float>.self), bias1, floor), o1, 64)
+                storeVector(finishTile(c2_0 * alpha + loadVector(o2, 0, as: SIMD16<Float>.self), bias0, floor), o2, 0)
+                storeVector(finishTile(c2_1 * alpha + loadVector(o2, 64, as: SIMD16<Float>.self), bias1, floor), o2, 64)
+                storeVector(finishTile(c3_0 * alpha + loadVector(o3, 0, as: SIMD16<Float>.self), bias0, floor), o3, 0)
+                storeVector(finishTile(c3_1 * alpha + loadVector(o3, 64, as: SIMD16<Float>.self), bias1, floor), o3, 64)
+                storeVector(finishTile(c4_0 * alpha + loadVector(o4, 0, as: SIMD16<Float>.self), bias0, floor), o4, 0)
+                storeVector(finishTile(c4_1 * alpha + loadVector(o4, 64, as: SIMD16<Float>.self), bias1, floor), o4, 64)
+                storeVector(finishTile(c5_0 * alpha + loadVector(o5, 0, as: SIMD16<Float>.self), bias0, floor), o5, 0)
+                storeVector(finishTile(c5_1 * alpha + loadVector(o5, 64, as: SIMD16<Float>.self), bias1, floor), o5, 64)
+                storeVector(finishTile(c6_0 * alpha + loadVector(o6, 0, as: SIMD16<Float>.self), bias0, floor), o6, 0)
+                storeVector(finishTile(c6_1 * alpha + loadVector(o6, 64, as: SIMD16<Float>.self), bias1, floor), o6, 64)
+                storeVector(finishTile(c7_0 * alpha + loadVector(o7, 0, as: SIMD16<Float>.self), bias0, floor), o7, 0)
+                storeVector(finishTile(c7_1 * alpha + loadVector(o7, 64, as: SIMD16<Float>.self), bias1, floor), o7, 64)
+                storeVector(finishTile(c8_0 * alpha + loadVector(o8, 0, as: SIMD16<Float>.self), bias0, floor), o8, 0)
+                storeVector(finishTile(c8_1 * alpha + loadVector(o8, 64, as: SIMD16<Float>.self), bias1, floor), o8, 64)
+                storeVector(finishTile(c9_0 * alpha + loadVector(o9, 0, as: SIMD16<Float>.self), bias0, floor), o9, 0)
+                storeVector(finishTile(c9_1 * alpha + loadVector(o9, 64, as: SIMD16<Float>.self), bias1, floor), o9, 64)
+                storeVector(
+                    finishTile(c10_0 * alpha + loadVector(o10, 0, as: SIMD16<Float>.self), bias0, floor), o10, 0)
+                storeVector(
+                    finishTile(c10_1 * alpha + loadVector(o10, 64, as: SIMD16<Float>.self), bias1, floor), o10, 64)
+                storeVector(
+                    finishTile(c11_0 * alpha + loadVector(o11, 0, as: SIMD16<Float>.self), bias0, floor), o11, 0)
+                storeVector(
+                    finishTile(c11_1 * alpha + loadVector(o11, 64, as: SIMD16<Float>.self), bias1, floor), o11, 64)
+            }
         }
 
-        /// Like ``microKernel(kc:a:b:tile:)`` but reads the 12 rows of A in place (row-major, `lda` apart)
+        /// Like ``microKernel(kc:a:b:store:)`` but reads the 12 rows of A in place (row-major, `lda` apart)
         /// instead of from a packed panel, so a non-transposed A needs no packing.
         static func microKernelDirectA(
-            kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, tile: UnsafeMutablePointer<Float>
+            kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, store: TileStore
         ) {
             var c0_0 = SIMD16<Float>()
             var c0_1 = SIMD16<Float>()
@@ -185,31 +337,183 @@ extension KernelConfig {
                 a8 += 1
                 bp += 128
             }
-            let t = UnsafeMutableRawPointer(tile)
-            t.storeBytes(of: c0_0, toByteOffset: 0, as: SIMD16<Float>.self)
-            t.storeBytes(of: c0_1, toByteOffset: 64, as: SIMD16<Float>.self)
-            t.storeBytes(of: c1_0, toByteOffset: 128, as: SIMD16<Float>.self)
-            t.storeBytes(of: c1_1, toByteOffset: 192, as: SIMD16<Float>.self)
-            t.storeBytes(of: c2_0, toByteOffset: 256, as: SIMD16<Float>.self)
-            t.storeBytes(of: c2_1, toByteOffset: 320, as: SIMD16<Float>.self)
-            t.storeBytes(of: c3_0, toByteOffset: 384, as: SIMD16<Float>.self)
-            t.storeBytes(of: c3_1, toByteOffset: 448, as: SIMD16<Float>.self)
-            t.storeBytes(of: c4_0, toByteOffset: 512, as: SIMD16<Float>.self)
-            t.storeBytes(of: c4_1, toByteOffset: 576, as: SIMD16<Float>.self)
-            t.storeBytes(of: c5_0, toByteOffset: 640, as: SIMD16<Float>.self)
-            t.storeBytes(of: c5_1, toByteOffset: 704, as: SIMD16<Float>.self)
-            t.storeBytes(of: c6_0, toByteOffset: 768, as: SIMD16<Float>.self)
-            t.storeBytes(of: c6_1, toByteOffset: 832, as: SIMD16<Float>.self)
-            t.storeBytes(of: c7_0, toByteOffset: 896, as: SIMD16<Float>.self)
-            t.storeBytes(of: c7_1, toByteOffset: 960, as: SIMD16<Float>.self)
-            t.storeBytes(of: c8_0, toByteOffset: 1024, as: SIMD16<Float>.self)
-            t.storeBytes(of: c8_1, toByteOffset: 1088, as: SIMD16<Float>.self)
-            t.storeBytes(of: c9_0, toByteOffset: 1152, as: SIMD16<Float>.self)
-            t.storeBytes(of: c9_1, toByteOffset: 1216, as: SIMD16<Float>.self)
-            t.storeBytes(of: c10_0, toByteOffset: 1280, as: SIMD16<Float>.self)
-            t.storeBytes(of: c10_1, toByteOffset: 1344, as: SIMD16<Float>.self)
-            t.storeBytes(of: c11_0, toByteOffset: 1408, as: SIMD16<Float>.self)
-            t.storeBytes(of: c11_1, toByteOffset: 1472, as: SIMD16<Float>.self)
+            let out = UnsafeMutableRawPointer(store.c)
+            let ld = store.ldc * 4
+            let alpha = SIMD16<Float>(repeating: store.alpha)
+            let floor = SIMD16<Float>(repeating: store.floor)
+            var bias0 = SIMD16<Float>(repeating: -0.0)
+            var bias1 = SIMD16<Float>(repeating: -0.0)
+            if let bias = store.bias {
+                let bb = UnsafeRawPointer(bias)
+                bias0 = bb.loadUnaligned(as: SIMD16<Float>.self)
+                bias1 = bb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+            }
+            let o0 = out
+            let o1 = out + 1 * ld
+            let o2 = out + 2 * ld
+            let o3 = out + 3 * ld
+            let o4 = out + 4 * ld
+            let o5 = out + 5 * ld
+            let o6 = out + 6 * ld
+            let o7 = out + 7 * ld
+            let o8 = out + 8 * ld
+            let o9 = out + 9 * ld
+            let o10 = out + 10 * ld
+            let o11 = out + 11 * ld
+            switch store.mode {
+            case .overwrite:
+                storeVector(finishTile(c0_0 * alpha, bias0, floor), o0, 0)
+                storeVector(finishTile(c0_1 * alpha, bias1, floor), o0, 64)
+                storeVector(finishTile(c1_0 * alpha, bias0, floor), o1, 0)
+                storeVector(finishTile(c1_1 * alpha, bias1, floor), o1, 64)
+                storeVector(finishTile(c2_0 * alpha, bias0, floor), o2, 0)
+                storeVector(finishTile(c2_1 * alpha, bias1, floor), o2, 64)
+                storeVector(finishTile(c3_0 * alpha, bias0, floor), o3, 0)
+                storeVector(finishTile(c3_1 * alpha, bias1, floor), o3, 64)
+                storeVector(finishTile(c4_0 * alpha, bias0, floor), o4, 0)
+                storeVector(finishTile(c4_1 * alpha, bias1, floor), o4, 64)
+                storeVector(finishTile(c5_0 * alpha, bias0, floor), o5, 0)
+                storeVector(finishTile(c5_1 * alpha, bias1, floor), o5, 64)
+                storeVector(finishTile(c6_0 * alpha, bias0, floor), o6, 0)
+                storeVector(finishTile(c6_1 * alpha, bias1, floor), o6, 64)
+                storeVector(finishTile(c7_0 * alpha, bias0, floor), o7, 0)
+                storeVector(finishTile(c7_1 * alpha, bias1, floor), o7, 64)
+                storeVector(finishTile(c8_0 * alpha, bias0, floor), o8, 0)
+                storeVector(finishTile(c8_1 * alpha, bias1, floor), o8, 64)
+                storeVector(finishTile(c9_0 * alpha, bias0, floor), o9, 0)
+                storeVector(finishTile(c9_1 * alpha, bias1, floor), o9, 64)
+                storeVector(finishTile(c10_0 * alpha, bias0, floor), o10, 0)
+                storeVector(finishTile(c10_1 * alpha, bias1, floor), o10, 64)
+                storeVector(finishTile(c11_0 * alpha, bias0, floor), o11, 0)
+                storeVector(finishTile(c11_1 * alpha, bias1, floor), o11, 64)
+            case .scale:
+                let beta = SIMD16<Float>(repeating: store.beta)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o0, 0, as: SIMD16<Float>.self), beta, c0_0 * alpha), bias0, floor),
+                    o0, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o0, 64, as: SIMD16<Float>.self), beta, c0_1 * alpha), bias1, floor),
+                    o0, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o1, 0, as: SIMD16<Float>.self), beta, c1_0 * alpha), bias0, floor),
+                    o1, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o1, 64, as: SIMD16<Float>.self), beta, c1_1 * alpha), bias1, floor),
+                    o1, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o2, 0, as: SIMD16<Float>.self), beta, c2_0 * alpha), bias0, floor),
+                    o2, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o2, 64, as: SIMD16<Float>.self), beta, c2_1 * alpha), bias1, floor),
+                    o2, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o3, 0, as: SIMD16<Float>.self), beta, c3_0 * alpha), bias0, floor),
+                    o3, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o3, 64, as: SIMD16<Float>.self), beta, c3_1 * alpha), bias1, floor),
+                    o3, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o4, 0, as: SIMD16<Float>.self), beta, c4_0 * alpha), bias0, floor),
+                    o4, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o4, 64, as: SIMD16<Float>.self), beta, c4_1 * alpha), bias1, floor),
+                    o4, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o5, 0, as: SIMD16<Float>.self), beta, c5_0 * alpha), bias0, floor),
+                    o5, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o5, 64, as: SIMD16<Float>.self), beta, c5_1 * alpha), bias1, floor),
+                    o5, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o6, 0, as: SIMD16<Float>.self), beta, c6_0 * alpha), bias0, floor),
+                    o6, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o6, 64, as: SIMD16<Float>.self), beta, c6_1 * alpha), bias1, floor),
+                    o6, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o7, 0, as: SIMD16<Float>.self), beta, c7_0 * alpha), bias0, floor),
+                    o7, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o7, 64, as: SIMD16<Float>.self), beta, c7_1 * alpha), bias1, floor),
+                    o7, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o8, 0, as: SIMD16<Float>.self), beta, c8_0 * alpha), bias0, floor),
+                    o8, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o8, 64, as: SIMD16<Float>.self), beta, c8_1 * alpha), bias1, floor),
+                    o8, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o9, 0, as: SIMD16<Float>.self), beta, c9_0 * alpha), bias0, floor),
+                    o9, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o9, 64, as: SIMD16<Float>.self), beta, c9_1 * alpha), bias1, floor),
+                    o9, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o10, 0, as: SIMD16<Float>.self), beta, c10_0 * alpha), bias0, floor),
+                    o10, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o10, 64, as: SIMD16<Float>.self), beta, c10_1 * alpha), bias1, floor),
+                    o10, 64)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o11, 0, as: SIMD16<Float>.self), beta, c11_0 * alpha), bias0, floor),
+                    o11, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o11, 64, as: SIMD16<Float>.self), beta, c11_1 * alpha), bias1, floor),
+                    o11, 64)
+            case .accumulate:
+                storeVector(finishTile(c0_0 * alpha + loadVector(o0, 0, as: SIMD16<Float>.self), bias0, floor), o0, 0)
+                storeVector(finishTile(c0_1 * alpha + loadVector(o0, 64, as: SIMD16<Float>.self), bias1, floor), o0, 64)
+                storeVector(finishTile(c1_0 * alpha + loadVector(o1, 0, as: SIMD16<Float>.self), bias0, floor), o1, 0)
+                storeVector(finishTile(c1_1 * alpha + loadVector(o1, 64, as: SIMD16<Float>.self), bias1, floor), o1, 64)
+                storeVector(finishTile(c2_0 * alpha + loadVector(o2, 0, as: SIMD16<Float>.self), bias0, floor), o2, 0)
+                storeVector(finishTile(c2_1 * alpha + loadVector(o2, 64, as: SIMD16<Float>.self), bias1, floor), o2, 64)
+                storeVector(finishTile(c3_0 * alpha + loadVector(o3, 0, as: SIMD16<Float>.self), bias0, floor), o3, 0)
+                storeVector(finishTile(c3_1 * alpha + loadVector(o3, 64, as: SIMD16<Float>.self), bias1, floor), o3, 64)
+                storeVector(finishTile(c4_0 * alpha + loadVector(o4, 0, as: SIMD16<Float>.self), bias0, floor), o4, 0)
+                storeVector(finishTile(c4_1 * alpha + loadVector(o4, 64, as: SIMD16<Float>.self), bias1, floor), o4, 64)
+                storeVector(finishTile(c5_0 * alpha + loadVector(o5, 0, as: SIMD16<Float>.self), bias0, floor), o5, 0)
+                storeVector(finishTile(c5_1 * alpha + loadVector(o5, 64, as: SIMD16<Float>.self), bias1, floor), o5, 64)
+                storeVector(finishTile(c6_0 * alpha + loadVector(o6, 0, as: SIMD16<Float>.self), bias0, floor), o6, 0)
+                storeVector(finishTile(c6_1 * alpha + loadVector(o6, 64, as: SIMD16<Float>.self), bias1, floor), o6, 64)
+                storeVector(finishTile(c7_0 * alpha + loadVector(o7, 0, as: SIMD16<Float>.self), bias0, floor), o7, 0)
+                storeVector(finishTile(c7_1 * alpha + loadVector(o7, 64, as: SIMD16<Float>.self), bias1, floor), o7, 64)
+                storeVector(finishTile(c8_0 * alpha + loadVector(o8, 0, as: SIMD16<Float>.self), bias0, floor), o8, 0)
+                storeVector(finishTile(c8_1 * alpha + loadVector(o8, 64, as: SIMD16<Float>.self), bias1, floor), o8, 64)
+                storeVector(finishTile(c9_0 * alpha + loadVector(o9, 0, as: SIMD16<Float>.self), bias0, floor), o9, 0)
+                storeVector(finishTile(c9_1 * alpha + loadVector(o9, 64, as: SIMD16<Float>.self), bias1, floor), o9, 64)
+                storeVector(
+                    finishTile(c10_0 * alpha + loadVector(o10, 0, as: SIMD16<Float>.self), bias0, floor), o10, 0)
+                storeVector(
+                    finishTile(c10_1 * alpha + loadVector(o10, 64, as: SIMD16<Float>.self), bias1, floor), o10, 64)
+                storeVector(
+                    finishTile(c11_0 * alpha + loadVector(o11, 0, as: SIMD16<Float>.self), bias0, floor), o11, 0)
+                storeVector(
+                    finishTile(c11_1 * alpha + loadVector(o11, 64, as: SIMD16<Float>.self), bias1, floor), o11, 64)
+            }
         }
 
         /// One row against 4 panels of 32 columns: `out[0..<128] = Σₖ x[k·xStride]·B[k, …]`.
@@ -309,12 +613,12 @@ extension KernelConfig {
             t.storeBytes(of: (c0_1 + c1_1) + (c2_1 + c3_1), toByteOffset: 64, as: SIMD16<Float>.self)
         }
     #elseif MLOPS_FMA || arch(arm64)
-        /// Computes the 6×16 tile `tile = Ã·B̃` over `kc` steps of packed panels.
+        /// Computes the 6×16 tile `Ã·B̃` over `kc` steps of packed panels and writes it through `store`.
         ///
         /// `a` holds 6 floats per step (one packed A panel), `b` 16 floats per step (one packed B
-        /// panel); `tile` receives 6 rows of 16 floats, row-major.
+        /// panel); `store` receives 6 rows of 16 floats (see ``TileStore``).
         static func microKernel(
-            kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, tile: UnsafeMutablePointer<Float>
+            kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, store: TileStore
         ) {
             var c0_0 = SIMD16<Float>()
             var c1_0 = SIMD16<Float>()
@@ -341,19 +645,69 @@ extension KernelConfig {
                 ap += 6
                 bp += 64
             }
-            let t = UnsafeMutableRawPointer(tile)
-            t.storeBytes(of: c0_0, toByteOffset: 0, as: SIMD16<Float>.self)
-            t.storeBytes(of: c1_0, toByteOffset: 64, as: SIMD16<Float>.self)
-            t.storeBytes(of: c2_0, toByteOffset: 128, as: SIMD16<Float>.self)
-            t.storeBytes(of: c3_0, toByteOffset: 192, as: SIMD16<Float>.self)
-            t.storeBytes(of: c4_0, toByteOffset: 256, as: SIMD16<Float>.self)
-            t.storeBytes(of: c5_0, toByteOffset: 320, as: SIMD16<Float>.self)
+            let out = UnsafeMutableRawPointer(store.c)
+            let ld = store.ldc * 4
+            let alpha = SIMD16<Float>(repeating: store.alpha)
+            let floor = SIMD16<Float>(repeating: store.floor)
+            var bias0 = SIMD16<Float>(repeating: -0.0)
+            if let bias = store.bias {
+                let bb = UnsafeRawPointer(bias)
+                bias0 = bb.loadUnaligned(as: SIMD16<Float>.self)
+            }
+            let o0 = out
+            let o1 = out + 1 * ld
+            let o2 = out + 2 * ld
+            let o3 = out + 3 * ld
+            let o4 = out + 4 * ld
+            let o5 = out + 5 * ld
+            switch store.mode {
+            case .overwrite:
+                storeVector(finishTile(c0_0 * alpha, bias0, floor), o0, 0)
+                storeVector(finishTile(c1_0 * alpha, bias0, floor), o1, 0)
+                storeVector(finishTile(c2_0 * alpha, bias0, floor), o2, 0)
+                storeVector(finishTile(c3_0 * alpha, bias0, floor), o3, 0)
+                storeVector(finishTile(c4_0 * alpha, bias0, floor), o4, 0)
+                storeVector(finishTile(c5_0 * alpha, bias0, floor), o5, 0)
+            case .scale:
+                let beta = SIMD16<Float>(repeating: store.beta)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o0, 0, as: SIMD16<Float>.self), beta, c0_0 * alpha), bias0, floor),
+                    o0, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o1, 0, as: SIMD16<Float>.self), beta, c1_0 * alpha), bias0, floor),
+                    o1, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o2, 0, as: SIMD16<Float>.self), beta, c2_0 * alpha), bias0, floor),
+                    o2, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o3, 0, as: SIMD16<Float>.self), beta, c3_0 * alpha), bias0, floor),
+                    o3, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o4, 0, as: SIMD16<Float>.self), beta, c4_0 * alpha), bias0, floor),
+                    o4, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o5, 0, as: SIMD16<Float>.self), beta, c5_0 * alpha), bias0, floor),
+                    o5, 0)
+            case .accumulate:
+                storeVector(finishTile(c0_0 * alpha + loadVector(o0, 0, as: SIMD16<Float>.self), bias0, floor), o0, 0)
+                storeVector(finishTile(c1_0 * alpha + loadVector(o1, 0, as: SIMD16<Float>.self), bias0, floor), o1, 0)
+                storeVector(finishTile(c2_0 * alpha + loadVector(o2, 0, as: SIMD16<Float>.self), bias0, floor), o2, 0)
+                storeVector(finishTile(c3_0 * alpha + loadVector(o3, 0, as: SIMD16<Float>.self), bias0, floor), o3, 0)
+                storeVector(finishTile(c4_0 * alpha + loadVector(o4, 0, as: SIMD16<Float>.self), bias0, floor), o4, 0)
+                storeVector(finishTile(c5_0 * alpha + loadVector(o5, 0, as: SIMD16<Float>.self), bias0, floor), o5, 0)
+            }
         }
 
-        /// Like ``microKernel(kc:a:b:tile:)`` but reads the 6 rows of A in place (row-major, `lda` apart)
+        /// Like ``microKernel(kc:a:b:store:)`` but reads the 6 rows of A in place (row-major, `lda` apart)
         /// instead of from a packed panel, so a non-transposed A needs no packing.
         static func microKernelDirectA(
-            kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, tile: UnsafeMutablePointer<Float>
+            kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, store: TileStore
         ) {
             var c0_0 = SIMD16<Float>()
             var c1_0 = SIMD16<Float>()
@@ -384,13 +738,63 @@ extension KernelConfig {
                 a3 += 1
                 bp += 64
             }
-            let t = UnsafeMutableRawPointer(tile)
-            t.storeBytes(of: c0_0, toByteOffset: 0, as: SIMD16<Float>.self)
-            t.storeBytes(of: c1_0, toByteOffset: 64, as: SIMD16<Float>.self)
-            t.storeBytes(of: c2_0, toByteOffset: 128, as: SIMD16<Float>.self)
-            t.storeBytes(of: c3_0, toByteOffset: 192, as: SIMD16<Float>.self)
-            t.storeBytes(of: c4_0, toByteOffset: 256, as: SIMD16<Float>.self)
-            t.storeBytes(of: c5_0, toByteOffset: 320, as: SIMD16<Float>.self)
+            let out = UnsafeMutableRawPointer(store.c)
+            let ld = store.ldc * 4
+            let alpha = SIMD16<Float>(repeating: store.alpha)
+            let floor = SIMD16<Float>(repeating: store.floor)
+            var bias0 = SIMD16<Float>(repeating: -0.0)
+            if let bias = store.bias {
+                let bb = UnsafeRawPointer(bias)
+                bias0 = bb.loadUnaligned(as: SIMD16<Float>.self)
+            }
+            let o0 = out
+            let o1 = out + 1 * ld
+            let o2 = out + 2 * ld
+            let o3 = out + 3 * ld
+            let o4 = out + 4 * ld
+            let o5 = out + 5 * ld
+            switch store.mode {
+            case .overwrite:
+                storeVector(finishTile(c0_0 * alpha, bias0, floor), o0, 0)
+                storeVector(finishTile(c1_0 * alpha, bias0, floor), o1, 0)
+                storeVector(finishTile(c2_0 * alpha, bias0, floor), o2, 0)
+                storeVector(finishTile(c3_0 * alpha, bias0, floor), o3, 0)
+                storeVector(finishTile(c4_0 * alpha, bias0, floor), o4, 0)
+                storeVector(finishTile(c5_0 * alpha, bias0, floor), o5, 0)
+            case .scale:
+                let beta = SIMD16<Float>(repeating: store.beta)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o0, 0, as: SIMD16<Float>.self), beta, c0_0 * alpha), bias0, floor),
+                    o0, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o1, 0, as: SIMD16<Float>.self), beta, c1_0 * alpha), bias0, floor),
+                    o1, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o2, 0, as: SIMD16<Float>.self), beta, c2_0 * alpha), bias0, floor),
+                    o2, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o3, 0, as: SIMD16<Float>.self), beta, c3_0 * alpha), bias0, floor),
+                    o3, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o4, 0, as: SIMD16<Float>.self), beta, c4_0 * alpha), bias0, floor),
+                    o4, 0)
+                storeVector(
+                    finishTile(
+                        multiplyAdd(loadVector(o5, 0, as: SIMD16<Float>.self), beta, c5_0 * alpha), bias0, floor),
+                    o5, 0)
+            case .accumulate:
+                storeVector(finishTile(c0_0 * alpha + loadVector(o0, 0, as: SIMD16<Float>.self), bias0, floor), o0, 0)
+                storeVector(finishTile(c1_0 * alpha + loadVector(o1, 0, as: SIMD16<Float>.self), bias0, floor), o1, 0)
+                storeVector(finishTile(c2_0 * alpha + loadVector(o2, 0, as: SIMD16<Float>.self), bias0, floor), o2, 0)
+                storeVector(finishTile(c3_0 * alpha + loadVector(o3, 0, as: SIMD16<Float>.self), bias0, floor), o3, 0)
+                storeVector(finishTile(c4_0 * alpha + loadVector(o4, 0, as: SIMD16<Float>.self), bias0, floor), o4, 0)
+                storeVector(finishTile(c5_0 * alpha + loadVector(o5, 0, as: SIMD16<Float>.self), bias0, floor), o5, 0)
+            }
         }
 
         /// One row against 4 panels of 16 columns: `out[0..<64] = Σₖ x[k·xStride]·B[k, …]`.
@@ -468,12 +872,12 @@ extension KernelConfig {
             t.storeBytes(of: (c0_0 + c1_0) + (c2_0 + c3_0), toByteOffset: 0, as: SIMD16<Float>.self)
         }
     #else
-        /// Computes the 6×8 tile `tile = Ã·B̃` over `kc` steps of packed panels.
+        /// Computes the 6×8 tile `Ã·B̃` over `kc` steps of packed panels and writes it through `store`.
         ///
         /// `a` holds 6 floats per step (one packed A panel), `b` 8 floats per step (one packed B
-        /// panel); `tile` receives 6 rows of 8 floats, row-major.
+        /// panel); `store` receives 6 rows of 8 floats (see ``TileStore``).
         static func microKernel(
-            kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, tile: UnsafeMutablePointer<Float>
+            kc: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, store: TileStore
         ) {
             var c0_0 = SIMD8<Float>()
             var c1_0 = SIMD8<Float>()
@@ -500,19 +904,63 @@ extension KernelConfig {
                 ap += 6
                 bp += 32
             }
-            let t = UnsafeMutableRawPointer(tile)
-            t.storeBytes(of: c0_0, toByteOffset: 0, as: SIMD8<Float>.self)
-            t.storeBytes(of: c1_0, toByteOffset: 32, as: SIMD8<Float>.self)
-            t.storeBytes(of: c2_0, toByteOffset: 64, as: SIMD8<Float>.self)
-            t.storeBytes(of: c3_0, toByteOffset: 96, as: SIMD8<Float>.self)
-            t.storeBytes(of: c4_0, toByteOffset: 128, as: SIMD8<Float>.self)
-            t.storeBytes(of: c5_0, toByteOffset: 160, as: SIMD8<Float>.self)
+            let out = UnsafeMutableRawPointer(store.c)
+            let ld = store.ldc * 4
+            let alpha = SIMD8<Float>(repeating: store.alpha)
+            let floor = SIMD8<Float>(repeating: store.floor)
+            var bias0 = SIMD8<Float>(repeating: -0.0)
+            if let bias = store.bias {
+                let bb = UnsafeRawPointer(bias)
+                bias0 = bb.loadUnaligned(as: SIMD8<Float>.self)
+            }
+            let o0 = out
+            let o1 = out + 1 * ld
+            let o2 = out + 2 * ld
+            let o3 = out + 3 * ld
+            let o4 = out + 4 * ld
+            let o5 = out + 5 * ld
+            switch store.mode {
+            case .overwrite:
+                storeVector(finishTile(c0_0 * alpha, bias0, floor), o0, 0)
+                storeVector(finishTile(c1_0 * alpha, bias0, floor), o1, 0)
+                storeVector(finishTile(c2_0 * alpha, bias0, floor), o2, 0)
+                storeVector(finishTile(c3_0 * alpha, bias0, floor), o3, 0)
+                storeVector(finishTile(c4_0 * alpha, bias0, floor), o4, 0)
+                storeVector(finishTile(c5_0 * alpha, bias0, floor), o5, 0)
+            case .scale:
+                let beta = SIMD8<Float>(repeating: store.beta)
+                storeVector(
+                    finishTile(multiplyAdd(loadVector(o0, 0, as: SIMD8<Float>.self), beta, c0_0 * alpha), bias0, floor),
+                    o0, 0)
+                storeVector(
+                    finishTile(multiplyAdd(loadVector(o1, 0, as: SIMD8<Float>.self), beta, c1_0 * alpha), bias0, floor),
+                    o1, 0)
+                storeVector(
+                    finishTile(multiplyAdd(loadVector(o2, 0, as: SIMD8<Float>.self), beta, c2_0 * alpha), bias0, floor),
+                    o2, 0)
+                storeVector(
+                    finishTile(multiplyAdd(loadVector(o3, 0, as: SIMD8<Float>.self), beta, c3_0 * alpha), bias0, floor),
+                    o3, 0)
+                storeVector(
+                    finishTile(multiplyAdd(loadVector(o4, 0, as: SIMD8<Float>.self), beta, c4_0 * alpha), bias0, floor),
+                    o4, 0)
+                storeVector(
+                    finishTile(multiplyAdd(loadVector(o5, 0, as: SIMD8<Float>.self), beta, c5_0 * alpha), bias0, floor),
+                    o5, 0)
+            case .accumulate:
+                storeVector(finishTile(c0_0 * alpha + loadVector(o0, 0, as: SIMD8<Float>.self), bias0, floor), o0, 0)
+                storeVector(finishTile(c1_0 * alpha + loadVector(o1, 0, as: SIMD8<Float>.self), bias0, floor), o1, 0)
+                storeVector(finishTile(c2_0 * alpha + loadVector(o2, 0, as: SIMD8<Float>.self), bias0, floor), o2, 0)
+                storeVector(finishTile(c3_0 * alpha + loadVector(o3, 0, as: SIMD8<Float>.self), bias0, floor), o3, 0)
+                storeVector(finishTile(c4_0 * alpha + loadVector(o4, 0, as: SIMD8<Float>.self), bias0, floor), o4, 0)
+                storeVector(finishTile(c5_0 * alpha + loadVector(o5, 0, as: SIMD8<Float>.self), bias0, floor), o5, 0)
+            }
         }
 
-        /// Like ``microKernel(kc:a:b:tile:)`` but reads the 6 rows of A in place (row-major, `lda` apart)
+        /// Like ``microKernel(kc:a:b:store:)`` but reads the 6 rows of A in place (row-major, `lda` apart)
         /// instead of from a packed panel, so a non-transposed A needs no packing.
         static func microKernelDirectA(
-            kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, tile: UnsafeMutablePointer<Float>
+            kc: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, store: TileStore
         ) {
             var c0_0 = SIMD8<Float>()
             var c1_0 = SIMD8<Float>()
@@ -543,13 +991,57 @@ extension KernelConfig {
                 a3 += 1
                 bp += 32
             }
-            let t = UnsafeMutableRawPointer(tile)
-            t.storeBytes(of: c0_0, toByteOffset: 0, as: SIMD8<Float>.self)
-            t.storeBytes(of: c1_0, toByteOffset: 32, as: SIMD8<Float>.self)
-            t.storeBytes(of: c2_0, toByteOffset: 64, as: SIMD8<Float>.self)
-            t.storeBytes(of: c3_0, toByteOffset: 96, as: SIMD8<Float>.self)
-            t.storeBytes(of: c4_0, toByteOffset: 128, as: SIMD8<Float>.self)
-            t.storeBytes(of: c5_0, toByteOffset: 160, as: SIMD8<Float>.self)
+            let out = UnsafeMutableRawPointer(store.c)
+            let ld = store.ldc * 4
+            let alpha = SIMD8<Float>(repeating: store.alpha)
+            let floor = SIMD8<Float>(repeating: store.floor)
+            var bias0 = SIMD8<Float>(repeating: -0.0)
+            if let bias = store.bias {
+                let bb = UnsafeRawPointer(bias)
+                bias0 = bb.loadUnaligned(as: SIMD8<Float>.self)
+            }
+            let o0 = out
+            let o1 = out + 1 * ld
+            let o2 = out + 2 * ld
+            let o3 = out + 3 * ld
+            let o4 = out + 4 * ld
+            let o5 = out + 5 * ld
+            switch store.mode {
+            case .overwrite:
+                storeVector(finishTile(c0_0 * alpha, bias0, floor), o0, 0)
+                storeVector(finishTile(c1_0 * alpha, bias0, floor), o1, 0)
+                storeVector(finishTile(c2_0 * alpha, bias0, floor), o2, 0)
+                storeVector(finishTile(c3_0 * alpha, bias0, floor), o3, 0)
+                storeVector(finishTile(c4_0 * alpha, bias0, floor), o4, 0)
+                storeVector(finishTile(c5_0 * alpha, bias0, floor), o5, 0)
+            case .scale:
+                let beta = SIMD8<Float>(repeating: store.beta)
+                storeVector(
+                    finishTile(multiplyAdd(loadVector(o0, 0, as: SIMD8<Float>.self), beta, c0_0 * alpha), bias0, floor),
+                    o0, 0)
+                storeVector(
+                    finishTile(multiplyAdd(loadVector(o1, 0, as: SIMD8<Float>.self), beta, c1_0 * alpha), bias0, floor),
+                    o1, 0)
+                storeVector(
+                    finishTile(multiplyAdd(loadVector(o2, 0, as: SIMD8<Float>.self), beta, c2_0 * alpha), bias0, floor),
+                    o2, 0)
+                storeVector(
+                    finishTile(multiplyAdd(loadVector(o3, 0, as: SIMD8<Float>.self), beta, c3_0 * alpha), bias0, floor),
+                    o3, 0)
+                storeVector(
+                    finishTile(multiplyAdd(loadVector(o4, 0, as: SIMD8<Float>.self), beta, c4_0 * alpha), bias0, floor),
+                    o4, 0)
+                storeVector(
+                    finishTile(multiplyAdd(loadVector(o5, 0, as: SIMD8<Float>.self), beta, c5_0 * alpha), bias0, floor),
+                    o5, 0)
+            case .accumulate:
+                storeVector(finishTile(c0_0 * alpha + loadVector(o0, 0, as: SIMD8<Float>.self), bias0, floor), o0, 0)
+                storeVector(finishTile(c1_0 * alpha + loadVector(o1, 0, as: SIMD8<Float>.self), bias0, floor), o1, 0)
+                storeVector(finishTile(c2_0 * alpha + loadVector(o2, 0, as: SIMD8<Float>.self), bias0, floor), o2, 0)
+                storeVector(finishTile(c3_0 * alpha + loadVector(o3, 0, as: SIMD8<Float>.self), bias0, floor), o3, 0)
+                storeVector(finishTile(c4_0 * alpha + loadVector(o4, 0, as: SIMD8<Float>.self), bias0, floor), o4, 0)
+                storeVector(finishTile(c5_0 * alpha + loadVector(o5, 0, as: SIMD8<Float>.self), bias0, floor), o5, 0)
+            }
         }
 
         /// One row against 6 panels of 8 columns: `out[0..<48] = Σₖ x[k·xStride]·B[k, …]`.

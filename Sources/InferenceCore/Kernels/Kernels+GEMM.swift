@@ -29,7 +29,7 @@ extension Kernels {
         precondition(ldc >= max(1, n), "sgemm: ldc is shorter than a row of C")
         let operands = GEMMOperands(
             m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, lda: lda, transA: transposeA, b: b, ldb: ldb,
-            transB: transposeB, packed: nil, c: c, ldc: ldc, bias: bias, activation: activation)
+            transB: transposeB, packed: nil, narrowTail: nil, c: c, ldc: ldc, bias: bias, activation: activation)
         gemm(operands, pool: pool)
     }
 
@@ -47,11 +47,12 @@ extension Kernels {
         precondition(m >= 0, "sgemm sizes must be non-negative")
         precondition(lda >= max(1, transposeA ? m : b.rows), "sgemm: lda is shorter than a stored row of A")
         precondition(ldc >= max(1, b.columns), "sgemm: ldc is shorter than a row of C")
-        withExtendedLifetime(b.storage) {
+        withExtendedLifetime(b) {
             let operands = GEMMOperands(
                 m: m, n: b.columns, k: b.rows, alpha: alpha, beta: beta, a: a, lda: lda, transA: transposeA,
                 b: UnsafePointer(b.storage.pointer), ldb: max(1, b.columns), transB: false,
-                packed: UnsafePointer(b.storage.pointer), c: c, ldc: ldc, bias: bias, activation: activation)
+                packed: UnsafePointer(b.storage.pointer), narrowTail: b.narrowTail.map { UnsafePointer($0.pointer) },
+                c: c, ldc: ldc, bias: bias, activation: activation)
             gemm(operands, pool: pool)
         }
     }
@@ -101,6 +102,9 @@ struct GEMMOperands {
     let transB: Bool
     /// The ``PackedMatrix`` layout (K blocks of panels), or `nil` for a raw B.
     let packed: UnsafePointer<Float>?
+    /// The last, at most 16 columns wide, panel of a packed B again as `k × 16` floats (see
+    /// ``PackedMatrix``), or `nil`.
+    let narrowTail: UnsafePointer<Float>?
     let c: UnsafeMutablePointer<Float>
     let ldc: Int
     let bias: UnsafePointer<Float>?
@@ -111,6 +115,83 @@ struct GEMMOperands {
     func aRow(_ row: Int) -> (UnsafePointer<Float>, Int) {
         transA ? (a + row, lda) : (a + row * lda, 1)
     }
+}
+
+/// Where and how a micro-kernel writes its register tile: row `i`, column `j` of the tile becomes
+/// `max(alpha·acc[i, j] ⊕ C[i, j] + bias[j], floor)` at `c + i·ldc + j`, where `⊕ C` follows `mode`.
+///
+/// The micro-kernels apply it to their accumulators while they are still in registers. `floor` is 0 for
+/// ReLU and `-∞` for no activation (`x < -∞` never holds, so NaN and `-0` pass through either way); other
+/// activations, and tiles cut by the edge of C, go through a tile buffer (``init(tile:)``) and the scalar-
+/// width epilogue instead.
+struct TileStore {
+    let c: UnsafeMutablePointer<Float>
+    let ldc: Int
+    let alpha: Float
+    let beta: Float
+    let mode: TileMode
+    /// `NR` values for the tile's columns, or `nil` for none.
+    let bias: UnsafePointer<Float>?
+    let floor: Float
+
+    /// A store of the raw accumulators into a row-major `MR × NR` tile buffer.
+    init(tile: UnsafeMutablePointer<Float>) {
+        self.init(
+            c: tile, ldc: KernelConfig.nr, alpha: 1, beta: 0, mode: .overwrite, bias: nil, floor: -.infinity)
+    }
+
+    init(
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float, beta: Float, mode: TileMode,
+        bias: UnsafePointer<Float>?, floor: Float
+    ) {
+        self.c = c
+        self.ldc = ldc
+        self.alpha = alpha
+        self.beta = beta
+        self.mode = mode
+        self.bias = bias
+        self.floor = floor
+    }
+}
+
+/// `max(v + bias, floor)` for the register epilogue (`bias` is `-0` when there is none, which leaves `v`
+/// bit-for-bit unchanged).
+@inline(__always)
+func finishTile(_ v: SIMD16<Float>, _ bias: SIMD16<Float>, _ floor: SIMD16<Float>) -> SIMD16<Float> {
+    let x = v + bias
+    return x.replacing(with: floor, where: x .< floor)
+}
+
+/// The 8-lane ``finishTile(_:_:_:)-(SIMD16<Float>,_,_)``.
+@inline(__always)
+func finishTile(_ v: SIMD8<Float>, _ bias: SIMD8<Float>, _ floor: SIMD8<Float>) -> SIMD8<Float> {
+    let x = v + bias
+    return x.replacing(with: floor, where: x .< floor)
+}
+
+/// Stores `v` at `p + offset` (unaligned). A concrete, always-inlined wrapper: in the large generated
+/// micro-kernels the generic `storeBytes` was otherwise left as a call.
+@inline(__always)
+func storeVector(_ v: SIMD16<Float>, _ p: UnsafeMutableRawPointer, _ offset: Int) {
+    p.storeBytes(of: v, toByteOffset: offset, as: SIMD16<Float>.self)
+}
+
+/// The 8-lane ``storeVector(_:_:_:)-(SIMD16<Float>,_,_)``.
+@inline(__always)
+func storeVector(_ v: SIMD8<Float>, _ p: UnsafeMutableRawPointer, _ offset: Int) {
+    p.storeBytes(of: v, toByteOffset: offset, as: SIMD8<Float>.self)
+}
+
+/// Loads a `SIMD16<Float>` from `p + offset` (unaligned); see ``storeVector(_:_:_:)-(SIMD16<Float>,_,_)``.
+@inline(__always)
+func loadVector(_ p: UnsafeMutableRawPointer, _ offset: Int, as: SIMD16<Float>.Type) -> SIMD16<Float> {
+    p.loadUnaligned(fromByteOffset: offset, as: SIMD16<Float>.self)
+}
+
+/// Loads a `SIMD8<Float>` from `p + offset` (unaligned).
+@inline(__always)
+func loadVector(_ p: UnsafeMutableRawPointer, _ offset: Int, as: SIMD8<Float>.Type) -> SIMD8<Float> {
+    p.loadUnaligned(fromByteOffset: offset, as: SIMD8<Float>.self)
 }
 
 /// How a tile combines with the existing contents of C.
@@ -159,13 +240,13 @@ extension Kernels {
         }
     }
 
-    /// Runs `body` for `0..<count` on `pool`, or inline when there is no pool.
+    /// Runs `work` for `0..<count` on `pool`, or inline when there is no pool.
     @inline(__always)
-    static func parallel(_ count: Int, _ pool: WorkerPool?, _ body: (Int) -> Void) {
+    static func parallel<Work: ParallelWork>(_ count: Int, _ pool: WorkerPool?, _ work: Work) {
         if count > 1, let pool {
-            pool.parallelFor(count, body)
+            pool.parallelFor(count, work: work)
         } else {
-            for i in 0..<count { body(i) }
+            for i in 0..<count { work.run(i) }
         }
     }
 
@@ -204,27 +285,19 @@ extension Kernels {
             while pc < p.k {
                 let kc = min(kcMax, p.k - pc)
                 let packTasks = min(threads, panels)
-                parallel(packTasks, pool) { task in
-                    let first = panels * task / packTasks
-                    let last = panels * (task + 1) / packTasks
-                    guard first < last else { return }
-                    packB(
-                        transposed: p.transB, source: p.b, ld: p.ldb, k0: pc, kc: kc, j0: jc + first * nr,
-                        nc: min(nc - first * nr, (last - first) * nr), destination: bPack + first * kc * nr,
-                        panelStride: kc * nr)
-                }
+                parallel(
+                    packTasks, pool,
+                    PackBTask(
+                        p: p, panels: panels, packTasks: packTasks, pc: pc, kc: kc, jc: jc, nc: nc, bPack: bPack, nr: nr
+                    ))
                 let mode: TileMode = pc > 0 ? .accumulate : (p.beta == 0 ? .overwrite : .scale)
                 let isLast = pc + kc == p.k
                 let bBlock = UnsafePointer(bPack)
-                parallel(threads, pool) { task in
-                    let (r0, r1, q0, q1) = partition(rows: p.m, panels: panels, threads: threads, index: task)
-                    guard r0 < r1, q0 < q1 else { return }
-                    let scratch = ScratchBuffer.current()
-                    let aPack = scratch.a(count: KernelConfig.mc * kcMax + KernelConfig.mr * nr)
-                    macroBlock(
-                        p, rows: r0..<r1, panels: (panel0 + q0)..<(panel0 + q1), k0: pc, kc: kc, bBlock: bBlock,
-                        bPanelBase: panel0, bPanelStride: kc * nr, mode: mode, isLast: isLast, aPack: aPack)
-                }
+                parallel(
+                    threads, pool,
+                    RawBlockTask(
+                        p: p, panels: panels, threads: threads, kcMax: kcMax, nr: nr, panel0: panel0, pc: pc, kc: kc,
+                        bBlock: bBlock, mode: mode, isLast: isLast))
                 pc += kc
             }
             jc += nc
@@ -238,25 +311,10 @@ extension Kernels {
         let kcMax = KernelConfig.kc
         let ncPanels = KernelConfig.nc / nr
         let panels = (p.n + nr - 1) / nr
-        parallel(threads, pool) { task in
-            let (r0, r1, q0, q1) = partition(rows: p.m, panels: panels, threads: threads, index: task)
-            guard r0 < r1, q0 < q1 else { return }
-            let aPack = ScratchBuffer.current().a(count: KernelConfig.mc * kcMax + KernelConfig.mr * nr)
-            var jp = q0
-            while jp < q1 {
-                let je = min(jp + ncPanels, q1)
-                var pc = 0
-                while pc < p.k {
-                    let kc = min(kcMax, p.k - pc)
-                    let mode: TileMode = pc > 0 ? .accumulate : (p.beta == 0 ? .overwrite : .scale)
-                    macroBlock(
-                        p, rows: r0..<r1, panels: jp..<je, k0: pc, kc: kc, bBlock: packed + pc * panels * nr,
-                        bPanelBase: 0, bPanelStride: kc * nr, mode: mode, isLast: pc + kc == p.k, aPack: aPack)
-                    pc += kc
-                }
-                jp = je
-            }
-        }
+        parallel(
+            threads, pool,
+            PackedTask(p: p, packed: packed, panels: panels, threads: threads, kcMax: kcMax, nr: nr, ncPanels: ncPanels)
+        )
     }
 
     /// One (rows × panels) block for one K block: pack A in `MC`-row slabs, then run the micro-kernel over
@@ -283,6 +341,14 @@ extension Kernels {
                     transposed: p.transA, source: p.a, ld: p.lda, i0: ic + fullTiles, mc: mc - fullTiles, k0: k0,
                     kc: kc, destination: aPack)
             }
+            let activation = isLast ? p.activation : .identity
+            // Whole tiles with no activation or ReLU are finished in registers and stored straight into C.
+            let floor: Float? =
+                switch activation {
+                case .identity: -.infinity
+                case .relu: 0
+                default: nil
+                }
             for panel in panels {
                 let bp = bBlock + (panel - bPanelBase) * bPanelStride
                 let column = panel * nr
@@ -290,17 +356,28 @@ extension Kernels {
                 let bias = isLast ? p.bias.map { $0 + column } : nil
                 var ir = 0
                 while ir < mc {
+                    let rows = min(mr, mc - ir)
+                    let c = p.c + (ic + ir) * p.ldc + column
+                    let fused = rows == mr && width == nr ? floor : nil
+                    let store =
+                        if let fused {
+                            TileStore(
+                                c: c, ldc: p.ldc, alpha: p.alpha, beta: p.beta, mode: mode, bias: bias, floor: fused)
+                        } else {
+                            TileStore(tile: tile)
+                        }
                     if ir < fullTiles {
                         KernelConfig.microKernelDirectA(
-                            kc: kc, a: p.a + (ic + ir) * p.lda + k0, lda: p.lda, b: bp, tile: tile)
+                            kc: kc, a: p.a + (ic + ir) * p.lda + k0, lda: p.lda, b: bp, store: store)
                     } else {
                         KernelConfig.microKernel(
-                            kc: kc, a: aPack + (ir - fullTiles) / mr * kc * mr, b: bp, tile: tile)
+                            kc: kc, a: aPack + (ir - fullTiles) / mr * kc * mr, b: bp, store: store)
                     }
-                    storeTile(
-                        tile, rows: min(mr, mc - ir), columns: width, c: p.c + (ic + ir) * p.ldc + column,
-                        ldc: p.ldc, alpha: p.alpha, beta: p.beta, mode: mode, bias: bias,
-                        activation: isLast ? p.activation : .identity)
+                    if fused == nil {
+                        storeTile(
+                            tile, rows: rows, columns: width, c: c, ldc: p.ldc, alpha: p.alpha, beta: p.beta,
+                            mode: mode, bias: bias, activation: activation)
+                    }
                     ir += mr
                 }
             }
@@ -313,46 +390,15 @@ extension Kernels {
     static func smallM(_ p: GEMMOperands, pool: WorkerPool?, threads: Int) {
         let nr = KernelConfig.nr
         let group = KernelConfig.rowPanels
-        let fullPanels = p.packed != nil ? (p.n + nr - 1) / nr : p.n / nr
+        // A packed B is zero-padded, so its partial last panel is read in place; except that a narrow last
+        // panel is read from its 16-wide copy (less than half the bytes: the GEMV is bandwidth-bound).
+        let fullPanels = p.packed != nil && p.narrowTail == nil ? (p.n + nr - 1) / nr : p.n / nr
         let tailColumns = p.n - fullPanels * nr
         // Groups of `group` panels first, then single panels; tasks take contiguous panel ranges.
         let tasks = max(1, min(threads, (fullPanels + group - 1) / group))
-        parallel(tasks, pool) { task in
-            let scratch = ScratchBuffer.current()
-            let tile = scratch.a(count: 2 * group * nr)
-            let q0 = (fullPanels * task / tasks) / group * group
-            let q1 = task == tasks - 1 ? fullPanels : (fullPanels * (task + 1) / tasks) / group * group
-            var tailPanel: UnsafeMutablePointer<Float>?
-            if task == tasks - 1 && tailColumns > 0 {
-                let strip = scratch.b(count: p.k * nr)
-                packB(
-                    transposed: false, source: p.b, ld: p.ldb, k0: 0, kc: p.k, j0: fullPanels * nr, nc: tailColumns,
-                    destination: strip, panelStride: p.k * nr)
-                tailPanel = strip
-            }
-            for row in 0..<p.m {
-                let cRow = p.c + row * p.ldc
-                var q = q0
-                while q + group <= q1 {
-                    rowPanels(p, row: row, panel: q, count: group, tile: tile)
-                    let column = q * nr
-                    storeRow(p, tile, cRow, column: column, width: min(group * nr, p.n - column))
-                    q += group
-                }
-                while q < q1 {
-                    rowPanels(p, row: row, panel: q, count: 1, tile: tile)
-                    let column = q * nr
-                    storeRow(p, tile, cRow, column: column, width: min(nr, p.n - column))
-                    q += 1
-                }
-                if let tailPanel {
-                    let (x, xStride) = p.aRow(row)
-                    KernelConfig.rowKernelOnePanel(
-                        k: p.k, x: x, xStride: xStride, b: tailPanel, rowStride: nr, out: tile)
-                    storeRow(p, tile, cRow, column: fullPanels * nr, width: tailColumns)
-                }
-            }
-        }
+        parallel(
+            tasks, pool,
+            SmallMTask(p: p, tasks: tasks, group: group, nr: nr, fullPanels: fullPanels, tailColumns: tailColumns))
     }
 
     /// One row of op(A) against `count` (1 or `rowPanels`) panels starting at `panel`, into `tile`
@@ -403,6 +449,37 @@ extension Kernels {
         }
     }
 
+    /// One row against a 16-column panel stored `k × 16`: `out[0..<16] = Σₖ x[k·xStride]·B[k, …]`, with four
+    /// interleaved partial sums so that the FMA latency does not bound a long K.
+    static func rowKernelNarrow(
+        k: Int, x: UnsafePointer<Float>, xStride: Int, b: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>
+    ) {
+        typealias V = SIMD16<Float>
+        var c0 = V()
+        var c1 = V()
+        var c2 = V()
+        var c3 = V()
+        var bp = UnsafeRawPointer(b)
+        var xp = x
+        var remaining = k
+        while remaining >= 4 {
+            c0 = multiplyAdd(V(repeating: xp[0]), bp.loadUnaligned(as: V.self), c0)
+            c1 = multiplyAdd(V(repeating: xp[xStride]), bp.loadUnaligned(fromByteOffset: 64, as: V.self), c1)
+            c2 = multiplyAdd(V(repeating: xp[2 * xStride]), bp.loadUnaligned(fromByteOffset: 128, as: V.self), c2)
+            c3 = multiplyAdd(V(repeating: xp[3 * xStride]), bp.loadUnaligned(fromByteOffset: 192, as: V.self), c3)
+            bp += 256
+            xp += 4 * xStride
+            remaining -= 4
+        }
+        while remaining > 0 {
+            c0 = multiplyAdd(V(repeating: xp.pointee), bp.loadUnaligned(as: V.self), c0)
+            bp += 64
+            xp += xStride
+            remaining -= 1
+        }
+        UnsafeMutableRawPointer(out).storeBytes(of: (c0 + c1) + (c2 + c3), as: V.self)
+    }
+
     @inline(__always)
     static func storeRow(
         _ p: GEMMOperands, _ tile: UnsafeMutablePointer<Float>, _ cRow: UnsafeMutablePointer<Float>, column: Int,
@@ -427,6 +504,22 @@ extension Kernels {
         }
     }
 
+    /// `activation(v)` with ReLU and identity inlined and the transcendental ones out of line.
+    @inline(__always)
+    static func activateInline(_ v: VectorMath.Vector, _ activation: Activation) -> VectorMath.Vector {
+        switch activation {
+        case .identity: return v
+        case .relu: return VectorMath.relu(v)
+        case .sigmoid, .tanh: return activateOutOfLine(v, activation)
+        }
+    }
+
+    /// `VectorMath.activate` as a call, so that the epilogue it is used in stays small.
+    @inline(never)
+    static func activateOutOfLine(_ v: VectorMath.Vector, _ activation: Activation) -> VectorMath.Vector {
+        VectorMath.activate(v, activation)
+    }
+
     /// The epilogue for one row segment: combine the accumulators with C, add the bias, apply the activation.
     @inline(__always)
     static func finishRow(
@@ -442,7 +535,7 @@ extension Kernels {
             case .accumulate: v += VectorMath.load(c + j)
             }
             if let bias { v += VectorMath.load(bias + j) }
-            VectorMath.store(VectorMath.activate(v, activation), c + j)
+            VectorMath.store(activateInline(v, activation), c + j)
             j += 16
         }
         if j + 8 <= count {
@@ -455,7 +548,7 @@ extension Kernels {
             }
             if let bias { v += UnsafeRawPointer(bias + j).loadUnaligned(as: SIMD8<Float>.self) }
             if activation != .identity {
-                v = VectorMath.activate(SIMD16(lowHalf: v, highHalf: v), activation).lowHalf
+                v = activateInline(SIMD16(lowHalf: v, highHalf: v), activation).lowHalf
             }
             cp.storeBytes(of: v, as: SIMD8<Float>.self)
             j += 8
@@ -470,7 +563,7 @@ extension Kernels {
             case .accumulate: v += VectorMath.loadPartial(c + j, rest, fill: 0)
             }
             if let bias { v += VectorMath.loadPartial(bias + j, rest, fill: 0) }
-            VectorMath.storePartial(VectorMath.activate(v, activation), c + j, rest)
+            VectorMath.storePartial(activateInline(v, activation), c + j, rest)
         }
     }
 

@@ -22,6 +22,10 @@ public struct PackedMatrix: Sendable {
     /// Blocks of `KernelConfig.kc` rows; in each block, panels of `KernelConfig.nr` columns (`kc × nr` floats
     /// each, zero-padded on the right) one after the other.
     let storage: PackedStorage
+    /// In builds whose panels are wider than 16 columns (AVX-512), a last panel with at most 16 real columns
+    /// is also kept as `rows × 16` floats: the one-row (batch 1–3) kernel reads that copy instead of the
+    /// zero-padded panel, which halves or better the bytes it streams (e.g. an output layer with N = 10).
+    let narrowTail: PackedStorage?
 
     /// Number of `nr`-wide column panels.
     var panelCount: Int { (columns + KernelConfig.nr - 1) / KernelConfig.nr }
@@ -59,6 +63,19 @@ public struct PackedMatrix: Sendable {
             k0 += kc
         }
         self.storage = storage
+        let tail = columns % nr
+        if nr > 16 && tail > 0 && tail <= 16 {
+            let narrow = PackedStorage(count: rows * 16)
+            let first = columns - tail
+            for r in 0..<rows {
+                for c in 0..<tail {
+                    narrow.pointer[r * 16 + c] = transposed ? source[(first + c) * ld + r] : source[r * ld + first + c]
+                }
+            }
+            narrowTail = narrow
+        } else {
+            narrowTail = nil
+        }
     }
 
     /// Packs `matrix`, or its transpose when `transposed` is `true`.
@@ -104,7 +121,7 @@ public struct PackedMatrix: Sendable {
     }
 
     /// The bytes the packed layout occupies (padding included).
-    public var byteCount: Int { storage.count * MemoryLayout<Float>.stride }
+    public var byteCount: Int { (storage.count + (narrowTail?.count ?? 0)) * MemoryLayout<Float>.stride }
 }
 
 /// Immutable, 64-byte-aligned float storage shared by copies of a ``PackedMatrix``.

@@ -60,8 +60,34 @@ public final class WorkerPool: Sendable {
     /// `body` is called concurrently from several threads, in no particular order, so it must only touch
     /// memory that its own iteration owns (or synchronise). Its effects are visible to the caller when this
     /// method returns. When the pool is busy, or `iterations` is 1, everything runs on the calling thread.
+    ///
+    /// Handing a closure to other threads costs one small heap allocation per call (Swift must wrap a
+    /// non-escaping closure to share it); hot paths that must not allocate use
+    /// ``parallelFor(_:work:)`` instead.
     public func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
-        core.run(iterations, body)
+        guard core.wouldShare(iterations) else {
+            for i in 0..<max(0, iterations) { body(i) }
+            return
+        }
+        withoutActuallyEscaping(body) { escapable in
+            core.run(iterations, ClosureWork(body: escapable))
+        }
+    }
+
+    /// Runs `work.run(i)` for every `i` in `0..<iterations`, like ``parallelFor(_:_:)``, without
+    /// allocating: the workers read `work` in place, on the caller's stack.
+    ///
+    /// The same rules apply: `run(_:)` is called concurrently, in no particular order, and must only touch
+    /// memory its own iteration owns (or synchronise).
+    @inlinable
+    public func parallelFor<Work: ParallelWork>(_ iterations: Int, work: Work) {
+        runShared(iterations, work)
+    }
+
+    /// The non-inlinable entry behind ``parallelFor(_:work:)``.
+    @usableFromInline
+    func runShared<Work: ParallelWork>(_ iterations: Int, _ work: Work) {
+        core.run(iterations, work)
     }
 
     /// The number of CPUs the operating system reports online.
@@ -94,7 +120,9 @@ private final class PoolCore: @unchecked Sendable {
     let stopping = Atomic<Bool>(false)
     let spinNanoseconds: Int
     let workerCount: Int
-    var body: UnsafePointer<(Int) -> Void>?
+    /// The running job's work value and its type; valid while a job is claimed.
+    var body: UnsafeRawPointer?
+    var bodyType: (any ParallelWork.Type)?
     var generation: UInt64 = 0
     let mutex: UnsafeMutablePointer<pthread_mutex_t>
     let condition: UnsafeMutablePointer<pthread_cond_t>
@@ -152,35 +180,39 @@ private final class PoolCore: @unchecked Sendable {
         }
     }
 
-    func run(_ iterations: Int, _ body: (Int) -> Void) {
+    /// Whether a job of `iterations` items could be shared with the workers (ignoring `busy`).
+    func wouldShare(_ iterations: Int) -> Bool {
+        iterations > 1 && workerCount > 0 && UInt64(iterations) <= Self.countMask
+    }
+
+    func run<Work: ParallelWork>(_ iterations: Int, _ task: Work) {
         guard iterations > 0 else { return }
-        guard iterations > 1, workerCount > 0, UInt64(iterations) <= Self.countMask,
+        guard wouldShare(iterations),
             busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
         else {
-            for i in 0..<iterations { body(i) }
+            for i in 0..<iterations { task.run(i) }
             return
         }
-        withoutActuallyEscaping(body) { escapable in
-            var function = escapable
-            withUnsafePointer(to: &function) { pointer in
-                self.body = pointer
-                completed.store(0, ordering: .relaxed)
-                generation = (generation + 1) & 0xFFFF
-                let gen = generation
-                job.store(gen << 48 | UInt64(iterations) << 24, ordering: .sequentiallyConsistent)
-                if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
-                    pthread_mutex_lock(mutex)
-                    pthread_cond_broadcast(condition)
-                    pthread_mutex_unlock(mutex)
-                }
-                work(generation: gen)
-                var spins = 0
-                while completed.load(ordering: .acquiring) < iterations {
-                    spins &+= 1
-                    if spins & 255 == 0 { sched_yield() }
-                }
-                self.body = nil
+        withUnsafePointer(to: task) { pointer in
+            self.body = UnsafeRawPointer(pointer)
+            self.bodyType = Work.self
+            completed.store(0, ordering: .relaxed)
+            generation = (generation + 1) & 0xFFFF
+            let gen = generation
+            job.store(gen << 48 | UInt64(iterations) << 24, ordering: .sequentiallyConsistent)
+            if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
+                pthread_mutex_lock(mutex)
+                pthread_cond_broadcast(condition)
+                pthread_mutex_unlock(mutex)
             }
+            work(generation: gen)
+            var spins = 0
+            while completed.load(ordering: .acquiring) < iterations {
+                spins &+= 1
+                if spins & 255 == 0 { sched_yield() }
+            }
+            self.body = nil
+            self.bodyType = nil
         }
         busy.store(false, ordering: .releasing)
     }
@@ -208,7 +240,7 @@ private final class PoolCore: @unchecked Sendable {
     @inline(never)
     func invoke(_ index: Int) {
         // A claimed item keeps the caller in `run`, so `body` points at its live closure.
-        body.unsafelyUnwrapped.pointee(index)
+        invokeWork(bodyType.unsafelyUnwrapped, body.unsafelyUnwrapped, index)
     }
 
     /// The loop each worker thread runs until ``stop()``.
@@ -250,6 +282,18 @@ private final class PoolCore: @unchecked Sendable {
         sleepers.subtract(1, ordering: .sequentiallyConsistent)
         pthread_mutex_unlock(mutex)
     }
+}
+
+/// Calls item `index` of the work value of type `type` at `pointer` (the existential type is opened here).
+private func invokeWork<Work: ParallelWork>(_ type: Work.Type, _ pointer: UnsafeRawPointer, _ index: Int) {
+    pointer.assumingMemoryBound(to: Work.self).pointee.run(index)
+}
+
+/// The closure of one ``WorkerPool/parallelFor(_:_:)`` call, as a work value.
+private struct ClosureWork: ParallelWork {
+    let body: (Int) -> Void
+
+    func run(_ index: Int) { body(index) }
 }
 
 private func monotonicNanoseconds() -> Int {

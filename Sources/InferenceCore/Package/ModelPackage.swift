@@ -132,7 +132,8 @@ public struct ModelPackage: Sendable {
     /// Reads a package from file bytes, checking everything (see the type's documentation).
     ///
     /// - Throws: ``MLOpsError``: `corruptData` for bad magic, lengths, digests or structure;
-    ///   `unsupported` for another format version; `limitExceeded` for a bound in `limits`.
+    ///   `unsupported` for another format version; `limitExceeded` for a bound in `limits` or a
+    ///   graph whose tensor sizes overflow (see ``ModelGraph/validate()``).
     public init(bytes: [UInt8], limits: Limits = .default) throws {
         guard bytes.count <= limits.maxFileBytes else {
             throw PackageError.limit("the file size", bytes.count, limits.maxFileBytes)
@@ -226,6 +227,8 @@ public struct ModelPackage: Sendable {
         }
         do {
             try graph.validate()
+        } catch let error as MLOpsError where error.code == .limitExceeded {
+            throw error
         } catch let error as MLOpsError {
             throw PackageError.corrupt("the graph is invalid (\(error.message))", value: error.value)
         }

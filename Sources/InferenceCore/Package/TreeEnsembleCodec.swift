@@ -88,12 +88,15 @@ enum TreeEnsembleCodec {
         guard r.treeCount >= 0, r.nodeCount >= 0, r.targetCount >= 0 else {
             throw PackageError.corrupt("\(what) has a negative count")
         }
-        treeNodes += r.nodeCount
-        guard treeNodes <= limits.maxTreeNodes, r.targetCount <= limits.maxTreeNodes, r.treeCount <= limits.maxTreeNodes
+        // `treeNodes` is at most the limit already; compare before adding so a hostile count cannot overflow.
+        guard r.nodeCount <= limits.maxTreeNodes - min(treeNodes, limits.maxTreeNodes),
+            r.targetCount <= limits.maxTreeNodes, r.treeCount <= limits.maxTreeNodes
         else {
+            let nodes = ShapeBounds.sum(treeNodes, r.nodeCount) ?? Int.max
             throw PackageError.limit(
-                "the tree node count", max(treeNodes, r.targetCount, r.treeCount), limits.maxTreeNodes)
+                "the tree node count", max(nodes, r.targetCount, r.treeCount), limits.maxTreeNodes)
         }
+        treeNodes += r.nodeCount
         guard r.featureNames.count <= limits.maxElements, r.baseScores.count <= limits.maxElements else {
             throw PackageError.limit(
                 "\(what) names or base scores", max(r.featureNames.count, r.baseScores.count), limits.maxElements)

@@ -45,7 +45,8 @@ enum ExportCommand {
                     "{\"format\":\"\(jsonEscape(summary.format))\",\"directory\":\"\(jsonEscape(summary.directory))\","
                         + "\"experiments\":\(summary.experiments),\"runs\":\(summary.runs),\"params\":\(summary.params),"
                         + "\"tags\":\(summary.tags),\"metricPoints\":\(summary.metricPoints),"
-                        + "\"artifacts\":\(summary.artifacts),\"files\":\(summary.files)}")
+                        + "\"datasetInputs\":\(summary.datasetInputs),\"artifacts\":\(summary.artifacts),"
+                        + "\"files\":\(summary.files)}")
             } else {
                 context.out("exported         \(summary.format) → \(summary.directory)")
                 context.out("experiments      \(summary.experiments)")
@@ -53,6 +54,7 @@ enum ExportCommand {
                 context.out("metric points    \(summary.metricPoints)")
                 if summary.format == "mlflow" || summary.format == "json" {
                     context.out("params, tags     \(summary.params), \(summary.tags)")
+                    if summary.format == "mlflow" { context.out("dataset inputs   \(summary.datasetInputs)") }
                     context.out("artifacts        \(summary.artifacts)")
                 }
                 context.out("files            \(summary.files)")

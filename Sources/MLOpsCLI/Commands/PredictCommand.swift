@@ -10,7 +10,8 @@ enum PredictCommand {
             Missing values are empty fields. Features are the CSV's columns in order, or, when the model \
             names its features, those columns by name. Tree binary classifiers write probability and \
             margin, regressors prediction, multiclass models probability_0…probability_{K-1}; ONNX and \
-            package models write one column per output (an [N, K] output as <name>_0…<name>_{K-1}).
+            package models write one column per output named after it for an output of shape [N], and \
+            <name>_0…<name>_{K-1} for an output of shape [N, K] (also when K is 1).
             """,
         options: [
             .value("model", "FILE", "the model file"),
@@ -166,7 +167,12 @@ enum PredictCommand {
         return result
     }
 
-    /// The CSV columns of one output tensor: `name` for [N] or [N, 1], else `name_k`.
+    /// The CSV columns of one output tensor.
+    ///
+    /// An output of shape [N] (one value per row) becomes one column `name`; an output of shape
+    /// [N, K] becomes `name_0…name_{K-1}` for every K, including 1, so a column's name shows the
+    /// output's rank. Higher ranks [N, A, B, …] are flattened per row to `name_0…name_{A·B·…-1}`.
+    /// A scalar output is accepted for a single row.
     static func outputColumns(name: String, tensor: Tensor, rowCount: Int) throws -> [(String, [String])] {
         let texts: [String]
         switch tensor.storage {
@@ -176,14 +182,20 @@ enum PredictCommand {
         case .bool(let v): texts = v.map { $0 ? "1" : "0" }
         case .string(let v): texts = v
         }
-        guard rowCount > 0 else { return [(name, [])] }
-        guard texts.count % rowCount == 0, tensor.shape.first == rowCount || texts.count == rowCount else {
-            throw MLOpsError(
-                .invalidArgument, "an output does not have one row per input row",
-                value: "\(name) \(tensor.shape)")
+        let shape = tensor.shape
+        let mismatch = MLOpsError(
+            .invalidArgument, "an output does not have one row per input row", value: "\(name) \(shape)")
+        // Values per row: 1 for [N] (and a scalar), the product of the trailing dimensions otherwise.
+        var perRow = 1
+        for d in shape.dropFirst() {
+            let (p, overflow) = perRow.multipliedReportingOverflow(by: d)
+            guard d >= 0, !overflow else { throw mismatch }
+            perRow = p
         }
-        let k = texts.count / rowCount
-        if k == 1 { return [(name, texts)] }
+        let (expected, overflow) = perRow.multipliedReportingOverflow(by: rowCount)
+        guard (shape.first ?? 1) == rowCount, !overflow, expected == texts.count else { throw mismatch }
+        guard shape.count >= 2 else { return [(name, texts)] }
+        let k = perRow
         return (0..<k).map { j in ("\(name)_\(j)", (0..<rowCount).map { texts[$0 * k + j] }) }
     }
 

@@ -191,15 +191,14 @@ enum TrackingCommands {
     static let runsCompare = CommandSpec(
         path: ["runs", "compare"],
         summary: "compare runs side by side: attributes, params and latest metrics",
-        discussion: "Give two or more run IDs (up to 10), as separate arguments or comma-separated.",
+        discussion: "Give two or more run IDs, as separate arguments or comma-separated.",
         options: [.workspace, jsonFlag],
-        positionals: [PositionalSpec(name: "RUN_ID", help: "a run's ID, or several separated by commas")]
-            + (0..<9).map { _ in PositionalSpec(name: "RUN_ID", help: "more runs", optional: true) },
+        positionals: [
+            .variadic("RUN_ID", "the runs' IDs, or several separated by commas", minimumCount: 2, separator: ",")
+        ],
         run: { arguments, context in
-            let ids = arguments.positionals.flatMap { $0.split(separator: ",").map(String.init) }
-            guard ids.count >= 2 else {
-                throw UsageError(message: "compare needs at least two run IDs", usage: runsCompareUsage)
-            }
+            // The parser has split comma-separated words and checked that there are at least two.
+            let ids = arguments.positionals
             let tracker = try tracker(arguments, context)
             let comparison = try await tracker.compareRuns(ids: ids)
             if arguments.flag("json") {
@@ -212,8 +211,6 @@ enum TrackingCommands {
             TextTable.render(table).forEach(context.out)
             if !differing.isEmpty { context.out("* params that differ between the runs") }
         })
-
-    static let runsCompareUsage = "mlops runs compare [--workspace DIR] [--json] RUN_ID RUN_ID [RUN_ID...]"
 
     /// Prints a run table with the given metric columns (at most four, in order, deduplicated).
     static func printRuns(_ runs: [Run], metricKeys: [String], _ context: CommandContext) {

@@ -44,6 +44,18 @@ public protocol KeyValueStore: Sendable {
     /// (or upper bound at it, descending); ``KeyRange/after(_:)`` helps.
     func scan(_ request: KeyScan) async throws -> [KeyValueEntry]
 
+    /// Visits the entries of a key range in key order (or reverse order), up to the scan's
+    /// limit, lending each entry's bytes to `body` without copying them; `body` returns `false`
+    /// to stop the scan early.
+    ///
+    /// The entries are one consistent snapshot, as for ``scan(_:)``. The buffers of a
+    /// ``BorrowedKeyValueEntry`` are valid only during the call of `body` that receives it.
+    /// `body` runs synchronously, possibly while the backend holds a lock or a read
+    /// transaction: keep it short and do not block in it. An error thrown by `body` ends the
+    /// scan and is rethrown unchanged. A default implementation built on ``scan(_:)`` exists, so
+    /// a backend need not write one.
+    func scan(_ request: KeyScan, visiting body: (BorrowedKeyValueEntry) throws -> Bool) async throws
+
     /// Atomically checks every condition in `transaction` and, if all hold,
     /// applies all of its writes.
     ///

@@ -1,8 +1,24 @@
+import Synchronization
+
 /// The per-call scratch state of a compiled model: tensor pointers, the arena and string slots.
 ///
 /// A context is used by one call at a time (the model keeps a pool); after it has run once
-/// at a batch size, running again at that size allocates nothing.
+/// at a batch size, running again at that size allocates nothing. For a plan that runs as
+/// row chunks (``ResolvedPlan/chunks``) the context keeps one worker context per thread the
+/// chunks are spread over; each worker runs whole chunks on its own small arena.
 final class ExecutionContext: @unchecked Sendable {
+    /// The program the context runs (its input and output values, its pool).
+    private let program: ExecutionProgram
+    /// The bound plan's row-chunk schedule, if it runs as chunks.
+    private var chunks: ChunkSchedule?
+    /// Contexts that run the chunks, one per thread (empty until a chunked plan is bound).
+    private var workers: [ExecutionContext] = []
+    /// How many of ``workers`` the bound chunked plan uses.
+    private var workerCount = 0
+    /// The next chunk to claim while chunks run on several threads.
+    private let nextChunk = Atomic<Int>(0)
+    /// The first error a chunk threw on a pool thread.
+    private let failure = Mutex<(any Error)?>(nil)
     /// The number of tensors in the program.
     let valueCount: Int
     /// Where each tensor's elements are during the current call (inputs and direct outputs
@@ -33,6 +49,7 @@ final class ExecutionContext: @unchecked Sendable {
     private(set) var arenaAllocations = 0
 
     init(program: ExecutionProgram) {
+        self.program = program
         valueCount = program.valueCount
         dummy = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 64)
         dummy.initializeMemory(as: UInt8.self, repeating: 0, count: 64)
@@ -53,7 +70,8 @@ final class ExecutionContext: @unchecked Sendable {
     func bind(_ plan: ResolvedPlan) {
         if plan.arenaBytes > arenaCapacity {
             arena?.deallocate()
-            let capacity = max(plan.arenaBytes, arenaCapacity * 2)
+            // Grow geometrically, but never past the model's arena limit (both are ≤ 2^58).
+            let capacity = max(plan.arenaBytes, min(arenaCapacity * 2, plan.arenaLimit))
             let p = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 64)
             p.initializeMemory(as: UInt8.self, repeating: 0, count: capacity)
             arena = p
@@ -74,13 +92,92 @@ final class ExecutionContext: @unchecked Sendable {
         firstOutputInArena = plan.firstOutputInArena
         stepCount = plan.stepStorage.count
         steps = plan.stepStorage.base
+        chunks = plan.chunks
+        if let schedule = plan.chunks {
+            prepareWorkers(schedule)
+        }
     }
 
-    /// Runs the bound plan's steps in order.
+    /// Creates and sizes the worker contexts for `schedule`, so running it allocates nothing.
+    private func prepareWorkers(_ schedule: ChunkSchedule) {
+        let threads = max(1, min(program.pool?.threadCount ?? 1, schedule.count))
+        while workers.count < threads { workers.append(ExecutionContext(program: program)) }
+        workerCount = threads
+        for worker in workers.prefix(threads) {
+            let before = worker.arenaAllocations
+            // The larger of the two plans first, so the arena never has to grow while running.
+            if schedule.lastPlan.arenaBytes > schedule.chunkPlan.arenaBytes {
+                worker.bind(schedule.lastPlan)
+            }
+            worker.bind(schedule.chunkPlan)
+            arenaAllocations += worker.arenaAllocations - before
+        }
+    }
+
+    /// Runs the bound plan: its steps in order, or its row chunks.
     @inline(__always)
     func runSteps() throws {
+        if let chunks { return try runChunks(chunks) }
         guard let steps else { return }
         for i in 0..<stepCount { try steps[i]._withUnsafeGuaranteedRef { try $0.run(self) } }
+    }
+
+    /// Runs every chunk of `schedule`: on one worker in order, or claimed one at a time by
+    /// ``workerCount`` workers on the program's pool (a busy pool runs them all on this thread).
+    private func runChunks(_ schedule: ChunkSchedule) throws {
+        guard workerCount > 1, let pool = program.pool else {
+            let worker = workers[0]
+            for index in 0..<schedule.count { try runChunk(index, schedule, on: worker) }
+            return
+        }
+        nextChunk.store(0, ordering: .relaxed)
+        pool.parallelFor(workerCount, work: ChunkWork(context: self, schedule: schedule))
+        if let error = failure.withLock({ slot -> (any Error)? in
+            defer { slot = nil }
+            return slot
+        }) {
+            throw error
+        }
+    }
+
+    /// Worker `thread` of a chunked run: claims chunks until none are left (a value, so sharing it with the
+    /// pool allocates nothing).
+    private struct ChunkWork: ParallelWork {
+        let context: ExecutionContext
+        let schedule: ChunkSchedule
+
+        func run(_ thread: Int) {
+            context.claimChunks(schedule, on: context.workers[thread])
+        }
+    }
+
+    /// Runs chunks of `schedule` on `worker` until none are left or one fails (the first error is kept).
+    private func claimChunks(_ schedule: ChunkSchedule, on worker: ExecutionContext) {
+        while true {
+            let index = nextChunk.wrappingAdd(1, ordering: .relaxed).oldValue
+            guard index < schedule.count else { return }
+            do {
+                try runChunk(index, schedule, on: worker)
+            } catch {
+                failure.withLock { if $0 == nil { $0 = error } }
+                return
+            }
+        }
+    }
+
+    /// Runs chunk `index` on `worker`, pointing its inputs and outputs at this context's
+    /// tensors (caller buffers or the output arena) at the chunk's first row.
+    @inline(__always)
+    private func runChunk(_ index: Int, _ schedule: ChunkSchedule, on worker: ExecutionContext) throws {
+        let (start, plan) = schedule.chunk(index)
+        if worker.batch != plan.batch { worker.bind(plan) }
+        for (i, v) in program.inputValues.enumerated() {
+            worker.ptrs[v] = ptrs[v] + start * schedule.inputRowBytes[i]
+        }
+        for (j, v) in program.outputValues.enumerated() {
+            worker.ptrs[v] = ptrs[v] + start * schedule.outputRowBytes[j]
+        }
+        try worker.runSteps()
     }
 
     /// The bytes of the arena currently held.

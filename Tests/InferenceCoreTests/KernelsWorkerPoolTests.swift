@@ -4,25 +4,90 @@ import Testing
 
 @Suite("Kernels: WorkerPool")
 struct KernelsWorkerPoolTests {
-    /// Runs a job that records which indices ran; every index must run exactly once.
-    func coverage(_ pool: WorkerPool, iterations: Int) -> [Int] {
+    /// A ``ParallelWork`` value that counts how often each index ran and on which thread.
+    struct CountingWork: ParallelWork {
+        let counts: UnsafeMutablePointer<Int>
+        let threads: UnsafeMutablePointer<UInt>
+
+        func run(_ index: Int) {
+            counts[index] += 1
+            threads[index] = currentThreadID()
+        }
+    }
+
+    /// Runs a job that records which indices ran; every index must run exactly once. `asWork` uses the
+    /// ``ParallelWork`` form instead of a closure.
+    func coverage(_ pool: WorkerPool, iterations: Int, asWork: Bool = false) -> [Int] {
         let counts = UnsafeMutablePointer<Int>.allocate(capacity: max(iterations, 1))
         counts.initialize(repeating: 0, count: max(iterations, 1))
-        defer { counts.deallocate() }
-        pool.parallelFor(iterations) { index in
-            counts[index] += 1
+        let threads = UnsafeMutablePointer<UInt>.allocate(capacity: max(iterations, 1))
+        threads.initialize(repeating: 0, count: max(iterations, 1))
+        defer {
+            counts.deallocate()
+            threads.deallocate()
+        }
+        if asWork {
+            pool.parallelFor(iterations, work: CountingWork(counts: counts, threads: threads))
+        } else {
+            pool.parallelFor(iterations) { index in
+                counts[index] += 1
+            }
         }
         return Array(UnsafeBufferPointer(start: counts, count: iterations))
     }
 
-    @Test("parallelFor runs every iteration exactly once", arguments: [1, 2, 3, 8])
-    func everyIterationOnce(threads: Int) {
+    @Test("parallelFor runs every iteration exactly once", arguments: [1, 2, 3, 8], [false, true])
+    func everyIterationOnce(threads: Int, asWork: Bool) {
         let pool = WorkerPool(threadCount: threads, spinMicroseconds: 20)
         #expect(pool.threadCount == threads)
         for iterations in [0, 1, 2, 3, 7, 64, 1_000] {
             for _ in 0..<20 {
-                #expect(coverage(pool, iterations: iterations) == [Int](repeating: 1, count: iterations))
+                #expect(
+                    coverage(pool, iterations: iterations, asWork: asWork)
+                        == [Int](repeating: 1, count: iterations))
             }
+        }
+    }
+
+    @Test("ParallelWork values run on the workers too, and a busy pool runs them inline")
+    func workValuesUseWorkers() {
+        let pool = WorkerPool(threadCount: 2, spinMicroseconds: 1_000)
+        let seen = SeenThreads()
+        for _ in 0..<200 {
+            pool.parallelFor(2, work: SlowWork(seen: seen))
+            if seen.ids.withLock({ $0.count }) > 1 { break }
+        }
+        #expect(seen.ids.withLock { $0.count } > 1)
+        // Nested: the outer job holds the pool, so the inner work runs on the thread that asked.
+        let inner = UnsafeMutablePointer<Int>.allocate(capacity: 8)
+        inner.initialize(repeating: 0, count: 8)
+        defer { inner.deallocate() }
+        pool.parallelFor(4) { i in
+            let counts = inner + 2 * i
+            let threads = UnsafeMutablePointer<UInt>.allocate(capacity: 2)
+            threads.initialize(repeating: 0, count: 2)
+            pool.parallelFor(2, work: CountingWork(counts: counts, threads: threads))
+            precondition(threads[0] == currentThreadID() && threads[1] == currentThreadID())
+            threads.deallocate()
+        }
+        #expect(Array(UnsafeBufferPointer(start: inner, count: 8)) == [Int](repeating: 1, count: 8))
+    }
+
+    /// The threads a job ran on.
+    final class SeenThreads: Sendable {
+        let ids = Mutex<Set<UInt>>([])
+    }
+
+    /// Spins long enough that the caller cannot finish a two-item job alone, then records its thread.
+    struct SlowWork: ParallelWork {
+        let seen: SeenThreads
+
+        func run(_ index: Int) {
+            var x: Double = 1
+            for i in 0..<20_000 { x = x * 1.000_001 + Double(i & 1) }
+            precondition(x > 0)
+            let id = currentThreadID()
+            seen.ids.withLock { _ = $0.insert(id) }
         }
     }
 

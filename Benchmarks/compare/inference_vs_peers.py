@@ -59,6 +59,8 @@ import sys
 import tempfile
 import time
 
+from _markdown import markdown_table
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 VENV = os.path.join(HERE, ".venv-inference")
@@ -478,11 +480,7 @@ def table(result):
         row(f"{label} 100,000 rows, 2 threads", ("gbdt", name, "batch100000_2t", "rows_per_s"), f"{peer} 2t",
             ("gbdt", f"{name}_2t", "batch100000"), "rows/s", False)
     head = ("figure (median of rounds)", "swift-mlops", "peer", "swift vs peer", "target", "met")
-    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-    lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(head, widths)) + " |",
-             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    lines += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
-    return "\n".join(lines)
+    return markdown_table(head, rows)
 
 
 def main():

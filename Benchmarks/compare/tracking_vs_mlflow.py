@@ -43,6 +43,8 @@ import time
 import uuid
 import warnings
 
+from _markdown import markdown_table
+
 os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -290,11 +292,7 @@ def report(swift, mlflow):
         row(f"filtered search over {n:,} runs", value["seconds"]["median"], (key, "seconds", "median"),
             (key, "seconds", "median"), False, "ms", 1000)
     head = ("", "swift-mlops (SQLite)", "MLflow SQLite", "MLflow file store", "vs MLflow SQLite", "vs MLflow file")
-    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-    lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(head, widths)) + " |",
-             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    lines += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
-    return "\n".join(lines)
+    return markdown_table(head, rows)
 
 
 def main():

@@ -35,7 +35,10 @@ struct WorkerProcessTests {
 
     @Test func killEndsTheProcessWithSIGKILL() async throws {
         let process = try WorkerProcess.start(
-            executable: "/bin/sh", arguments: ["-c", "echo ready; exec sleep 30"], outputFile: outputFile("kill"))
+            // The child outlives any plausible delay before this task runs again (under CI load the
+            // cooperative pool can be busy with other suites for tens of seconds), so it is still running
+            // when killed.
+            executable: "/bin/sh", arguments: ["-c", "echo ready; exec sleep 900"], outputFile: outputFile("kill"))
         #expect(process.processIdentifier > 0)
         let clock = ContinuousClock()
         let start = clock.now

@@ -192,7 +192,13 @@ public struct RunFilter: Sendable, Hashable, CustomStringConvertible {
 
     static func compare(_ value: Double, _ comparison: FilterComparison) -> Bool {
         guard case .number(let target) = comparison.value else { return false }
-        switch comparison.op {
+        return compare(value, comparison.op, target)
+    }
+
+    /// `value <op> target` for the numeric comparators; any other operator is `false`.
+    @inline(__always)
+    static func compare(_ value: Double, _ op: FilterOperator, _ target: Double) -> Bool {
+        switch op {
         case .equal: return value == target
         case .notEqual: return value != target
         case .greater: return value > target

@@ -222,15 +222,7 @@ struct CompiledRunFilter: Sendable {
         @inline(__always)
         private static func compare(_ value: Double, _ clause: Clause) -> Bool {
             guard let target = clause.number else { return false }
-            switch clause.op {
-            case .equal: return value == target
-            case .notEqual: return value != target
-            case .greater: return value > target
-            case .greaterOrEqual: return value >= target
-            case .less: return value < target
-            case .lessOrEqual: return value <= target
-            default: return false
-            }
+            return RunFilter.compare(value, clause.op, target)
         }
 
         /// Compares the text stored at `range` like ``RunFilter/compare(_:_:)-(String,_)`` would.

@@ -1,0 +1,10 @@
+"""Shared helper of the compare scripts: a padded Markdown table."""
+
+
+def markdown_table(head, rows):
+    """Returns `rows` (tuples of cells) under `head` as a Markdown table with padded columns."""
+    widths = [max(len(str(r[i])) for r in list(rows) + [head]) for i in range(len(head))]
+    lines = ["| " + " | ".join(str(c).ljust(w) for c, w in zip(head, widths)) + " |",
+             "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    lines += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
+    return "\n".join(lines)

@@ -37,6 +37,32 @@ struct Buffers {
     }
 }
 
+/// Registers a benchmark of `model.predict` on `buffers` at `batch` rows: at batch 1 every
+/// iteration is one call (the percentiles are per-call latencies); larger batches also record
+/// rows/s measured around the call.
+func predictBenchmark(
+    _ name: String, model: CompiledModel, buffers: Buffers, batch: Int, warmupIterations: Int = 20,
+    maxDuration: Duration = .seconds(3), maxIterations: Int
+) {
+    let metrics: [BenchmarkMetric] =
+        batch == 1 ? [.wallClock, .throughput, .mallocCountTotal] : [.wallClock, rowsPerSecond, .mallocCountTotal]
+    Benchmark(
+        name,
+        configuration: .init(
+            metrics: metrics, warmupIterations: warmupIterations, maxDuration: maxDuration,
+            maxIterations: maxIterations)
+    ) { benchmark in
+        let input = UnsafeBufferPointer(buffers.input)
+        if batch == 1 {
+            try model.predict(input, batchSize: 1, into: buffers.output)
+        } else {
+            let time = try seconds { try model.predict(input, batchSize: batch, into: buffers.output) }
+            benchmark.measurement(rowsPerSecond, Int(Double(batch) / time))
+        }
+        blackHole(buffers.output[0])
+    }
+}
+
 let benchmarks: @Sendable () -> Void = {
     let noAllocations: [BenchmarkMetric: BenchmarkThresholds] = [
         .mallocCountTotal: .init(absolute: BenchmarkThresholds.Absolute.strict)
@@ -74,22 +100,9 @@ let benchmarks: @Sendable () -> Void = {
             let buffers = Buffers(
                 input: BenchmarkModels.normals(batch * widths[0], seed: 1 + UInt64(batch)),
                 outputCount: batch * widths[3])
-            let metrics: [BenchmarkMetric] =
-                batch == 1
-                ? [.wallClock, .throughput, .mallocCountTotal] : [.wallClock, rowsPerSecond, .mallocCountTotal]
-            Benchmark(
-                "MLP 64-256-256-10 batch \(batch) (\(label))",
-                configuration: .init(metrics: metrics, maxIterations: batch == 1 ? 1_000_000 : 10_000)
-            ) { benchmark in
-                let input = UnsafeBufferPointer(buffers.input)
-                if batch == 1 {
-                    try model.predict(input, batchSize: 1, into: buffers.output)
-                } else {
-                    let time = try seconds { try model.predict(input, batchSize: batch, into: buffers.output) }
-                    benchmark.measurement(rowsPerSecond, Int(Double(batch) / time))
-                }
-                blackHole(buffers.output[0])
-            }
+            predictBenchmark(
+                "MLP 64-256-256-10 batch \(batch) (\(label))", model: model, buffers: buffers, batch: batch,
+                maxIterations: batch == 1 ? 1_000_000 : 10_000)
         }
     }
 
@@ -130,23 +143,10 @@ let benchmarks: @Sendable () -> Void = {
     }
     for batch in [1, 100_000] {
         let buffers = Buffers(input: BenchmarkModels.normals(batch * features, seed: 21), outputCount: batch)
-        let metrics: [BenchmarkMetric] =
-            batch == 1 ? [.wallClock, .throughput, .mallocCountTotal] : [.wallClock, rowsPerSecond, .mallocCountTotal]
-        Benchmark(
-            "GBDT 100x depth 6 batch \(batch) (1 thread)",
-            configuration: .init(
-                metrics: metrics, warmupIterations: batch == 1 ? 20 : 3, maxDuration: .seconds(batch == 1 ? 3 : 6),
-                maxIterations: batch == 1 ? 1_000_000 : 1_000)
-        ) { benchmark in
-            let input = UnsafeBufferPointer(buffers.input)
-            if batch == 1 {
-                try gbdt.predict(input, batchSize: 1, into: buffers.output)
-            } else {
-                let time = try seconds { try gbdt.predict(input, batchSize: batch, into: buffers.output) }
-                benchmark.measurement(rowsPerSecond, Int(Double(batch) / time))
-            }
-            blackHole(buffers.output[0])
-        }
+        predictBenchmark(
+            "GBDT 100x depth 6 batch \(batch) (1 thread)", model: gbdt, buffers: buffers, batch: batch,
+            warmupIterations: batch == 1 ? 20 : 3, maxDuration: .seconds(batch == 1 ? 3 : 6),
+            maxIterations: batch == 1 ? 1_000_000 : 1_000)
     }
     let row = Buffers(input: BenchmarkModels.normals(features, seed: 21), outputCount: 1)
     let ensemble = built.ensemble

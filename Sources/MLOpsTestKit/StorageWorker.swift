@@ -34,6 +34,9 @@ import MLOpsCore
 ///   unless `count` is given.
 /// - `blob-append <root> <worker-id> [count]` — the same with blobs (puts and
 ///   streamed writes in odd chunks alternate).
+/// - `records-migrate <path>` — opens a ``RecordStore`` with ``recordMigrations``; prints `migrated`.
+/// - `records-churn <path> <worker-id> [count]` — saves and deletes indexed ``WorkerRecord``s,
+///   printing each operation's sequence number once it returned.
 ///
 /// Each acknowledgement is written with one `write(2)` straight to file
 /// descriptor 1, so it reaches the parent's file or pipe even if the process is
@@ -71,9 +74,15 @@ public enum StorageWorker {
             }
             return value
         }
+        if command == "records-migrate", arguments.count == 2 {
+            return try await migrateRecords(openKeyValueStore(arguments[1]))
+        }
         guard arguments.count >= 3 else { throw usage("\(command) needs a store location and a number") }
         let location = arguments[1]
         switch command {
+        case "records-churn":
+            let worker = try int(2, "worker-id") ?? 0
+            try await churnRecords(openKeyValueStore(location), worker: worker, count: try int(3, "count"))
         case "kv-counter":
             let increments = try int(2, "increments") ?? 0
             try await counter(openKeyValueStore(location), increments: increments)

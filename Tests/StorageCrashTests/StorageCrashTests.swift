@@ -64,6 +64,60 @@ struct StorageCrashTests {
             store, worker: 0, sequence: try await AppendLog.nextKeyValueSequence(store, worker: 0))
     }
 
+    /// Several processes open one store with the same migrations at the same moment: each
+    /// migration runs exactly once (the second one increments a counter).
+    @Test func migrationsRunOnceUnderConcurrentOpensFromManyProcesses() async throws {
+        for round in 0..<(Self.long ? 6 : 2) {
+            let directory = try ScratchDirectory()
+            let path = directory.path + "/records.sqlite"
+            let workers = try (0..<4).map { index in
+                try WorkerProcess.start(
+                    executable: try worker(), arguments: ["records-migrate", path],
+                    outputFile: directory.path + "/migrate-\(index).out")
+            }
+            for process in workers {
+                #expect(await process.waitForExit() == .exited(0), "round \(round): \(process.errorOutput())")
+                #expect(process.outputLines() == ["migrated"])
+            }
+            let store = try SQLiteKeyValueStore(path: path)
+            let records = try await RecordStore.open(
+                try StorageWorker.recordsNamespace(), on: store, migrations: StorageWorker.recordMigrations)
+            #expect(try await records.get(WorkerRecord.self, id: "counter")?.record.count == 1)
+            #expect(try await records.appliedMigrations() == ["create counter", "increment counter"])
+        }
+    }
+
+    /// Processes churning indexed records are SIGKILLed at random moments: afterwards every
+    /// index entry matches a record and every record has its index entries.
+    @Test func sigkillMidCommitNeverSplitsRecordsFromIndexes() async throws {
+        let directory = try ScratchDirectory()
+        let path = directory.path + "/records.sqlite"
+        var random = SeededRandom(seed: 20_261_207)
+        var acknowledged = 0
+        for round in 0..<(Self.long ? 40 : 6) {
+            let workers = try (0..<2).map { index in
+                try WorkerProcess.start(
+                    executable: try worker(), arguments: ["records-churn", path, String(index)],
+                    outputFile: directory.path + "/churn-\(round)-\(index).out")
+            }
+            try await Task.sleep(for: .milliseconds(Int(50 + random.next() % 250)))
+            for process in workers { process.kill() }
+            for process in workers {
+                _ = await process.waitForExit()
+                acknowledged += process.outputLines().count
+            }
+            let store = try SQLiteKeyValueStore(path: path)
+            var report = StoreCheckReport(component: "records")
+            try await RecordStore(checking: try StorageWorker.recordsNamespace(), on: store)
+                .check(WorkerRecord.self, into: &report)
+            #expect(report.problems == [], "round \(round)")
+            #expect(try store.checkIntegrity() == [])
+            store.close()
+        }
+        // The loop must have done real work, or it proves nothing.
+        #expect(acknowledged > 0)
+    }
+
     @Test func workerAppendsACountAndExits() async throws {
         let directory = try ScratchDirectory()
         let kv = try WorkerProcess.start(

@@ -8,7 +8,9 @@ extension KeyValueStore {
     /// committed together with those checks. If the commit fails with a
     /// conflict, `body` runs again on fresh reads, up to `maxAttempts` times, with
     /// a short randomised back-off between attempts. `body` must therefore be
-    /// free of side effects other than through the context.
+    /// free of side effects other than through the context. If `body` throws, the keys it read
+    /// are checked once more: when one of them changed meanwhile (the reads were not one
+    /// snapshot), `body` runs again; otherwise its error is rethrown.
     ///
     /// Scans through the context record a check for each key they return, so
     /// a change to a returned key is detected; a key *inserted* into the scanned
@@ -29,16 +31,35 @@ extension KeyValueStore {
         maxAttempts: Int = 64,
         _ body: nonisolated(nonsending) (KeyValueTransactionContext) async throws -> Result
     ) async throws -> Result {
+        try await versionedTransaction(maxAttempts: maxAttempts, body).result
+    }
+
+    /// ``transaction(maxAttempts:_:)``, also returning the version its commit gave the keys it
+    /// wrote (`nil` when it wrote nothing).
+    nonisolated(nonsending) func versionedTransaction<Result>(
+        maxAttempts: Int = 64,
+        _ body: nonisolated(nonsending) (KeyValueTransactionContext) async throws -> Result
+    ) async throws -> (result: Result, version: UInt64?) {
         var attempt = 0
         while true {
             attempt += 1
             let context = KeyValueTransactionContext(store: self)
-            let result = try await body(context)
+            let result: Result
             do {
+                result = try await body(context)
+            } catch {
+                // The body may have failed because its reads were not one snapshot (a key read
+                // early changed before a later read). If any read is stale, run it again on
+                // fresh reads instead of reporting an error the data never justified.
+                guard attempt < maxAttempts, try await readsAreStale(context.transaction.checks) else { throw error }
+                continue
+            }
+            do {
+                var version: UInt64?
                 if !context.transaction.writes.isEmpty {
-                    try await commit(context.transaction)
+                    version = try await commit(context.transaction)
                 }
-                return result
+                return (result, version)
             } catch let error as MLOpsError where error.code == .conflict {
                 if attempt >= maxAttempts {
                     throw MLOpsError(
@@ -51,6 +72,19 @@ extension KeyValueStore {
                 let cap = Swift.min(1 << Swift.min(attempt, 10), 2_000)
                 try await Task.sleep(nanoseconds: UInt64(Int.random(in: 0...cap)) * 1_000)
             }
+        }
+    }
+}
+
+extension KeyValueStore {
+    /// Whether any of `checks` no longer holds (a read-only commit of them conflicts).
+    nonisolated(nonsending) fileprivate func readsAreStale(_ checks: [KeyValueTransaction.Check]) async throws -> Bool {
+        guard !checks.isEmpty else { return false }
+        do {
+            try await commit(KeyValueTransaction(checks: checks))
+            return false
+        } catch let error as MLOpsError where error.code == .conflict {
+            return true
         }
     }
 }

@@ -72,13 +72,48 @@ public struct StorageKey: Sendable, Hashable, CustomStringConvertible {
     /// Every key that has this key's parts as its first parts.
     public var range: KeyRange { .prefix(bytes) }
 
-    public var description: String {
-        bytes.map { (0x20..<0x7F).contains($0) ? String(UnicodeScalar($0)) : "\\x" + hex($0) }.joined()
+    public var description: String { Self.describe(bytes) }
+
+    /// Renders any key for people: printable ASCII as is, every other byte as `\xNN`
+    /// (so a part's terminating NUL shows as `\x00`).
+    public static func describe(_ key: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(key.count)
+        for byte in key {
+            if (0x20..<0x7F).contains(byte) && byte != UInt8(ascii: "\\") {
+                text.append(byte)
+            } else {
+                text += [UInt8(ascii: "\\"), UInt8(ascii: "x"), digits[Int(byte >> 4)], digits[Int(byte & 0xF)]]
+            }
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
-    private func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789abcdef")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
+    /// Decodes the string parts of `key` from `offset` to its end, as written by
+    /// ``append(_:)-(String)``; `nil` if the bytes there are not a sequence of string parts
+    /// (an unterminated part, a bad escape, or invalid UTF-8).
+    public static func decodeStringParts(_ key: [UInt8], from offset: Int) -> [String]? {
+        guard offset >= 0, offset <= key.count else { return nil }
+        var parts: [String] = []
+        var current: [UInt8] = []
+        var index = offset
+        while index < key.count {
+            let byte = key[index]
+            if byte != 0 {
+                current.append(byte)
+                index += 1
+            } else if index + 1 < key.count, key[index + 1] == 0xFF {
+                current.append(0)
+                index += 2
+            } else {
+                guard let part = String(validating: current, as: UTF8.self) else { return nil }
+                parts.append(part)
+                current.removeAll(keepingCapacity: true)
+                index += 1
+            }
+        }
+        return current.isEmpty ? parts : nil
     }
 
     /// Decodes the big-endian `UInt64` at `offset`, as written by ``append(_:)-(UInt64)``.

@@ -26,17 +26,22 @@ extension ExperimentTracker {
     /// - Throws: `invalidArgument` for a bad path (traversal attempts included);
     ///   `conflict` if the artifact exists with other bytes (artifacts are immutable).
     public func logArtifact(runID: String, path: String, data: [UInt8]) async throws {
-        try await artifacts.put(try artifactKey(runID: runID, path: path), data: data)
+        let key = try artifactKey(runID: runID, path: path)
+        // The bytes first, then the record of their digest: a record never names missing bytes.
+        try await artifacts.put(key, data: data)
+        let record = ArtifactRecord(
+            runID: runID, path: path, size: data.count, sha256: SHA256.hash(data).hexString)
+        try await records.save(record)
     }
 
     /// Uploads a local file as an artifact (`path` defaults to the file's name).
     public func logArtifact(runID: String, file: String, as path: String? = nil) async throws {
         let name = path ?? URL(fileURLWithPath: file).lastPathComponent
-        let key = try artifactKey(runID: runID, path: name)
+        _ = try artifactKey(runID: runID, path: name)
         guard let data = FileManager.default.contents(atPath: file) else {
             throw MLOpsError(.notFound, "cannot read the file to upload as an artifact", value: file)
         }
-        try await artifacts.put(key, data: Array(data))
+        try await logArtifact(runID: runID, path: name, data: Array(data))
     }
 
     /// Uploads every file below a local directory, keeping relative paths,

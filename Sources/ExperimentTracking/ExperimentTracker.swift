@@ -35,14 +35,20 @@ import MLOpsCore
 ///   background task per tracker writes in batched transactions. A caller
 ///   only waits when the buffer is full (``Options/bufferCapacity``), until
 ///   the writer has made room.
-/// - **Durability.** ``flush()`` and ``RunHandle/finish(status:error:)``
-///   return only once everything logged before them is committed; a process
-///   crash loses at most what was logged since the last flush. Experiment
-///   changes and artifacts are durable when their call returns.
+/// - **Durability.** A logging call that returns has *accepted* its points;
+///   ``flush()``, ``close()`` and ``RunHandle/finish(status:error:)``
+///   *acknowledge* them: they return only once everything logged before them
+///   is committed. A process crash loses at most what was accepted since the
+///   last flush. Experiment changes and artifacts are acknowledged when their
+///   call returns. (The rule every module follows: see `RecordStore`.)
 /// - **Errors.** Validation errors (names, limits, a param logged again with
 ///   another value through this process) are thrown by the logging call
-///   itself. A failure of the background writer is thrown by the next
-///   logging call or flush on this tracker; it is never dropped silently.
+///   itself. A failure of the background writer keeps the batch it could not
+///   store and is thrown by the next logging call, by every flush until the
+///   batch is stored, and by `close()`; the next call or flush retries it.
+///   An accepted write is never dropped silently.
+/// - **Lifecycle.** Call ``close()`` when done: it flushes and stops the
+///   background writer.
 /// - **Reads see your writes.** Every read method first waits for the
 ///   tracker's queued writes, so a run started through a tracker is visible
 ///   to that tracker's searches. Writes from other processes are visible as
@@ -100,6 +106,11 @@ public final class ExperimentTracker: Sendable {
     let experimentCache = ExperimentCache()
     let environmentCache = EnvironmentCache()
     let searchCache = SearchCache()
+    /// The tracker's records kept through MLOpsCore's record layer (artifact digests), in its namespace.
+    let records: RecordStore
+
+    /// The owner name the tracker claims its namespace (``Options/keyPrefix``) with.
+    public static let namespaceOwner = "ExperimentTracking"
 
     /// Creates a tracker over the given stores. Nothing is read or written until first use.
     public init(metadata: any KeyValueStore, artifacts: any BlobStore, options: Options = Options()) {
@@ -111,6 +122,24 @@ public final class ExperimentTracker: Sendable {
             store: metadata, keys: keys, capacity: options.bufferCapacity,
             maxPointsPerCommit: options.maxPointsPerCommit, maxChangesPerCommit: options.maxChangesPerCommit)
         userName = options.user ?? Self.environmentUser()
+        records = RecordStore(
+            checking: RecordNamespace(unvalidated: options.keyPrefix, owner: Self.namespaceOwner), on: metadata)
+    }
+
+    /// Opens a tracker over the given stores after claiming its namespace
+    /// (``Options/keyPrefix``) in `metadata` for ExperimentTracking.
+    ///
+    /// Prefer this to ``init(metadata:artifacts:options:)`` on a store other modules share:
+    /// it refuses a prefix another module already claimed.
+    ///
+    /// - Throws: ``MLOpsError`` `conflict` if another owner claimed the namespace; whatever the
+    ///   store throws.
+    public static func open(
+        metadata: any KeyValueStore, artifacts: any BlobStore, options: Options = Options()
+    ) async throws -> ExperimentTracker {
+        let tracker = ExperimentTracker(metadata: metadata, artifacts: artifacts, options: options)
+        try await RecordStore.claim(tracker.records.namespace, in: metadata)
+        return tracker
     }
 
     /// Returns when everything logged through this tracker before the call is
@@ -119,6 +148,18 @@ public final class ExperimentTracker: Sendable {
     /// - Throws: The first background write failure not reported yet.
     public func flush() async throws {
         try await writer.flush()
+    }
+
+    /// Stores everything logged through this tracker, then stops its background writer and
+    /// refuses further logging (``MLOpsError/Code/invalidState``).
+    ///
+    /// Reads keep working after `close()`. A tracker that is released without being closed
+    /// still stores what it accepted: its writer finishes the queue first.
+    ///
+    /// - Throws: As ``flush()``. A batch that still cannot be stored stays kept; call `close()`
+    ///   again once the store works.
+    public func close() async throws {
+        try await writer.close()
     }
 
     /// The largest number of points and run changes the buffer has held at once.

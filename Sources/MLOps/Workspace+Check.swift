@@ -1,5 +1,4 @@
 import MLOpsCore
-import SQLiteStorage
 
 /// What ``Workspace/check()`` found.
 public struct WorkspaceCheckReport: Sendable {
@@ -7,27 +6,44 @@ public struct WorkspaceCheckReport: Sendable {
     public var metadataKeys = 0
     /// Objects in the blob store.
     public var objects = 0
-    /// Objects whose content hash was recomputed and matched.
+    /// Objects whose content was verified against a digest (data objects by their key,
+    /// artifacts by the digest recorded when they were logged).
     public var verifiedObjects = 0
+    /// What each module's own check found, in the order they ran.
+    public var components: [StoreCheckReport] = []
     /// Everything wrong, one sentence each; empty when the workspace is sound.
     public var problems: [String] = []
 
     /// Whether nothing is wrong.
     public var isHealthy: Bool { problems.isEmpty }
+
+    mutating func add(_ component: StoreCheckReport) {
+        components.append(component)
+        verifiedObjects += component.objectsVerified
+        problems += component.problems.map(\.description)
+    }
 }
 
 extension Workspace {
-    /// Verifies the workspace: the metadata database's own integrity check,
-    /// that every record can be read back, and that every content-addressed
-    /// object still hashes to its key.
+    /// Verifies the workspace: the backends' own integrity checks (SQLite's
+    /// `integrity_check` for the default workspace), that every record key can be read, then
+    /// each module's check of its own records — ExperimentTracking follows every reference and
+    /// hashes every artifact against its recorded digest; DataVersioning hashes every
+    /// content-addressed object against its key — and finally that every other object can be
+    /// read in full.
     ///
-    /// Reading never repairs anything; a problem is reported, not fixed.
+    /// Reading never repairs anything and writes nothing; a problem is reported, not fixed.
+    ///
+    /// - Throws: Only when a store cannot be read at all.
     public func check() async throws -> WorkspaceCheckReport {
         var report = WorkspaceCheckReport()
-        if let sqlite = metadata as? SQLiteKeyValueStore {
-            let messages = try sqlite.checkIntegrity()
-            if messages != ["ok"] {
-                report.problems += messages.map { "metadata database: \($0)" }
+        for (name, store) in [("metadata", metadata as any Sendable), ("objects", objects as any Sendable)] {
+            guard let backend = store as? any StoreIntegrityChecking else { continue }
+            do {
+                let messages = try await backend.checkIntegrity()
+                report.problems += messages.map { "\(name) store: \($0)" }
+            } catch let error as MLOpsError {
+                report.problems.append("\(name) store: the integrity check could not run: \(error.message)")
             }
         }
         var range = KeyRange.all
@@ -37,17 +53,27 @@ extension Workspace {
             guard let last = page.last, page.count == 1_000 else { break }
             range = range.after(last.key)
         }
+        let tracker =
+            modules.openedTracker
+            ?? ExperimentTracker(
+                metadata: metadata, artifacts: objects, options: .init(captureEnvironment: false))
+        report.add(try await tracker.check())
+        report.add(try await data.check())
+        var others = StoreCheckReport(component: "objects")
         for key in try await objects.list(prefix: "") {
             report.objects += 1
+            let segments = key.segments
+            if segments.first == "sha256" { continue }
+            if segments.count >= 4, segments[0] == "runs", segments[2] == "artifacts" { continue }
             do {
                 let reader = try await objects.openReader(key)
                 while try await !reader.read(upTo: 1 << 20).isEmpty {}
                 try await reader.close()
-                if key.segments.contains("sha256") { report.verifiedObjects += 1 }
             } catch let error as MLOpsError {
-                report.problems.append("object \(key): \(error.message)")
+                others.problem(at: "object \(key)", "the object cannot be read: \(error.message)")
             }
         }
+        report.add(others)
         return report
     }
 }

@@ -30,6 +30,8 @@ public struct Workspace: Sendable {
     public let objects: any BlobStore
     /// The directory the workspace lives in, or `nil` for one built from other stores.
     public let location: String?
+    /// The module stores opened so far (see `Workspace+Modules.swift`).
+    let modules = WorkspaceModules()
 
     /// The file name of the metadata database inside a workspace directory.
     public static let metadataFileName = "metadata.sqlite"

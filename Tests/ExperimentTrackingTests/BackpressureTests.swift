@@ -56,11 +56,41 @@ import Testing
         let error = await mlopsError { try await run.flush() }
         #expect(error?.code == .injectedFault)
         #expect(error?.message.contains("could not store 1 metric points") == true)
-        // Reported once; the store works again afterwards.
+        // While the store keeps failing, every flush says so: the point is kept, not dropped.
+        let again = await mlopsError { try await run.flush() }
+        #expect(again?.code == .injectedFault)
+        // The store works again: the kept point is stored first, then what came after it.
         faulty.setPlan(.none)
         try await run.log(metric: "loss", value: 2)
         try await run.finish()
-        #expect(try await tracker.metricHistory(runID: run.runID, key: "loss").map(\.value) == [2])
+        #expect(try await tracker.metricHistory(runID: run.runID, key: "loss").map(\.value) == [1, 2])
+    }
+
+    @Test func callersWaitingForRoomGetTheFailureInsteadOfHanging() async throws {
+        let faulty = FaultyKeyValueStore(wrapping: InMemoryKeyValueStore())
+        let tracker = ExperimentTracker(
+            metadata: faulty, artifacts: InMemoryBlobStore(),
+            options: .init(bufferCapacity: 4, captureEnvironment: false))
+        let run = try await tracker.startRun(experiment: "faults")
+        try await run.flush()
+        faulty.setPlan(.failWrites(after: 0, operations: .commit))
+        var accepted: [Double] = []
+        var failures = 0
+        for step in 0..<40 {
+            do {
+                try await run.log(metric: "loss", value: Double(step), step: Int64(step))
+                accepted.append(Double(step))
+            } catch let error as MLOpsError where error.code == .injectedFault {
+                failures += 1
+            }
+        }
+        #expect(failures > 0)
+        faulty.setPlan(.none)
+        try await tracker.close()
+        // Every accepted point is stored, in order; nothing refused was stored.
+        #expect(try await tracker.metricHistory(runID: run.runID, key: "loss").map(\.value) == accepted)
+        let closed = await mlopsError { try await run.log(metric: "loss", value: 99) }
+        #expect(closed?.code == .invalidState)
     }
 
     @Test func aTransientFailureIsRetriedWithoutLoss() async throws {

@@ -14,8 +14,14 @@ import Synchronization
 ///   versions at commit, so other writers (processes) are detected and the
 ///   batch is rebuilt on fresh reads.
 /// - ``flush()`` returns when everything queued before it is committed.
-/// - A failure that survives retries drops that batch and is thrown by the
-///   next call or flush — never silently.
+/// - A failure that survives retries keeps the batch (it stays buffered and
+///   counts against the capacity) and is thrown by the next logging call, by
+///   every ``flush()`` until the batch is stored, and by ``close()``; the next
+///   call or flush starts the writer again, which retries the kept batch before
+///   anything queued after it. An accepted point or change is never dropped:
+///   it is stored, or its failure is reported. (A change the store refuses for
+///   what it is — e.g. to a run that does not exist — is reported the same way
+///   and not retried.)
 final class TrackingWriter: Sendable {
     /// Points of one run, queued by one call: one point or a caller's array, kept as given.
     struct PointBatch {
@@ -45,7 +51,8 @@ final class TrackingWriter: Sendable {
     private struct SpaceWaiter {
         let ops: [QueuedOp]
         let batch: PointBatch?
-        let continuation: CheckedContinuation<Void, Never>
+        /// Resumed with `nil` once admitted, or with the failure that stalled the writer.
+        let continuation: CheckedContinuation<MLOpsError?, Never>
         var units: Int { ops.count + (batch?.count ?? 0) }
     }
 
@@ -71,7 +78,13 @@ final class TrackingWriter: Sendable {
         var writerRunning = false
         var spaceWaiters: [SpaceWaiter] = []
         var flushWaiters: [FlushWaiter] = []
+        /// A failure not yet reported to a logging call.
         var error: MLOpsError?
+        /// A batch the writer could not store, retried before anything else; and why.
+        var stalled: Batch?
+        var stalledFailure: MLOpsError?
+        /// Set by ``close()``: no more logging is accepted.
+        var isClosed = false
         var peakBuffered = 0
 
         mutating func admit(_ newOps: [QueuedOp], _ batch: PointBatch?) {
@@ -166,9 +179,15 @@ final class TrackingWriter: Sendable {
         var error: MLOpsError?
         var start = false
         let admitted: Bool = state.withLock { state in
+            if state.isClosed {
+                error = MLOpsError(.invalidState, "the tracker has been closed; it accepts no more logging")
+                return true
+            }
             if let pending = state.error {
                 state.error = nil
                 error = pending
+                // Retry the kept batch now, so that a store that recovered drains it.
+                start = state.stalled != nil && state.claimWriter()
                 return true
             }
             guard state.spaceWaiters.isEmpty, state.fits(units, capacity: capacity) else { return false }
@@ -180,13 +199,13 @@ final class TrackingWriter: Sendable {
             start = state.claimWriter()
             return true
         }
+        if start { startWriter() }
         if let error { throw error }
-        if admitted {
-            if start { startWriter() }
-            return
-        }
-        // Backpressure: park the payload with the continuation; the writer admits it when room frees.
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        if admitted { return }
+        // Backpressure: park the payload with the continuation; the writer admits it when room
+        // frees, or hands back the failure that stopped it.
+        start = false
+        let refusal = await withCheckedContinuation { (continuation: CheckedContinuation<MLOpsError?, Never>) in
             let admitNow: Bool = state.withLock { state in
                 if state.spaceWaiters.isEmpty, state.fits(units, capacity: capacity) {
                     state.admit(ops, batch)
@@ -197,9 +216,10 @@ final class TrackingWriter: Sendable {
                 start = state.claimWriter()
                 return false
             }
-            if admitNow { continuation.resume() }
+            if start { startWriter() }
+            if admitNow { continuation.resume(returning: nil) }
         }
-        if start { startWriter() }
+        if let refusal { throw refusal }
     }
 
     /// Queues run changes; see ``enqueue(ops:_:)``.
@@ -220,21 +240,48 @@ final class TrackingWriter: Sendable {
         if let error = takeError() { throw error }
     }
 
-    /// Returns when everything queued before the call is committed (or its failure recorded),
-    /// then throws the first background error not yet reported.
+    /// Returns when everything queued before the call is committed; throws the first
+    /// background error not yet reported, or, while a kept batch could not be stored, the
+    /// failure that keeps it (the flush starts the writer to retry it first).
     func flush() async throws {
+        var target: (ops: UInt64, points: UInt64) = (0, 0)
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            var start = false
             let done: Bool = state.withLock { state in
+                target = (state.opsEnqueued, state.pointsEnqueued)
                 if state.opsDurable >= state.opsEnqueued && state.pointsDurable >= state.pointsEnqueued {
                     return true
                 }
                 state.flushWaiters.append(
                     FlushWaiter(ops: state.opsEnqueued, points: state.pointsEnqueued, continuation: continuation))
+                start = state.claimWriter()
                 return false
             }
+            if start { startWriter() }
             if done { continuation.resume() }
         }
-        try checkError()
+        let failure: MLOpsError? = state.withLock { state in
+            if let pending = state.error {
+                state.error = nil
+                return pending
+            }
+            if state.opsDurable < target.ops || state.pointsDurable < target.points {
+                return state.stalledFailure
+                    ?? MLOpsError(.invalidState, "the tracking writer stopped before storing everything logged")
+            }
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    /// Flushes, then refuses further logging; returns once the background writer has stopped.
+    ///
+    /// - Throws: As ``flush()``: a kept batch that still cannot be stored stays kept, and
+    ///   closing can be retried.
+    func close() async throws {
+        try await flush()
+        state.withLock { $0.isClosed = true }
+        try await flush()
     }
 
     private func startWriter() {
@@ -243,7 +290,7 @@ final class TrackingWriter: Sendable {
 
     // MARK: Writing
 
-    private struct Batch {
+    struct Batch {
         var ops: [QueuedOp]
         var batches: [PointBatch]
         var pointCount: Int
@@ -253,6 +300,10 @@ final class TrackingWriter: Sendable {
 
     private func takeBatch() -> Batch? {
         state.withLock { state in
+            if let stalled = state.stalled {
+                state.stalled = nil
+                return stalled
+            }
             let pendingOps = state.ops.count - state.opsHead
             if state.pointsPending == 0 && pendingOps == 0 {
                 state.writerRunning = false
@@ -301,13 +352,19 @@ final class TrackingWriter: Sendable {
 
     private func drain() async {
         while let batch = takeBatch() {
-            let failure = await write(batch)
+            let outcome = await write(batch)
+            if case .kept(let failure) = outcome {
+                stall(batch, failure)
+                return
+            }
             var resume: [CheckedContinuation<Void, Never>] = []
+            var admittedWaiters: [CheckedContinuation<MLOpsError?, Never>] = []
             state.withLock { state in
                 state.opsDurable = batch.opsEnd
                 state.pointsDurable = batch.pointsEnd
                 state.buffered -= batch.ops.count + batch.pointCount
-                if let failure, state.error == nil { state.error = failure }
+                state.stalledFailure = nil
+                if case .stored(let rejected?) = outcome, state.error == nil { state.error = rejected }
                 var remaining: [FlushWaiter] = []
                 for waiter in state.flushWaiters {
                     if waiter.ops <= state.opsDurable && waiter.points <= state.pointsDurable {
@@ -323,18 +380,45 @@ final class TrackingWriter: Sendable {
                 {
                     let waiter = state.spaceWaiters[admitted]
                     state.admit(waiter.ops, waiter.batch)
-                    resume.append(waiter.continuation)
+                    admittedWaiters.append(waiter.continuation)
                     admitted += 1
                 }
                 state.spaceWaiters.removeFirst(admitted)
             }
             for continuation in resume { continuation.resume() }
+            for continuation in admittedWaiters { continuation.resume(returning: nil) }
         }
     }
 
+    /// Keeps `batch` for a retry, records why, stops the writer and wakes every waiter: flushes
+    /// then throw `failure`, and callers waiting for room get it instead of being admitted.
+    private func stall(_ batch: Batch, _ failure: MLOpsError) {
+        let (flushes, refused): ([CheckedContinuation<Void, Never>], [CheckedContinuation<MLOpsError?, Never>]) =
+            state.withLock { state in
+                state.stalled = batch
+                state.stalledFailure = failure
+                if state.error == nil { state.error = failure }
+                state.writerRunning = false
+                let flushes = state.flushWaiters.map(\.continuation)
+                state.flushWaiters = []
+                let refused = state.spaceWaiters.map(\.continuation)
+                state.spaceWaiters = []
+                return (flushes, refused)
+            }
+        for continuation in flushes { continuation.resume() }
+        for continuation in refused { continuation.resume(returning: failure) }
+    }
+
+    /// What became of one batch.
+    private enum Outcome {
+        /// Committed; some changes may have been refused for what they are (reported, not retried).
+        case stored(rejected: MLOpsError?)
+        /// Not committed after retries: the batch is kept.
+        case kept(MLOpsError)
+    }
+
     /// Commits one batch, retrying conflicts on fresh reads and other failures a few times.
-    /// Returns the error to report, or `nil`.
-    private func write(_ batch: Batch) async -> MLOpsError? {
+    private func write(_ batch: Batch) async -> Outcome {
         let groups = Self.group(batch.batches)
         var conflicts = 0
         var failures = 0
@@ -349,13 +433,14 @@ final class TrackingWriter: Sendable {
                         if case .create(_, let environment?) = op.mutation { cache.environments.insert(environment.id) }
                     }
                 }
-                return opErrors.first.map { first in
-                    opErrors.count == 1
-                        ? first
-                        : MLOpsError(
-                            first.code, first.message + " (and \(opErrors.count - 1) more rejected changes)",
-                            value: first.value)
-                }
+                return .stored(
+                    rejected: opErrors.first.map { first in
+                        opErrors.count == 1
+                            ? first
+                            : MLOpsError(
+                                first.code, first.message + " (and \(opErrors.count - 1) more rejected changes)",
+                                value: first.value)
+                    })
             } catch let error as MLOpsError where error.code == .conflict && conflicts < 64 {
                 conflicts += 1
                 let touched = Set(batch.ops.map(\.target.runID)).union(groups.runs.map(\.target.runID))
@@ -371,11 +456,13 @@ final class TrackingWriter: Sendable {
                     || wrapped.code == .corruptData || wrapped.code == .conflict
                 {
                     cache.withLock { $0 = Cache() }
-                    return MLOpsError(
-                        wrapped.code,
-                        "the background tracking writer could not store \(batch.pointCount) metric points and "
-                            + "\(batch.ops.count) run changes after \(failures) attempts: \(wrapped.message)",
-                        value: wrapped.value)
+                    return .kept(
+                        MLOpsError(
+                            wrapped.code,
+                            "the background tracking writer could not store \(batch.pointCount) metric points and "
+                                + "\(batch.ops.count) run changes after \(failures) attempts (they are kept and "
+                                + "retried by the next logging call or flush): \(wrapped.message)",
+                            value: wrapped.value))
                 }
                 try? await Task.sleep(nanoseconds: UInt64(10_000_000 * failures * failures))
             }

@@ -46,6 +46,13 @@ public struct RecordNamespace: Sendable, Hashable, CustomStringConvertible {
         self.owner = owner
     }
 
+    /// A namespace whose name is not validated: for modules whose key prefix predates the
+    /// record layer and is configurable. Claim it with ``RecordStore/claim(_:in:)`` as usual.
+    package init(unvalidated name: String, owner: String) {
+        self.name = name
+        self.owner = owner
+    }
+
     /// The first part of every key in the namespace.
     public var prefix: StorageKey { StorageKey(name) }
 

@@ -1,0 +1,42 @@
+import MLOpsCore
+
+extension Workspace {
+    /// The workspace's experiment tracker: experiments, runs, params, metrics and artifacts,
+    /// kept in the `tracking` namespace of ``metadata`` and under `runs/` in ``objects``.
+    ///
+    /// Opened on first use — claiming its namespace — and shared by every copy of this
+    /// workspace value, so all of a program's logging goes through one background writer.
+    ///
+    /// ```swift
+    /// let tracker = try await workspace.tracking
+    /// try await tracker.withRun(experiment: "churn") { run in
+    ///     try await run.log(metric: "auc", value: 0.91)
+    /// }
+    /// ```
+    ///
+    /// - Throws: ``MLOpsError`` `conflict` if another module claimed the `tracking` namespace
+    ///   of this store; whatever the store throws.
+    public var tracking: ExperimentTracker {
+        get async throws {
+            let metadata = metadata
+            let objects = objects
+            return try await modules.tracking {
+                try await ExperimentTracker.open(metadata: metadata, artifacts: objects)
+            }
+        }
+    }
+
+    /// The workspace's content-addressed objects (DataVersioning's object layer): bytes stored
+    /// under their SHA-256 in ``objects``.
+    public var data: ContentAddressedStore { ContentAddressedStore(blobs: objects) }
+
+    /// Flushes and closes the module stores this workspace opened (today: ``tracking``).
+    ///
+    /// Call it before a program exits so that everything logged is stored; the workspace's
+    /// record and object stores stay usable.
+    ///
+    /// - Throws: As ``ExperimentTracker/close()``.
+    public func close() async throws {
+        try await modules.openedTracker?.close()
+    }
+}

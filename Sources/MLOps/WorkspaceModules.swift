@@ -1,0 +1,25 @@
+import MLOpsCore
+import Synchronization
+
+/// The module stores a ``Workspace`` has opened, each opened once and shared by every copy of
+/// the workspace value.
+final class WorkspaceModules: Sendable {
+    private let tracker = Mutex<ExperimentTracker?>(nil)
+
+    /// The workspace's tracker, opened (and its namespace claimed) on first use.
+    func tracking(
+        open: @Sendable () async throws -> ExperimentTracker
+    ) async throws -> ExperimentTracker {
+        if let existing = tracker.withLock({ $0 }) { return existing }
+        let opened = try await open()
+        // Two tasks may open at once: the first to finish wins, the other's tracker is unused.
+        return tracker.withLock { current in
+            if let current { return current }
+            current = opened
+            return opened
+        }
+    }
+
+    /// The trackers opened so far, for ``Workspace/close()``.
+    var openedTracker: ExperimentTracker? { tracker.withLock { $0 } }
+}

@@ -1,0 +1,4 @@
+import MLOpsCore
+
+/// The SQLite store checks its file with `PRAGMA integrity_check` and its own invariants.
+extension SQLiteKeyValueStore: StoreIntegrityChecking {}

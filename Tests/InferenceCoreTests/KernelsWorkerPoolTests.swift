@@ -5,7 +5,8 @@ import Testing
 @Suite("Kernels: WorkerPool")
 struct KernelsWorkerPoolTests {
     /// A ``ParallelWork`` value that counts how often each index ran and on which thread.
-    struct CountingWork: ParallelWork {
+    /// (@unchecked Sendable: index `i` writes only element `i` of each buffer.)
+    struct CountingWork: ParallelWork, @unchecked Sendable {
         let counts: UnsafeMutablePointer<Int>
         let threads: UnsafeMutablePointer<UInt>
 
@@ -29,6 +30,8 @@ struct KernelsWorkerPoolTests {
         if asWork {
             pool.parallelFor(iterations, work: CountingWork(counts: counts, threads: threads))
         } else {
+            // Each index writes only its own element.
+            nonisolated(unsafe) let counts = counts
             pool.parallelFor(iterations) { index in
                 counts[index] += 1
             }
@@ -62,8 +65,10 @@ struct KernelsWorkerPoolTests {
         let inner = UnsafeMutablePointer<Int>.allocate(capacity: 8)
         inner.initialize(repeating: 0, count: 8)
         defer { inner.deallocate() }
+        // Index `i` writes only elements 2i and 2i + 1.
+        nonisolated(unsafe) let shared = inner
         pool.parallelFor(4) { i in
-            let counts = inner + 2 * i
+            let counts = shared + 2 * i
             let threads = UnsafeMutablePointer<UInt>.allocate(capacity: 2)
             threads.initialize(repeating: 0, count: 2)
             pool.parallelFor(2, work: CountingWork(counts: counts, threads: threads))
@@ -120,11 +125,13 @@ struct KernelsWorkerPoolTests {
                         let n = 1 + (task * 7 + round) % 40
                         let sums = UnsafeMutablePointer<Int>.allocate(capacity: n)
                         sums.initialize(repeating: 0, count: n)
+                        // Each index writes only its own element.
+                        nonisolated(unsafe) let shared = sums
                         pool.parallelFor(n) { i in
                             // A nested call: the pool is busy, so this runs on the current thread.
-                            var inner = 0
-                            pool.parallelFor(3) { j in inner += j }
-                            sums[i] = i * task + inner
+                            let inner = Atomic<Int>(0)
+                            pool.parallelFor(3) { j in inner.add(j, ordering: .relaxed) }
+                            shared[i] = i * task + inner.load(ordering: .relaxed)
                         }
                         for i in 0..<n where sums[i] != i * task + 3 { ok = false }
                         sums.deallocate()

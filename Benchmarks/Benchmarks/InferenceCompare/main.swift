@@ -312,9 +312,11 @@ func benchmarkGBDT(_ arguments: Arguments) throws -> [String: Any] {
                         batch: upper - lower,
                         outputBytes: UnsafeMutableRawBufferPointer(rebasing: output[lower * width..<upper * width]))
                 }
+                // Each part writes only its own rows of `output`; the pool returns when all are done.
+                nonisolated(unsafe) let shared = parts
                 let split = {
                     workers.parallelFor(threads) { part in
-                        do { try parts[part]() } catch { fail("\(name) predict failed: \(error)") }
+                        do { try shared[part]() } catch { fail("\(name) predict failed: \(error)") }
                     }
                 }
                 split()

@@ -1,8 +1,13 @@
 // The parallel regions of SGEMM as ``ParallelWork`` values: the pool reads them in place, so a parallel
 // SGEMM allocates nothing (a closure shared with the workers would cost one allocation per region).
+//
+// @unchecked Sendable: each task carries raw pointers into the caller's operands and packing buffers;
+// task `i` writes only its own disjoint range of C (or of the packed panels), computed from `i` alone,
+// and the pool returns only after every task has finished, so no two threads write the same memory
+// and no pointer outlives the SGEMM call.
 extension Kernels {
     /// Packs the panels of one (KC × NC) block of a raw B, split into contiguous panel ranges.
-    struct PackBTask: ParallelWork {
+    struct PackBTask: ParallelWork, @unchecked Sendable {
         let p: GEMMOperands
         let panels: Int
         let packTasks: Int
@@ -25,7 +30,7 @@ extension Kernels {
     }
 
     /// Multiplies one packed (KC × NC) block of a raw B into C, one rectangle of rows or panels per task.
-    struct RawBlockTask: ParallelWork {
+    struct RawBlockTask: ParallelWork, @unchecked Sendable {
         let p: GEMMOperands
         let panels: Int
         let threads: Int
@@ -50,7 +55,7 @@ extension Kernels {
     }
 
     /// Multiplies A by a pre-packed B, one rectangle of rows or panels per task.
-    struct PackedTask: ParallelWork {
+    struct PackedTask: ParallelWork, @unchecked Sendable {
         let p: GEMMOperands
         let packed: UnsafePointer<Float>
         let panels: Int
@@ -81,7 +86,7 @@ extension Kernels {
     }
 
     /// Runs the one-row kernel for every row of a small-M SGEMM over one contiguous range of panels.
-    struct SmallMTask: ParallelWork {
+    struct SmallMTask: ParallelWork, @unchecked Sendable {
         let p: GEMMOperands
         let tasks: Int
         let group: Int

@@ -64,11 +64,12 @@ public final class WorkerPool: Sendable {
     /// Handing a closure to other threads costs one small heap allocation per call (Swift must wrap a
     /// non-escaping closure to share it); hot paths that must not allocate use
     /// ``parallelFor(_:work:)`` instead.
-    public func parallelFor(_ iterations: Int, _ body: (Int) -> Void) {
+    public func parallelFor(_ iterations: Int, _ body: @Sendable (Int) -> Void) {
         guard core.wouldShare(iterations) else {
             for i in 0..<max(0, iterations) { body(i) }
             return
         }
+        // The pool returns only once every iteration has finished, so `body` never outlives this call.
         withoutActuallyEscaping(body) { escapable in
             core.run(iterations, ClosureWork(body: escapable))
         }
@@ -291,7 +292,7 @@ private func invokeWork<Work: ParallelWork>(_ type: Work.Type, _ pointer: Unsafe
 
 /// The closure of one ``WorkerPool/parallelFor(_:_:)`` call, as a work value.
 private struct ClosureWork: ParallelWork {
-    let body: (Int) -> Void
+    let body: @Sendable (Int) -> Void
 
     func run(_ index: Int) { body(index) }
 }

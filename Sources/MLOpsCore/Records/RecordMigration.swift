@@ -9,7 +9,7 @@
 /// ```swift
 /// let migrations = [
 ///     RecordMigration("v2: index datasets by name") { tx in
-///         for entry in try await tx.all(DatasetRecord.self) { try tx.save(entry.record) }
+///         for entry in try await tx.all(DatasetRecord.self) { try await tx.save(entry.record) }
 ///     }
 /// ]
 /// let records = try await RecordStore.open(namespace, on: store, migrations: migrations)

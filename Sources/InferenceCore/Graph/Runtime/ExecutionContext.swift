@@ -142,7 +142,10 @@ final class ExecutionContext: @unchecked Sendable {
 
     /// Worker `thread` of a chunked run: claims chunks until none are left (a value, so sharing it with the
     /// pool allocates nothing).
-    private struct ChunkWork: ParallelWork {
+    ///
+    /// @unchecked Sendable: chunks are claimed through an atomic counter, each worker thread uses only its
+    /// own `ExecutionContext` (`context.workers[thread]`), and failures go through a mutex.
+    private struct ChunkWork: ParallelWork, @unchecked Sendable {
         let context: ExecutionContext
         let schedule: ChunkSchedule
 

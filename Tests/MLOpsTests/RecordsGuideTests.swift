@@ -74,6 +74,7 @@ func recordsGuide(workspace: Workspace, store: any KeyValueStore) async throws -
     }
 
     static func trimmedLines(_ text: String) -> [String] {
-        text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        // Runs of spaces count as one, so the formatter's alignment of comments does not matter.
+        text.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }.filter { !$0.isEmpty }
     }
 }

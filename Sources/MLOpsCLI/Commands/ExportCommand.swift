@@ -48,7 +48,8 @@ enum ExportCommand {
                         + "\"datasetInputs\":\(summary.datasetInputs),\"artifacts\":\(summary.artifacts),"
                         + "\"files\":\(summary.files)}")
             } else {
-                context.out("exported         \(summary.format) → \(summary.directory)")
+                context.out(
+                    TextTable.escapingControlCharacters("exported         \(summary.format) → \(summary.directory)"))
                 context.out("experiments      \(summary.experiments)")
                 context.out("runs             \(summary.runs)")
                 context.out("metric points    \(summary.metricPoints)")

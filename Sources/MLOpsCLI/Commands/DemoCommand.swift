@@ -92,7 +92,12 @@ enum DemoCommand {
         }
         say("transaction      demo run #\(runs) in this workspace (compare-and-swap counter)")
 
-        // 6. Check everything written.
+        // 6. Track experiments: runs of the mean baseline and of least squares fitted in the demo, with
+        //    their real test metrics, then the best run (ExperimentTracking; see DemoCommand+Tracking.swift).
+        try await trackExperiments(
+            workspace: workspace, table: table, split: split, seed: seed, digest: digest, say: say)
+
+        // 7. Check everything written, the tracked runs and their artifacts included.
         let report = try await workspace.check()
         say(
             "store check      \(report.metadataKeys) records, \(report.objects) objects, "
@@ -101,11 +106,6 @@ enum DemoCommand {
         if !report.isHealthy {
             throw MLOpsError(.corruptData, "the demo workspace failed its check", value: workspacePath)
         }
-
-        // 7. Track experiments: runs of the mean baseline and of least squares fitted in the demo, with
-        //    their real test metrics, then the best run (ExperimentTracking; see DemoCommand+Tracking.swift).
-        try await trackExperiments(
-            workspace: workspace, table: table, split: split, seed: seed, digest: digest, say: say)
     }
 
     /// `y = 3·x0 − 2·x1 + 0.5·x2 + noise`, with about 1% of x2 missing.

@@ -6,6 +6,14 @@
 import MLOpsCore
 import SQLiteStorage
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The default wiring of swift-mlops: one directory that holds a workspace's
 /// metadata and objects, with nothing to install or start.
 ///
@@ -17,6 +25,9 @@ import SQLiteStorage
 /// ```swift
 /// let workspace = try Workspace.open(at: ".mlops")
 /// try await workspace.metadata.put(Array("hello".utf8), Array("world".utf8))
+///
+/// // A command that only reads fails on a mistyped path instead of creating a workspace:
+/// let existing = try Workspace.open(at: ".mlops", mode: .readOnly)
 /// ```
 ///
 /// Many processes may open the same directory at once; the SQLite store and
@@ -45,15 +56,57 @@ public struct Workspace: Sendable {
         self.location = location
     }
 
-    /// Opens the workspace in `directory`, creating it (mode `0700`) if needed.
+    /// How ``open(at:mode:)`` treats the directory.
+    public enum OpenMode: Sendable, Hashable {
+        /// Open the workspace, creating the directory (mode `0700`), the metadata file and
+        /// the object folder if they are missing. For commands that write.
+        case createIfMissing
+        /// Open an existing workspace for reading and writing; create nothing.
+        case existing
+        /// Open an existing workspace for reading only: create nothing, and every write to
+        /// ``metadata`` throws ``MLOpsCore/MLOpsError/Code/invalidState``. For commands that
+        /// only read.
+        case readOnly
+    }
+
+    /// Opens the workspace in `directory`.
     ///
-    /// - Throws: ``MLOpsError`` if the directory cannot be created or the
-    ///   metadata file is not a valid store.
-    public static func open(at directory: String) throws -> Workspace {
-        try FileSystem.makeDirectories(directory)
-        let metadata = try SQLiteKeyValueStore(path: directory + "/" + metadataFileName)
-        let objects = try FileBlobStore(root: directory + "/" + objectsDirectoryName)
+    /// With the default mode, ``OpenMode/createIfMissing``, a missing workspace is
+    /// created. With ``OpenMode/existing`` or ``OpenMode/readOnly`` a directory without
+    /// a `metadata.sqlite` file and an `objects/` folder is an error and nothing is
+    /// created, so that a mistyped path fails instead of yielding a new, empty workspace.
+    ///
+    /// - Throws: ``MLOpsCore/MLOpsError`` — `notFound` ("no workspace at DIR") for a
+    ///   missing workspace opened without creating; otherwise if the directory cannot be
+    ///   created or the metadata file is not a valid store.
+    public static func open(at directory: String, mode: OpenMode = .createIfMissing) throws -> Workspace {
+        let metadataPath = directory + "/" + metadataFileName
+        let objectsPath = directory + "/" + objectsDirectoryName
+        if mode == .createIfMissing {
+            try FileSystem.makeDirectories(directory)
+        } else {
+            guard isRegularFile(metadataPath), isDirectory(objectsPath) else {
+                throw MLOpsError(
+                    .notFound,
+                    "no workspace at \(directory): expected \(metadataFileName) and \(objectsDirectoryName)/ there",
+                    value: directory)
+            }
+        }
+        let metadata = try SQLiteKeyValueStore(
+            path: metadataPath, options: SQLiteKeyValueStore.Options(readOnly: mode == .readOnly))
+        // The object folder exists here unless the mode creates it, so opening it creates nothing else.
+        let objects = try FileBlobStore(root: objectsPath)
         return Workspace(metadata: metadata, objects: objects, location: directory)
+    }
+
+    private static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    private static func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     /// A workspace that lives only in memory, for tests and throwaway work.

@@ -4,19 +4,31 @@ enum ParseOutcome: Sendable {
     case run(CommandSpec, ParsedArguments)
     /// Print help for `command` (or the overview if `nil`).
     case help(CommandSpec?)
+    /// Print the subcommands of a group such as `mlops runs`.
+    case groupHelp(CommandGroup)
 }
 
-/// A usage error: the message and the command it concerns (for its usage line).
+/// A usage error: the message, the usage line of the command it concerns, and
+/// any further help to print after them (a group's subcommands).
 struct UsageError: Error, Sendable, Equatable {
     var message: String
     var usage: String?
+    var help: String?
+
+    init(message: String, usage: String? = nil, help: String? = nil) {
+        self.message = message
+        self.usage = usage
+        self.help = help
+    }
 
     static func == (lhs: UsageError, rhs: UsageError) -> Bool { lhs.message == rhs.message }
 }
 
 /// A small table-driven parser: the longest run of leading words that names a
 /// command selects it; the rest are `--name value`, `--name=value`, flags,
-/// positionals, and `--` to end options.
+/// positionals, and `--` to end options. A first word shared by several
+/// commands (`runs`) is a group: `mlops runs --help` lists its subcommands.
+/// `--version` alone means the `version` command.
 struct ArgumentParser: Sendable {
     /// Every command the tool knows.
     var commands: [CommandSpec]
@@ -26,7 +38,7 @@ struct ArgumentParser: Sendable {
         if arguments.isEmpty || arguments == ["help"] || arguments == ["--help"] || arguments == ["-h"] {
             return .help(nil)
         }
-        var words = arguments
+        var words = arguments == ["--version"] ? ["version"] : arguments
         var helpRequest = false
         if words.first == "help" {
             helpRequest = true
@@ -40,11 +52,14 @@ struct ArgumentParser: Sendable {
         guard let command = best else {
             let prefixMatches = commands.filter { $0.path.first == words.first }
             if !prefixMatches.isEmpty, let first = words.first {
+                let group = CommandGroup(name: first, commands: prefixMatches)
+                let next = words.dropFirst().first
+                if helpRequest || next == "--help" || next == "-h" { return .groupHelp(group) }
                 let subcommands = prefixMatches.map { $0.path.dropFirst().joined(separator: " ") }
-                let given = words.dropFirst().first.map { "'\($0)'" } ?? "nothing"
+                let given = next.map { "'\($0)'" } ?? "nothing"
                 throw UsageError(
                     message: "'\(first)' needs a subcommand (\(subcommands.joined(separator: ", "))), got \(given)",
-                    usage: nil)
+                    help: group.help)
             }
             throw UsageError(message: "unknown command '\(words.first ?? "")'; run 'mlops --help' to list commands")
         }
@@ -96,6 +111,13 @@ struct ArgumentParser: Sendable {
                 throw UsageError(message: "unknown option '\(word)' (options are spelled --name)", usage: command.usage)
             }
             parsed.positionals.append(word)
+        }
+        let missing = command.options.filter { $0.isRequired && parsed.options[$0.name] == nil }
+        if !missing.isEmpty {
+            let names = missing.map { "--\($0.name)" + ($0.valueName.map { " \($0)" } ?? "") }
+            throw UsageError(
+                message: "missing required option\(missing.count == 1 ? "" : "s") \(names.joined(separator: ", "))",
+                usage: command.usage)
         }
         parsed.positionals = try Self.matchPositionals(parsed.positionals, to: command)
         return .run(command, parsed)
@@ -154,7 +176,11 @@ struct ArgumentParser: Sendable {
         for command in commands {
             lines.append("  " + pad(command.path.joined(separator: " "), 22) + command.summary)
         }
-        lines += ["", "Run 'mlops <command> --help' for a command's options."]
+        lines += [
+            "",
+            "Run 'mlops <command> --help' for a command's options, 'mlops <group> --help' for a group's "
+                + "subcommands.",
+        ]
         return lines.joined(separator: "\n")
     }
 }

@@ -6,10 +6,24 @@ struct OptionSpec: Sendable {
     var valueName: String?
     /// One line of help.
     var help: String
+    /// Whether the command cannot run without it; the parser reports a missing
+    /// required option as a usage error. Only options that take a value can be required.
+    var isRequired: Bool = false
 
     /// An option that takes a value.
     static func value(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
         OptionSpec(name: name, valueName: valueName, help: help)
+    }
+
+    /// An option that takes a value and must be given.
+    static func required(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
+        OptionSpec(name: name, valueName: valueName, help: help, isRequired: true)
+    }
+
+    /// How usage lines show it: `--name VALUE` when required, else `[--name VALUE]` or `[--name]`.
+    var usageText: String {
+        let text = "--\(name)" + (valueName.map { " \($0)" } ?? "")
+        return isRequired ? text : "[\(text)]"
     }
 
     /// A flag that takes no value.
@@ -73,12 +87,12 @@ struct CommandSpec: Sendable {
     /// The work.
     var run: @Sendable (ParsedArguments, CommandContext) async throws -> Void
 
-    /// The usage line, e.g. `mlops store check [--workspace DIR]`.
+    /// The usage line, e.g. `mlops store check [--workspace DIR]`: required
+    /// options first, then the others, then the positionals.
     var usage: String {
         var parts = ["mlops"] + path
-        for option in options {
-            parts.append(option.valueName.map { "[--\(option.name) \($0)]" } ?? "[--\(option.name)]")
-        }
+        for option in options where option.isRequired { parts.append(option.usageText) }
+        for option in options where !option.isRequired { parts.append(option.usageText) }
         for positional in positionals {
             parts.append(positional.displayName)
         }
@@ -102,9 +116,28 @@ struct CommandSpec: Sendable {
         lines += ["", "OPTIONS:"]
         for option in options {
             let name = "--\(option.name)" + (option.valueName.map { " \($0)" } ?? "")
-            lines.append("  " + pad(name, 22) + option.help)
+            lines.append("  " + pad(name, 22) + option.help + (option.isRequired ? " (required)" : ""))
         }
         lines.append("  " + pad("-h, --help", 22) + "show this help")
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A group of subcommands that share a first word, e.g. `mlops runs`: what
+/// `mlops runs --help` prints.
+struct CommandGroup: Sendable {
+    /// The shared first word, e.g. `runs`.
+    var name: String
+    /// The commands of the group, in the tool's order.
+    var commands: [CommandSpec]
+
+    /// The text `mlops <group> --help` prints: the usage and every subcommand with its summary.
+    var help: String {
+        var lines = ["USAGE: mlops \(name) <subcommand> [options]", "", "SUBCOMMANDS:"]
+        for command in commands {
+            lines.append("  " + pad(command.path.dropFirst().joined(separator: " "), 22) + command.summary)
+        }
+        lines += ["", "Run 'mlops \(name) <subcommand> --help' for a subcommand's options and arguments."]
         return lines.joined(separator: "\n")
     }
 }

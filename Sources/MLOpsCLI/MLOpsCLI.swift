@@ -43,8 +43,7 @@ public enum MLOpsCLI {
         do {
             outcome = try parser.parse(arguments)
         } catch {
-            context.err("error: \(error.message)")
-            if let usage = error.usage { context.err("usage: \(usage)") }
+            report(error, context)
             return 2
         }
         switch outcome {
@@ -54,20 +53,35 @@ public enum MLOpsCLI {
         case .help(let command?):
             context.out(command.help)
             return 0
+        case .groupHelp(let group):
+            context.out(group.help)
+            return 0
         case .run(let command, let arguments):
             do {
                 try await command.run(arguments, context)
                 return 0
             } catch let error as MLOpsError {
-                context.err("error: \(error.message)" + (error.value.map { " (\($0))" } ?? ""))
+                // The value is left out when the message already names it ("no workspace at DIR").
+                let value = error.value.flatMap { error.message.contains($0) ? nil : " (\($0))" } ?? ""
+                context.err(TextTable.escapingControlCharacters("error: \(error.message)" + value))
                 return 1
             } catch let error as UsageError {
-                context.err("error: \(error.message)")
+                report(error, context)
                 return 2
             } catch {
-                context.err("error: \(error)")
+                context.err(TextTable.escapingControlCharacters("error: \(error)"))
                 return 1
             }
+        }
+    }
+
+    /// Writes a usage error to standard error: the message, the usage line, then any further help.
+    private static func report(_ error: UsageError, _ context: CommandContext) {
+        context.err(TextTable.escapingControlCharacters("error: \(error.message)"))
+        if let usage = error.usage { context.err("usage: \(usage)") }
+        if let help = error.help {
+            context.err("")
+            context.err(help)
         }
     }
 }

@@ -223,7 +223,7 @@ struct TrainingFailure: Error, CustomStringConvertible {
         #expect(!environment.operatingSystem.isEmpty)
         #expect(environment.swiftVersion == RunEnvironment.compilerVersion)
         #expect(environment.cpuCount > 0)
-        #expect(environment.commandLine == CommandLine.arguments)
+        #expect(environment.commandLine == RunEnvironment.redactingSecrets(CommandLine.arguments))
         #if os(Linux)
             #expect(!environment.cpuModel.isEmpty)
         #endif

@@ -103,15 +103,59 @@ import Testing
         #expect(help.out.joined(separator: "\n").contains("RUN_ID...             the runs' IDs"))
     }
 
-    @Test func theDemoTracksExperimentsAndNamesTheBestRun() async throws {
+    @Test func theDemoTracksRealFitsAndNamesTheBestRun() async throws {
         let path = "/tmp/mlops-cli-demo-tracking-\(SortableID())"
-        let demo = await run(["demo", "--workspace", path])
+        let demo = await run(["demo", "--workspace", path, "--seed", "7"])
         #expect(demo.status == 0, "\(demo.err)")
-        let line = try #require(demo.out.first { $0.hasPrefix("tracking") })
-        #expect(line.contains("best by rmse: lr-0.1"))
+        let text = demo.out.joined(separator: "\n")
+        #expect(text.contains("lowest test RMSE (across every run of this experiment): least-squares-x0-x1"))
+        #expect(text.contains("training estimators: planned (Training module)"))
+        #expect(text.contains("dataset digest   sha256 "))
+        #expect(!demo.out.contains { $0.hasPrefix("dataset version") })
         let listing = await run(["runs", "list", "--workspace", path, "--experiment", "demo-regression", "--json"])
         let runs = try JSONDecoder().decode([Run].self, from: Data(listing.out.joined().utf8))
-        #expect(runs.count == 3)
+        #expect(Set(runs.map(\.info.runName)) == ["baseline-mean", "least-squares-x0", "least-squares-x0-x1"])
         #expect(runs.allSatisfy { $0.info.status == .finished && $0.inputs.first?.context == "training" })
+        #expect(runs.allSatisfy { $0.inputs.first?.dataVersionID == nil })
+
+        // The logged metrics are what the demo's data and split really give.
+        let table = try DemoCommand.syntheticTable(rows: 2_000, seed: 7)
+        let split = try TrainTestSplit(rowCount: table.rowCount, testFraction: 0.2, seed: 7)
+        let y = try table.doubles(column: "y")
+        let mean = split.train.map { y[$0] }.reduce(0, +) / Double(split.train.count)
+        let expected = try RegressionMetrics(
+            predictions: Array(repeating: mean, count: split.test.count), targets: split.test.map { y[$0] })
+        let baseline = try #require(runs.first { $0.info.runName == "baseline-mean" })
+        #expect(baseline.metrics["rmse"]?.value == expected.rootMeanSquaredError)
+        #expect(baseline.metrics["r2"]?.value == expected.r2)
+        let fitted = try #require(runs.first { $0.info.runName == "least-squares-x0-x1" })
+        #expect(try #require(fitted.metrics["rmse"]?.value) < expected.rootMeanSquaredError / 2)
+        #expect(text.contains("baseline-mean \(DemoCommand.format(expected.rootMeanSquaredError))"))
+    }
+
+    /// y = 3·x0 − 2·x1 + 0.5·x2 + noise: least squares on x0 and x1 finds about 3 and −2,
+    /// with x2's mean (0.5 × 10) in the intercept.
+    @Test func theDemoFitsRecoverTheGeneratingCoefficients() throws {
+        let table = try DemoCommand.syntheticTable(rows: 2_000, seed: 42)
+        let split = try TrainTestSplit(rowCount: table.rowCount, testFraction: 0.2, seed: 42)
+        let features = ["x0": try table.doubles(column: "x0"), "x1": try table.doubles(column: "x1")]
+        let fits = try DemoCommand.fitModels(
+            features: features, target: try table.doubles(column: "y"), train: split.train)
+        #expect(fits.map(\.runName) == ["baseline-mean", "least-squares-x0", "least-squares-x0-x1"])
+        let two = try #require(fits.last)
+        #expect(abs(two.coefficients[0].value - 3) < 0.15)
+        #expect(abs(two.coefficients[1].value + 2) < 0.15)
+        #expect(abs(two.intercept - 5) < 0.3)
+    }
+
+    @Test func leastSquaresIsExactOnNoiselessDataAndRejectsCollinearFeatures() throws {
+        let a: [Double] = [1, 2, 3, 4, 5, 6]
+        let b: [Double] = [2, -1, 0, 7, 1, 3]
+        let y = zip(a, b).map { 1.5 + 2 * $0 - 3 * $1 }
+        let solution = try DemoCommand.leastSquares(columns: [a, b], target: y, rows: Array(0..<6))
+        #expect(zip(solution, [1.5, 2, -3]).allSatisfy { abs($0 - $1) < 1e-9 })
+        #expect(throws: MLOpsError.invalidArgument) {
+            try DemoCommand.leastSquares(columns: [a, a.map { 2 * $0 }], target: y, rows: Array(0..<6))
+        }
     }
 }

@@ -23,12 +23,14 @@ enum RunMutation: Sendable {
     /// MLflow's run description tag; a failed run gets the error here unless it has a note already.
     static let noteTag = TrackingTags.note
 
-    static func paramConflict(runID: String, key: String, old: String, new: String) -> MLOpsError {
+    static func paramConflict(
+        runID: String, key: String, old: String, new: String, fileID: String = #fileID, line: Int = #line
+    ) -> MLOpsError {
         MLOpsError(
             .conflict,
             "param '\(key)' was already logged with value '\(old)' for run \(runID); params are immutable, so it "
                 + "cannot change to '\(new)'. Log it in a new (e.g. nested) run instead",
-            value: key)
+            value: key, fileID: fileID, line: line)
     }
 
     /// Applies the change to `record`. Throws for a param conflict; the record is then unchanged.

@@ -13,30 +13,68 @@ import Synchronization
 
 extension RunEnvironment {
     private static let cache = Mutex<RunEnvironment?>(nil)
-    private static let storedCache = Mutex<StoredEnvironment?>(nil)
+    private static let storedCache = Mutex<[Bool: StoredEnvironment]>([:])
+    private static let commandLineCapture = Mutex(true)
 
-    /// ``current`` with its stored form, computed once per process.
-    static var currentStored: StoredEnvironment {
-        if let cached = storedCache.withLock({ $0 }) { return cached }
-        let stored = StoredEnvironment(current)
-        storedCache.withLock { $0 = $0 ?? stored }
-        return stored
+    /// Whether ``current`` (and so every run a tracker starts from now on) records the
+    /// process's command line. Default `true`; the recorded command line always has its
+    /// secrets redacted (``redactingSecrets(_:)``).
+    ///
+    /// Turn it off, before starting runs, in programs that take secrets in ways redaction
+    /// cannot recognise (a bare positional, a short option such as `-p`). The setting is
+    /// process-wide; runs already started keep what they recorded.
+    public static var capturesCommandLine: Bool {
+        get { commandLineCapture.withLock { $0 } }
+        set { commandLineCapture.withLock { $0 = newValue } }
+    }
+
+    /// ``current`` with its stored form, computed once per process (for each setting of
+    /// ``capturesCommandLine``).
+    static var currentStored: StoredEnvironment { currentStored(commandLine: capturesCommandLine) }
+
+    /// ``current``'s stored form, with or without the command line, computed once per process.
+    static func currentStored(commandLine: Bool) -> StoredEnvironment {
+        if let cached = storedCache.withLock({ $0[commandLine] }) { return cached }
+        var environment = current(commandLine: true)
+        if !commandLine { environment.commandLine = [] }
+        let stored = StoredEnvironment(environment)
+        return storedCache.withLock { cache in
+            if let cached = cache[commandLine] { return cached }
+            cache[commandLine] = stored
+            return stored
+        }
     }
 
     /// This process's environment, captured on first use and then reused.
     ///
     /// Capturing runs `git` twice (about 5–20 ms); later calls cost a lock.
     /// Every probe tolerates failure: no git, no repository or no
-    /// `/proc/cpuinfo` leave the fields `nil` or empty.
-    public static var current: RunEnvironment {
-        if let cached = cache.withLock({ $0 }) { return cached }
-        let captured = capture()
-        cache.withLock { $0 = $0 ?? captured }
-        return captured
+    /// `/proc/cpuinfo` leave the fields `nil` or empty. The command line is
+    /// recorded with its secrets redacted, or left empty when
+    /// ``capturesCommandLine`` is off. No environment variable is recorded.
+    public static var current: RunEnvironment { current(commandLine: capturesCommandLine) }
+
+    private static func current(commandLine: Bool) -> RunEnvironment {
+        var environment: RunEnvironment
+        if let cached = cache.withLock({ $0 }) {
+            environment = cached
+        } else {
+            let captured = capture()
+            environment = cache.withLock { cache in
+                if let cached = cache { return cached }
+                cache = captured
+                return captured
+            }
+        }
+        if !commandLine { environment.commandLine = [] }
+        return environment
     }
 
     /// Captures the environment now (not cached).
-    public static func capture() -> RunEnvironment {
+    ///
+    /// - Parameter commandLine: Whether to record the process's arguments (with secrets
+    ///   redacted by ``redactingSecrets(_:)``); `false` leaves ``commandLine`` empty.
+    public static func capture(commandLine: Bool = true) -> RunEnvironment {
         let directory = FileManager.default.currentDirectoryPath
         let commit = git(["rev-parse", "HEAD"], in: directory)
         var dirty: Bool?
@@ -49,7 +87,8 @@ extension RunEnvironment {
         return RunEnvironment(
             gitCommit: commit, gitDirty: dirty, gitBranch: branch, host: hostName(),
             operatingSystem: operatingSystemName(), swiftVersion: compilerVersion, cpuModel: cpuModelName(),
-            cpuCount: info.activeProcessorCount, commandLine: CommandLine.arguments, workingDirectory: directory)
+            cpuCount: info.activeProcessorCount,
+            commandLine: commandLine ? redactingSecrets(CommandLine.arguments) : [], workingDirectory: directory)
     }
 
     /// Runs `git` with `arguments` and returns its trimmed output, or `nil` if it fails.

@@ -131,12 +131,14 @@ public enum TrackingLimits {
 
     /// Checks a batch's sizes against MLflow's per-request limits.
     public static func validateBatch(metrics: Int = 0, params: Int = 0, tags: Int = 0) throws {
-        func tooMany(_ count: Int, _ limit: Int, _ what: String) -> MLOpsError {
+        func tooMany(
+            _ count: Int, _ limit: Int, _ what: String, fileID: String = #fileID, line: Int = #line
+        ) -> MLOpsError {
             MLOpsError(
                 .limitExceeded,
                 "a batch can contain at most \(limit) \(what); got \(count) \(what). Split them across several "
                     + "calls and try again",
-                value: String(count))
+                value: String(count), fileID: fileID, line: line)
         }
         if metrics > maxMetricsPerBatch { throw tooMany(metrics, maxMetricsPerBatch, "metrics") }
         if params > maxParamsPerBatch { throw tooMany(params, maxParamsPerBatch, "params") }

@@ -279,8 +279,9 @@ struct FilterParser {
         return "'\(token)'"
     }
 
-    private func error(_ message: String) -> MLOpsError {
-        MLOpsError(.parseError, "column \(position + 1): \(message)", value: String(text))
+    private func error(_ message: String, fileID: String = #fileID, line: Int = #line) -> MLOpsError {
+        MLOpsError(
+            .parseError, "column \(position + 1): \(message)", value: String(text), fileID: fileID, line: line)
     }
 
     static func entity(_ text: String) -> FilterEntity? {

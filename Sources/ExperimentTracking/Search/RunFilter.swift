@@ -80,8 +80,10 @@ public struct RunFilter: Sendable, Hashable, CustomStringConvertible {
     static func validate(
         _ comparison: inout FilterComparison, columns: (key: Int, op: Int, value: Int)?, text: String
     ) throws {
-        func fail(_ column: Int?, _ message: String) -> MLOpsError {
-            MLOpsError(.parseError, (column.map { "column \($0): " } ?? "") + message, value: text)
+        func fail(_ column: Int?, _ message: String, fileID: String = #fileID, line: Int = #line) -> MLOpsError {
+            MLOpsError(
+                .parseError, (column.map { "column \($0): " } ?? "") + message, value: text, fileID: fileID,
+                line: line)
         }
         let op = comparison.op
         let numericOps: Set<FilterOperator> = [.equal, .notEqual, .greater, .greaterOrEqual, .less, .lessOrEqual]

@@ -15,8 +15,10 @@ struct ByteReader {
 
     var isAtEnd: Bool { offset >= bytes.count }
 
-    func corrupt(_ detail: String) -> MLOpsError {
-        MLOpsError(.corruptData, "stored \(what) is damaged: \(detail)", value: "offset \(offset)")
+    func corrupt(_ detail: String, fileID: String = #fileID, line: Int = #line) -> MLOpsError {
+        MLOpsError(
+            .corruptData, "stored \(what) is damaged: \(detail)", value: "offset \(offset)", fileID: fileID,
+            line: line)
     }
 
     @inline(__always)

@@ -1,36 +1,67 @@
 import MLOps
 
 extension DemoCommand {
-    /// Step 7 of the demo: an experiment with a few seeded runs — params,
-    /// metric curves, the dataset version as input, an artifact — then the best
-    /// run by RMSE.
+    /// One model the demo fits and scores: its run name, what it is, and its
+    /// intercept and coefficients by feature name.
+    struct DemoFit: Sendable {
+        var runName: String
+        var description: String
+        var intercept: Double
+        var coefficients: [(feature: String, value: Double)]
+
+        /// The model's prediction for every row of `features` (columns by name).
+        func predictions(_ features: [String: [Double]], rows: [Int]) -> [Double] {
+            rows.map { row in
+                var value = intercept
+                for (feature, coefficient) in coefficients { value += coefficient * (features[feature]?[row] ?? 0) }
+                return value
+            }
+        }
+    }
+
+    /// Step 7 of the demo: tracked runs of models that are really fitted and
+    /// scored here — the training mean, and closed-form least squares on one
+    /// and on two features — each with its params, its test metrics, the
+    /// dataset object as input and its coefficients as an artifact; then the
+    /// run with the lowest test RMSE.
+    ///
+    /// These are not Training estimators (there are none yet): the fits are a
+    /// few loops written in the demo, and the output says so.
     static func trackExperiments(
-        workspace: Workspace, seed: UInt64, datasetVersion: String, digest: String, say: @Sendable (String) -> Void
+        workspace: Workspace, table: Table, split: TrainTestSplit, seed: UInt64, digest: SHA256Digest,
+        say: @Sendable (String) -> Void
     ) async throws {
+        var features: [String: [Double]] = [:]
+        for name in ["x0", "x1"] { features[name] = try table.doubles(column: name) }
+        let target = try table.doubles(column: "y")
+        let fits = try fitModels(features: features, target: target, train: split.train)
+
         let tracker = ExperimentTracker(metadata: workspace.metadata, artifacts: workspace.objects)
         let experiment = try await tracker.experiment(namedOrCreated: "demo-regression")
-        var random = SeededRandom(seed: seed)
-        var names: [String] = []
-        for learningRate in [0.3, 0.1, 0.03] {
-            let name = try await tracker.withRun(experiment: experiment.name, name: "lr-\(learningRate)") { run in
-                try await run.log(params: ["learning_rate": String(learningRate), "epochs": "20", "seed": String(seed)])
+        var scored: [(name: String, rmse: Double)] = []
+        for fit in fits {
+            let metrics = try RegressionMetrics(
+                predictions: fit.predictions(features, rows: split.test), targets: split.test.map { target[$0] })
+            let trainMetrics = try RegressionMetrics(
+                predictions: fit.predictions(features, rows: split.train), targets: split.train.map { target[$0] })
+            try await tracker.withRun(experiment: experiment.name, name: fit.runName) { run in
+                try await run.log(params: [
+                    "model": fit.description, "features": fit.coefficients.map(\.feature).joined(separator: ","),
+                    "split_seed": String(seed), "test_fraction": "0.2",
+                ])
                 try await run.logInput(
                     DatasetInput(
-                        name: "synthetic.csv", digest: String(digest.prefix(TrackingLimits.maxDatasetDigestLength)),
-                        context: "training", sourceType: "data-version", dataVersionID: datasetVersion))
-                // A loss curve that falls faster for larger steps, towards a noise floor.
-                let floor = 0.5 + random.uniform(in: 0..<0.1) + (learningRate > 0.2 ? 0.4 : 0)
-                var rmse = 3.0
-                for epoch in 0..<20 {
-                    rmse = floor + (3 - floor) / (1 + learningRate * Double(epoch) * 4) + random.uniform(in: 0..<0.02)
-                    let r2 = max(0, 1 - rmse * rmse / 9)
-                    try await run.log(metrics: ["rmse": rmse, "r2": r2], step: Int64(epoch))
-                }
-                try await run.logArtifact(
-                    path: "summary.txt", data: Array("final rmse \(format(rmse)) after 20 epochs\n".utf8))
-                return run.name
+                        name: "synthetic.csv",
+                        digest: String(digest.hexString.prefix(TrackingLimits.maxDatasetDigestLength)),
+                        context: "training", source: ContentAddressedStore.key(for: digest).description,
+                        sourceType: "content-addressed-object"))
+                try await run.log(metrics: [
+                    "rmse": metrics.rootMeanSquaredError, "mae": metrics.meanAbsoluteError, "r2": metrics.r2,
+                    "train_rmse": trainMetrics.rootMeanSquaredError,
+                ])
+                try await run.logArtifact(path: "model.txt", data: Array(modelText(fit).utf8))
             }
-            names.append(name)
+            scored.append((fit.runName, metrics.rootMeanSquaredError))
         }
         guard let best = try await tracker.bestRun(experimentIDs: [experiment.id], metric: "rmse", goal: .minimize),
             let rmse = best.metrics["rmse"]?.value
@@ -38,8 +69,75 @@ extension DemoCommand {
             throw MLOpsError(.notFound, "the demo experiment has no run with an rmse metric", value: experiment.id)
         }
         say(
-            "tracking         \(names.count) runs (\(names.joined(separator: ", "))) in experiment "
-                + "'\(experiment.name)' (ID \(experiment.id)); best by rmse: \(best.info.runName) "
-                + "rmse \(format(rmse)), run \(best.info.runID)")
+            "tracking         \(scored.count) runs in experiment '\(experiment.name)' (ID \(experiment.id)), "
+                + "test RMSE: " + scored.map { "\($0.name) \(format($0.rmse))" }.joined(separator: ", "))
+        say(
+            "                 lowest test RMSE (across every run of this experiment): \(best.info.runName) "
+                + "\(format(rmse)), run \(best.info.runID)")
+        say(
+            "                 these are a mean baseline and least squares (closed form, computed in the demo); "
+                + "training estimators: planned (Training module)")
+    }
+
+    /// The demo's models, fitted on the `train` rows: the training mean, least
+    /// squares on x0, and least squares on x0 and x1 (normal equations, solved
+    /// by Gaussian elimination with partial pivoting).
+    static func fitModels(features: [String: [Double]], target: [Double], train: [Int]) throws -> [DemoFit] {
+        let mean = train.map { target[$0] }.reduce(0, +) / Double(train.count)
+        var fits = [
+            DemoFit(
+                runName: "baseline-mean", description: "baseline: mean of the training target", intercept: mean,
+                coefficients: [])
+        ]
+        for names in [["x0"], ["x0", "x1"]] {
+            let columns = names.map { features[$0] ?? [] }
+            let solution = try leastSquares(columns: columns, target: target, rows: train)
+            fits.append(
+                DemoFit(
+                    runName: "least-squares-" + names.joined(separator: "-"),
+                    description: "least squares on \(names.joined(separator: ", ")) (closed form, in the demo)",
+                    intercept: solution[0], coefficients: Array(zip(names, solution.dropFirst()))))
+        }
+        return fits
+    }
+
+    /// Ordinary least squares with an intercept: solves `(XᵀX) β = Xᵀy` over
+    /// `rows`, where X is a column of ones followed by `columns`. Returns
+    /// `[intercept, coefficient…]`.
+    static func leastSquares(columns: [[Double]], target: [Double], rows: [Int]) throws -> [Double] {
+        let size = columns.count + 1
+        // The augmented system [XᵀX | Xᵀy].
+        var system = [[Double]](repeating: [Double](repeating: 0, count: size + 1), count: size)
+        var x = [Double](repeating: 1, count: size)
+        for row in rows {
+            for (index, column) in columns.enumerated() { x[index + 1] = column[row] }
+            for i in 0..<size {
+                for j in 0..<size { system[i][j] += x[i] * x[j] }
+                system[i][size] += x[i] * target[row]
+            }
+        }
+        // A pivot this small relative to the largest diagonal entry means the columns are (nearly) collinear.
+        let tolerance = 1e-10 * (0..<size).map { abs(system[$0][$0]) }.reduce(0, max)
+        for pivot in 0..<size {
+            guard let best = (pivot..<size).max(by: { abs(system[$0][pivot]) < abs(system[$1][pivot]) }),
+                abs(system[best][pivot]) > tolerance
+            else {
+                throw MLOpsError(
+                    .invalidArgument, "the features are collinear; least squares has no unique solution")
+            }
+            system.swapAt(pivot, best)
+            for row in 0..<size where row != pivot {
+                let factor = system[row][pivot] / system[pivot][pivot]
+                for column in pivot...size { system[row][column] -= factor * system[pivot][column] }
+            }
+        }
+        return (0..<size).map { system[$0][size] / system[$0][$0] }
+    }
+
+    /// The fitted model as text: what it is and its coefficients.
+    static func modelText(_ fit: DemoFit) -> String {
+        var lines = ["model      \(fit.description)", "intercept  \(fit.intercept)"]
+        for (feature, value) in fit.coefficients { lines.append("\(pad(feature, 10)) \(value)") }
+        return lines.joined(separator: "\n") + "\n"
     }
 }

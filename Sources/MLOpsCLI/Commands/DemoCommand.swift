@@ -5,12 +5,16 @@
 #endif
 import MLOps
 
-/// `mlops demo`: runs what swift-mlops can do, end to end, on a workspace,
-/// and says what it did at each step.
+/// `mlops demo`: runs what swift-mlops can do today, end to end, on a
+/// workspace, and says what it did at each step.
+///
+/// Every number it prints or logs is computed from its data in this run;
+/// what does not exist yet (training estimators, DataVersioning's dataset
+/// versions) is named as planned, never imitated.
 enum DemoCommand {
     static let spec = CommandSpec(
         path: ["demo"],
-        summary: "run the lifecycle end to end on a workspace and print what happened",
+        summary: "run what exists today end to end on a workspace and print what happened",
         discussion: """
             Uses --workspace or $MLOPS_WORKSPACE when given; otherwise a new temporary \
             directory, whose path is printed so that you can inspect it (e.g. with \
@@ -47,15 +51,18 @@ enum DemoCommand {
             "data             \(table.rowCount) rows × \(table.columnCount) columns (seed \(seed)), CSV \(csv.count) bytes, read back identical in shape"
         )
 
-        // 2. Version it: content-addressed object + a record in the metadata store.
+        // 2. Store it as a content-addressed object, and keep the demo's own record of it in the
+        //    metadata store (DataVersioning's dataset versions are planned; this is not one).
         let objects = ContentAddressedStore(blobs: workspace.objects)
         let digest = try await objects.put(csv)
-        let versionID = SortableID()
+        let recordID = SortableID()
         let record = DemoDatasetRecord(
-            id: versionID.description, digest: digest.hexString, rows: table.rowCount, columns: table.columnNames)
+            id: recordID.description, digest: digest.hexString, rows: table.rowCount, columns: table.columnNames)
         try await workspace.metadata.putRecord(
-            record, at: StorageKey("demo", "dataset").appending(versionID.description).bytes)
-        say("dataset version  \(versionID)  sha256 \(digest.hexString.prefix(16))…")
+            record, at: StorageKey("demo", "dataset").appending(recordID.description).bytes)
+        say(
+            "dataset digest   sha256 \(digest.hexString.prefix(16))…, stored as an object; the demo's own record "
+                + "\(recordID) (dataset versions: planned, DataVersioning)")
 
         // 3. Profile it.
         for name in table.columnNames {
@@ -85,7 +92,12 @@ enum DemoCommand {
         }
         say("transaction      demo run #\(runs) in this workspace (compare-and-swap counter)")
 
-        // 6. Check everything written.
+        // 6. Track experiments: runs of the mean baseline and of least squares fitted in the demo, with
+        //    their real test metrics, then the best run (ExperimentTracking; see DemoCommand+Tracking.swift).
+        try await trackExperiments(
+            workspace: workspace, table: table, split: split, seed: seed, digest: digest, say: say)
+
+        // 7. Check everything written, the tracked runs and their artifacts included.
         let report = try await workspace.check()
         say(
             "store check      \(report.metadataKeys) records, \(report.objects) objects, "
@@ -94,11 +106,6 @@ enum DemoCommand {
         if !report.isHealthy {
             throw MLOpsError(.corruptData, "the demo workspace failed its check", value: workspacePath)
         }
-
-        // 7. Track experiments: seeded runs with params and metric curves, then the best run
-        //    (ExperimentTracking; see DemoCommand+Tracking.swift).
-        try await trackExperiments(
-            workspace: workspace, seed: seed, datasetVersion: versionID.description, digest: digest.hexString, say: say)
     }
 
     /// `y = 3·x0 − 2·x1 + 0.5·x2 + noise`, with about 1% of x2 missing.
@@ -122,11 +129,11 @@ enum DemoCommand {
 
     static func format(_ value: Double) -> String {
         let scaled = (value * 1_000).rounded() / 1_000
-        return String(scaled)
+        return String(scaled == 0 ? 0 : scaled)  // no "-0.0"
     }
 }
 
-/// The metadata the demo records for a dataset version.
+/// The demo's own record of the dataset it stored (not a DataVersioning dataset version).
 struct DemoDatasetRecord: Codable, Sendable {
     var id: String
     var digest: String

@@ -34,7 +34,7 @@ enum ExportCommand {
             guard let format = arguments.positional(0), let directory = arguments.positional(1) else {
                 throw UsageError(message: "give a FORMAT and a DIR", usage: spec.usage)
             }
-            let workspace = try Workspace.open(at: context.workspacePath(arguments))
+            let workspace = try Workspace.open(at: context.workspacePath(arguments), mode: .readOnly)
             let tracker = ExperimentTracker(
                 metadata: workspace.metadata, artifacts: workspace.objects, options: .init(captureEnvironment: false))
             let summary = try await export(
@@ -48,7 +48,8 @@ enum ExportCommand {
                         + "\"datasetInputs\":\(summary.datasetInputs),\"artifacts\":\(summary.artifacts),"
                         + "\"files\":\(summary.files)}")
             } else {
-                context.out("exported         \(summary.format) → \(summary.directory)")
+                context.out(
+                    TextTable.escapingControlCharacters("exported         \(summary.format) → \(summary.directory)"))
                 context.out("experiments      \(summary.experiments)")
                 context.out("runs             \(summary.runs)")
                 context.out("metric points    \(summary.metricPoints)")

@@ -9,7 +9,7 @@ enum StoreCheckCommand {
         options: [.workspace, .flag("json", "print the report as JSON")],
         run: { arguments, context in
             let path = context.workspacePath(arguments)
-            let workspace = try Workspace.open(at: path)
+            let workspace = try Workspace.open(at: path, mode: .readOnly)
             let report = try await workspace.check()
             if arguments.flag("json") {
                 let problems = report.problems.map { "\"\(jsonEscape($0))\"" }.joined(separator: ",")

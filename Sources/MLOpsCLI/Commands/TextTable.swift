@@ -1,12 +1,15 @@
 /// Renders rows as left-aligned columns separated by two spaces, the first
-/// row as the header followed by a rule.
+/// row as the header followed by a rule; and formats times, durations,
+/// numbers and stored text for the terminal.
 enum TextTable {
+    /// The rows as lines, every cell passed through ``escapingControlCharacters(_:)`` and cut
+    /// to `maxColumnWidth` characters.
     static func render(_ rows: [[String]], maxColumnWidth: Int = 48) -> [String] {
         guard let header = rows.first else { return [] }
         let columns = rows.map(\.count).max() ?? header.count
         let cells = rows.map { row in
             (0..<columns).map { index -> String in
-                let cell = index < row.count ? row[index] : ""
+                let cell = index < row.count ? escapingControlCharacters(row[index]) : ""
                 return cell.count > maxColumnWidth ? String(cell.prefix(maxColumnWidth - 1)) + "…" : cell
             }
         }
@@ -27,6 +30,35 @@ enum TextTable {
         lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
         for row in cells.dropFirst() { lines.append(line(row)) }
         return lines
+    }
+
+    /// `text` safe to print on a terminal: control characters (C0, DEL, C1) and the
+    /// bidirectional-override characters are written as Swift escapes (`\n`, `\t`, `\r`,
+    /// `\u{1B}`…), so that a stored name cannot move the cursor, recolour the terminal, ring
+    /// the bell or reorder what follows it. Other text is unchanged.
+    static func escapingControlCharacters(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            guard needsEscape(scalar) else {
+                result.unicodeScalars.append(scalar)
+                continue
+            }
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            default: result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+        }
+        return result
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
     }
 
     /// `2024-05-01 12:34:56` (UTC) for milliseconds since 1970.

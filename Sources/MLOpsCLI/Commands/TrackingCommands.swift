@@ -11,7 +11,7 @@ enum TrackingCommands {
     static var specs: [CommandSpec] { [experimentsList, runsList, runsShow, runsSearch, runsCompare] }
 
     static func tracker(_ arguments: ParsedArguments, _ context: CommandContext) throws -> ExperimentTracker {
-        let workspace = try Workspace.open(at: context.workspacePath(arguments))
+        let workspace = try Workspace.open(at: context.workspacePath(arguments), mode: .readOnly)
         return ExperimentTracker(
             metadata: workspace.metadata, artifacts: workspace.objects, options: .init(captureEnvironment: false))
     }

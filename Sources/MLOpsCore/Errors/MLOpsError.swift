@@ -14,8 +14,12 @@
 /// }
 /// ```
 ///
-/// Two errors compare equal when their codes are equal; message, value and
-/// source location are ignored, so `catch MLOpsError.notFound` reads naturally.
+/// Two errors compare equal when their codes are equal; message, value,
+/// cause and source location are ignored, so `catch MLOpsError.notFound`
+/// reads naturally.
+///
+/// An error that wraps another (a system call's failure, a decoder's error)
+/// keeps it in ``underlying`` and names it in its ``description``.
 public struct MLOpsError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A growable error category.
     ///
@@ -63,6 +67,10 @@ public struct MLOpsError: Error, Sendable, Hashable, CustomStringConvertible {
     public var value: String?
     /// Where the error was created, as `file:line`.
     public var location: String
+    /// The error that caused this one, if it wraps another (for example the
+    /// `DecodingError` behind a `corruptData` record), kept for logging and
+    /// for callers that want the details; `nil` otherwise.
+    public var underlying: (any Error)?
 
     /// Creates an error.
     ///
@@ -70,15 +78,21 @@ public struct MLOpsError: Error, Sendable, Hashable, CustomStringConvertible {
     ///   - code: The category.
     ///   - message: A sentence that says what was wrong and what to do.
     ///   - value: The offending value, if any; long values are truncated to 200 characters.
+    ///   - cause: The error this one wraps, if any; kept in ``underlying``.
+    ///   - fileID: The source file to record in ``location``; helpers that build
+    ///     errors for their callers forward their own caller's `#fileID`.
+    ///   - line: The source line to record in ``location``, forwarded the same way.
     public init(
         _ code: Code,
         _ message: String,
         value: String? = nil,
+        cause: (any Error)? = nil,
         fileID: String = #fileID,
         line: Int = #line
     ) {
         self.code = code
         self.message = message
+        self.underlying = cause
         if let value, value.count > 200 {
             self.value = String(value.prefix(200)) + "…"
         } else {
@@ -87,11 +101,12 @@ public struct MLOpsError: Error, Sendable, Hashable, CustomStringConvertible {
         self.location = "\(fileID):\(line)"
     }
 
+    /// `code: message`, then the offending value and the underlying cause when there are any.
     public var description: String {
-        if let value {
-            return "\(code): \(message) (value: \(value.debugDescription))"
-        }
-        return "\(code): \(message)"
+        var text = "\(code): \(message)"
+        if let value { text += " (value: \(value.debugDescription))" }
+        if let underlying { text += " (cause: \(String(describing: underlying)))" }
+        return text
     }
 
     public static func == (lhs: MLOpsError, rhs: MLOpsError) -> Bool { lhs.code == rhs.code }

@@ -331,12 +331,14 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
         CSVScanner.position(line: record.line + record.spans[column].lineOffset, field: column, names: names)
     }
 
-    private static func invalidUTF8(_ record: CSVRecordView, column: Int, names: [String]) -> MLOpsError {
+    private static func invalidUTF8(
+        _ record: CSVRecordView, column: Int, names: [String], fileID: String = #fileID, line: Int = #line
+    ) -> MLOpsError {
         MLOpsError(
             .parseError,
             "\(position(record, column: column, names: names)): the field is not valid UTF-8; "
                 + "convert the file to UTF-8",
-            value: record.displayText(column)
+            value: record.displayText(column), fileID: fileID, line: line
         )
     }
 

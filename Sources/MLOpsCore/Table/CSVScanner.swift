@@ -193,8 +193,13 @@ struct CSVScanner {
     }
 
     /// A `parseError` that names the line and the 1-based column (and its name when known).
-    static func error(line: Int, field: Int, names: [String], _ message: String, value: String?) -> MLOpsError {
-        MLOpsError(.parseError, "\(position(line: line, field: field, names: names)): \(message)", value: value)
+    static func error(
+        line: Int, field: Int, names: [String], _ message: String, value: String?, fileID: String = #fileID,
+        sourceLine: Int = #line
+    ) -> MLOpsError {
+        MLOpsError(
+            .parseError, "\(position(line: line, field: field, names: names)): \(message)", value: value,
+            fileID: fileID, line: sourceLine)
     }
 
     /// Up to `end - start` bytes from `start` as text (invalid UTF-8 repaired), for error values.

@@ -217,11 +217,11 @@ public struct Column: Sendable, Equatable {
         return values
     }
 
-    private func notNumeric() -> MLOpsError {
+    private func notNumeric(fileID: String = #fileID, line: Int = #line) -> MLOpsError {
         MLOpsError(
             .invalidArgument,
             "column '\(name)' holds text and cannot be converted to numbers; encode it first or leave it out",
-            value: name
+            value: name, fileID: fileID, line: line
         )
     }
 

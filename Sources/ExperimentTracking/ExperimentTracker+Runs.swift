@@ -51,7 +51,10 @@ extension ExperimentTracker {
         let time = now
         let runID = SortableID().description
         let runName = name ?? tags[TrackingTags.runName] ?? RunNameGenerator.next()
-        let stored = options.captureEnvironment ? RunEnvironment.currentStored : nil
+        let stored =
+            options.captureEnvironment
+            ? RunEnvironment.currentStored(
+                commandLine: options.captureCommandLine && RunEnvironment.capturesCommandLine) : nil
         let environment = stored?.environment
         var allTags = tags
         allTags[TrackingTags.runName] = runName

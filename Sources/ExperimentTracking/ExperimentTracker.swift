@@ -73,6 +73,10 @@ public final class ExperimentTracker: Sendable {
         /// Whether runs record the process's ``RunEnvironment`` (git, host, OS,
         /// Swift, CPU, command line). Default `true`.
         public var captureEnvironment: Bool
+        /// Whether the captured environment includes the process's command line (with secrets
+        /// redacted: see ``RunEnvironment/redactingSecrets(_:)``). Default `true`; `false` also
+        /// when ``RunEnvironment/capturesCommandLine`` is turned off for the whole process.
+        public var captureCommandLine: Bool
         /// The user recorded on runs; default `$USER` (else `$LOGNAME`, else `unknown`).
         public var user: String?
         /// Returns "now" in milliseconds since 1970, for timestamps. Default: the wall clock.
@@ -81,14 +85,15 @@ public final class ExperimentTracker: Sendable {
         /// Creates options; every parameter has the default described on its property.
         public init(
             keyPrefix: String = "tracking", bufferCapacity: Int = 262_144, maxPointsPerCommit: Int = 100_000,
-            maxChangesPerCommit: Int = 10_000, captureEnvironment: Bool = true, user: String? = nil,
-            clock: (@Sendable () -> Int64)? = nil
+            maxChangesPerCommit: Int = 10_000, captureEnvironment: Bool = true, captureCommandLine: Bool = true,
+            user: String? = nil, clock: (@Sendable () -> Int64)? = nil
         ) {
             self.keyPrefix = keyPrefix
             self.bufferCapacity = bufferCapacity
             self.maxPointsPerCommit = maxPointsPerCommit
             self.maxChangesPerCommit = maxChangesPerCommit
             self.captureEnvironment = captureEnvironment
+            self.captureCommandLine = captureCommandLine
             self.user = user
             self.clock = clock ?? { TrackingClock.nowMilliseconds() }
         }

@@ -42,4 +42,16 @@ import Testing
         #expect(
             RunEnvironment.capture().commandLine == RunEnvironment.redactingSecrets(CommandLine.arguments))
     }
+
+    @Test func aTrackerCanLeaveTheCommandLineOutOfItsRuns() async throws {
+        for captureCommandLine in [false, true] {
+            let tracker = ExperimentTracker(
+                metadata: InMemoryKeyValueStore(), artifacts: InMemoryBlobStore(),
+                options: .init(captureCommandLine: captureCommandLine))
+            let run = try await tracker.startRun(experiment: "argv")
+            try await run.finish()
+            let stored = try await tracker.run(id: run.runID)
+            #expect(stored.environment?.commandLine.isEmpty == !captureCommandLine)
+        }
+    }
 }

@@ -10,7 +10,7 @@ import MLOpsCore
 ///
 /// ```swift
 /// let package = ModelPackage(graph: graph, metadata: ["owner": "fraud-team"],
-///                            lineage: ModelLineage(runId: run.id))
+///                            lineage: ModelLineage(runId: run.runID))
 /// try package.write(to: "model.mlpkg")
 /// let loaded = try ModelPackage(contentsOf: "model.mlpkg")
 /// let model = try loaded.compile()
@@ -138,11 +138,16 @@ public struct ModelPackage: Sendable {
         guard bytes.count <= limits.maxFileBytes else {
             throw PackageError.limit("the file size", bytes.count, limits.maxFileBytes)
         }
-        guard bytes.count >= Self.headerSize + Self.trailerSize else {
-            throw PackageError.corrupt("the file is only \(bytes.count) bytes long", value: String(bytes.count))
+        guard bytes.starts(with: Self.magic) else {
+            throw MLOpsError(
+                .parseError,
+                "the bytes are not a model package: a package starts with MLOPSPKG, these start with "
+                    + ModelFile.preview(bytes))
         }
-        guard Array(bytes[0..<8]) == Self.magic else {
-            throw PackageError.corrupt("the file does not start with MLOPSPKG (not a model package?)")
+        guard bytes.count >= Self.headerSize + Self.trailerSize else {
+            throw PackageError.corrupt(
+                "it is only \(bytes.count) bytes long, shorter than a package's \(Self.headerSize + Self.trailerSize)-byte "
+                    + "header and trailer (truncated)", value: String(bytes.count))
         }
         let version = Int(Self.integer(UInt32.self, bytes, at: 8))
         guard version == Self.formatVersion else {

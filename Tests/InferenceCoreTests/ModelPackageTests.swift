@@ -168,7 +168,8 @@ struct ModelPackageTests {
                     Issue.record("flipping byte \(offset) with \(mask) was not detected")
                 } catch let error as MLOpsError {
                     // A flipped magic byte makes the file "not a model package" (parseError).
-                    let expected: [MLOpsError.Code] = offset < 8 ? [.parseError] : [.corruptData, .unsupported, .limitExceeded]
+                    let expected: [MLOpsError.Code] =
+                        offset < 8 ? [.parseError] : [.corruptData, .unsupported, .limitExceeded]
                     #expect(expected.contains(error.code), "byte \(offset): \(error)")
                 }
             }

@@ -92,7 +92,8 @@ extension Model {
                         + "\(count) Double values (\(count * MemoryLayout<Double>.stride) bytes)", value: name)
             }
             guard Int(bitPattern: buffer.baseAddress) % MemoryLayout<Double>.alignment == 0 else {
-                throw MLOpsError(.invalidArgument, "the buffer for output \(name) is not aligned for Double", value: name)
+                throw MLOpsError(
+                    .invalidArgument, "the buffer for output \(name) is not aligned for Double", value: name)
             }
         }
         let transformed = outputs[0].bindMemory(to: Double.self)

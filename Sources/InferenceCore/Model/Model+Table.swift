@@ -41,7 +41,8 @@ extension Model {
             var columns: [Column] = []
             for info in signature.outputs {
                 guard let tensor = results[info.name] else {
-                    throw MLOpsError(.invalidState, "the model did not produce its output \(info.name)", value: info.name)
+                    throw MLOpsError(
+                        .invalidState, "the model did not produce its output \(info.name)", value: info.name)
                 }
                 columns += try Self.outputColumns(name: info.name, tensor: tensor, rowCount: rowCount)
             }
@@ -92,7 +93,8 @@ extension Model {
             case .bool: result[info.name] = try Tensor(shape: shape, bool: values.map { $0 != 0 })
             case .string:
                 throw MLOpsError(
-                    .unsupported, "the model's input \(info.name) takes text, which predicting a table does not support",
+                    .unsupported,
+                    "the model's input \(info.name) takes text, which predicting a table does not support",
                     value: info.name)
             }
         }

@@ -18,7 +18,8 @@ extension Model {
             nodes.append(GraphNode(name: "trees", op: .treeEnsemble(node), inputs: [treeInputName], outputs: direct))
             for (name, source) in zip(names, direct) {
                 if k == 1 {
-                    nodes.append(GraphNode(name: "\(name)_rows", op: .reshape(shape: [0]), inputs: [source], outputs: [name]))
+                    nodes.append(
+                        GraphNode(name: "\(name)_rows", op: .reshape(shape: [0]), inputs: [source], outputs: [name]))
                     outputs.append(ValueInfo(name: name, elementType: .float64, shape: [.batch]))
                 } else {
                     outputs.append(ValueInfo(name: name, elementType: .float64, shape: [.batch, .fixed(k)]))

@@ -70,7 +70,8 @@ enum PredictCommand {
             let type = info.st_mode & S_IFMT
             if type == S_IFDIR {
                 throw MLOpsError(
-                    .invalidArgument, "\(path) is a directory; give a file path for --output (or - for standard output)",
+                    .invalidArgument,
+                    "\(path) is a directory; give a file path for --output (or - for standard output)",
                     value: path)
             }
             if type != S_IFREG {

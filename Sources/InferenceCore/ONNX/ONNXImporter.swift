@@ -2,7 +2,7 @@ import MLOpsCore
 
 /// Imports ONNX models (`.onnx` files) into the runtime's ``ModelGraph``.
 ///
-/// The importer decodes the protobuf by hand (``ONNXModelProto``), converts every node to a
+/// The importer decodes the protobuf by hand (`ONNXModelProto`), converts every node to a
 /// ``GraphOp`` and validates the result, so a model that imports runs on the same runtime as
 /// every other model:
 ///
@@ -69,7 +69,7 @@ public enum ONNXImporter {
     /// Converts an already decoded ONNX model.
     ///
     /// - Throws: as ``importGraph(serializedBytes:options:)``.
-    public static func importGraph(from model: ONNXModelProto, options: Options = Options()) throws -> ModelGraph {
+    static func importGraph(from model: ONNXModelProto, options: Options = Options()) throws -> ModelGraph {
         var converter = try ONNXGraphConverter(model: model, options: options)
         return try converter.convert()
     }

@@ -219,6 +219,7 @@ struct ModelTests {
             for length in [bytes.count / 2, 100] {
                 let (path, error) = try Self.loadError(Array(bytes.prefix(length)), suffix: suffix)
                 #expect(error.message.hasPrefix("cannot load \(path) as \(format): "), "\(error.message)")
+                #expect(!error.message.contains(": The ") && !error.message.hasSuffix("."), "\(error.message)")
                 #expect([.parseError, .corruptData].contains(error.code), "\(error)")
                 Self.expectPlain(error)
             }
@@ -227,6 +228,22 @@ struct ModelTests {
         let (path, error) = try Self.loadError(Array(package.dropLast(10)))
         #expect(error.code == .corruptData)
         #expect(error.message.hasPrefix("cannot load \(path) as model package: the model package is damaged"))
+    }
+
+    @Test func damagedPackagePartsAreDescribedInWords() throws {
+        let empty = Array("{}".utf8)
+        let bytes = try ModelPackage.assemble(parts: [
+            ("graph", empty), ("weights", []), ("signature", empty), ("metadata", empty),
+        ])
+        let error = try #require(throws: MLOpsError.self) { try Model(bytes: bytes, source: "model.mlpkg") }
+        #expect(error.code == .corruptData)
+        #expect(
+            error.message.hasPrefix(
+                "cannot load model.mlpkg as model package: the model package is damaged or was tampered with: "
+                    + "the graph is not valid JSON of the expected form (`"),
+            "\(error.message)")
+        #expect(error.message.contains("` is missing)"), "\(error.message)")
+        #expect(!error.message.contains("keyNotFound") && !error.message.contains("CodingKeys"))
     }
 
     @Test func xgboostJSONWithoutLearnerSaysSo() throws {

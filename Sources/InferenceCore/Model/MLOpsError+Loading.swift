@@ -5,9 +5,22 @@ extension MLOpsError {
     /// e.g. "cannot load model.json as XGBoost JSON: the XGBoost JSON has no `learner` object".
     /// The code and source location are kept; the value defaults to `source`.
     func loading(_ source: String, as what: String) -> MLOpsError {
-        var wrapped = MLOpsError(code, "cannot load \(source) as \(what): \(message)", value: value ?? source)
+        var wrapped = MLOpsError(
+            code, "cannot load \(source) as \(what): \(Self.clause(message))", value: value ?? source)
         wrapped.location = location
         return wrapped
+    }
+
+    /// `message` as the tail of a sentence: a leading capital of an ordinary word lowered ("The
+    /// model…" → "the model…", but "ONNX…" stays) and a final period dropped.
+    static func clause(_ message: String) -> String {
+        var text = message
+        if text.hasSuffix(".") { text.removeLast() }
+        let letters = Array(text.prefix(2))
+        if letters.count == 2, letters[0].isUppercase, letters[1].isLowercase {
+            text = letters[0].lowercased() + text.dropFirst()
+        }
+        return text
     }
 }
 

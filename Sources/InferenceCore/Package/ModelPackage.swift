@@ -250,7 +250,29 @@ public struct ModelPackage: Sendable {
         do {
             return try decoder.decode(T.self, from: Data(bytes))
         } catch {
-            throw PackageError.corrupt("the \(what) is not valid JSON of the expected form (\(error))")
+            throw PackageError.corrupt("the \(what) is not valid JSON of the expected form (\(describe(error)))")
+        }
+    }
+
+    /// A `DecodingError` in plain words: what was wrong and where (e.g. "`inputs[0].name` is
+    /// missing"), instead of the error's debug dump.
+    private static func describe(_ error: any Error) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            let text = keys.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "the top level" : text)
+        }
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "`\(path(context.codingPath + [key]))` is missing"
+        case .typeMismatch(let type, let context):
+            return "`\(path(context.codingPath))` is not a \(type)"
+        case .valueNotFound(let type, let context):
+            return "`\(path(context.codingPath))` is null where a \(type) is expected"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not JSON" : "`\(path(context.codingPath))` is invalid"
+        @unknown default:
+            return "\(error)"
         }
     }
 }

@@ -349,6 +349,11 @@ struct ModelTests {
             try multiclass.predict(try Self.inputs("Trees", "lgb_multiclass_inputs.csv")).columnNames
                 == ["probability_0", "probability_1", "probability_2"])
         #expect(try binary.predict(Table(columns: (0..<8).map { .double("f\($0)", [Double]()) })).rowCount == 0)
+        // A table without rows gets the columns, without rows, from a graph too.
+        let graph = try Model(contentsOf: try Self.path("Interop", "onnx_logreg_pipeline.onnx"))
+        let empty = try graph.predict(Table(columns: (0..<6).map { .double("f\($0)", [Double]()) }))
+        #expect(empty.columnNames == ["label", "probabilities_0", "probabilities_1"])
+        #expect(empty.rowCount == 0)
     }
 
     // MARK: - Saving

@@ -170,6 +170,10 @@ import Testing
         let directory = await runCLI(try predictArguments(output: "/tmp"))
         #expect(directory.status == 1)
         #expect(directory.err.joined().contains("/tmp is a directory; give a file path for --output"))
+        let nowhere = "/tmp/mlops-no-such-dir-\(SortableID())/out.csv"
+        let missingParent = await runCLI(try predictArguments(output: nowhere))
+        #expect(missingParent.status == 1)
+        #expect(missingParent.err.joined().contains("cannot write the output CSV \(nowhere): "), "\(missingParent.err)")
     }
 
     @Test func regularFilesAreReplacedAtomically() async throws {

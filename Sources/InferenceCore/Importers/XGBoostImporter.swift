@@ -36,7 +36,7 @@ public enum XGBoostImporter {
     ///   - path: The file saved by `save_model("….json")`.
     ///   - limits: Bounds on the file size and the ensemble.
     /// - Throws: ``MLOpsError`` naming the file: `notFound` when it does not exist, `ioError` when
-    ///   it cannot be read, otherwise as ``ensemble(json:limits:)-([UInt8],_)``.
+    ///   it cannot be read, otherwise as `ensemble(json:limits:)`.
     public static func load(path: String, limits: TreeEnsemble.Limits = .default) throws -> TreeEnsemble {
         let bytes = try ModelFile.read(path, maxBytes: limits.maxInputBytes, what: "XGBoost JSON file")
         return try loading(path, as: "XGBoost JSON") { try ensemble(json: bytes, limits: limits) }

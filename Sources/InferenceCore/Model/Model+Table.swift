@@ -37,7 +37,9 @@ extension Model {
             }
             return try Table(columns: columns)
         case .graph(let compiled):
-            let results = try compiled.predict(try graphInputs(table))
+            let inputs = try graphInputs(table)
+            if rowCount == 0 { return try emptyPredictions(compiled) }
+            let results = try compiled.predict(inputs)
             var columns: [Column] = []
             for info in signature.outputs {
                 guard let tensor = results[info.name] else {
@@ -48,6 +50,27 @@ extension Model {
             }
             return try Table(columns: columns)
         }
+    }
+
+    /// The columns of ``predict(_:)`` for a table without rows: the runtime needs at least one
+    /// row, so the column names come from the output shapes of a one-row batch.
+    private func emptyPredictions(_ compiled: CompiledModel) throws -> Table {
+        let shapes = try compiled.outputShapes(batchSize: 1)
+        var columns: [Column] = []
+        for (info, shape) in zip(signature.outputs, shapes) {
+            let width = shape.dropFirst().reduce(1, *)
+            let names = shape.count >= 2 ? (0..<width).map { "\(info.name)_\($0)" } : [info.name]
+            for name in names {
+                switch info.elementType {
+                case .float32: columns.append(.float(name, [Float]()))
+                case .float64: columns.append(.double(name, [Double]()))
+                case .int64: columns.append(.int(name, [Int64]()))
+                case .bool: columns.append(.bool(name, [Bool]()))
+                case .string: columns.append(.string(name, [String]()))
+                }
+            }
+        }
+        return try Table(columns: columns)
     }
 
     /// The graph's inputs built from `table`: a single input gets the feature columns as

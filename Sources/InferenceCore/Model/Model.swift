@@ -20,9 +20,9 @@ import MLOpsCore
 /// regressor, and for a graph one column per output named after it for an output of shape [N],
 /// `<name>_0…<name>_{K-1}` for [N, K].
 ///
-/// **Hot paths** use the buffer overloads (``predict(_:rowCount:into:)-(UnsafeBufferPointer<Float>,_,_)``),
-/// which allocate nothing after the first call at a batch size. The graph is compiled once, when
-/// the model is created, and the plan is shared by every copy of the value.
+/// **Hot paths** use the buffer overloads of `predict(_:rowCount:into:)`, which allocate nothing
+/// after the first call at a batch size. The graph is compiled once, when the model is created,
+/// and the plan is shared by every copy of the value.
 ///
 /// A `Model` is an immutable value, safe to use from many tasks at once.
 public struct Model: Sendable {

@@ -91,11 +91,11 @@ enum PredictCommand {
             try writer.close()
             guard rename(temporary, path) == 0 else {
                 let reason = String(cString: strerror(errno))
-                throw MLOpsError(.ioError, "cannot move the output CSV into place at \(path): \(reason)", value: path)
+                throw MLOpsError(.ioError, "cannot move the finished CSV into place: \(reason)", value: path)
             }
-        } catch {
+        } catch let error as MLOpsError {
             unlink(temporary)
-            throw error
+            throw MLOpsError(error.code, "cannot write the output CSV \(path): \(error.message)", value: path)
         }
     }
 }

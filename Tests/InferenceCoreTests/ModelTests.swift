@@ -121,6 +121,24 @@ struct ModelTests {
         #expect(error.message.hasPrefix("cannot load \(path) as "), "\(error.message)")
     }
 
+    /// The example in `Model`'s documentation, as written (with fixture paths).
+    @Test func documentationExampleRuns() throws {
+        let source = try Self.path("Interop", "xgb_binary.json")
+        let customers = try Self.path("Interop", "xgb_binary_inputs.csv")
+        let saved = Self.scratch(".mlpkg")
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+
+        let model = try Model(contentsOf: source)
+        print(model.format, model.signature.featureNames)
+        let predictions = try model.predict(try Table.readCSV(path: customers))
+        try model.write(to: saved)
+
+        #expect(predictions.columnNames == ["probability", "margin"])
+        #expect(
+            model.description == "Model(xgboost, inputs: [features: float64[N, 8]], outputs: "
+                + "[probability: float64[N], margin: float64[N]])")
+    }
+
     // MARK: - Content detection
 
     /// A scratch path under /tmp.
@@ -448,7 +466,14 @@ struct ModelTests {
                 try probabilities.withUnsafeMutableBytes { p in try graph.predict(input, rowCount: m, into: [l, p]) }
             }
         }
+        let arenas = compiled.statistics.arenaAllocations
+        try floats.withUnsafeBufferPointer { input in
+            try labels.withUnsafeMutableBytes { l in
+                try probabilities.withUnsafeMutableBytes { p in try graph.predict(input, rowCount: m, into: [l, p]) }
+            }
+        }
         #expect(compiled.statistics.contextsCreated == contexts)
+        #expect(compiled.statistics.arenaAllocations == arenas)
 
         // Wrong row type or buffer count: a clear error.
         let doubles = floats.map { Double($0) }

@@ -200,3 +200,12 @@ public struct Model: Sendable {
         try package.write(to: path)
     }
 }
+
+extension Model: CustomStringConvertible {
+    /// A one-line summary, e.g. `Model(xgboost, inputs: [features: float64[N, 8]], outputs: […])`.
+    public var description: String {
+        let inputs = signature.inputs.map(\.description).joined(separator: ", ")
+        let outputs = signature.outputs.map(\.description).joined(separator: ", ")
+        return "Model(\(format), inputs: [\(inputs)], outputs: [\(outputs)])"
+    }
+}

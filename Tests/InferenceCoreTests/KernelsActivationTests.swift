@@ -1,5 +1,5 @@
 import Foundation
-import InferenceCore
+@testable import InferenceCore
 import Testing
 
 func referenceExp(_ x: Double) -> Double { exp(x) }

@@ -1,4 +1,4 @@
-import InferenceCore
+@testable import InferenceCore
 import MLOpsCore
 import Testing
 

@@ -328,6 +328,6 @@ struct LightGBMImporterTests {
         expectMLOpsError([.limitExceeded], "trees") {
             try LightGBMImporter.ensemble(text: stump(), limits: TreeEnsemble.Limits(maxTrees: 0))
         }
-        expectMLOpsError([.ioError], "missing file") { try LightGBMImporter.load(path: "/nonexistent/model.txt") }
+        expectMLOpsError([.notFound], "missing file") { try LightGBMImporter.load(path: "/nonexistent/model.txt") }
     }
 }

@@ -303,6 +303,6 @@ struct XGBoostImporterTests {
         expectMLOpsError([.limitExceeded], "nodes per tree") {
             try XGBoostImporter.ensemble(json: json, limits: TreeEnsemble.Limits(maxNodesPerTree: 2))
         }
-        expectMLOpsError([.ioError], "missing file") { try XGBoostImporter.load(path: "/nonexistent/model.json") }
+        expectMLOpsError([.notFound], "missing file") { try XGBoostImporter.load(path: "/nonexistent/model.json") }
     }
 }

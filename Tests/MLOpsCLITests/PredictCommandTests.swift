@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Foundation
 import MLOps
 import Testing
@@ -63,31 +68,6 @@ import Testing
             columns: ["\(output.name)_0"], tolerance: 1e-4)
     }
 
-    @Test func outputColumnsAreNamedByRank() throws {
-        func names(_ shape: [Int], rows: Int) throws -> [String] {
-            let count = shape.reduce(1, *)
-            let tensor = try Tensor(shape: shape, float32: (0..<count).map { Float($0) })
-            return try PredictCommand.outputColumns(name: "y", tensor: tensor, rowCount: rows).map(\.0)
-        }
-        #expect(try names([3], rows: 3) == ["y"])
-        #expect(try names([3, 1], rows: 3) == ["y_0"])
-        #expect(try names([3, 2], rows: 3) == ["y_0", "y_1"])
-        #expect(try names([2, 2, 2], rows: 2) == ["y_0", "y_1", "y_2", "y_3"])
-        #expect(try names([0, 2], rows: 0) == ["y_0", "y_1"])
-        #expect(try names([0], rows: 0) == ["y"])
-        #expect(try names([], rows: 1) == ["y"])
-        // Values are split per row in row-major order.
-        let tensor = try Tensor(shape: [2, 3], int64: [1, 2, 3, 4, 5, 6])
-        let columns = try PredictCommand.outputColumns(name: "p", tensor: tensor, rowCount: 2)
-        #expect(columns.map(\.1) == [["1", "4"], ["2", "5"], ["3", "6"]])
-        let labels = try Tensor(shape: [2], strings: ["a", "b"])
-        #expect(try PredictCommand.outputColumns(name: "label", tensor: labels, rowCount: 2).map(\.1) == [["a", "b"]])
-        // An output without one row per input row is an error, not a guess.
-        for (shape, rows) in [([2, 3], 3), ([6], 3), ([1, 6], 6), ([], 2)] {
-            #expect(throws: MLOpsError.invalidArgument) { _ = try names(shape, rows: rows) }
-        }
-    }
-
     @Test func inspectPrintsTheHash() async throws {
         let path = try resource("xgb_binary.json")
         let digest = try SHA256.hash(fileAt: path).hexString
@@ -122,5 +102,113 @@ import Testing
             #expect(status == 1, "\(arguments)")
             #expect(captured.err.first?.hasPrefix("error:") == true)
         }
+    }
+
+    /// The CSV `mlops predict` writes for xgb_binary, via a regular file.
+    func referenceCSV() async throws -> String {
+        let output = outputPath()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = await runCLI(try predictArguments(output: output))
+        #expect(result.status == 0, "\(result.err)")
+        return try String(contentsOfFile: output, encoding: .utf8)
+    }
+
+    func predictArguments(output: String) throws -> [String] {
+        [
+            "predict", "--model", try resource("xgb_binary.json"), "--input", try resource("xgb_binary_inputs.csv"),
+            "--output", output,
+        ]
+    }
+
+    @Test func outputDashWritesToStandardOutput() async throws {
+        let reference = try await referenceCSV()
+        #expect(reference.hasPrefix("probability,margin\n"))
+        let result = await runCLI(try predictArguments(output: "-"))
+        #expect(result.status == 0, "\(result.err)")
+        #expect(result.out.joined(separator: "\n") + "\n" == reference)
+        #expect(!FileManager.default.fileExists(atPath: "-"))
+    }
+
+    @Test func devicesAndLinksAreWrittenInPlaceNeverReplaced() async throws {
+        // A character device stays a character device.
+        let null = await runCLI(try predictArguments(output: "/dev/null"))
+        #expect(null.status == 0, "\(null.err)")
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0 && info.st_mode & S_IFMT == S_IFCHR)
+
+        // A symbolic link stays a link; its target gets the CSV.
+        let reference = try await referenceCSV()
+        let target = outputPath()
+        let link = outputPath()
+        try "old".write(toFile: target, atomically: false, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        defer {
+            try? FileManager.default.removeItem(atPath: link)
+            try? FileManager.default.removeItem(atPath: target)
+        }
+        let linked = await runCLI(try predictArguments(output: link))
+        #expect(linked.status == 0, "\(linked.err)")
+        #expect(lstat(link, &info) == 0 && info.st_mode & S_IFMT == S_IFLNK)
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == reference)
+
+        // A FIFO stays a FIFO, and a reader gets the CSV through it.
+        let fifo = outputPath()
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(atPath: fifo) }
+        let reader = Task.detached { () -> String in
+            let handle = FileHandle(forReadingAtPath: fifo)
+            let data = handle?.readDataToEndOfFile() ?? Data()
+            try? handle?.close()
+            return String(decoding: data, as: UTF8.self)
+        }
+        let piped = await runCLI(try predictArguments(output: fifo))
+        #expect(piped.status == 0, "\(piped.err)")
+        #expect(await reader.value == reference)
+        #expect(lstat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+
+        // A directory is refused with a clear message.
+        let directory = await runCLI(try predictArguments(output: "/tmp"))
+        #expect(directory.status == 1)
+        #expect(directory.err.joined().contains("/tmp is a directory; give a file path for --output"))
+        let nowhere = "/tmp/mlops-no-such-dir-\(SortableID())/out.csv"
+        let missingParent = await runCLI(try predictArguments(output: nowhere))
+        #expect(missingParent.status == 1)
+        #expect(missingParent.err.joined().contains("cannot write the output CSV \(nowhere): "), "\(missingParent.err)")
+    }
+
+    @Test func regularFilesAreReplacedAtomically() async throws {
+        let output = outputPath()
+        try "stale".write(toFile: output, atomically: false, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let result = await runCLI(try predictArguments(output: output))
+        #expect(result.status == 0, "\(result.err)")
+        #expect(try String(contentsOfFile: output, encoding: .utf8).hasPrefix("probability,margin\n"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: "/tmp").filter {
+            $0.hasPrefix((output as NSString).lastPathComponent + ".tmp-")
+        }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func loadErrorsNameTheFileInPlainWords() async throws {
+        let missing = "/tmp/mlops-no-such-model-\(SortableID()).json"
+        let result = await runCLI(["inspect", missing])
+        #expect(result.status == 1)
+        let text = result.err.joined(separator: "\n")
+        #expect(text.contains("no such file: \(missing)"), "\(text)")
+        #expect(!text.contains("errno") && !text.contains("Error Domain"))
+        let wrongColumns = await runCLI([
+            "predict", "--model", try resource("xgb_binary.json"), "--input", try resource("onnx_inputs.csv"),
+            "--output", outputPath(),
+        ])
+        #expect(wrongColumns.err.joined().contains("the input has no column for features f6, f7"))
+    }
+
+    @Test func formatOverridesDetection() async throws {
+        let forced = await runCLI(["inspect", try resource("xgb_binary.json"), "--format", "onnx"])
+        #expect(forced.status == 1)
+        #expect(forced.err.joined().contains("as ONNX"))
+        let unknown = await runCLI(["inspect", try resource("xgb_binary.json"), "--format", "pickle"])
+        #expect(unknown.status == 1)
+        #expect(unknown.err.joined().contains("unknown model format pickle"))
     }
 }

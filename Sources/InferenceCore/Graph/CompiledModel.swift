@@ -198,6 +198,14 @@ public final class CompiledModel: Sendable {
     public func predict(
         batchSize: Int, inputs: [UnsafeRawBufferPointer], outputs: [UnsafeMutableRawBufferPointer]
     ) throws {
+        try predict(batchSize: batchSize, inputBuffers: inputs, outputs: outputs)
+    }
+
+    /// ``predict(batchSize:inputs:outputs:)`` for any collection of input buffers (e.g.
+    /// `CollectionOfOne`, which needs no array).
+    func predict<Inputs: Collection<UnsafeRawBufferPointer>>(
+        batchSize: Int, inputBuffers inputs: Inputs, outputs: [UnsafeMutableRawBufferPointer]
+    ) throws {
         guard inputs.count == self.inputs.count, outputs.count == self.outputs.count else {
             throw MLOpsError(
                 .invalidArgument,

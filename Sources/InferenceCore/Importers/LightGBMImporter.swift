@@ -25,8 +25,12 @@ import MLOpsCore
 /// wrong length, out-of-range children) with `parseError`; oversize ones with `limitExceeded`.
 public enum LightGBMImporter {
     /// Reads and imports a text model file.
+    ///
+    /// - Throws: ``MLOpsError`` naming the file: `notFound` when it does not exist, `ioError` when
+    ///   it cannot be read, otherwise as `ensemble(text:limits:)`.
     public static func load(path: String, limits: TreeEnsemble.Limits = .default) throws -> TreeEnsemble {
-        try ensemble(text: TreeModelFile.contents(path: path, maxBytes: limits.maxInputBytes), limits: limits)
+        let bytes = try ModelFile.read(path, maxBytes: limits.maxInputBytes, what: "LightGBM text file")
+        return try loading(path, as: "LightGBM text") { try ensemble(text: bytes, limits: limits) }
     }
 
     /// Imports a text model from its bytes (UTF-8).

@@ -35,8 +35,11 @@ public enum XGBoostImporter {
     /// - Parameters:
     ///   - path: The file saved by `save_model("….json")`.
     ///   - limits: Bounds on the file size and the ensemble.
+    /// - Throws: ``MLOpsError`` naming the file: `notFound` when it does not exist, `ioError` when
+    ///   it cannot be read, otherwise as `ensemble(json:limits:)`.
     public static func load(path: String, limits: TreeEnsemble.Limits = .default) throws -> TreeEnsemble {
-        try ensemble(json: TreeModelFile.contents(path: path, maxBytes: limits.maxInputBytes), limits: limits)
+        let bytes = try ModelFile.read(path, maxBytes: limits.maxInputBytes, what: "XGBoost JSON file")
+        return try loading(path, as: "XGBoost JSON") { try ensemble(json: bytes, limits: limits) }
     }
 
     /// Imports a JSON model from its bytes.
@@ -86,12 +89,21 @@ public enum XGBoostImporter {
 
         typealias Value = XGBoostJSON.Value
 
-        func member(_ value: Value, _ key: String, in path: String) throws -> Value {
+        /// The member `key` of the object `value`, found at `path` (`nil` for the document itself).
+        func member(_ value: Value, _ key: String, in path: String?) throws -> Value {
             guard case .object(let members) = value else {
-                throw MLOpsError(.parseError, "\(path) must be an object, found \(value.kind).")
+                let what = path.map { "`\($0)`" } ?? "the document"
+                throw MLOpsError(
+                    .parseError, "the XGBoost JSON's \(what) should be an object, but it is \(value.kind)")
             }
             guard let found = members[key] else {
-                throw MLOpsError(.parseError, "The model has no \(path).\(key); is it an XGBoost JSON model?")
+                if let path {
+                    throw MLOpsError(.parseError, "the XGBoost JSON's `\(path)` has no `\(key)` member", value: key)
+                }
+                throw MLOpsError(
+                    .parseError,
+                    "the XGBoost JSON has no `\(key)` object; expected a model saved by XGBoost's "
+                        + "save_model(\"model.json\")", value: key)
             }
             return found
         }
@@ -120,7 +132,7 @@ public enum XGBoostImporter {
 
         func ensemble() throws -> TreeEnsemble {
             let root = document.root
-            let learner = try member(root, "learner", in: "the document")
+            let learner = try member(root, "learner", in: nil)
             let parameters = try member(learner, "learner_model_param", in: "learner")
             let objectiveName = try string(
                 try member(try member(learner, "objective", in: "learner"), "name", in: "learner.objective"),

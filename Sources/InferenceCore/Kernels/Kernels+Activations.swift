@@ -8,29 +8,29 @@
 
 extension Kernels {
     /// `output[i] = max(input[i], 0)` for `count` values; NaN stays NaN. `output` may equal `input`.
-    public static func relu(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+    static func relu(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
         map(input, output, count) { VectorMath.relu($0) }
     }
 
     /// `output[i] = 1 / (1 + e^-input[i])` for `count` values, accurate to a few ulp over the whole range
     /// (no overflow for large |x|). `output` may equal `input`.
-    public static func sigmoid(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+    static func sigmoid(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
         map(input, output, count) { VectorMath.sigmoid($0) }
     }
 
     /// `output[i] = tanh(input[i])` for `count` values, accurate to a few ulp. `output` may equal `input`.
-    public static func tanh(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+    static func tanh(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
         map(input, output, count) { VectorMath.tanh($0) }
     }
 
     /// `output[i] = e^input[i]` for `count` values, about 2 ulp; overflows to `+∞` above 88.72 and gives 0
     /// below -104. `output` may equal `input`.
-    public static func exp(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
+    static func exp(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int) {
         map(input, output, count) { VectorMath.exp($0) }
     }
 
     /// Applies `activation` to `count` values. `output` may equal `input`.
-    public static func apply(
+    static func apply(
         _ activation: Activation, _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
         count: Int
     ) {
@@ -48,7 +48,7 @@ extension Kernels {
     /// Subtracting the row maximum keeps it finite for any finite input (rows of ±1e30 work). A row that
     /// contains NaN or `+∞`, or whose values are all `-∞`, comes out all NaN (as in NumPy and ONNX Runtime).
     /// `output` may equal `input`; both are contiguous (`rows · columns` values).
-    public static func softmax(
+    static func softmax(
         rows: Int, columns: Int, _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>
     ) {
         precondition(rows >= 0 && columns >= 0, "softmax: sizes must be non-negative")
@@ -65,7 +65,7 @@ extension Kernels {
     /// Row-wise log-softmax: `x - max - log Σ e^(x - max)`, stable for any finite input.
     ///
     /// NaN rules as for ``softmax(rows:columns:_:_:)``. `output` may equal `input`.
-    public static func logSoftmax(
+    static func logSoftmax(
         rows: Int, columns: Int, _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>
     ) {
         precondition(rows >= 0 && columns >= 0, "logSoftmax: sizes must be non-negative")
@@ -93,7 +93,7 @@ extension Kernels {
 
     /// The index of the largest of `count` values; the first one on ties. A NaN counts as larger than
     /// everything (the first NaN wins, as in NumPy). Returns 0 when `count` is 0.
-    public static func argmax(_ input: UnsafePointer<Float>, count: Int) -> Int {
+    static func argmax(_ input: UnsafePointer<Float>, count: Int) -> Int {
         guard count > 1 else { return 0 }
         var best = VectorMath.Vector(repeating: -.infinity)
         var nan = SIMDMask<SIMD16<Int32>>()
@@ -117,7 +117,7 @@ extension Kernels {
     }
 
     /// Row-wise ``argmax(_:count:)`` of `rows` rows of `columns` values into `output[row]`.
-    public static func argmax(
+    static func argmax(
         rows: Int, columns: Int, _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Int>
     ) {
         precondition(rows >= 0 && columns >= 0, "argmax: sizes must be non-negative")

@@ -12,8 +12,8 @@ extension Kernels {
     ///   runs on the calling thread.
     ///
     /// No memory is allocated after a thread's first call with its largest shape (packing buffers are
-    /// per-thread and reused). For a constant B, pack it once into a ``PackedMatrix`` and use
-    /// ``sgemm(transposeA:m:alpha:a:lda:b:beta:c:ldc:bias:activation:pool:)`` instead.
+    /// per-thread and reused). The model runtime packs constant weights once; a graph's `gemm` does
+    /// that for you.
     ///
     /// - Precondition: sizes are non-negative, leading dimensions at least the stored row lengths, `c`
     ///   does not overlap `a`, `b` or `bias`.
@@ -39,7 +39,7 @@ extension Kernels {
     /// ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:bias:activation:pool:)``, with no
     /// packing of B. With `m` up to half a register tile (batch 1–3 in the AVX-512 build) it uses the
     /// one-row kernel that streams the weights once per row.
-    public static func sgemm(
+    static func sgemm(
         transposeA: Bool = false, m: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
         b: PackedMatrix, beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int,
         bias: UnsafePointer<Float>? = nil, activation: Activation = .identity, pool: WorkerPool? = nil
@@ -62,7 +62,7 @@ extension Kernels {
     ///
     /// This is the dense-layer form of `y = Wᵀx + b`; the weights are read strictly sequentially, several
     /// panels at a time. `pool` is used only when the matrix is large enough to pay for it.
-    public static func gemv(
+    static func gemv(
         x: UnsafePointer<Float>, weights: PackedMatrix, y: UnsafeMutablePointer<Float>,
         bias: UnsafePointer<Float>? = nil, activation: Activation = .identity, pool: WorkerPool? = nil
     ) {
@@ -74,7 +74,7 @@ extension Kernels {
     /// Adds `bias` (one value per column, optional) to every row and applies `activation`, in place.
     ///
     /// `data` holds `rows` rows of `columns` values, `ld` elements apart (`ld ≥ columns`).
-    public static func biasActivation(
+    static func biasActivation(
         rows: Int, columns: Int, bias: UnsafePointer<Float>?, activation: Activation,
         data: UnsafeMutablePointer<Float>, ld: Int
     ) {

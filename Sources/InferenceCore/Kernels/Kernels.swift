@@ -1,14 +1,16 @@
-/// The numeric kernels the inference runtime is built on: SGEMM, GEMV, activations, softmax and argmax.
+/// The numeric kernels the inference runtime is built on.
 ///
-/// Every kernel works on caller-owned `UnsafePointer` buffers, so that a compiled execution plan can
-/// call it on preplanned memory with no allocation. Matrices are row-major `Float`; a *leading
-/// dimension* (`lda`, `ldb`, `ldc`) is the distance in elements between the starts of two rows, at
-/// least the number of stored columns.
+/// Public here are the raw SGEMM entry point (for benchmarks and hosts that multiply their own
+/// matrices without allocating) and the description of the compiled code path; the other kernels
+/// (GEMV, activations, softmax, argmax, packed weights) are internal to the runtime, which hosts
+/// reach through ``Model`` and ``CompiledModel``. Every kernel works on caller-owned
+/// `UnsafePointer` buffers, so that a compiled execution plan can call it on preplanned memory with
+/// no allocation. Matrices are row-major `Float`; a *leading dimension* (`lda`, `ldb`, `ldc`) is the
+/// distance in elements between the starts of two rows, at least the number of stored columns.
 ///
 /// ```swift
-/// // y = relu(x · W + b) for a batch of 32 rows, with W packed once at load time.
-/// let packed = PackedMatrix(weights)                     // W: 64 × 256
-/// Kernels.sgemm(m: 32, a: x, lda: 64, b: packed, c: y, ldc: 256,
+/// // y = relu(x · W + b) for a batch of 32 rows.
+/// Kernels.sgemm(m: 32, n: 256, k: 64, a: x, lda: 64, b: w, ldb: 256, c: y, ldc: 256,
 ///               bias: b, activation: .relu, pool: .shared)
 /// ```
 ///

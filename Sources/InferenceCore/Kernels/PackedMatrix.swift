@@ -14,11 +14,11 @@ import MLOpsCore
 ///
 /// The layout is private to the kernels and depends on the build configuration; a `PackedMatrix` is
 /// immutable and safe to share between threads.
-public struct PackedMatrix: Sendable {
+struct PackedMatrix: Sendable {
     /// The inner dimension `K` (rows of `op(B)`).
-    public let rows: Int
+    let rows: Int
     /// The output dimension `N` (columns of `op(B)`).
-    public let columns: Int
+    let columns: Int
     /// Blocks of `KernelConfig.kc` rows; in each block, panels of `KernelConfig.nr` columns (`kc × nr` floats
     /// each, zero-padded on the right) one after the other.
     let storage: PackedStorage
@@ -40,7 +40,7 @@ public struct PackedMatrix: Sendable {
     ///   - leadingDimension: Elements between stored rows; defaults to the stored row length.
     ///   - transposed: Whether `source` holds the transpose of the logical matrix.
     /// - Precondition: Sizes are non-negative and `leadingDimension` is at least the stored row length.
-    public init(
+    init(
         rows: Int, columns: Int, source: UnsafePointer<Float>, leadingDimension: Int? = nil,
         transposed: Bool = false
     ) {
@@ -79,7 +79,7 @@ public struct PackedMatrix: Sendable {
     }
 
     /// Packs `matrix`, or its transpose when `transposed` is `true`.
-    public init(_ matrix: Matrix, transposed: Bool = false) {
+    init(_ matrix: Matrix, transposed: Bool = false) {
         let rows = transposed ? matrix.columns : matrix.rows
         let columns = transposed ? matrix.rows : matrix.columns
         self = matrix.withUnsafeBufferPointer { buffer in
@@ -97,14 +97,14 @@ public struct PackedMatrix: Sendable {
     ///
     /// - Throws: `MLOpsError(.invalidArgument)` when the sizes are negative or `values.count` is not
     ///   `rows × columns`.
-    public init(rows: Int, columns: Int, values: [Float], transposed: Bool = false) throws {
+    init(rows: Int, columns: Int, values: [Float], transposed: Bool = false) throws {
         let matrix = try Matrix(
             rows: transposed ? columns : rows, columns: transposed ? rows : columns, values: values)
         self.init(matrix, transposed: transposed)
     }
 
     /// Unpacks the logical `rows × columns` matrix (for tests and inspection; not a hot path).
-    public func unpacked() -> Matrix {
+    func unpacked() -> Matrix {
         var result = Matrix(rows: rows, columns: columns, repeating: 0)
         let nr = KernelConfig.nr
         let base = storage.pointer
@@ -121,7 +121,7 @@ public struct PackedMatrix: Sendable {
     }
 
     /// The bytes the packed layout occupies (padding included).
-    public var byteCount: Int { (storage.count + (narrowTail?.count ?? 0)) * MemoryLayout<Float>.stride }
+    var byteCount: Int { (storage.count + (narrowTail?.count ?? 0)) * MemoryLayout<Float>.stride }
 }
 
 /// Immutable, 64-byte-aligned float storage shared by copies of a ``PackedMatrix``.

@@ -4,45 +4,45 @@
 /// ``strings``, ``tensors``). Graph-valued attributes (control flow) are not decoded: their presence
 /// is recorded in ``graphCount`` so the importer can reject them by name. When an old model leaves
 /// ``type`` unset, ``effectiveType`` infers it from the field that is present.
-public struct ONNXAttributeProto: Sendable, Hashable {
+struct ONNXAttributeProto: Sendable, Hashable {
     /// The `AttributeProto.AttributeType` enum.
-    public struct AttributeType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+    struct AttributeType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
         /// The enum number.
-        public var rawValue: Int32
+        var rawValue: Int32
 
         /// Creates a type from its enum number.
-        public init(rawValue: Int32) { self.rawValue = rawValue }
+        init(rawValue: Int32) { self.rawValue = rawValue }
 
         /// 0: not set.
-        public static let undefined = AttributeType(rawValue: 0)
+        static let undefined = AttributeType(rawValue: 0)
         /// 1: one float (`f`).
-        public static let float = AttributeType(rawValue: 1)
+        static let float = AttributeType(rawValue: 1)
         /// 2: one int64 (`i`).
-        public static let int = AttributeType(rawValue: 2)
+        static let int = AttributeType(rawValue: 2)
         /// 3: one byte string (`s`).
-        public static let string = AttributeType(rawValue: 3)
+        static let string = AttributeType(rawValue: 3)
         /// 4: one tensor (`t`).
-        public static let tensor = AttributeType(rawValue: 4)
+        static let tensor = AttributeType(rawValue: 4)
         /// 5: one graph (`g`).
-        public static let graph = AttributeType(rawValue: 5)
+        static let graph = AttributeType(rawValue: 5)
         /// 6: floats.
-        public static let floats = AttributeType(rawValue: 6)
+        static let floats = AttributeType(rawValue: 6)
         /// 7: int64s.
-        public static let ints = AttributeType(rawValue: 7)
+        static let ints = AttributeType(rawValue: 7)
         /// 8: byte strings.
-        public static let strings = AttributeType(rawValue: 8)
+        static let strings = AttributeType(rawValue: 8)
         /// 9: tensors.
-        public static let tensors = AttributeType(rawValue: 9)
+        static let tensors = AttributeType(rawValue: 9)
         /// 10: graphs.
-        public static let graphs = AttributeType(rawValue: 10)
+        static let graphs = AttributeType(rawValue: 10)
         /// 11: one sparse tensor.
-        public static let sparseTensor = AttributeType(rawValue: 11)
+        static let sparseTensor = AttributeType(rawValue: 11)
         /// 12: sparse tensors.
-        public static let sparseTensors = AttributeType(rawValue: 12)
+        static let sparseTensors = AttributeType(rawValue: 12)
         /// 13: one type proto.
-        public static let typeProto = AttributeType(rawValue: 13)
+        static let typeProto = AttributeType(rawValue: 13)
         /// 14: type protos.
-        public static let typeProtos = AttributeType(rawValue: 14)
+        static let typeProtos = AttributeType(rawValue: 14)
 
         private static let names = [
             "UNDEFINED", "FLOAT", "INT", "STRING", "TENSOR", "GRAPH", "FLOATS", "INTS", "STRINGS", "TENSORS",
@@ -50,7 +50,7 @@ public struct ONNXAttributeProto: Sendable, Hashable {
         ]
 
         /// The ONNX name, e.g. `INTS`, or `UNKNOWN (n)` for numbers this version does not know.
-        public var description: String {
+        var description: String {
             let index = Int(rawValue)
             return index >= 0 && index < AttributeType.names.count
                 ? AttributeType.names[index] : "UNKNOWN (\(rawValue))"
@@ -58,37 +58,37 @@ public struct ONNXAttributeProto: Sendable, Hashable {
     }
 
     /// The attribute's name.
-    public var name: String = ""
+    var name: String = ""
     /// The declared type (may be ``AttributeType/undefined`` in very old models).
-    public var type: AttributeType = .undefined
+    var type: AttributeType = .undefined
     /// The float value, if present.
-    public var f: Float?
+    var f: Float?
     /// The integer value, if present.
-    public var i: Int64?
+    var i: Int64?
     /// The byte-string value, if present.
-    public var s: [UInt8]?
+    var s: [UInt8]?
     /// The tensor value, if present.
-    public var t: ONNXTensorProto?
+    var t: ONNXTensorProto?
     /// The float list.
-    public var floats: [Float] = []
+    var floats: [Float] = []
     /// The integer list.
-    public var ints: [Int64] = []
+    var ints: [Int64] = []
     /// The byte-string list.
-    public var strings: [[UInt8]] = []
+    var strings: [[UInt8]] = []
     /// The tensor list.
-    public var tensors: [ONNXTensorProto] = []
+    var tensors: [ONNXTensorProto] = []
     /// How many graph values (`g`, `graphs`) were present; they are not decoded.
-    public var graphCount = 0
+    var graphCount = 0
     /// How many sparse-tensor or type-proto values were present; they are not decoded.
-    public var otherValueCount = 0
+    var otherValueCount = 0
     /// For attributes of function bodies: the name of the caller's attribute this refers to.
-    public var refAttrName: String = ""
+    var refAttrName: String = ""
 
     /// Creates an empty attribute; set the fields you need.
-    public init() {}
+    init() {}
 
     /// ``type``, or when it is unset, the type implied by the field that is present.
-    public var effectiveType: AttributeType {
+    var effectiveType: AttributeType {
         if type != .undefined { return type }
         if f != nil { return .float }
         if i != nil { return .int }
@@ -103,7 +103,7 @@ public struct ONNXAttributeProto: Sendable, Hashable {
     }
 
     /// Decodes an `AttributeProto` message.
-    package init(from reader: inout ProtobufReader) throws {
+    init(from reader: inout ProtobufReader) throws {
         while !reader.isAtEnd {
             let tag = try reader.readTag()
             switch tag.field {

@@ -3,41 +3,41 @@
 /// Named constants cover the types the importer understands; ``name`` renders any value for
 /// error messages (`FLOAT16 (10)`), and ``elementType`` maps it to the runtime's
 /// ``ElementType`` (integers narrower than 64 bits widen to `int64`).
-public struct ONNXDataType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+struct ONNXDataType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
     /// The `TensorProto.DataType` enum number.
-    public var rawValue: Int32
+    var rawValue: Int32
 
     /// Creates a data type from its enum number.
-    public init(rawValue: Int32) { self.rawValue = rawValue }
+    init(rawValue: Int32) { self.rawValue = rawValue }
 
     /// 0: not set.
-    public static let undefined = ONNXDataType(rawValue: 0)
+    static let undefined = ONNXDataType(rawValue: 0)
     /// 1: 32-bit float.
-    public static let float = ONNXDataType(rawValue: 1)
+    static let float = ONNXDataType(rawValue: 1)
     /// 2: unsigned 8-bit integer.
-    public static let uint8 = ONNXDataType(rawValue: 2)
+    static let uint8 = ONNXDataType(rawValue: 2)
     /// 3: signed 8-bit integer.
-    public static let int8 = ONNXDataType(rawValue: 3)
+    static let int8 = ONNXDataType(rawValue: 3)
     /// 4: unsigned 16-bit integer.
-    public static let uint16 = ONNXDataType(rawValue: 4)
+    static let uint16 = ONNXDataType(rawValue: 4)
     /// 5: signed 16-bit integer.
-    public static let int16 = ONNXDataType(rawValue: 5)
+    static let int16 = ONNXDataType(rawValue: 5)
     /// 6: signed 32-bit integer.
-    public static let int32 = ONNXDataType(rawValue: 6)
+    static let int32 = ONNXDataType(rawValue: 6)
     /// 7: signed 64-bit integer.
-    public static let int64 = ONNXDataType(rawValue: 7)
+    static let int64 = ONNXDataType(rawValue: 7)
     /// 8: UTF-8 string.
-    public static let string = ONNXDataType(rawValue: 8)
+    static let string = ONNXDataType(rawValue: 8)
     /// 9: boolean.
-    public static let bool = ONNXDataType(rawValue: 9)
+    static let bool = ONNXDataType(rawValue: 9)
     /// 10: IEEE half-precision float.
-    public static let float16 = ONNXDataType(rawValue: 10)
+    static let float16 = ONNXDataType(rawValue: 10)
     /// 11: 64-bit float.
-    public static let double = ONNXDataType(rawValue: 11)
+    static let double = ONNXDataType(rawValue: 11)
     /// 12: unsigned 32-bit integer.
-    public static let uint32 = ONNXDataType(rawValue: 12)
+    static let uint32 = ONNXDataType(rawValue: 12)
     /// 13: unsigned 64-bit integer.
-    public static let uint64 = ONNXDataType(rawValue: 13)
+    static let uint64 = ONNXDataType(rawValue: 13)
 
     private static let names: [String] = [
         "UNDEFINED", "FLOAT", "UINT8", "INT8", "UINT16", "INT16", "INT32", "INT64", "STRING", "BOOL",
@@ -47,7 +47,7 @@ public struct ONNXDataType: RawRepresentable, Sendable, Hashable, CustomStringCo
     ]
 
     /// The ONNX name of the type, e.g. `FLOAT`, or `UNKNOWN` for numbers this version does not know.
-    public var name: String {
+    var name: String {
         let index = Int(rawValue)
         return index >= 0 && index < ONNXDataType.names.count ? ONNXDataType.names[index] : "UNKNOWN"
     }
@@ -57,7 +57,7 @@ public struct ONNXDataType: RawRepresentable, Sendable, Hashable, CustomStringCo
     /// `FLOAT` → `float32`, `DOUBLE` → `float64`, every integer type up to `UINT64` → `int64`
     /// (a `UINT64` value above `Int64.max` is rejected when a tensor is converted), `BOOL` → `bool`,
     /// `STRING` → `string`. Half, bfloat, float8 and complex types have no runtime type.
-    public var elementType: ElementType? {
+    var elementType: ElementType? {
         switch self {
         case .float: .float32
         case .double: .float64
@@ -69,7 +69,7 @@ public struct ONNXDataType: RawRepresentable, Sendable, Hashable, CustomStringCo
     }
 
     /// The size in bytes of one element in `raw_data`, or `nil` for strings and sub-byte or unknown types.
-    public var rawElementSize: Int? {
+    var rawElementSize: Int? {
         switch self {
         case .float, .int32, .uint32: 4
         case .double, .int64, .uint64: 8
@@ -80,5 +80,5 @@ public struct ONNXDataType: RawRepresentable, Sendable, Hashable, CustomStringCo
     }
 
     /// `NAME (number)`, e.g. `FLOAT16 (10)`.
-    public var description: String { "\(name) (\(rawValue))" }
+    var description: String { "\(name) (\(rawValue))" }
 }

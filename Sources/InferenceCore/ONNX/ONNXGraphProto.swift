@@ -2,35 +2,35 @@
 ///
 /// ``inputs`` may also list initialisers (as default values); the real inputs are the ones whose
 /// names are not initialisers (see ``runtimeInputs``). Sparse initialisers are counted, not decoded.
-public struct ONNXGraphProto: Sendable, Hashable {
+struct ONNXGraphProto: Sendable, Hashable {
     /// The nodes, in file order (ONNX requires topological order, the importer does not).
-    public var nodes: [ONNXNodeProto] = []
+    var nodes: [ONNXNodeProto] = []
     /// The graph's name.
-    public var name: String = ""
+    var name: String = ""
     /// Constant tensors, referenced by name.
-    public var initializers: [ONNXTensorProto] = []
+    var initializers: [ONNXTensorProto] = []
     /// The declared inputs (possibly including initialisers).
-    public var inputs: [ONNXValueInfoProto] = []
+    var inputs: [ONNXValueInfoProto] = []
     /// The declared outputs, in order.
-    public var outputs: [ONNXValueInfoProto] = []
+    var outputs: [ONNXValueInfoProto] = []
     /// Types of intermediate values, when the producer recorded them.
-    public var valueInfo: [ONNXValueInfoProto] = []
+    var valueInfo: [ONNXValueInfoProto] = []
     /// How many `sparse_initializer` entries were present (not supported).
-    public var sparseInitializerCount = 0
+    var sparseInitializerCount = 0
     /// The graph's metadata properties.
-    public var metadataProps: [ONNXStringEntry] = []
+    var metadataProps: [ONNXStringEntry] = []
 
     /// Creates an empty graph; set the fields you need.
-    public init() {}
+    init() {}
 
     /// The inputs a caller must feed: declared inputs that are not initialisers.
-    public var runtimeInputs: [ONNXValueInfoProto] {
+    var runtimeInputs: [ONNXValueInfoProto] {
         let constants = Set(initializers.map(\.name))
         return inputs.filter { !constants.contains($0.name) }
     }
 
     /// Decodes a `GraphProto` message.
-    package init(from reader: inout ProtobufReader) throws {
+    init(from reader: inout ProtobufReader) throws {
         while !reader.isAtEnd {
             let tag = try reader.readTag()
             switch tag.field {

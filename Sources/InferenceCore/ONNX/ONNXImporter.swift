@@ -1,14 +1,8 @@
 import MLOpsCore
 
-#if canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// Imports ONNX models (`.onnx` files) into the runtime's ``ModelGraph``.
 ///
-/// The importer decodes the protobuf by hand (``ONNXModelProto``), converts every node to a
+/// The importer decodes the protobuf by hand (`ONNXModelProto`), converts every node to a
 /// ``GraphOp`` and validates the result, so a model that imports runs on the same runtime as
 /// every other model:
 ///
@@ -75,7 +69,7 @@ public enum ONNXImporter {
     /// Converts an already decoded ONNX model.
     ///
     /// - Throws: as ``importGraph(serializedBytes:options:)``.
-    public static func importGraph(from model: ONNXModelProto, options: Options = Options()) throws -> ModelGraph {
+    static func importGraph(from model: ONNXModelProto, options: Options = Options()) throws -> ModelGraph {
         var converter = try ONNXGraphConverter(model: model, options: options)
         return try converter.convert()
     }
@@ -85,17 +79,7 @@ public enum ONNXImporter {
     /// - Throws: ``MLOpsError`` `ioError` if the file cannot be read, `limitExceeded` if it is
     ///   larger than `options.maxModelBytes`, otherwise as ``importGraph(serializedBytes:options:)``.
     public static func importGraph(contentsOfFile path: String, options: Options = Options()) throws -> ModelGraph {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw MLOpsError(.ioError, "Cannot read the ONNX model file: \(error)", value: path)
-        }
-        guard data.count <= options.maxModelBytes else {
-            throw MLOpsError(
-                .limitExceeded, "The ONNX model file is \(data.count) bytes; the limit is \(options.maxModelBytes).",
-                value: path)
-        }
-        return try importGraph(serializedBytes: [UInt8](data), options: options)
+        let bytes = try ModelFile.read(path, maxBytes: options.maxModelBytes, what: "ONNX file")
+        return try loading(path, as: "ONNX") { try importGraph(serializedBytes: bytes, options: options) }
     }
 }

@@ -11,58 +11,58 @@ import MLOpsCore
 /// let model = try ONNXModelProto(serializedBytes: bytes)
 /// print(model.opsetImports, model.graph?.nodes.map(\.opType) ?? [])
 /// ```
-public struct ONNXModelProto: Sendable, Hashable {
+struct ONNXModelProto: Sendable, Hashable {
     /// One `opset_import` entry: an operator-set domain and its version.
-    public struct OperatorSetID: Sendable, Hashable, CustomStringConvertible {
+    struct OperatorSetID: Sendable, Hashable, CustomStringConvertible {
         /// The domain: `""` (or `ai.onnx`) for the standard operators, `ai.onnx.ml`, ...
-        public var domain: String
+        var domain: String
         /// The operator-set version.
-        public var version: Int64
+        var version: Int64
 
         /// Creates an entry.
-        public init(domain: String, version: Int64) {
+        init(domain: String, version: Int64) {
             self.domain = domain
             self.version = version
         }
 
         /// `domain v<version>`, with the default domain written `ai.onnx`.
-        public var description: String { "\(domain.isEmpty ? "ai.onnx" : domain) v\(version)" }
+        var description: String { "\(domain.isEmpty ? "ai.onnx" : domain) v\(version)" }
     }
 
     /// The IR version of the file format.
-    public var irVersion: Int64 = 0
+    var irVersion: Int64 = 0
     /// The operator sets the graph uses; duplicates are kept as written.
-    public var opsetImports: [OperatorSetID] = []
+    var opsetImports: [OperatorSetID] = []
     /// The tool that wrote the file, e.g. `skl2onnx`.
-    public var producerName: String = ""
+    var producerName: String = ""
     /// The version of that tool.
-    public var producerVersion: String = ""
+    var producerVersion: String = ""
     /// The model's domain (reverse-DNS, free-form).
-    public var domain: String = ""
+    var domain: String = ""
     /// The model's own version number.
-    public var modelVersion: Int64 = 0
+    var modelVersion: Int64 = 0
     /// Free-form documentation.
-    public var docString: String = ""
+    var docString: String = ""
     /// The main graph, or `nil` if the file has none.
-    public var graph: ONNXGraphProto?
+    var graph: ONNXGraphProto?
     /// Free-form key/value metadata.
-    public var metadataProps: [ONNXStringEntry] = []
+    var metadataProps: [ONNXStringEntry] = []
     /// How many model-local functions were present (not decoded).
-    public var functionCount = 0
+    var functionCount = 0
 
     /// Creates an empty model; set the fields you need.
-    public init() {}
+    init() {}
 
     /// Decodes a serialised `ModelProto`.
     ///
     /// - Throws: ``MLOpsError`` (`parseError`) for malformed bytes, (`limitExceeded`) for inputs
     ///   over 2 GiB or nested deeper than 64 messages.
-    public init(serializedBytes bytes: [UInt8]) throws {
+    init(serializedBytes bytes: [UInt8]) throws {
         try self.init(serializedBytes: bytes, limits: ProtobufReader.Limits())
     }
 
     /// Decodes a serialised `ModelProto` with explicit reader limits.
-    package init(serializedBytes bytes: [UInt8], limits: ProtobufReader.Limits) throws {
+    init(serializedBytes bytes: [UInt8], limits: ProtobufReader.Limits) throws {
         self = try bytes.withUnsafeBytes { buffer in
             var reader = try ProtobufReader(buffer, limits: limits)
             return try ONNXModelProto(from: &reader)
@@ -70,7 +70,7 @@ public struct ONNXModelProto: Sendable, Hashable {
     }
 
     /// Decodes a `ModelProto` message.
-    package init(from reader: inout ProtobufReader) throws {
+    init(from reader: inout ProtobufReader) throws {
         while !reader.isAtEnd {
             let tag = try reader.readTag()
             switch tag.field {
@@ -110,14 +110,14 @@ public struct ONNXModelProto: Sendable, Hashable {
     /// The versions imported for `domain` (`""` and `ai.onnx` are the same domain), deduplicated and sorted.
     ///
     /// Usually one version; skl2onnx lists the default domain twice with the same version.
-    public func opsetVersions(for domain: String) -> [Int64] {
+    func opsetVersions(for domain: String) -> [Int64] {
         let wanted = ONNXModelProto.canonicalDomain(domain)
         let versions = opsetImports.filter { ONNXModelProto.canonicalDomain($0.domain) == wanted }.map(\.version)
         return Array(Set(versions)).sorted()
     }
 
     /// `""` for the default domain (`""` or `ai.onnx`), otherwise the domain unchanged.
-    public static func canonicalDomain(_ domain: String) -> String {
+    static func canonicalDomain(_ domain: String) -> String {
         domain == "ai.onnx" ? "" : domain
     }
 }

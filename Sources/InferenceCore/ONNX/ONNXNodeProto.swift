@@ -2,37 +2,37 @@
 ///
 /// An empty string in ``inputs`` marks an omitted optional input. ``domain`` is `""` (or
 /// `ai.onnx`) for the standard operators and `ai.onnx.ml` for the classical-ML ones.
-public struct ONNXNodeProto: Sendable, Hashable {
+struct ONNXNodeProto: Sendable, Hashable {
     /// The tensors read, in the operator's order.
-    public var inputs: [String] = []
+    var inputs: [String] = []
     /// The tensors written, in the operator's order.
-    public var outputs: [String] = []
+    var outputs: [String] = []
     /// The node's name (may be empty).
-    public var name: String = ""
+    var name: String = ""
     /// The operator, e.g. `Gemm`.
-    public var opType: String = ""
+    var opType: String = ""
     /// The operator set domain.
-    public var domain: String = ""
+    var domain: String = ""
     /// The overload of a function operator (IR 10+); empty for ordinary operators.
-    public var overload: String = ""
+    var overload: String = ""
     /// The attributes, in file order.
-    public var attributes: [ONNXAttributeProto] = []
+    var attributes: [ONNXAttributeProto] = []
 
     /// Creates an empty node; set the fields you need.
-    public init() {}
+    init() {}
 
     /// The first attribute called `name`, if any.
-    public func attribute(_ name: String) -> ONNXAttributeProto? {
+    func attribute(_ name: String) -> ONNXAttributeProto? {
         attributes.first { $0.name == name }
     }
 
     /// `domain::op_type` with the default domain written `ai.onnx`, e.g. `ai.onnx.ml::Scaler`.
-    public var qualifiedOpType: String {
+    var qualifiedOpType: String {
         "\(domain.isEmpty ? "ai.onnx" : domain)::\(opType)"
     }
 
     /// Decodes a `NodeProto` message.
-    package init(from reader: inout ProtobufReader) throws {
+    init(from reader: inout ProtobufReader) throws {
         while !reader.isAtEnd {
             let tag = try reader.readTag()
             switch tag.field {

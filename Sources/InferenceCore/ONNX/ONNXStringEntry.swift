@@ -1,18 +1,18 @@
 /// A key/value pair of strings (ONNX `StringStringEntryProto`): metadata properties and external-data keys.
-public struct ONNXStringEntry: Sendable, Hashable {
+struct ONNXStringEntry: Sendable, Hashable {
     /// The key.
-    public var key: String
+    var key: String
     /// The value.
-    public var value: String
+    var value: String
 
     /// Creates an entry.
-    public init(key: String, value: String) {
+    init(key: String, value: String) {
         self.key = key
         self.value = value
     }
 
     /// Decodes a `StringStringEntryProto` message.
-    package init(from reader: inout ProtobufReader) throws {
+    init(from reader: inout ProtobufReader) throws {
         key = ""
         value = ""
         while !reader.isAtEnd {

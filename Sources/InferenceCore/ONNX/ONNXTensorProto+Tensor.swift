@@ -10,7 +10,7 @@ extension ONNXTensorProto {
     /// - Throws: ``MLOpsError`` `unsupported` for external or segmented data and for types the
     ///   runtime cannot hold (half precision, complex, float8...); `parseError` when the element
     ///   count does not match the dimensions or a dimension is negative.
-    public func makeTensor() throws -> Tensor {
+    func makeTensor() throws -> Tensor {
         let label = name.isEmpty ? "an unnamed tensor" : "tensor '\(name)'"
         guard !isExternal else {
             throw MLOpsError(

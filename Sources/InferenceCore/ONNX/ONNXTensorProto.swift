@@ -7,42 +7,42 @@ import MLOpsCore
 /// carries 8/16-bit integers and booleans — ``int64Data``, ``doubleData``, ``uint64Data``,
 /// ``stringData``). A tensor whose data lives in an external file has ``isExternal`` set; the
 /// importer rejects it. Convert to a runtime ``Tensor`` with ``ONNXImporter``.
-public struct ONNXTensorProto: Sendable, Hashable {
+struct ONNXTensorProto: Sendable, Hashable {
     /// The dimensions (no dimensions = a scalar).
-    public var dims: [Int64] = []
+    var dims: [Int64] = []
     /// The element type.
-    public var dataType: ONNXDataType = .undefined
+    var dataType: ONNXDataType = .undefined
     /// `FLOAT` values (and, widened, `COMPLEX64` parts).
-    public var floatData: [Float] = []
+    var floatData: [Float] = []
     /// `INT32`, `INT16`, `INT8`, `UINT16`, `UINT8`, `BOOL`, `FLOAT16`/`BFLOAT16` bit patterns.
-    public var int32Data: [Int32] = []
+    var int32Data: [Int32] = []
     /// `STRING` values as raw bytes.
-    public var stringData: [[UInt8]] = []
+    var stringData: [[UInt8]] = []
     /// `INT64` values.
-    public var int64Data: [Int64] = []
+    var int64Data: [Int64] = []
     /// The tensor's name (initialisers are referenced by it).
-    public var name: String = ""
+    var name: String = ""
     /// Little-endian, row-major element bytes, or `nil` when the field is absent.
-    public var rawData: [UInt8]?
+    var rawData: [UInt8]?
     /// `DOUBLE` (and `COMPLEX128`) values.
-    public var doubleData: [Double] = []
+    var doubleData: [Double] = []
     /// `UINT32` and `UINT64` values.
-    public var uint64Data: [UInt64] = []
+    var uint64Data: [UInt64] = []
     /// The `external_data` key/value pairs (`location`, `offset`, `length`, `checksum`).
-    public var externalData: [ONNXStringEntry] = []
+    var externalData: [ONNXStringEntry] = []
     /// `data_location`: 0 = in this message, 1 = external.
-    public var dataLocation: Int32 = 0
+    var dataLocation: Int32 = 0
     /// Whether a `segment` field was present (segmented tensors are not supported).
-    public var hasSegment = false
+    var hasSegment = false
 
     /// Creates an empty tensor description; set the fields you need.
-    public init() {}
+    init() {}
 
     /// Whether the data lives outside the model file.
-    public var isExternal: Bool { dataLocation == 1 || !externalData.isEmpty }
+    var isExternal: Bool { dataLocation == 1 || !externalData.isEmpty }
 
     /// Decodes a `TensorProto` message.
-    package init(from reader: inout ProtobufReader) throws {
+    init(from reader: inout ProtobufReader) throws {
         while !reader.isAtEnd {
             let tag = try reader.readTag()
             switch tag.field {

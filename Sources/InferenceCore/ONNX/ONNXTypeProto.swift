@@ -2,9 +2,9 @@
 ///
 /// Only tensors run on the runtime; sequences and maps are decoded so that the importer can
 /// name them in its errors (a `ZipMap` output is a sequence of maps).
-public enum ONNXTypeProto: Sendable, Hashable, CustomStringConvertible {
+enum ONNXTypeProto: Sendable, Hashable, CustomStringConvertible {
     /// One dimension of a tensor shape.
-    public enum ShapeDimension: Sendable, Hashable, CustomStringConvertible {
+    enum ShapeDimension: Sendable, Hashable, CustomStringConvertible {
         /// A fixed size (`dim_value`).
         case value(Int64)
         /// A named symbolic size (`dim_param`), e.g. `N`.
@@ -13,7 +13,7 @@ public enum ONNXTypeProto: Sendable, Hashable, CustomStringConvertible {
         case unspecified
 
         /// The size, the parameter name, or `?`.
-        public var description: String {
+        var description: String {
             switch self {
             case .value(let n): String(n)
             case .param(let p): p
@@ -36,7 +36,7 @@ public enum ONNXTypeProto: Sendable, Hashable, CustomStringConvertible {
     case undefined
 
     /// E.g. `tensor(FLOAT)[?, 6]`, `seq(map(INT64, tensor(FLOAT)))`.
-    public var description: String {
+    var description: String {
         func render(_ shape: [ShapeDimension]?) -> String {
             shape.map { "[" + $0.map(\.description).joined(separator: ", ") + "]" } ?? ""
         }
@@ -51,7 +51,7 @@ public enum ONNXTypeProto: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Decodes a `TypeProto` message (nesting is bounded by the reader's depth limit).
-    package init(from reader: inout ProtobufReader) throws {
+    init(from reader: inout ProtobufReader) throws {
         self = .undefined
         while !reader.isAtEnd {
             let tag = try reader.readTag()

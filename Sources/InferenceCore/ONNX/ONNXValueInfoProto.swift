@@ -1,21 +1,21 @@
 /// A decoded ONNX `ValueInfoProto`: the name and type of a graph input, output or intermediate value.
-public struct ONNXValueInfoProto: Sendable, Hashable, CustomStringConvertible {
+struct ONNXValueInfoProto: Sendable, Hashable, CustomStringConvertible {
     /// The tensor name.
-    public var name: String = ""
+    var name: String = ""
     /// The declared type, or `nil` when the field is absent.
-    public var type: ONNXTypeProto?
+    var type: ONNXTypeProto?
 
     /// Creates a value description.
-    public init(name: String = "", type: ONNXTypeProto? = nil) {
+    init(name: String = "", type: ONNXTypeProto? = nil) {
         self.name = name
         self.type = type
     }
 
     /// `name: type`.
-    public var description: String { "\(name): \(type?.description ?? "?")" }
+    var description: String { "\(name): \(type?.description ?? "?")" }
 
     /// Decodes a `ValueInfoProto` message.
-    package init(from reader: inout ProtobufReader) throws {
+    init(from reader: inout ProtobufReader) throws {
         while !reader.isAtEnd {
             let tag = try reader.readTag()
             switch tag.field {

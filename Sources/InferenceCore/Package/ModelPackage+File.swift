@@ -11,18 +11,11 @@ extension ModelPackage {
     /// Reads and checks the package file at `path`.
     ///
     /// The file's size is checked against ``Limits/maxFileBytes`` before it is read.
-    /// - Throws: ``MLOpsError``: `ioError` if the file cannot be read, else as ``init(bytes:limits:)``.
+    /// - Throws: ``MLOpsError`` naming the file: `notFound` when it does not exist, `ioError` when it
+    ///   cannot be read, else as ``init(bytes:limits:)``.
     public init(contentsOf path: String, limits: Limits = .default) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw FileSystem.error("cannot open the model package", path) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw FileSystem.error("cannot stat the model package", path) }
-        guard Int(info.st_size) <= limits.maxFileBytes else {
-            throw PackageError.limit("the file size", Int(info.st_size), limits.maxFileBytes)
-        }
-        let bytes = try FileSystem.readAll(fd, what: path)
-        try self.init(bytes: bytes, limits: limits)
+        let bytes = try ModelFile.read(path, maxBytes: limits.maxFileBytes, what: "model package")
+        self = try loading(path, as: "a model package") { try ModelPackage(bytes: bytes, limits: limits) }
     }
 
     /// Writes the package to `path` atomically: a temporary file in the same directory is

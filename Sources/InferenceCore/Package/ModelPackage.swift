@@ -10,7 +10,7 @@ import MLOpsCore
 ///
 /// ```swift
 /// let package = ModelPackage(graph: graph, metadata: ["owner": "fraud-team"],
-///                            lineage: ModelLineage(runId: run.id))
+///                            lineage: ModelLineage(runId: run.runID))
 /// try package.write(to: "model.mlpkg")
 /// let loaded = try ModelPackage(contentsOf: "model.mlpkg")
 /// let model = try loaded.compile()
@@ -138,11 +138,16 @@ public struct ModelPackage: Sendable {
         guard bytes.count <= limits.maxFileBytes else {
             throw PackageError.limit("the file size", bytes.count, limits.maxFileBytes)
         }
-        guard bytes.count >= Self.headerSize + Self.trailerSize else {
-            throw PackageError.corrupt("the file is only \(bytes.count) bytes long", value: String(bytes.count))
+        guard bytes.starts(with: Self.magic) else {
+            throw MLOpsError(
+                .parseError,
+                "the bytes are not a model package: a package starts with MLOPSPKG, these start with "
+                    + ModelFile.preview(bytes))
         }
-        guard Array(bytes[0..<8]) == Self.magic else {
-            throw PackageError.corrupt("the file does not start with MLOPSPKG (not a model package?)")
+        guard bytes.count >= Self.headerSize + Self.trailerSize else {
+            throw PackageError.corrupt(
+                "it is only \(bytes.count) bytes long, shorter than a package's \(Self.headerSize + Self.trailerSize)-byte "
+                    + "header and trailer (truncated)", value: String(bytes.count))
         }
         let version = Int(Self.integer(UInt32.self, bytes, at: 8))
         guard version == Self.formatVersion else {
@@ -245,7 +250,29 @@ public struct ModelPackage: Sendable {
         do {
             return try decoder.decode(T.self, from: Data(bytes))
         } catch {
-            throw PackageError.corrupt("the \(what) is not valid JSON of the expected form (\(error))")
+            throw PackageError.corrupt("the \(what) is not valid JSON of the expected form (\(describe(error)))")
+        }
+    }
+
+    /// A `DecodingError` in plain words: what was wrong and where (e.g. "`inputs[0].name` is
+    /// missing"), instead of the error's debug dump.
+    private static func describe(_ error: any Error) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            let text = keys.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }.joined()
+            return text.hasPrefix(".") ? String(text.dropFirst()) : (text.isEmpty ? "the top level" : text)
+        }
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "`\(path(context.codingPath + [key]))` is missing"
+        case .typeMismatch(let type, let context):
+            return "`\(path(context.codingPath))` is not a \(type)"
+        case .valueNotFound(let type, let context):
+            return "`\(path(context.codingPath))` is null where a \(type) is expected"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "not JSON" : "`\(path(context.codingPath))` is invalid"
+        @unknown default:
+            return "\(error)"
         }
     }
 }

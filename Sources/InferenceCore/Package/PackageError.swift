@@ -5,7 +5,7 @@ enum PackageError {
     /// Bytes that fail a structural or hash check.
     static func corrupt(_ what: String, value: String? = nil) -> MLOpsError {
         MLOpsError(
-            .corruptData, "The model package is damaged or was tampered with: \(what). Re-export or re-download it.",
+            .corruptData, "the model package is damaged or was tampered with: \(what); re-export or re-download it",
             value: value)
     }
 
@@ -13,8 +13,8 @@ enum PackageError {
     static func limit(_ what: String, _ actual: Int, _ bound: Int) -> MLOpsError {
         MLOpsError(
             .limitExceeded,
-            "The model package exceeds a limit: \(what) is \(actual), the limit is \(bound). "
-                + "Raise ModelPackage.Limits if the file is trusted.",
+            "the model package exceeds a limit: \(what) is \(actual), the limit is \(bound); "
+                + "raise ModelPackage.Limits if the file is trusted",
             value: String(actual))
     }
 }

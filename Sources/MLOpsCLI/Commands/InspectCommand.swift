@@ -1,5 +1,12 @@
-import Foundation
 import MLOps
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `mlops inspect FILE [--format F] [--json]`: a model's format, signature, ops, size and hash.
 enum InspectCommand {
@@ -7,7 +14,7 @@ enum InspectCommand {
         path: ["inspect"],
         summary: "show a model's format, signature, ops, file size and SHA-256",
         options: [
-            .value("format", "FORMAT", "auto (default), xgboost, lightgbm, onnx or package"),
+            .value("format", "FORMAT", "auto (default: detect from the content), xgboost, lightgbm, onnx or package"),
             .flag("json", "print the report as JSON"),
         ],
         positionals: [PositionalSpec(name: "FILE", help: "the model file")],
@@ -15,34 +22,20 @@ enum InspectCommand {
             guard let path = arguments.positional(0) else {
                 throw UsageError(message: "give a model FILE", usage: spec.usage)
             }
-            let model = try PredictCommand.Model.load(path: path, format: arguments.value("format") ?? "auto")
+            let model = try Model(contentsOf: path, format: try PredictCommand.format(arguments.value("format")))
             let digest = try SHA256.hash(fileAt: path)
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            var inputs: [ValueInfo] = []
-            var outputs: [ValueInfo] = []
-            var featureNames: [String] = []
-            var ops: [(String, String)] = []
-            switch model {
-            case .trees(let ensemble, _):
-                featureNames = ensemble.featureNames
-                inputs = [
-                    ValueInfo(name: "features", elementType: .float64, shape: [.batch, .fixed(ensemble.featureCount)])
-                ]
-                outputs = [
-                    ValueInfo(
-                        name: ensemble.task.rawValue, elementType: .float64,
-                        shape: [.batch, .fixed(ensemble.outputCount)])
-                ]
+            var info = stat()
+            let size = stat(path, &info) == 0 ? Int(info.st_size) : 0
+            let signature = model.signature
+            let ops: [(String, String)]
+            if let ensemble = model.treeEnsemble {
                 ops = [
                     ("trees", "\(ensemble.treeCount)"), ("nodes", "\(ensemble.nodeCount)"),
                     ("max depth", "\(ensemble.maxDepth)"), ("objective", ensemble.objective),
                 ]
-            case .graph(let graph, let names, _):
-                featureNames = names
-                inputs = graph.inputs
-                outputs = graph.outputs
+            } else {
                 var counts: [String: Int] = [:]
-                for node in graph.nodes { counts[opName(node.op), default: 0] += 1 }
+                for node in model.graph.nodes { counts[opName(node.op), default: 0] += 1 }
                 ops = counts.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") }
             }
             if arguments.flag("json") {
@@ -52,24 +45,27 @@ enum InspectCommand {
                             + "\"shape\":\"\(jsonEscape(shapeText($0.shape)))\"}"
                     }.joined(separator: ",")
                 }
-                let features = featureNames.map { "\"\(jsonEscape($0))\"" }.joined(separator: ",")
+                let features = signature.featureNames.map { "\"\(jsonEscape($0))\"" }.joined(separator: ",")
                 let opsJSON = ops.map { "\"\(jsonEscape($0.0))\":\"\(jsonEscape($0.1))\"" }.joined(separator: ",")
                 context.out(
                     "{\"file\":\"\(jsonEscape(path))\",\"format\":\"\(model.format)\",\"size\":\(size),"
-                        + "\"sha256\":\"\(digest.hexString)\",\"inputs\":[\(values(inputs))],"
-                        + "\"outputs\":[\(values(outputs))],\"featureNames\":[\(features)],\"ops\":{\(opsJSON)}}")
+                        + "\"sha256\":\"\(digest.hexString)\",\"inputs\":[\(values(signature.inputs))],"
+                        + "\"outputs\":[\(values(signature.outputs))],\"featureNames\":[\(features)],"
+                        + "\"ops\":{\(opsJSON)}}")
             } else {
                 context.out("file             \(path)")
                 context.out("format           \(model.format)")
                 context.out("size             \(size) bytes")
                 context.out("sha256           \(digest.hexString)")
-                for info in inputs {
+                for info in signature.inputs {
                     context.out("input            \(info.name): \(info.elementType.rawValue) \(shapeText(info.shape))")
                 }
-                for info in outputs {
+                for info in signature.outputs {
                     context.out("output           \(info.name): \(info.elementType.rawValue) \(shapeText(info.shape))")
                 }
-                if !featureNames.isEmpty { context.out("features         \(featureNames.joined(separator: ", "))") }
+                if !signature.featureNames.isEmpty {
+                    context.out("features         \(signature.featureNames.joined(separator: ", "))")
+                }
                 for (name, value) in ops { context.out(pad(name, 17) + value) }
             }
         })

@@ -149,7 +149,7 @@ struct ONNXFixtureTests {
         let path = try ONNXFixtures.directory.appendingPathComponent("onnx_linreg.onnx").path
         let graph = try ONNXImporter.importGraph(contentsOfFile: path)
         #expect(graph.outputs.map(\.name) == ["variable"])
-        #expect(throws: MLOpsError(.ioError, "any")) {
+        #expect(throws: MLOpsError(.notFound, "any")) {
             try ONNXImporter.importGraph(contentsOfFile: path + ".missing")
         }
         #expect(throws: MLOpsError(.limitExceeded, "any")) {

@@ -1,0 +1,125 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+import MLOpsCore
+
+/// Reads model files whole, with errors that say which file and what went wrong in plain words.
+enum ModelFile {
+    /// The bytes of the regular file at `path`.
+    ///
+    /// - Parameters:
+    ///   - path: The file.
+    ///   - maxBytes: Files larger than this are refused before they are read.
+    ///   - what: What the file should be, for messages (e.g. "model file", "ONNX file").
+    /// - Throws: ``MLOpsError``: `notFound` for a missing file ("no such file: PATH"), `ioError`
+    ///   when it cannot be opened or read (with the system's reason), `invalidArgument` for a
+    ///   directory or another non-regular file, `limitExceeded` when it is over `maxBytes`.
+    static func read(_ path: String, maxBytes: Int, what: String = "model file") throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        guard fd >= 0 else { throw openError(path, errno: errno, what: what) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw MLOpsError(.ioError, "cannot read the \(what) \(path): \(reason(errno))", value: path)
+        }
+        let type = info.st_mode & S_IFMT
+        if type == S_IFDIR {
+            throw MLOpsError(.invalidArgument, "\(path) is a directory, not a \(what)", value: path)
+        }
+        guard type == S_IFREG else {
+            throw MLOpsError(
+                .invalidArgument, "\(path) is not a regular file (a device, FIFO or socket); expected a \(what)",
+                value: path)
+        }
+        let size = Int(info.st_size)
+        guard size <= maxBytes else {
+            throw MLOpsError(
+                .limitExceeded,
+                "the \(what) \(path) is \(size) bytes, more than the limit of \(maxBytes) bytes; "
+                    + "raise the limit if the file is genuine",
+                value: path)
+        }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var offset = 0
+        while offset < size {
+            let count = bytes.withUnsafeMutableBytes { buffer in
+                posixRead(fd, buffer.baseAddress.unsafelyUnwrapped + offset, size - offset)
+            }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else {
+                if count == 0 {
+                    throw MLOpsError(
+                        .ioError, "the \(what) \(path) became shorter while it was read (\(offset) of \(size) bytes)",
+                        value: path)
+                }
+                throw MLOpsError(.ioError, "cannot read the \(what) \(path): \(reason(errno))", value: path)
+            }
+            offset += count
+        }
+        return bytes
+    }
+
+    /// The error for a failed `open` of `path`.
+    static func openError(_ path: String, errno code: Int32, what: String) -> MLOpsError {
+        switch code {
+        case ENOENT: return MLOpsError(.notFound, "no such file: \(path)", value: path)
+        case ENOTDIR:
+            return MLOpsError(.notFound, "no such file: \(path) (a part of the path is not a directory)", value: path)
+        case EACCES, EPERM:
+            return MLOpsError(.ioError, "cannot open the \(what) \(path): permission denied", value: path)
+        default: return MLOpsError(.ioError, "cannot open the \(what) \(path): \(reason(code))", value: path)
+        }
+    }
+
+    /// The system's description of an `errno` value, in lower case (e.g. "no such file or directory").
+    static func reason(_ code: Int32) -> String {
+        let text = String(cString: strerror(code))
+        guard let first = text.first else { return "error \(code)" }
+        return first.lowercased() + text.dropFirst()
+    }
+
+    /// A short, printable description of how `bytes` start, for "not a model" messages: the text
+    /// when the first bytes are printable, else their hex values.
+    static func preview(_ bytes: [UInt8]) -> String {
+        let head = bytes.prefix(16)
+        if head.isEmpty { return "nothing (the file is empty)" }
+        let printable = head.allSatisfy { (0x20...0x7E).contains($0) || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        let more = bytes.count > head.count ? "…" : ""
+        if printable {
+            let text = String(decoding: head, as: UTF8.self)
+                .replacingNewlines()
+            return "\"\(text)\(more)\""
+        }
+        let hex = head.map { byte -> String in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }
+        return "bytes " + hex.joined(separator: " ") + (more.isEmpty ? "" : " …")
+    }
+}
+
+/// `read(2)`, under a name that does not clash with ``ModelFile/read(_:maxBytes:what:)``.
+private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(fd, buffer, count)
+}
+
+extension String {
+    /// The text with CR, LF and tab shown as `\r`, `\n` and `\t`.
+    fileprivate func replacingNewlines() -> String {
+        var out = ""
+        for character in self {
+            switch character {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\r\n": out += "\\r\\n"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -56,3 +56,14 @@ import Testing
         #expect(command.path == ["predict"])
     }
 }
+
+@Suite struct PredictUsageTests {
+    @Test func predictShowsAndChecksItsRequiredOptions() async throws {
+        let output = CapturedOutput()
+        let status = await MLOpsCLI.run(["predict", "--model", "m.json"], context: output.context())
+        #expect(status == 2)
+        let text = output.err.joined(separator: "\n")
+        #expect(text.contains("missing required options --input CSV, --output CSV"), "\(text)")
+        #expect(text.contains("mlops predict --model FILE --input CSV --output CSV [--format FORMAT]"), "\(text)")
+    }
+}

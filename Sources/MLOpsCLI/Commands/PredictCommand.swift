@@ -23,17 +23,16 @@ enum PredictCommand {
             the CSV to standard output.
             """,
         options: [
-            .value("model", "FILE", "the model file"),
-            .value("input", "CSV", "the input features (header row required)"),
-            .value("output", "CSV", "where to write the predictions (- for standard output)"),
+            .required("model", "FILE", "the model file"),
+            .required("input", "CSV", "the input features (header row required)"),
+            .required("output", "CSV", "where to write the predictions (- for standard output)"),
             .value("format", "FORMAT", "auto (default: detect from the content), xgboost, lightgbm, onnx or package"),
         ],
         run: { arguments, context in
-            guard let modelPath = arguments.value("model"), let inputPath = arguments.value("input"),
-                let outputPath = arguments.value("output")
-            else {
-                throw UsageError(message: "give --model, --input and --output", usage: spec.usage)
-            }
+            // The parser has checked the required options.
+            let modelPath = arguments.value("model") ?? ""
+            let inputPath = arguments.value("input") ?? ""
+            let outputPath = arguments.value("output") ?? ""
             let model = try Model(contentsOf: modelPath, format: try format(arguments.value("format")))
             let table = try Table.readCSV(path: inputPath)
             let predictions = try model.predict(table)

@@ -41,7 +41,9 @@ struct BlockingExecutorTests {
                     try await executor.run {
                         started.value.add(1, ordering: .sequentiallyConsistent)
                         let deadline = ContinuousClock.now + .seconds(10)
-                        while started.value.load(ordering: .sequentiallyConsistent) < 3 && ContinuousClock.now < deadline {
+                        while started.value.load(ordering: .sequentiallyConsistent) < 3
+                            && ContinuousClock.now < deadline
+                        {
                             Platform.sleep(for: .milliseconds(1))
                         }
                         return started.value.load(ordering: .sequentiallyConsistent) == 3

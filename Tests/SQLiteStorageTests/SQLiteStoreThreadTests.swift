@@ -67,7 +67,8 @@ struct SQLiteStoreThreadTests {
 
             let ticks = Self.numbers("ticks", in: lines).filter { $0 > holding && $0 <= released }.count
             let expected = Double(released - holding) / 10
-            let report = "while 100 commits waited \(released - holding) ms for the lock, the heartbeat ticked "
+            let report =
+                "while 100 commits waited \(released - holding) ms for the lock, the heartbeat ticked "
                 + "\(ticks) times (about \(Int(expected)) expected)"
             #expect(Double(ticks) >= 0.5 * expected, "\(report)")
 

@@ -41,7 +41,8 @@ public struct BlobListPage: Sendable, Hashable {
     /// - Throws: ``MLOpsError`` `invalidArgument` for a limit below 1.
     package static func validate(limit: Int) throws {
         guard limit >= 1 else {
-            throw MLOpsError(.invalidArgument, "a page must hold at least one key; pass a limit of 1 or more",
+            throw MLOpsError(
+                .invalidArgument, "a page must hold at least one key; pass a limit of 1 or more",
                 value: String(limit))
         }
     }

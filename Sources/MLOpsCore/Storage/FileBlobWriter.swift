@@ -83,7 +83,9 @@ public final class FileBlobWriter: BlobWriter {
                 throw MLOpsError(
                     .invalidArgument, "the bytes do not hash to the content address in the key", value: key.rawValue)
             }
-            if Platform.synchronize(state.file) != 0 { throw FileSystem.error("fsync of the new object failed", key.rawValue) }
+            if Platform.synchronize(state.file) != 0 {
+                throw FileSystem.error("fsync of the new object failed", key.rawValue)
+            }
             let name = String(key.lastSegment)
             if Platform.link(at: state.directory, temporaryName, to: name) != 0 {
                 let code = Platform.errno

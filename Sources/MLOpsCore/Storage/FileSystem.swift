@@ -42,7 +42,8 @@ package enum FileSystem {
     ) throws -> Int {
         var total = 0
         while total < buffer.count {
-            let count = Platform.read(fd, UnsafeMutableRawBufferPointer(rebasing: buffer[total...]), offset: offset + total)
+            let count = Platform.read(
+                fd, UnsafeMutableRawBufferPointer(rebasing: buffer[total...]), offset: offset + total)
             if count < 0 {
                 if Platform.errno == Platform.interrupted { continue }
                 throw error("read failed", what)

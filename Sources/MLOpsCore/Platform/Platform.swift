@@ -223,6 +223,8 @@ extension Platform {
             return nil
         }
         defer { closedir(stream) }
+        // The duplicate shares the original's position: start from the first entry whatever it was.
+        rewinddir(stream)
         var names: [String] = []
         while let entry = readdir(stream) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in

@@ -29,8 +29,8 @@ import Synchronization
 ///   fsync or a wait for another process's lock (SQLite's busy handler and the store's own
 ///   back-off) never blocks one of Swift's cooperative threads. The store is safe to use from any
 ///   number of tasks. The synchronous entry points — the initializers, ``close()`` and
-///   ``checkIntegrity()`` — do block their caller; ``integrityProblems()`` is the async form of
-///   the check.
+///   ``checkIntegrity()`` — do block their caller; ``open(path:options:)`` and
+///   ``integrityProblems()`` are their async forms.
 /// - **Cancellation.** An operation whose task is cancelled still runs to its end, and the caller
 ///   still waits for it: a commit that was started is either applied or fails as usual, never left
 ///   in doubt. Check `Task.isCancelled` before calling if that matters.
@@ -71,6 +71,15 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     public convenience init(path: String, options: Options = .init()) throws {
         try SQLiteStoreFile.prepare(path: path, readOnly: options.readOnly)
         try self.init(location: path, inMemory: false, options: options)
+    }
+
+    /// Opens the store at `path` like ``init(path:options:)``, but suspends the calling task instead
+    /// of blocking its thread while the file is created, checked, or waited for (another process
+    /// opening or writing it).
+    ///
+    /// - Throws: As ``init(path:options:)``.
+    public static func open(path: String, options: Options = .init()) async throws -> SQLiteKeyValueStore {
+        try await BlockingExecutor.shared.run { try SQLiteKeyValueStore(path: path, options: options) }
     }
 
     /// Creates an empty store that lives in this process's memory, for tests.

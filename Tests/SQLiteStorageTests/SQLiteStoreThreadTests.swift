@@ -134,6 +134,24 @@ struct SQLiteStoreThreadTests {
         #expect(try await reopened.scan(.prefix([])).count == 5)
     }
 
+    @Test("the async opener opens, creates and refuses like the initializer")
+    func asyncOpen() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let path = directory.file("nested/dir/m.sqlite")
+        let store = try await SQLiteKeyValueStore.open(path: path)
+        try await store.commit(KeyValueTransaction(writes: [.put([1], [2])]))
+        store.close()
+        let reopened = try await SQLiteKeyValueStore.open(path: path, options: .init(readOnly: true))
+        defer { reopened.close() }
+        #expect(try await reopened.get([1])?.value == [2])
+        let error = try await #require(throws: MLOpsError.self) {
+            _ = try await SQLiteKeyValueStore.open(
+                path: directory.file("missing.sqlite"), options: .init(readOnly: true))
+        }
+        #expect(error.code == .notFound)
+    }
+
     @Test("the synchronous and async integrity checks agree, from sync and async callers")
     func integrityChecks() async throws {
         try await withFileStore { store, _ in

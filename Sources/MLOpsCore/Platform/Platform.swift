@@ -163,6 +163,11 @@ extension Platform {
         pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset))
     }
 
+    /// The current offset of an open file (`lseek(fd, 0, SEEK_CUR)`), or -1.
+    package static func offset(_ descriptor: Int32) -> Int {
+        Int(lseek(descriptor, 0, SEEK_CUR))
+    }
+
     /// `fsync(2)`: 0 once the file's data and metadata are on disk, or -1.
     package static func synchronize(_ descriptor: Int32) -> Int32 {
         fsync(descriptor)
@@ -244,6 +249,15 @@ extension Platform.FileStatus {
         default: type = .other
         }
         size = Int(info.st_size)
+    }
+}
+
+// MARK: - Memory
+
+extension Platform {
+    /// `memmove(3)`: copies `count` bytes from `source` to `destination`; the regions may overlap.
+    package static func moveBytes(to destination: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int) {
+        memmove(destination, source, count)
     }
 }
 

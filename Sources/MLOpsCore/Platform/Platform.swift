@@ -261,6 +261,15 @@ extension Platform {
     }
 }
 
+// MARK: - Mathematics
+
+extension Platform {
+    /// `log(3)`: the natural logarithm, from the C library's math functions (the standard library has none).
+    package static func naturalLogarithm(_ x: Double) -> Double {
+        log(x)
+    }
+}
+
 // MARK: - Processes, time and CPUs
 
 extension Platform {

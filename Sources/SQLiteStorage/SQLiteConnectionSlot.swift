@@ -47,19 +47,31 @@ final class SQLiteConnectionSlot: Sendable {
 
     /// Runs `body` with the connection on the slot's thread while the caller is suspended.
     func run<Result: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> Result) async throws -> Result {
-        try await executor.run { [self] in try withConnection(body) }
+        do {
+            return try await executor.run { [self] in try withConnection(body) }
+        } catch let error as MLOpsError where isShutDownError(error) {
+            throw closedError()
+        }
     }
 
     /// Runs a non-`Sendable` `body` with the connection on the slot's thread while the caller is suspended
     /// (see ``BlockingExecutor/run(lending:)``): for a scan's visitor.
     func run(lending body: (SQLiteConnection) throws -> Void) async throws {
-        try await executor.run(lending: { try withConnection(body) })
+        do {
+            try await executor.run(lending: { try withConnection(body) })
+        } catch let error as MLOpsError where isShutDownError(error) {
+            throw closedError()
+        }
     }
 
     /// Runs `body` with the connection on the slot's thread and blocks the calling thread until it is done;
     /// inline when called on the slot's thread.
     func runAndWait<Result: Sendable>(_ body: (SQLiteConnection) throws -> Result) throws -> Result {
-        try executor.runAndWait { try withConnection(body) }
+        do {
+            return try executor.runAndWait { try withConnection(body) }
+        } catch let error as MLOpsError where isShutDownError(error) {
+            throw closedError()
+        }
     }
 
     /// Closes the connection (finalizing its statements) after the jobs already queued, and ends the thread;
@@ -84,11 +96,18 @@ final class SQLiteConnectionSlot: Sendable {
         }
     }
 
+    private func closedError() -> MLOpsError {
+        MLOpsError(.invalidState, "the store has been closed; open it again to use it", value: path)
+    }
+
+    /// Whether `error` is the executor's refusal after ``close(waiting:)`` (a call that raced the close).
+    private func isShutDownError(_ error: MLOpsError) -> Bool {
+        error.code == .invalidState && error.value == executor.name
+    }
+
     private func withConnection<Result>(_ body: (SQLiteConnection) throws -> Result) throws -> Result {
         try state.withLock { state in
-            if state.isClosed {
-                throw MLOpsError(.invalidState, "the store has been closed; open it again to use it", value: path)
-            }
+            if state.isClosed { throw closedError() }
             if let connection = state.connection { return try body(connection) }
             let connection = try open()
             state.connection = connection

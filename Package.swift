@@ -54,8 +54,9 @@ let package = Package(
         // that tests can drive them; `mlops` itself is a two-line entry point.
         .target(name: "MLOpsCLI", dependencies: ["MLOps"]),
         .executableTarget(name: "mlops", dependencies: ["MLOpsCLI"]),
-        // The child process of StorageCrashTests; not a product.
-        .executableTarget(name: "MLOpsStorageWorker", dependencies: ["MLOpsCore", "SQLiteStorage", "MLOpsTestKit"]),
+        // The child process of StorageCrashTests and SQLiteStorageTests; not a product.
+        .executableTarget(
+            name: "MLOpsStorageWorker", dependencies: ["MLOpsCore", "SQLiteStorage", "MLOpsTestKit", "CSQLite"]),
         // The child process of ExperimentTrackingTests' multi-process logging test; not a product.
         .executableTarget(
             name: "ExperimentTrackingWorker", dependencies: ["ExperimentTracking", "MLOpsCore", "SQLiteStorage"]),
@@ -74,7 +75,8 @@ let package = Package(
         .testTarget(name: "TrainingTests", dependencies: ["Training", "MLOpsTestKit"]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "MLOpsTestKit"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "MLOpsTestKit"]),
-        .testTarget(name: "SQLiteStorageTests", dependencies: ["SQLiteStorage", "MLOpsTestKit"]),
+        .testTarget(
+            name: "SQLiteStorageTests", dependencies: ["SQLiteStorage", "MLOpsTestKit", "MLOpsStorageWorker"]),
         .testTarget(name: "MLOpsTestKitTests", dependencies: ["MLOpsTestKit"]),
         .testTarget(
             name: "StorageCrashTests",

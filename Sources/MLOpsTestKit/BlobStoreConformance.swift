@@ -1,7 +1,8 @@
 import MLOpsCore
 
 /// The checks every ``BlobStore`` backend must pass: round trips, immutability,
-/// missing keys, ordered whole-segment listing, empty and large objects through
+/// missing keys, ordered whole-segment listing, paged listing (also while keys
+/// are added), empty and large objects through
 /// the streaming reader and writer, aborted writes, key validation and
 /// concurrent puts of one key.
 ///
@@ -74,6 +75,15 @@ public struct BlobStoreConformance: Sendable {
             },
             ConformanceCheck(name: "listing", summary: "list is in byte order and matches whole segments") {
                 try await Self.checkListing($0)
+            },
+            ConformanceCheck(name: "paging", summary: "paged listing gives list's keys once each, in order") {
+                try await Self.checkPaging($0)
+            },
+            ConformanceCheck(
+                name: "pagingUnderConcurrentInserts",
+                summary: "paging while keys are added loses and repeats no key present throughout"
+            ) {
+                try await Self.checkPagingUnderConcurrentInserts($0)
             },
             ConformanceCheck(name: "unusualKeys", summary: "every valid key works: dots, spaces, Unicode, long") {
                 try await Self.checkUnusualKeys($0)

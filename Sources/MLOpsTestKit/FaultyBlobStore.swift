@@ -73,6 +73,14 @@ public final class FaultyBlobStore: BlobStore {
         return try await FaultInjector.perform(decision) { try await base.list(prefix: prefix) }
     }
 
+    /// Lists a page through the wrapped store unless a rule fails the call (a ``FaultPlan/Operations/list`` rule).
+    public func list(prefix: String, after cursor: BlobKey?, limit: Int) async throws -> BlobListPage {
+        let decision = injector.decide(.list, subject: prefix)
+        return try await FaultInjector.perform(decision) {
+            try await base.list(prefix: prefix, after: cursor, limit: limit)
+        }
+    }
+
     /// Deletes through the wrapped store unless a rule fails the delete (before or after applying it).
     public func delete(_ key: BlobKey) async throws {
         let decision = injector.decide(.delete, subject: key.rawValue)

@@ -1,13 +1,5 @@
 import MLOpsCore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The child-process side of the multi-process and crash checks: a command
 /// line that hammers a store and acknowledges what it committed.
 ///
@@ -50,10 +42,10 @@ public enum StorageWorker {
     ) async -> Never {
         do {
             try await run(arguments: arguments, openKeyValueStore: openKeyValueStore, openBlobStore: openBlobStore)
-            exit(0)
+            Platform.exit(0)
         } catch {
             printLine("storage worker failed: \(error)", to: 2)
-            exit(1)
+            Platform.exit(1)
         }
     }
 
@@ -146,14 +138,14 @@ public enum StorageWorker {
     }
 
     /// Writes `text` and a newline with a single `write(2)`.
-    static func printLine(_ text: String, to descriptor: Int32 = 1) {
+    package static func printLine(_ text: String, to descriptor: Int32 = 1) {
         var bytes = Array(text.utf8)
         bytes.append(0x0A)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            let written = bytes[offset...].withUnsafeBytes { Platform.write(descriptor, $0) }
             if written <= 0 {
-                if written < 0, errno == EINTR { continue }
+                if written < 0, Platform.errno == Platform.interrupted { continue }
                 return
             }
             offset += written

@@ -2,14 +2,6 @@ import Foundation
 import MLOpsCore
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A child process running a storage worker (see ``StorageWorker``), with its
 /// standard output and error captured to files so that every line it wrote
 /// survives even a `SIGKILL`.
@@ -127,7 +119,7 @@ public final class WorkerProcess: Sendable {
     /// Sends `SIGKILL` (or `signal`); does nothing if the process has already ended.
     public func kill(signal: Int32 = SIGKILL) {
         if exitState.state.withLock({ $0.termination }) != nil { return }
-        _ = posixKill(processIdentifier, signal)
+        Platform.send(signal: signal, to: processIdentifier)
     }
 
     /// How the process ended, or `nil` while it runs.
@@ -197,6 +189,3 @@ public final class WorkerProcess: Sendable {
             value: name)
     }
 }
-
-/// `kill(2)`, reachable from inside ``WorkerProcess`` whose method shares its name.
-private func posixKill(_ pid: Int32, _ signal: Int32) -> Int32 { kill(pid, signal) }

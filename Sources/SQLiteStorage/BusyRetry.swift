@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MLOpsCore
 
 /// Retries work that failed with `SQLITE_BUSY`/`SQLITE_LOCKED` until a time budget runs out.
 ///
@@ -15,7 +9,8 @@
 /// "database is locked" unless the whole budget is spent.
 ///
 /// `body` must leave the connection clean when it throws (no open transaction): it is re-run
-/// from the start.
+/// from the start. The back-off sleeps block the thread: the store runs this loop only on its
+/// connections' own threads, never on a caller's.
 struct BusyRetry {
     /// When to give up.
     let deadline: ContinuousClock.Instant
@@ -51,9 +46,7 @@ struct BusyRetry {
             remaining.components.seconds * 1_000_000
             + remaining.components.attoseconds / 1_000_000_000_000
         micros = Swift.max(1, Swift.min(micros, Int(remainingMicros)))
-        var request = timespec(tv_sec: micros / 1_000_000, tv_nsec: (micros % 1_000_000) * 1_000)
-        var unslept = timespec()
-        while nanosleep(&request, &unslept) != 0, errno == EINTR { request = unslept }
+        Platform.sleep(for: .microseconds(micros))
         return true
     }
 }

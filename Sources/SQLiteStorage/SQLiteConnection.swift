@@ -4,17 +4,17 @@ import MLOpsCore
 /// One SQLite database handle and the prepared statements cached on it.
 ///
 /// A connection is opened with `SQLITE_OPEN_NOMUTEX` ("multi-thread" mode): SQLite takes no
-/// mutex of its own on the handle, because every use already happens under the `Mutex` of the
-/// ``SQLiteConnectionSlot`` that owns it — one thread at a time, never concurrently. That is
+/// mutex of its own on the handle, because every use already happens on the one thread of the
+/// ``SQLiteConnectionSlot`` that owns it, under the slot's `Mutex` — never concurrently. That is
 /// exactly what multi-thread mode requires, and it saves SQLite's per-call locking.
 ///
 /// Statements are prepared on first use with `SQLITE_PREPARE_PERSISTENT` and kept until the
 /// connection is closed; closing finalizes them and closes the handle.
 ///
-/// `@unchecked Sendable` because the type is never used concurrently: the slot's lock
-/// serialises every use, and no code keeps a connection outside that lock. Declaring it lets
-/// the slot lend its connection to a non-`Sendable` body (the caller's scan visitor) under the
-/// lock.
+/// `@unchecked Sendable` because the type is never used concurrently: the slot's thread and lock
+/// serialise every use, and no code keeps a connection outside that lock. Declaring it lets the
+/// slot hand its connection to jobs on its thread, including a non-`Sendable` body (the caller's
+/// scan visitor).
 final class SQLiteConnection: @unchecked Sendable {
     /// The open handle.
     let handle: OpaquePointer

@@ -24,8 +24,16 @@ import Synchronization
 ///   small transactions. See ``Options`` and ``Synchronous`` for the faster `normal` setting.
 /// - **Contention.** Operations wait for other connections' locks for up to
 ///   ``Options/busyTimeout`` and only then throw ``MLOpsError/Code/busy``.
-/// - **Threads.** SQLite calls block the calling thread (briefly, except for a commit's fsync
-///   or a wait for another process's lock). The store is safe to use from any number of tasks.
+/// - **Threads.** Every SQLite call runs on a thread the store owns — one per connection, started
+///   when the connection is first used — and async callers are suspended meanwhile: a commit's
+///   fsync or a wait for another process's lock (SQLite's busy handler and the store's own
+///   back-off) never blocks one of Swift's cooperative threads. The store is safe to use from any
+///   number of tasks. The synchronous entry points — the initializers, ``close()`` and
+///   ``checkIntegrity()`` — do block their caller; ``open(path:options:)`` and
+///   ``integrityProblems()`` are their async forms.
+/// - **Cancellation.** An operation whose task is cancelled still runs to its end, and the caller
+///   still waits for it: a commit that was started is either applied or fails as usual, never left
+///   in doubt. Check `Task.isCancelled` before calling if that matters.
 /// - **Errors.** Every failure is an ``MLOpsError`` whose `value` is the file's path:
 ///   `conflict` for a failed check, `corruptData` for a file that is not a valid store,
 ///   `busy`, `ioError` (with SQLite's message), `unsupported` for a store written by a newer
@@ -34,10 +42,11 @@ import Synchronization
 /// ## Connections
 ///
 /// The store keeps one connection for writing and up to ``Options/maxReaders`` for reading,
-/// each behind its own `Mutex` and opened with `SQLITE_OPEN_NOMUTEX`: SQLite's own per-call
-/// mutexes would be redundant, since a connection is only ever used by the thread holding its
-/// lock. A read takes an idle reader (opening one lazily) and waits for a busy one only when all
-/// are in use. Locks are held for synchronous SQLite calls only, never across an `await`.
+/// each opened with `SQLITE_OPEN_NOMUTEX` and confined to its own thread, which runs that
+/// connection's jobs in order: SQLite's own per-call mutexes would be redundant. Commits queue on
+/// the writer's thread. A read goes to an idle reader's thread (opening the connection lazily), or
+/// to the reader with the fewest jobs waiting when all are busy, so reads run in parallel with each
+/// other and with a commit (write-ahead logging).
 public final class SQLiteKeyValueStore: KeyValueStore {
     /// The database file, or `":memory:"` for a store made by ``inMemory(options:)``.
     public let path: String
@@ -47,6 +56,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     private let writer: SQLiteConnectionSlot
     private let readers: [SQLiteConnectionSlot]
     private let nextReader = Atomic<Int>(0)
+    private let isClosed = Atomic<Bool>(false)
 
     /// Opens the store at `path`, creating it if it does not exist.
     ///
@@ -61,6 +71,15 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     public convenience init(path: String, options: Options = .init()) throws {
         try SQLiteStoreFile.prepare(path: path, readOnly: options.readOnly)
         try self.init(location: path, inMemory: false, options: options)
+    }
+
+    /// Opens the store at `path` like ``init(path:options:)``, but suspends the calling task instead
+    /// of blocking its thread while the file is created, checked, or waited for (another process
+    /// opening or writing it).
+    ///
+    /// - Throws: As ``init(path:options:)``.
+    public static func open(path: String, options: Options = .init()) async throws -> SQLiteKeyValueStore {
+        try await BlockingExecutor.shared.run { try SQLiteKeyValueStore(path: path, options: options) }
     }
 
     /// Creates an empty store that lives in this process's memory, for tests.
@@ -93,7 +112,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
             }
         }
         // Open the writer now, so that a bad file is reported by `init`, not by the first read.
-        writer = SQLiteConnectionSlot(path: location, connection: try openWriter(), open: openWriter)
+        writer = SQLiteConnectionSlot(path: location, role: "writer", connection: try openWriter(), open: openWriter)
         let readFlags = options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         let openReader: @Sendable () throws -> SQLiteConnection = {
             try Self.opening(location, options) {
@@ -104,7 +123,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
             }
         }
         readers = (0..<Swift.max(0, options.maxReaders)).map { _ in
-            SQLiteConnectionSlot(path: location, connection: nil, open: openReader)
+            SQLiteConnectionSlot(path: location, role: "reader", connection: nil, open: openReader)
         }
     }
 
@@ -121,14 +140,29 @@ public final class SQLiteKeyValueStore: KeyValueStore {
         }
     }
 
-    /// Closes the store's connections. Later calls throw ``MLOpsError/Code/invalidState``.
+    /// Closes the store's connections and ends its threads. Later calls throw
+    /// ``MLOpsError/Code/invalidState``.
     ///
-    /// Closing is optional: releasing the store closes it too. Closing the last connection to a
-    /// file checkpoints its write-ahead log into the main file. Calling `close()` again does
-    /// nothing.
+    /// Operations already started finish first; `close()` returns once every connection is closed
+    /// and every thread of the store has ended. Closing is optional: releasing the store closes it
+    /// too. Closing the last connection to a file checkpoints its write-ahead log into the main
+    /// file. Calling `close()` again does nothing. Called from inside a scan's visitor (on one of
+    /// the store's own threads), it cannot wait for itself: it returns at once and the connections
+    /// close as soon as the running operations end.
     public func close() {
-        writer.close()
-        for reader in readers { reader.close() }
+        guard !isClosed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let onOwnThread = writer.isCurrent || readers.contains { $0.isCurrent }
+        writer.close(waiting: !onOwnThread)
+        for reader in readers { reader.close(waiting: !onOwnThread) }
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Threads of the store that have started and not ended: at most one per connection.
+    var liveThreadCount: Int {
+        readers.reduce(writer.liveThreadCount) { $0 + $1.liveThreadCount }
     }
 
     /// Returns the entry stored under `key`, or `nil` if the key is absent.
@@ -136,7 +170,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     /// Runs on a reader connection and does not wait for a commit in progress: it sees the last
     /// completed commit.
     public func get(_ key: [UInt8]) async throws -> KeyValueEntry? {
-        try read("read a key") { try $0.get(key) }
+        try await read("read a key") { try $0.get(key) }
     }
 
     /// Returns the entries in a key range, in key order (or reverse), up to the scan's limit.
@@ -144,7 +178,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     /// One `SELECT` on a reader connection: a consistent snapshot of the last completed commit.
     /// The whole result is held in memory; page through large ranges with a limit.
     public func scan(_ request: KeyScan) async throws -> [KeyValueEntry] {
-        try read("scan keys") { try $0.scan(request) }
+        try await read("scan keys") { try $0.scan(request) }
     }
 
     /// Visits the entries in a key range, in key order (or reverse), up to the scan's limit,
@@ -153,24 +187,28 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     ///
     /// One `SELECT` on a reader connection, as for ``scan(_:)``: one consistent snapshot, but
     /// without copying each key and value into arrays, and without holding the whole result in
-    /// memory. `body` runs while the store holds that reader connection's lock, so it must not
-    /// block; the buffers of an entry are valid only during the call that receives it. A busy
-    /// database is waited for (up to ``Options/busyTimeout``) only before the first row; an error
-    /// thrown by `body` is rethrown unchanged.
+    /// memory. `body` runs on the reader connection's thread while the caller is suspended, so it
+    /// must not block and must not call the store; the buffers of an entry are valid only during
+    /// the call that receives it. A busy database is waited for (up to ``Options/busyTimeout``)
+    /// only before the first row; an error thrown by `body` is rethrown unchanged.
     public func scan(
         _ request: KeyScan,
         visiting body: (BorrowedKeyValueEntry) throws -> Bool
     ) async throws {
-        var delivered = 0
+        try checkOpen()
+        let budget = options.busyTimeout
         do {
-            var retry = BusyRetry(budget: options.busyTimeout)
-            while true {
-                do {
-                    return try withReader { try $0.scan(request, delivered: &delivered, visiting: body) }
-                } catch let failure as SQLiteFailure where failure.isBusy && delivered == 0 {
-                    guard retry.sleepBeforeNextAttempt() else { throw failure }
+            try await reader().run(lending: { connection in
+                var delivered = 0
+                var retry = BusyRetry(budget: budget)
+                while true {
+                    do {
+                        return try connection.scan(request, delivered: &delivered, visiting: body)
+                    } catch let failure as SQLiteFailure where failure.isBusy && delivered == 0 {
+                        guard retry.sleepBeforeNextAttempt() else { throw failure }
+                    }
                 }
-            }
+            })
         } catch let failure as SQLiteFailure {
             throw failure.mlopsError("scan keys")
         }
@@ -179,22 +217,26 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     /// Atomically checks every condition in `transaction` and, if all hold, applies its writes.
     ///
     /// The checks and writes run in one `BEGIN IMMEDIATE` transaction, holding the file's write
-    /// lock, so no commit from any task or process interleaves. When it returns the commit is
-    /// durable as ``Options/synchronous`` says.
+    /// lock, so no commit from any task or process interleaves. Commits queue on the writer
+    /// connection's thread; while one waits for another process's lock, the callers are suspended.
+    /// When it returns the commit is durable as ``Options/synchronous`` says.
     ///
     /// - Returns: The version given to every key this commit wrote (the store's current version
     ///   for a commit without writes).
     /// - Throws: ``MLOpsError`` `conflict` if a check fails (nothing is written); `invalidState`
-    ///   for writes to a read-only store; `busy` if the write lock stays taken for longer than
-    ///   ``Options/busyTimeout``; `limitExceeded` for a value over SQLite's 1 GB limit; `ioError`.
+    ///   for writes to a read-only store or after ``close()``; `busy` if the write lock stays
+    ///   taken for longer than ``Options/busyTimeout``; `limitExceeded` for a value over SQLite's
+    ///   1 GB limit; `ioError`.
     @discardableResult
     public func commit(_ transaction: KeyValueTransaction) async throws -> UInt64 {
         if options.readOnly && !transaction.writes.isEmpty {
             throw MLOpsError(.invalidState, "the store was opened read-only; it cannot commit writes", value: path)
         }
+        try checkOpen()
+        let budget = options.busyTimeout
         do {
-            return try BusyRetry.run(budget: options.busyTimeout) {
-                try writer.withConnection { try $0.commit(transaction) }
+            return try await writer.run { connection in
+                try BusyRetry.run(budget: budget) { try connection.commit(transaction) }
             }
         } catch let failure as SQLiteFailure {
             throw failure.mlopsError("commit a transaction")
@@ -203,37 +245,75 @@ public final class SQLiteKeyValueStore: KeyValueStore {
 
     /// Checks the file for damage with `PRAGMA integrity_check` and the store's own invariants
     /// (every key's version lies between 1 and the store's version; every column has the right
-    /// type).
+    /// type), blocking the calling thread until the check is done.
+    ///
+    /// The check runs on a reader connection's thread; from async code prefer
+    /// ``integrityProblems()``, which suspends instead of blocking.
     ///
     /// - Returns: One line per problem found; an empty array means the store is healthy.
     /// - Throws: ``MLOpsError`` if the check cannot run (for example `corruptData` when the
-    ///   damage prevents reading at all).
+    ///   damage prevents reading at all), `invalidState` after ``close()``.
     public func checkIntegrity() throws -> [String] {
-        try read("check the store's integrity") { try SQLiteSchema.integrityProblems($0) }
+        try checkOpen()
+        let budget = options.busyTimeout
+        do {
+            return try reader().runAndWait { connection in
+                try BusyRetry.run(budget: budget) { try SQLiteSchema.integrityProblems(connection) }
+            }
+        } catch let failure as SQLiteFailure {
+            throw failure.mlopsError("check the store's integrity")
+        }
     }
 
-    /// Runs `body` on a reader connection (or the writer's when there are none), retrying on
-    /// busy failures outside any lock.
+    /// The async form of ``checkIntegrity()``: the same check, with the caller suspended while it
+    /// runs on a reader connection's thread.
+    ///
+    /// - Returns: One line per problem found; an empty array means the store is healthy.
+    /// - Throws: As ``checkIntegrity()``.
+    public func integrityProblems() async throws -> [String] {
+        try await read("check the store's integrity") { try SQLiteSchema.integrityProblems($0) }
+    }
+
+    /// Runs `body` on a reader connection's thread (or the writer's when there are none), retrying
+    /// busy failures there, while the caller is suspended.
     private func read<Result: Sendable>(
         _ doing: String,
-        _ body: (SQLiteConnection) throws -> Result
-    ) throws -> Result {
+        _ body: @escaping @Sendable (SQLiteConnection) throws -> Result
+    ) async throws -> Result {
+        try checkOpen()
+        let budget = options.busyTimeout
         do {
-            return try BusyRetry.run(budget: options.busyTimeout) {
-                try withReader(body)
+            return try await reader().run { connection in
+                try BusyRetry.run(budget: budget) { try body(connection) }
             }
         } catch let failure as SQLiteFailure {
             throw failure.mlopsError(doing)
         }
     }
 
-    private func withReader<Result: Sendable>(_ body: (SQLiteConnection) throws -> Result) throws -> Result {
-        guard !readers.isEmpty else { return try writer.withConnection(body) }
+    /// The reader connection to use next: the first idle one from a rotating start, else the one with the
+    /// fewest jobs waiting; the writer's when the store has no readers.
+    private func reader() -> SQLiteConnectionSlot {
+        guard !readers.isEmpty else { return writer }
         let start = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue & Int.max
-        for offset in 0..<readers.count {
-            let slot = readers[(start &+ offset) % readers.count]
-            if let result = try slot.withConnectionIfAvailable(body) { return result }
+        var best = readers[start % readers.count]
+        var bestLoad = best.pendingJobCount
+        var offset = 1
+        while bestLoad > 0 && offset < readers.count {
+            let candidate = readers[(start &+ offset) % readers.count]
+            let load = candidate.pendingJobCount
+            if load < bestLoad {
+                best = candidate
+                bestLoad = load
+            }
+            offset += 1
         }
-        return try readers[start % readers.count].withConnection(body)
+        return best
+    }
+
+    private func checkOpen() throws {
+        if isClosed.load(ordering: .acquiring) {
+            throw MLOpsError(.invalidState, "the store has been closed; open it again to use it", value: path)
+        }
     }
 }

@@ -1,13 +1,5 @@
 import MLOpsCore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Creates a store's directory and file with private permissions before SQLite opens it.
 ///
 /// SQLite would create the file itself with mode 0644 (less the umask); a metadata store may
@@ -21,9 +13,8 @@ enum SQLiteStoreFile {
         guard !path.isEmpty else {
             throw MLOpsError(.invalidArgument, "the store path is empty; pass a file path", value: path)
         }
-        var info = stat()
-        if stat(path, &info) == 0 {
-            guard (info.st_mode & S_IFMT) == S_IFREG else {
+        if let status = Platform.status(path: path) {
+            guard status.type == .regular else {
                 throw MLOpsError(.invalidArgument, "the store path exists but is not a regular file", value: path)
             }
             return
@@ -32,9 +23,9 @@ enum SQLiteStoreFile {
             throw MLOpsError(.notFound, "there is no store at this path; open it read-write to create one", value: path)
         }
         try createDirectories(parentOf: path)
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, mode_t(0o600))
+        let fd = Platform.open(path, [.readWrite, .create], mode: 0o600)
         guard fd >= 0 else { throw posixError("create the store file", path) }
-        close(fd)
+        Platform.close(fd)
     }
 
     private static func createDirectories(parentOf path: String) throws {
@@ -42,20 +33,20 @@ enum SQLiteStoreFile {
         components.removeLast()
         var missing: [String] = []
         var directory = components.joined(separator: "/")
-        var info = stat()
-        while !directory.isEmpty, stat(directory, &info) != 0 {
+        while !directory.isEmpty, Platform.status(path: directory) == nil {
             missing.append(directory)
             components.removeLast()
             directory = components.joined(separator: "/")
         }
-        for directory in missing.reversed() where mkdir(directory, mode_t(0o700)) != 0 && errno != EEXIST {
+        for directory in missing.reversed()
+        where Platform.makeDirectory(directory, mode: 0o700) != 0 && Platform.errno != Platform.alreadyExists {
             throw posixError("create the store's directory", directory)
         }
     }
 
     private static func posixError(_ doing: String, _ path: String) -> MLOpsError {
-        let code = errno
-        let reason = String(cString: strerror(code))
+        let code = Platform.errno
+        let reason = Platform.describe(errno: code)
         return MLOpsError(.ioError, "could not \(doing): \(reason) (errno \(code))", value: path)
     }
 }

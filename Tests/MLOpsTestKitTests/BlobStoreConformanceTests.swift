@@ -20,7 +20,8 @@ struct BlobStoreConformanceTests {
         #expect(Set(names).count == names.count)
         for required in [
             "putGetExistsDelete", "immutability", "notFound", "listing", "emptyObject", "largeStreaming",
-            "writerVisibility", "keyValidation", "concurrentSamePuts", "concurrentConflictingPuts",
+            "writerVisibility", "keyValidation", "concurrentSamePuts", "concurrentConflictingPuts", "paging",
+            "pagingUnderConcurrentInserts",
         ] {
             #expect(names.contains(required), "missing check \(required)")
         }
@@ -70,6 +71,30 @@ struct BlobStoreConformanceTests {
         _ = try await failure(of: "largeStreaming", .eagerWriter)
     }
 
+    @Test func pagesThatRepeatTheCursorFailPaging() async throws {
+        let paging = try await failure(of: "paging", .repeatingPages)
+        #expect(paging.message.contains("list(prefix:"))
+        _ = try await failure(of: "pagingUnderConcurrentInserts", .repeatingPages)
+    }
+
+    @Test func pagesThatSkipAKeyFailPaging() async throws {
+        _ = try await failure(of: "paging", .skippingPages)
+    }
+
+    @Test func faultyBlobStoreForwardsPagesAndFailsThemByPlan() async throws {
+        let base = InMemoryBlobStore()
+        for index in 0..<5 { try await base.put(try BlobKey("k/\(index)"), data: [UInt8(index)]) }
+        let store = FaultyBlobStore(wrapping: base)
+        let page = try await store.list(prefix: "k", after: try BlobKey("k/1"), limit: 2)
+        #expect(page.keys.map(\.rawValue) == ["k/2", "k/3"])
+        #expect(page.next?.rawValue == "k/3")
+        store.setPlan(FaultPlan(rules: [.init(operations: .list, trigger: .always, effect: .fail)]))
+        let error = try await #require(throws: MLOpsError.self) {
+            _ = try await store.list(prefix: "k", after: nil, limit: 2)
+        }
+        #expect(error.code == .injectedFault)
+    }
+
     @Test func wrongErrorCodeFailsNotFound() async throws {
         _ = try await failure(of: "notFound", .wrongMissingError)
     }
@@ -89,6 +114,8 @@ final class BrokenBlobStore: BlobStore {
         case eagerWriter
         case wrongMissingError
         case oversizedReads
+        case repeatingPages
+        case skippingPages
     }
 
     let defect: Defect
@@ -129,6 +156,18 @@ final class BrokenBlobStore: BlobStore {
             return objects.withLock { $0.keys.filter { $0.hasSegmentPrefix(prefix) } }.sorted()
         default: return try await base.list(prefix: prefix)
         }
+    }
+
+    func list(prefix: String, after cursor: BlobKey?, limit: Int) async throws -> BlobListPage {
+        guard defect == .repeatingPages || defect == .skippingPages else {
+            return try await base.list(prefix: prefix, after: cursor, limit: limit)
+        }
+        let keys = try await base.list(prefix: prefix)
+        // Repeating: starts at the cursor instead of after it. Skipping: starts one key after it.
+        var start = cursor.map { cursor in keys.firstIndex { $0 >= cursor } ?? keys.endIndex } ?? 0
+        if defect == .skippingPages, cursor != nil { start = Swift.min(keys.endIndex, start + 2) }
+        let page = Array(keys[start...].prefix(limit))
+        return BlobListPage(keys: page, next: start + page.count < keys.count ? page.last : nil)
     }
 
     func delete(_ key: BlobKey) async throws {

@@ -8,9 +8,15 @@ import Testing
 struct SQLiteKeyValueStoreConcurrencyTests {
     static let counter = bytes("counter")
 
+    /// Increments the counter `times` times with optimistic transactions.
+    ///
+    /// Every task really runs at once (the store's calls suspend instead of holding one of the few
+    /// cooperative threads), and two store instances compete for SQLite's write lock through its busy
+    /// handler, which is not fair: a task may lose many more rounds than the default 64 attempts allow,
+    /// as with the multi-process counter.
     static func increment(_ store: SQLiteKeyValueStore, times: Int) async throws {
         for _ in 0..<times {
-            try await store.transaction { tx in
+            try await store.transaction(maxAttempts: 100_000) { tx in
                 let current = try await tx.get(counter).flatMap { TestBytes.decode($0.value) } ?? 0
                 tx.put(counter, TestBytes.encode(current + 1))
             }

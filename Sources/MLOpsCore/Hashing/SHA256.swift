@@ -1,15 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Android)
-    import Android
-#elseif canImport(Darwin)
-    import Darwin
-#elseif canImport(ucrt)
-    import ucrt
-#endif
-
 /// SHA-256 (FIPS 180-4), in pure Swift, one-shot or streaming.
 ///
 /// Hash bytes you already hold with `hash(_:)`, a file with
@@ -178,32 +166,31 @@ public struct SHA256: Sendable {
     /// - Throws: ``MLOpsError`` with code ``MLOpsError/Code/ioError`` and the
     ///   path as its value when the file cannot be opened or read.
     public static func hash(fileAt path: String) throws -> SHA256Digest {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = Platform.open(path, .readOnly)
         guard descriptor >= 0 else {
             throw MLOpsError(.ioError, "cannot open the file to hash it: \(lastErrorText())", value: path)
         }
-        defer { _ = close(descriptor) }
+        defer { Platform.close(descriptor) }
 
         let chunkSize = 1 << 20
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 64)
         defer { chunk.deallocate() }
         var hasher = SHA256()
         while true {
-            let count = read(descriptor, chunk.baseAddress, chunkSize)
+            let count = Platform.read(descriptor, chunk)
             if count > 0 {
                 hasher.update(UnsafeRawBufferPointer(start: chunk.baseAddress, count: count))
             } else if count == 0 {
                 return hasher.finalize()
-            } else if errno != EINTR {
+            } else if Platform.errno != Platform.interrupted {
                 throw MLOpsError(.ioError, "cannot read the file to hash it: \(lastErrorText())", value: path)
             }
         }
     }
 
     private static func lastErrorText() -> String {
-        let code = errno
-        guard let text = strerror(code) else { return "errno \(code)" }
-        return "\(String(cString: text)) (errno \(code))"
+        let code = Platform.errno
+        return "\(Platform.describe(errno: code)) (errno \(code))"
     }
 }
 

@@ -1,19 +1,5 @@
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Android)
-    import Android
-#elseif canImport(Darwin)
-    import Darwin
-#elseif canImport(FoundationEssentials)
-    import FoundationEssentials
-#else
-    import Foundation
-#endif
-
 /// Makes ``SortableID``s that strictly increase in the order they are made.
 ///
 /// Each ID takes the current wall-clock millisecond. When the clock has not
@@ -121,13 +107,6 @@ public final class SortableIDGenerator: Sendable {
 
     /// The wall clock in milliseconds since 1970-01-01 UTC (0 for times before it).
     static func currentMilliseconds() -> UInt64 {
-        #if canImport(Glibc) || canImport(Musl) || canImport(Android) || canImport(Darwin)
-            var now = timespec()
-            guard clock_gettime(CLOCK_REALTIME, &now) == 0, now.tv_sec >= 0 else { return 0 }
-            return UInt64(now.tv_sec) &* 1000 &+ UInt64(now.tv_nsec / 1_000_000)
-        #else
-            let seconds = Date().timeIntervalSince1970
-            return seconds > 0 ? UInt64(seconds * 1000) : 0
-        #endif
+        Platform.wallClockMilliseconds()
     }
 }

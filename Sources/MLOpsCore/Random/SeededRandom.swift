@@ -1,15 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Android)
-    import Android
-#elseif canImport(Darwin)
-    import Darwin
-#elseif canImport(ucrt)
-    import ucrt
-#endif
-
 /// The one seeded random number generator of swift-mlops: xoshiro256** seeded
 /// through SplitMix64.
 ///
@@ -135,7 +123,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
             let v = 2 * nextDouble() - 1
             let s = u * u + v * v
             if s >= 1 || s == 0 { continue }
-            let factor = (-2 * log(s) / s).squareRoot()
+            let factor = (-2 * Platform.naturalLogarithm(s) / s).squareRoot()
             spareNormal = v * factor
             return mean + standardDeviation * (u * factor)
         }

@@ -13,6 +13,8 @@
 ///   the object survives a crash of the process.
 /// - **Listing.** ``list(prefix:)`` returns keys in ascending byte order; a
 ///   prefix matches whole segments (`runs/1` lists `runs/1/a`, not `runs/10`).
+///   ``list(prefix:after:limit:)`` returns the same keys a page at a time; a
+///   key present during the whole paging is returned exactly once.
 /// - **Missing keys.** ``get(_:)`` of an absent key throws `notFound`;
 ///   ``delete(_:)`` of an absent key is not an error.
 ///
@@ -29,6 +31,15 @@ public protocol BlobStore: Sendable {
     /// The keys equal to or below `prefix` (whole segments), in ascending order.
     /// An empty prefix lists every key.
     func list(prefix: String) async throws -> [BlobKey]
+    /// One page of the keys equal to or below `prefix` (whole segments): at most `limit` keys, in
+    /// ascending byte order, each greater than `cursor` (from the first key when `cursor` is `nil`).
+    ///
+    /// Pass the page's ``BlobListPage/next`` as the next call's `cursor` until it is `nil`. The cursor need
+    /// not be a stored key. A default implementation filters ``list(prefix:)``; a backend with many keys
+    /// should stop reading after the page.
+    ///
+    /// - Throws: ``MLOpsError`` `invalidArgument` for an invalid prefix or a limit below 1.
+    func list(prefix: String, after cursor: BlobKey?, limit: Int) async throws -> BlobListPage
     /// Removes the object under `key`; removing an absent key is not an error.
     func delete(_ key: BlobKey) async throws
 
@@ -68,6 +79,23 @@ extension BlobStore {
     /// Default: buffers the chunks in memory and ``put(_:data:)``s them at commit.
     public func openWriter(_ key: BlobKey) async throws -> any BlobWriter {
         BufferedBlobWriter(key: key, store: self)
+    }
+
+    /// Default: lists every key under `prefix` with ``list(prefix:)`` and returns the page after `cursor`.
+    public func list(prefix: String, after cursor: BlobKey?, limit: Int) async throws -> BlobListPage {
+        try BlobListPage.validate(limit: limit)
+        let keys = try await list(prefix: prefix)
+        // The first key greater than the cursor (binary search: `keys` is sorted).
+        var low = keys.startIndex
+        if let cursor {
+            var high = keys.endIndex
+            while low < high {
+                let middle = low + (high - low) / 2
+                if cursor < keys[middle] { high = middle } else { low = middle + 1 }
+            }
+        }
+        let end = keys.index(low, offsetBy: Swift.min(limit + 1, keys.endIndex - low))
+        return BlobListPage(keys: Array(keys[low..<end]), limit: limit)
     }
 
     /// Convenience: validates `key` text and stores `data`.

@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A ``BlobStore`` on the local file system: one file per object under a root
 /// directory, the key's segments as subdirectories.
 ///
@@ -26,6 +18,11 @@
 ///
 /// A key cannot be both an object and a directory of other objects
 /// (`a` and `a/b`): the second put throws `conflict`.
+///
+/// Every file-system call runs on ``BlockingExecutor/shared``, a few threads
+/// owned by swift-mlops: an async caller is suspended while its object is
+/// read, written or `fsync`ed, never blocking one of Swift's cooperative
+/// threads. ``init(root:)`` is synchronous and runs on the caller's thread.
 public final class FileBlobStore: BlobStore {
     /// The root directory, as given.
     public let root: String
@@ -36,87 +33,102 @@ public final class FileBlobStore: BlobStore {
     public init(root: String) throws {
         self.root = root
         try FileSystem.makeDirectories(root)
-        let fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = Platform.open(root, [.readOnly, .directory])
         if fd < 0 { throw FileSystem.error("cannot open the blob store root", root) }
-        close(fd)
+        Platform.close(fd)
     }
 
     // MARK: BlobStore
 
+    /// Stores `data` under `key`: temporary file, `fsync`, hard link into place, `fsync` of the directory.
     public func put(_ key: BlobKey, data: [UInt8]) async throws {
         try Self.verifyContentAddress(key, data)
-        let writer = try FileBlobWriter(store: self, key: key)
-        do {
-            try writer.append(data)
-            try writer.finish()
-        } catch {
-            writer.discard()
-            throw error
-        }
-    }
-
-    public func get(_ key: BlobKey) async throws -> [UInt8] {
-        let fd = try openObject(key)
-        defer { close(fd) }
-        let bytes = try FileSystem.readAll(fd, what: key.rawValue)
-        if let expected = Self.contentDigest(of: key), SHA256.hash(bytes).hexString != expected {
-            throw MLOpsError(
-                .corruptData, "the stored object does not match its content hash; the file was altered on disk",
-                value: key.rawValue)
-        }
-        return bytes
-    }
-
-    public func exists(_ key: BlobKey) async throws -> Bool {
-        guard let dir = try? openDirectory(key.segments.dropLast().map(String.init), create: false) else {
-            return false
-        }
-        defer { close(dir) }
-        var info = stat()
-        if fstatat(dir, String(key.lastSegment), &info, AT_SYMLINK_NOFOLLOW) != 0 { return false }
-        return (info.st_mode & S_IFMT) == S_IFREG
-    }
-
-    public func list(prefix: String) async throws -> [BlobKey] {
-        try BlobKey.validatePrefix(prefix)
-        let trimmed = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
-        let segments = trimmed.isEmpty ? [] : trimmed.split(separator: "/").map(String.init)
-        var result: [BlobKey] = []
-        // The prefix itself may name an object.
-        if let last = segments.last {
-            if let parent = try? openDirectory(Array(segments.dropLast()), create: false) {
-                defer { close(parent) }
-                var info = stat()
-                if fstatat(parent, last, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG {
-                    result.append(try BlobKey(trimmed))
-                }
+        try await BlockingExecutor.shared.run { [self] in
+            let writer = try FileBlobWriter(store: self, key: key)
+            do {
+                try writer.append(data)
+                try writer.finish()
+            } catch {
+                writer.discard()
+                throw error
             }
         }
-        if let dir = try? openDirectory(segments, create: false) {
-            try collect(dir, path: trimmed, into: &result)  // closes dir
-        }
-        return result.sorted()
     }
 
+    /// Reads the whole object; a content-addressed one is verified against its key.
+    public func get(_ key: BlobKey) async throws -> [UInt8] {
+        try await BlockingExecutor.shared.run { [self] in
+            let fd = try openObject(key)
+            defer { Platform.close(fd) }
+            let bytes = try FileSystem.readAll(fd, what: key.rawValue)
+            if let expected = Self.contentDigest(of: key), SHA256.hash(bytes).hexString != expected {
+                throw MLOpsError(
+                    .corruptData, "the stored object does not match its content hash; the file was altered on disk",
+                    value: key.rawValue)
+            }
+            return bytes
+        }
+    }
+
+    /// Whether a regular file is stored under `key`.
+    public func exists(_ key: BlobKey) async throws -> Bool {
+        try await BlockingExecutor.shared.run { [self] in
+            guard let dir = try? openDirectory(key.segments.dropLast().map(String.init), create: false) else {
+                return false
+            }
+            defer { Platform.close(dir) }
+            return Platform.status(at: dir, String(key.lastSegment))?.type == .regular
+        }
+    }
+
+    /// Every key equal to or below `prefix`, in byte order.
+    public func list(prefix: String) async throws -> [BlobKey] {
+        try BlobKey.validatePrefix(prefix)
+        return try await BlockingExecutor.shared.run { [self] in
+            try walk(prefix: prefix, after: nil, limit: nil)
+        }
+    }
+
+    /// One page of the keys equal to or below `prefix`, in byte order, after `cursor`.
+    ///
+    /// Walks the directories in key order and stops after `limit + 1` keys (the extra one only tells
+    /// whether another page follows); each directory on the way is read whole, but no key before the
+    /// cursor or after the page is collected.
+    public func list(prefix: String, after cursor: BlobKey?, limit: Int) async throws -> BlobListPage {
+        try BlobKey.validatePrefix(prefix)
+        try BlobListPage.validate(limit: limit)
+        let keys = try await BlockingExecutor.shared.run { [self] in
+            try walk(prefix: prefix, after: cursor, limit: limit + 1)
+        }
+        return BlobListPage(keys: keys, limit: limit)
+    }
+
+    /// Removes the object and the directories it leaves empty.
     public func delete(_ key: BlobKey) async throws {
-        let parents = key.segments.dropLast().map(String.init)
-        guard let dir = try? openDirectory(parents, create: false) else { return }
-        defer { close(dir) }
-        if unlinkat(dir, String(key.lastSegment), 0) != 0 {
-            if errno == ENOENT { return }
-            throw FileSystem.error("cannot delete the object", key.rawValue)
+        try await BlockingExecutor.shared.run { [self] in
+            let parents = key.segments.dropLast().map(String.init)
+            guard let dir = try? openDirectory(parents, create: false) else { return }
+            defer { Platform.close(dir) }
+            if Platform.remove(at: dir, String(key.lastSegment)) != 0 {
+                if Platform.errno == Platform.noSuchFile { return }
+                throw FileSystem.error("cannot delete the object", key.rawValue)
+            }
+            _ = Platform.synchronize(dir)
+            pruneEmptyDirectories(parents)
         }
-        _ = fsync(dir)
-        pruneEmptyDirectories(parents)
     }
 
+    /// Opens the object for chunked reading; the reader's reads also run on ``BlockingExecutor/shared``.
     public func openReader(_ key: BlobKey) async throws -> any BlobReader {
-        let fd = try openObject(key)
-        return try FileBlobReader(fd: fd, key: key, expectedDigest: Self.contentDigest(of: key))
+        try await BlockingExecutor.shared.run { [self] in
+            let fd = try openObject(key)
+            return try FileBlobReader(fd: fd, key: key, expectedDigest: Self.contentDigest(of: key))
+        }
     }
 
+    /// Starts a new object in a temporary file; the writer's writes also run on ``BlockingExecutor/shared``.
     public func openWriter(_ key: BlobKey) async throws -> any BlobWriter {
-        try FileBlobWriter(store: self, key: key)
+        try await BlockingExecutor.shared.run { [self] in try FileBlobWriter(store: self, key: key) }
     }
 
     // MARK: Paths
@@ -124,35 +136,35 @@ public final class FileBlobStore: BlobStore {
     /// Opens the directory for `segments` below the root, one `openat(O_NOFOLLOW)` per segment,
     /// creating missing ones (0700) if `create` is set.
     func openDirectory(_ segments: [String], create: Bool) throws -> Int32 {
-        var fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        var fd = Platform.open(root, [.readOnly, .directory])
         if fd < 0 { throw FileSystem.error("cannot open the blob store root", root) }
         for segment in segments {
-            var next = openat(fd, segment, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            if next < 0, errno == ENOENT, create {
-                if mkdirat(fd, segment, 0o700) != 0, errno != EEXIST {
+            var next = Platform.open(at: fd, segment, [.readOnly, .directory, .noFollow])
+            if next < 0, Platform.errno == Platform.noSuchFile, create {
+                if Platform.makeDirectory(at: fd, segment, mode: 0o700) != 0, Platform.errno != Platform.alreadyExists {
                     let error = FileSystem.error("cannot create directory", segment)
-                    close(fd)
+                    Platform.close(fd)
                     throw error
                 }
-                _ = fsync(fd)
-                next = openat(fd, segment, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                _ = Platform.synchronize(fd)
+                next = Platform.open(at: fd, segment, [.readOnly, .directory, .noFollow])
             }
             if next < 0 {
-                let code = errno
-                close(fd)
-                if code == ENOTDIR || code == ELOOP {
+                let code = Platform.errno
+                Platform.close(fd)
+                if code == Platform.notADirectory || code == Platform.symbolicLink {
                     throw MLOpsError(
                         .conflict,
                         "'\(segment)' is an object (or a link), so nothing can be stored below it",
                         value: segments.joined(separator: "/"))
                 }
-                if code == ENOENT {
+                if code == Platform.noSuchFile {
                     throw MLOpsError(.notFound, "no such prefix", value: segments.joined(separator: "/"))
                 }
-                errno = code
+                Platform.errno = code
                 throw FileSystem.error("cannot open directory", segments.joined(separator: "/"))
             }
-            close(fd)
+            Platform.close(fd)
             fd = next
         }
         return fd
@@ -165,59 +177,49 @@ public final class FileBlobStore: BlobStore {
         } catch let error as MLOpsError where error.code == .notFound || error.code == .conflict {
             throw MLOpsError(.notFound, "no object under this key", value: key.rawValue)
         }
-        defer { close(dir) }
-        let fd = openat(dir, String(key.lastSegment), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        defer { Platform.close(dir) }
+        let fd = Platform.open(at: dir, String(key.lastSegment), [.readOnly, .noFollow])
         if fd < 0 {
-            if errno == ENOENT || errno == ELOOP || errno == EISDIR {
+            let code = Platform.errno
+            if code == Platform.noSuchFile || code == Platform.symbolicLink || code == Platform.isADirectory {
                 throw MLOpsError(.notFound, "no object under this key", value: key.rawValue)
             }
             throw FileSystem.error("cannot open the object", key.rawValue)
         }
-        var info = stat()
-        if fstat(fd, &info) != 0 || (info.st_mode & S_IFMT) != S_IFREG {
-            close(fd)
+        if Platform.status(fd)?.type != .regular {
+            Platform.close(fd)
             throw MLOpsError(.notFound, "no object under this key", value: key.rawValue)
         }
         return fd
     }
 
-    private func collect(_ dir: Int32, path: String, into result: inout [BlobKey]) throws {
-        guard let stream = fdopendir(dir) else {
-            close(dir)
-            throw FileSystem.error("cannot list directory", path)
-        }
-        defer { closedir(stream) }
-        var names: [(String, Bool)] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name == "." || name == ".." || name.contains("%") { continue }
-            var info = stat()
-            guard fstatat(dirfd(stream), name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
-            switch info.st_mode & S_IFMT {
-            case S_IFREG: names.append((name, false))
-            case S_IFDIR: names.append((name, true))
-            default: continue  // links and devices are never objects
+    // MARK: Listing
+
+    /// The keys equal to or below `prefix`, in byte order, greater than `cursor`, at most `limit` of them.
+    private func walk(prefix: String, after cursor: BlobKey?, limit: Int?) throws -> [BlobKey] {
+        let trimmed = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+        let segments = trimmed.isEmpty ? [] : trimmed.split(separator: "/").map(String.init)
+        var walk = BlobTreeWalk(cursor: cursor.map { Array($0.rawValue.utf8) }, limit: limit ?? Int.max)
+        // The prefix itself may name an object; it sorts before everything below it.
+        if let last = segments.last, let parent = try? openDirectory(Array(segments.dropLast()), create: false) {
+            defer { Platform.close(parent) }
+            if Platform.status(at: parent, last)?.type == .regular, let key = try? BlobKey(trimmed) {
+                walk.offer(key)
             }
         }
-        for (name, isDirectory) in names {
-            let childPath = path.isEmpty ? name : path + "/" + name
-            if isDirectory {
-                let child = openat(dirfd(stream), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-                if child >= 0 { try collect(child, path: childPath, into: &result) }
-            } else if let key = try? BlobKey(childPath) {
-                result.append(key)
-            }
+        if !walk.isFull, let dir = try? openDirectory(segments, create: false) {
+            defer { Platform.close(dir) }
+            try walk.visit(dir, path: trimmed)
         }
+        return walk.keys
     }
 
     private func pruneEmptyDirectories(_ parents: [String]) {
         var segments = parents
         while let last = segments.popLast() {
             guard let dir = try? openDirectory(segments, create: false) else { return }
-            let removed = unlinkat(dir, last, AT_REMOVEDIR) == 0
-            close(dir)
+            let removed = Platform.remove(at: dir, last, isDirectory: true) == 0
+            Platform.close(dir)
             if !removed { return }
         }
     }

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import Synchronization
 
 /// Writes one new object of a ``FileBlobStore`` through a temporary file that
@@ -12,7 +5,7 @@ import Synchronization
 ///
 /// Until `commit` returns, nothing is visible under the key; if the process
 /// dies first, only an invisible temporary file (its name contains `%`) is
-/// left behind.
+/// left behind. Writes and the commit run on ``BlockingExecutor/shared``.
 public final class FileBlobWriter: BlobWriter {
     private struct State {
         var directory: Int32
@@ -30,22 +23,23 @@ public final class FileBlobWriter: BlobWriter {
         self.key = key
         self.expectedDigest = FileBlobStore.contentDigest(of: key)
         var random = SystemRandomNumberGenerator()
-        temporaryName = "%tmp-\(getpid())-\(String(random.next(), radix: 36))"
+        temporaryName = "%tmp-\(Platform.processID)-\(String(random.next(), radix: 36))"
         let parents = key.segments.dropLast().map(String.init)
         var attempt = 0
         while true {
             attempt += 1
             let directory = try store.openDirectory(parents, create: true)
-            let file = openat(directory, temporaryName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            let file = Platform.open(
+                at: directory, temporaryName, [.writeOnly, .create, .exclusive, .noFollow], mode: 0o600)
             if file >= 0 {
                 state = Mutex(State(directory: directory, file: file))
                 return
             }
-            let code = errno
-            close(directory)
+            let code = Platform.errno
+            Platform.close(directory)
             // A concurrent delete may have pruned the (empty) directory we just opened.
-            if code == ENOENT, attempt < 8 { continue }
-            errno = code
+            if code == Platform.noSuchFile, attempt < 8 { continue }
+            Platform.errno = code
             throw FileSystem.error("cannot create a temporary file for the object", key.rawValue)
         }
     }
@@ -55,13 +49,19 @@ public final class FileBlobWriter: BlobWriter {
     }
 
     /// Appends bytes to the temporary file.
-    public func write(_ bytes: [UInt8]) async throws { try append(bytes) }
+    public func write(_ bytes: [UInt8]) async throws {
+        try await BlockingExecutor.shared.run { [self] in try append(bytes) }
+    }
 
     /// Makes the object durable and visible (fsync, link, fsync the directory).
-    public func commit() async throws { try finish() }
+    public func commit() async throws {
+        try await BlockingExecutor.shared.run { [self] in try finish() }
+    }
 
     /// Removes the temporary file; nothing becomes visible.
-    public func abort() async throws { discard() }
+    public func abort() async throws {
+        try await BlockingExecutor.shared.run { [self] in discard() }
+    }
 
     func append(_ bytes: [UInt8]) throws {
         try state.withLock { state in
@@ -83,12 +83,14 @@ public final class FileBlobWriter: BlobWriter {
                 throw MLOpsError(
                     .invalidArgument, "the bytes do not hash to the content address in the key", value: key.rawValue)
             }
-            if fsync(state.file) != 0 { throw FileSystem.error("fsync of the new object failed", key.rawValue) }
+            if Platform.synchronize(state.file) != 0 {
+                throw FileSystem.error("fsync of the new object failed", key.rawValue)
+            }
             let name = String(key.lastSegment)
-            if linkat(state.directory, temporaryName, state.directory, name, 0) != 0 {
-                let code = errno
-                guard code == EEXIST else {
-                    errno = code
+            if Platform.link(at: state.directory, temporaryName, to: name) != 0 {
+                let code = Platform.errno
+                guard code == Platform.alreadyExists else {
+                    Platform.errno = code
                     throw FileSystem.error("cannot link the new object into place", key.rawValue)
                 }
                 // Same bytes again is a no-op; different bytes break immutability.
@@ -99,7 +101,7 @@ public final class FileBlobWriter: BlobWriter {
                         value: key.rawValue)
                 }
             }
-            if fsync(state.directory) != 0 {
+            if Platform.synchronize(state.directory) != 0 {
                 throw FileSystem.error("fsync of the object's directory failed", key.rawValue)
             }
         }
@@ -112,14 +114,15 @@ public final class FileBlobWriter: BlobWriter {
     private static func cleanUp(_ state: inout State, _ temporaryName: String) {
         guard !state.finished else { return }
         state.finished = true
-        close(state.file)
-        _ = unlinkat(state.directory, temporaryName, 0)
-        close(state.directory)
+        Platform.close(state.file)
+        _ = Platform.remove(at: state.directory, temporaryName)
+        Platform.close(state.directory)
     }
 }
 
 /// Reads one object of a ``FileBlobStore`` in chunks, verifying its content
-/// hash at the end when the key is content-addressed.
+/// hash at the end when the key is content-addressed. Reads run on
+/// ``BlockingExecutor/shared``.
 public final class FileBlobReader: BlobReader {
     private struct State {
         var fd: Int32
@@ -135,12 +138,12 @@ public final class FileBlobReader: BlobReader {
     private let state: Mutex<State>
 
     init(fd: Int32, key: BlobKey, expectedDigest: String?) throws {
-        var info = stat()
-        if fstat(fd, &info) != 0 {
-            closeFile(fd)
-            throw FileSystem.error("cannot stat the object", key.rawValue)
+        guard let status = Platform.status(fd) else {
+            let error = FileSystem.error("cannot stat the object", key.rawValue)
+            Platform.close(fd)
+            throw error
         }
-        size = Int(info.st_size)
+        size = status.size
         self.key = key
         self.expectedDigest = expectedDigest
         state = Mutex(State(fd: fd))
@@ -148,13 +151,17 @@ public final class FileBlobReader: BlobReader {
 
     deinit {
         state.withLock { state in
-            if !state.closed { closeFile(state.fd) }
+            if !state.closed { Platform.close(state.fd) }
         }
     }
 
     /// Returns up to `maxLength` further bytes; empty at the end, after the
     /// content hash (if any) was checked.
     public func read(upTo maxLength: Int) async throws -> [UInt8] {
+        try await BlockingExecutor.shared.run { [self] in try readChunk(upTo: maxLength) }
+    }
+
+    private func readChunk(upTo maxLength: Int) throws -> [UInt8] {
         try state.withLock { state in
             guard !state.closed else {
                 throw MLOpsError(.invalidState, "the blob reader is closed", value: key.rawValue)
@@ -186,10 +193,8 @@ public final class FileBlobReader: BlobReader {
         state.withLock { state in
             if !state.closed {
                 state.closed = true
-                _ = closeFile(state.fd)
+                Platform.close(state.fd)
             }
         }
     }
 }
-
-@discardableResult private func closeFile(_ fd: Int32) -> Int32 { close(fd) }

@@ -1,19 +1,13 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// POSIX helpers shared by the file-based stores: full reads and writes that
 /// survive `EINTR` and short counts, and errors that carry `strerror`.
+///
+/// Every call is blocking; the stores run them on ``BlockingExecutor/shared``, never on a task's thread.
+/// System calls go through ``Platform``.
 package enum FileSystem {
     /// An `ioError` naming the failed step, the current `errno` text and the value.
     package static func error(_ what: String, _ value: String) -> MLOpsError {
-        let code = errno
-        let reason = String(cString: strerror(code))
-        return MLOpsError(.ioError, "\(what): \(reason) (errno \(code))", value: value)
+        let code = Platform.errno
+        return MLOpsError(.ioError, "\(what): \(Platform.describe(errno: code)) (errno \(code))", value: value)
     }
 
     /// Creates `path` and its missing parents with mode 0700 (like `mkdir -p`).
@@ -21,7 +15,7 @@ package enum FileSystem {
         var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             current += "/" + part
-            if mkdir(current, 0o700) != 0, errno != EEXIST {
+            if Platform.makeDirectory(current, mode: 0o700) != 0, Platform.errno != Platform.alreadyExists {
                 throw error("cannot create directory", current)
             }
         }
@@ -32,9 +26,9 @@ package enum FileSystem {
         try bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = Platform.write(fd, UnsafeRawBufferPointer(rebasing: buffer[offset...]))
                 if written < 0 {
-                    if errno == EINTR { continue }
+                    if Platform.errno == Platform.interrupted { continue }
                     throw error("write failed", what)
                 }
                 offset += written
@@ -48,9 +42,10 @@ package enum FileSystem {
     ) throws -> Int {
         var total = 0
         while total < buffer.count {
-            let count = pread(fd, buffer.baseAddress! + total, buffer.count - total, off_t(offset + total))
+            let count = Platform.read(
+                fd, UnsafeMutableRawBufferPointer(rebasing: buffer[total...]), offset: offset + total)
             if count < 0 {
-                if errno == EINTR { continue }
+                if Platform.errno == Platform.interrupted { continue }
                 throw error("read failed", what)
             }
             if count == 0 { break }
@@ -61,9 +56,7 @@ package enum FileSystem {
 
     /// Reads a whole open file.
     package static func readAll(_ fd: Int32, what: String) throws -> [UInt8] {
-        var info = stat()
-        if fstat(fd, &info) != 0 { throw error("cannot stat", what) }
-        let size = Int(info.st_size)
+        guard let size = Platform.status(fd)?.size else { throw error("cannot stat", what) }
         var bytes = [UInt8](repeating: 0, count: size)
         let count = try bytes.withUnsafeMutableBytes { try preadFully(fd, $0, offset: 0, what: what) }
         if count != size { throw MLOpsError(.ioError, "the file changed size while being read", value: what) }
@@ -72,33 +65,42 @@ package enum FileSystem {
 
     /// Whether two files in one directory hold identical bytes.
     package static func sameContents(_ directory: Int32, _ first: String, _ second: String) throws -> Bool {
-        let a = openat(directory, first, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        let a = Platform.open(at: directory, first, [.readOnly, .noFollow])
         if a < 0 { throw error("cannot open", first) }
-        defer { close(a) }
-        let b = openat(directory, second, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        defer { Platform.close(a) }
+        let b = Platform.open(at: directory, second, [.readOnly, .noFollow])
         if b < 0 { throw error("cannot open", second) }
-        defer { close(b) }
+        defer { Platform.close(b) }
         return try readAll(a, what: first) == readAll(b, what: second)
     }
 }
 
 extension FileSystem {
     /// Reads the file at `path` in chunks of up to `chunkSize` bytes, handing each to `body`.
+    ///
+    /// The reads run on ``BlockingExecutor/shared``; `body` runs on the caller's task.
     package static func forEachChunk(
         path: String, chunkSize: Int = 1 << 20, _ body: ([UInt8]) async throws -> Void
     ) async throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 { throw error("cannot open the file", path) }
-        defer { close(fd) }
+        let fd = try await BlockingExecutor.shared.run {
+            let fd = Platform.open(path, .readOnly)
+            if fd < 0 { throw error("cannot open the file", path) }
+            return fd
+        }
+        defer { Platform.close(fd) }
         var offset = 0
         while true {
-            var chunk = [UInt8](repeating: 0, count: chunkSize)
-            let count = try chunk.withUnsafeMutableBytes { try preadFully(fd, $0, offset: offset, what: path) }
-            if count == 0 { return }
-            chunk.removeLast(chunkSize - count)
+            let start = offset
+            let chunk = try await BlockingExecutor.shared.run {
+                var chunk = [UInt8](repeating: 0, count: chunkSize)
+                let count = try chunk.withUnsafeMutableBytes { try preadFully(fd, $0, offset: start, what: path) }
+                chunk.removeLast(chunkSize - count)
+                return chunk
+            }
+            if chunk.isEmpty { return }
             try await body(chunk)
-            offset += count
-            if count < chunkSize { return }
+            offset += chunk.count
+            if chunk.count < chunkSize { return }
         }
     }
 }

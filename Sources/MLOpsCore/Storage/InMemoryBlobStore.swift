@@ -36,5 +36,15 @@ public final class InMemoryBlobStore: BlobStore {
         return objects.withLock { objects in objects.keys.filter { $0.hasSegmentPrefix(prefix) } }.sorted()
     }
 
+    /// One page of the keys under `prefix` after `cursor`, in byte order.
+    public func list(prefix: String, after cursor: BlobKey?, limit: Int) async throws -> BlobListPage {
+        try BlobKey.validatePrefix(prefix)
+        try BlobListPage.validate(limit: limit)
+        let keys = objects.withLock { objects in
+            objects.keys.filter { key in key.hasSegmentPrefix(prefix) && cursor.map { $0 < key } ?? true }
+        }
+        return BlobListPage(keys: Array(keys.sorted().prefix(limit + 1)), limit: limit)
+    }
+
     public func delete(_ key: BlobKey) async throws { _ = objects.withLock { $0.removeValue(forKey: key) } }
 }

@@ -1,13 +1,5 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 private func posixRead(_ descriptor: Int32, _ target: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int {
-    read(descriptor, target, count)
+    Platform.read(descriptor, UnsafeMutableRawBufferPointer(start: target, count: count))
 }
 
 /// Reads CSV (RFC 4180) into ``Table``s, all at once or in batches, from a file or from memory.
@@ -141,12 +133,12 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
     }
 
     private static func openFile(_ path: String) throws -> Int32 {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        let descriptor = Platform.open(path, .readOnly)
         guard descriptor >= 0 else {
-            let code = errno
+            let code = Platform.errno
             throw MLOpsError(
-                code == ENOENT ? .notFound : .ioError,
-                "cannot open the CSV file: \(String(cString: strerror(code)))",
+                code == Platform.noSuchFile ? .notFound : .ioError,
+                "cannot open the CSV file: \(Platform.describe(errno: code))",
                 value: path
             )
         }
@@ -546,7 +538,7 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
         let needed = (end - start) + remaining + 1
         if resources.capacity - end < needed {
             if start > 0 {
-                memmove(resources.buffer, resources.buffer + start, end - start)
+                Platform.moveBytes(to: resources.buffer, from: resources.buffer + start, count: end - start)
                 end -= start
                 start = 0
             }
@@ -562,7 +554,7 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
         }
         let shift = start
         if shift > 0 {
-            memmove(resources.buffer, resources.buffer + shift, end - shift)
+            Platform.moveBytes(to: resources.buffer, from: resources.buffer + shift, count: end - shift)
             end -= shift
             start = 0
         }
@@ -604,7 +596,7 @@ final class CSVReaderResources {
     }
 
     func closeDescriptor() {
-        if descriptor >= 0 { close(descriptor) }
+        if descriptor >= 0 { Platform.close(descriptor) }
         descriptor = -1
     }
 
@@ -628,11 +620,10 @@ final class CSVReaderResources {
     /// The bytes between the file offset and the end of a regular file, or `nil` when that is not known.
     func remainingFileBytes() -> Int? {
         guard descriptor >= 0 else { return nil }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
-        let offset = lseek(descriptor, 0, SEEK_CUR)
+        guard let status = Platform.status(descriptor), status.type == .regular else { return nil }
+        let offset = Platform.offset(descriptor)
         guard offset >= 0 else { return nil }
-        return max(0, Int(info.st_size) - Int(offset))
+        return max(0, status.size - offset)
     }
 
     /// Reads up to `count` bytes into the buffer at `offset`; 0 means end of file.
@@ -640,10 +631,10 @@ final class CSVReaderResources {
         var result: Int
         repeat {
             result = posixRead(descriptor, buffer + offset, count)
-        } while result < 0 && errno == EINTR
+        } while result < 0 && Platform.errno == Platform.interrupted
         if result < 0 {
-            let code = errno
-            throw MLOpsError(.ioError, "reading the CSV file failed: \(String(cString: strerror(code)))")
+            let code = Platform.errno
+            throw MLOpsError(.ioError, "reading the CSV file failed: \(Platform.describe(errno: code))")
         }
         return result
     }

@@ -1,15 +1,7 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-private func posixClose(_ descriptor: Int32) -> Int32 { close(descriptor) }
+private func posixClose(_ descriptor: Int32) -> Int32 { Platform.close(descriptor) }
 
 private func posixWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(descriptor, bytes, count)
+    Platform.write(descriptor, UnsafeRawBufferPointer(start: bytes, count: count))
 }
 
 /// Writes ``Table``s as CSV (RFC 4180) to a file, batch by batch, or encodes a table in memory.
@@ -51,12 +43,12 @@ public struct CSVWriter: ~Copyable, Sendable {
     /// - Throws: `MLOpsError.invalidArgument` for a bad delimiter, `ioError` when the file cannot be created.
     public init(path: String, options: CSVWriteOptions = CSVWriteOptions()) throws {
         let delimiter = try options.delimiterByte()
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = Platform.open(path, [.writeOnly, .create, .truncate], mode: 0o644)
         guard descriptor >= 0 else {
-            let code = errno
+            let code = Platform.errno
             throw MLOpsError(
                 .ioError,
-                "cannot create the CSV file: \(String(cString: strerror(code)))",
+                "cannot create the CSV file: \(Platform.describe(errno: code))",
                 value: path
             )
         }
@@ -116,8 +108,8 @@ public struct CSVWriter: ~Copyable, Sendable {
             throw error
         }
         if posixClose(descriptor) != 0 {
-            let code = errno
-            throw MLOpsError(.ioError, "closing the CSV file failed: \(String(cString: strerror(code)))", value: path)
+            let code = Platform.errno
+            throw MLOpsError(.ioError, "closing the CSV file failed: \(Platform.describe(errno: code))", value: path)
         }
     }
 
@@ -133,11 +125,11 @@ public struct CSVWriter: ~Copyable, Sendable {
             while remaining > 0 {
                 let written = posixWrite(descriptor, base, remaining)
                 if written < 0 {
-                    let code = errno
-                    if code == EINTR { continue }
+                    let code = Platform.errno
+                    if code == Platform.interrupted { continue }
                     throw MLOpsError(
                         .ioError,
-                        "writing the CSV file failed: \(String(cString: strerror(code)))",
+                        "writing the CSV file failed: \(Platform.describe(errno: code))",
                         value: path
                     )
                 }

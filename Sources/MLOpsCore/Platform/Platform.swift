@@ -1,0 +1,433 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#else
+    #error("swift-mlops needs a POSIX C library: Glibc, Musl or Darwin")
+#endif
+
+/// The one place where swift-mlops calls the operating system's C library.
+///
+/// Every other file of `MLOpsCore`, `SQLiteStorage` and `MLOpsTestKit` that needs a system call goes through
+/// these wrappers, so that the platform branches (`Glibc`, `Musl`, `Darwin`) and their differences — `pthread_t`
+/// being a pointer on Darwin, `write` being ambiguous with Swift's own, `DIR` being opaque — are handled once.
+///
+/// The wrappers are thin: they return what the C function returns (a file descriptor, `-1`, a count) and
+/// leave the reason in ``errno``; ``describe(errno:)`` turns a code into words. File descriptors are always
+/// opened close-on-exec.
+package enum Platform {}
+
+// MARK: - Errors
+
+extension Platform {
+    /// The calling thread's `errno`.
+    package static var errno: Int32 {
+        get {
+            #if canImport(Glibc)
+                Glibc.errno
+            #elseif canImport(Musl)
+                Musl.errno
+            #else
+                Darwin.errno
+            #endif
+        }
+        set {
+            #if canImport(Glibc)
+                Glibc.errno = newValue
+            #elseif canImport(Musl)
+                Musl.errno = newValue
+            #else
+                Darwin.errno = newValue
+            #endif
+        }
+    }
+
+    /// The system's description of an `errno` value, e.g. "No such file or directory".
+    package static func describe(errno code: Int32) -> String {
+        guard let text = strerror(code) else { return "unknown error" }
+        return String(cString: text)
+    }
+
+    /// `EINTR`: the call was interrupted by a signal; retry it.
+    package static let interrupted = EINTR
+    /// `EEXIST`: the file or directory already exists.
+    package static let alreadyExists = EEXIST
+    /// `ENOENT`: no such file or directory.
+    package static let noSuchFile = ENOENT
+    /// `ENOTDIR`: a path component is not a directory.
+    package static let notADirectory = ENOTDIR
+    /// `ELOOP`: a symbolic link where `O_NOFOLLOW` forbids one.
+    package static let symbolicLink = ELOOP
+    /// `EISDIR`: the path is a directory.
+    package static let isADirectory = EISDIR
+}
+
+// MARK: - Files
+
+extension Platform {
+    /// How ``open(_:_:mode:)`` opens a file. `O_CLOEXEC` is always added.
+    package struct OpenFlags: OptionSet, Sendable {
+        package let rawValue: Int32
+        package init(rawValue: Int32) { self.rawValue = rawValue }
+
+        /// `O_RDONLY` (the absence of a write flag).
+        package static let readOnly = OpenFlags([])
+        /// `O_WRONLY`.
+        package static let writeOnly = OpenFlags(rawValue: O_WRONLY)
+        /// `O_RDWR`.
+        package static let readWrite = OpenFlags(rawValue: O_RDWR)
+        /// `O_CREAT`.
+        package static let create = OpenFlags(rawValue: O_CREAT)
+        /// `O_EXCL`: with ``create``, fail if the file exists.
+        package static let exclusive = OpenFlags(rawValue: O_EXCL)
+        /// `O_TRUNC`.
+        package static let truncate = OpenFlags(rawValue: O_TRUNC)
+        /// `O_DIRECTORY`: fail unless the path is a directory.
+        package static let directory = OpenFlags(rawValue: O_DIRECTORY)
+        /// `O_NOFOLLOW`: fail if the last component is a symbolic link.
+        package static let noFollow = OpenFlags(rawValue: O_NOFOLLOW)
+    }
+
+    /// What kind of file a ``FileStatus`` describes.
+    package enum FileType: Sendable, Hashable {
+        /// A regular file.
+        case regular
+        /// A directory.
+        case directory
+        /// Anything else: a symbolic link (when not followed), a device, a socket, a FIFO.
+        case other
+    }
+
+    /// The parts of `struct stat` swift-mlops uses.
+    package struct FileStatus: Sendable, Hashable {
+        /// The file's kind.
+        package var type: FileType
+        /// Its size in bytes.
+        package var size: Int
+    }
+
+    /// `open(2)`; returns the descriptor or -1 (see ``errno``).
+    package static func open(_ path: String, _ flags: OpenFlags, mode: UInt32 = 0o600) -> Int32 {
+        #if canImport(Glibc)
+            Glibc.open(path, flags.rawValue | O_CLOEXEC, mode_t(mode))
+        #elseif canImport(Musl)
+            Musl.open(path, flags.rawValue | O_CLOEXEC, mode_t(mode))
+        #else
+            Darwin.open(path, flags.rawValue | O_CLOEXEC, mode_t(mode))
+        #endif
+    }
+
+    /// `openat(2)` relative to the directory `directory`; returns the descriptor or -1.
+    package static func open(at directory: Int32, _ name: String, _ flags: OpenFlags, mode: UInt32 = 0o600) -> Int32 {
+        openat(directory, name, flags.rawValue | O_CLOEXEC, mode_t(mode))
+    }
+
+    /// `close(2)`.
+    @discardableResult
+    package static func close(_ descriptor: Int32) -> Int32 {
+        #if canImport(Glibc)
+            Glibc.close(descriptor)
+        #elseif canImport(Musl)
+            Musl.close(descriptor)
+        #else
+            Darwin.close(descriptor)
+        #endif
+    }
+
+    /// One `write(2)` of `buffer`; returns the count written or -1.
+    package static func write(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) -> Int {
+        #if canImport(Glibc)
+            Glibc.write(descriptor, buffer.baseAddress, buffer.count)
+        #elseif canImport(Musl)
+            Musl.write(descriptor, buffer.baseAddress, buffer.count)
+        #else
+            Darwin.write(descriptor, buffer.baseAddress, buffer.count)
+        #endif
+    }
+
+    /// One `read(2)` into `buffer`; returns the count read (0 at the end) or -1.
+    package static func read(_ descriptor: Int32, _ buffer: UnsafeMutableRawBufferPointer) -> Int {
+        #if canImport(Glibc)
+            Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+        #elseif canImport(Musl)
+            Musl.read(descriptor, buffer.baseAddress, buffer.count)
+        #else
+            Darwin.read(descriptor, buffer.baseAddress, buffer.count)
+        #endif
+    }
+
+    /// One `pread(2)` into `buffer` from `offset`; returns the count read (0 at the end) or -1.
+    package static func read(_ descriptor: Int32, _ buffer: UnsafeMutableRawBufferPointer, offset: Int) -> Int {
+        pread(descriptor, buffer.baseAddress, buffer.count, off_t(offset))
+    }
+
+    /// The current offset of an open file (`lseek(fd, 0, SEEK_CUR)`), or -1.
+    package static func offset(_ descriptor: Int32) -> Int {
+        Int(lseek(descriptor, 0, SEEK_CUR))
+    }
+
+    /// `fsync(2)`: 0 once the file's data and metadata are on disk, or -1.
+    package static func synchronize(_ descriptor: Int32) -> Int32 {
+        fsync(descriptor)
+    }
+
+    /// `fstat(2)` of an open file, or `nil` (see ``errno``).
+    package static func status(_ descriptor: Int32) -> FileStatus? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return nil }
+        return FileStatus(info)
+    }
+
+    /// `stat(2)` of a path (following symbolic links), or `nil`.
+    package static func status(path: String) -> FileStatus? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return FileStatus(info)
+    }
+
+    /// `fstatat(2)` of `name` in `directory` without following a symbolic link, or `nil`.
+    package static func status(at directory: Int32, _ name: String) -> FileStatus? {
+        var info = stat()
+        guard fstatat(directory, name, &info, AT_SYMLINK_NOFOLLOW) == 0 else { return nil }
+        return FileStatus(info)
+    }
+
+    /// `mkdir(2)`; 0 or -1.
+    package static func makeDirectory(_ path: String, mode: UInt32 = 0o700) -> Int32 {
+        mkdir(path, mode_t(mode))
+    }
+
+    /// `mkdirat(2)`; 0 or -1.
+    package static func makeDirectory(at directory: Int32, _ name: String, mode: UInt32 = 0o700) -> Int32 {
+        mkdirat(directory, name, mode_t(mode))
+    }
+
+    /// `unlinkat(2)` of a file, or of an empty directory when `isDirectory`; 0 or -1.
+    package static func remove(at directory: Int32, _ name: String, isDirectory: Bool = false) -> Int32 {
+        unlinkat(directory, name, isDirectory ? AT_REMOVEDIR : 0)
+    }
+
+    /// `linkat(2)` within one directory: makes `name` a second name of `existing`; 0 or -1 (`EEXIST` when
+    /// `name` is taken — an existing file is never replaced).
+    package static func link(at directory: Int32, _ existing: String, to name: String) -> Int32 {
+        linkat(directory, existing, directory, name, 0)
+    }
+
+    /// The names in the open directory `directory`, without `.` and `..`, or `nil` (see ``errno``).
+    ///
+    /// Reads through a duplicate of the descriptor, so `directory` stays open and usable.
+    package static func directoryEntries(_ directory: Int32) -> [String]? {
+        let duplicate = fcntl(directory, F_DUPFD_CLOEXEC, 0)
+        guard duplicate >= 0 else { return nil }
+        guard let stream = fdopendir(duplicate) else {
+            let code = errno
+            close(duplicate)
+            errno = code
+            return nil
+        }
+        defer { closedir(stream) }
+        // The duplicate shares the original's position: start from the first entry whatever it was.
+        rewinddir(stream)
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
+
+extension Platform.FileStatus {
+    fileprivate init(_ info: stat) {
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: type = .regular
+        case S_IFDIR: type = .directory
+        default: type = .other
+        }
+        size = Int(info.st_size)
+    }
+}
+
+// MARK: - Memory
+
+extension Platform {
+    /// `memmove(3)`: copies `count` bytes from `source` to `destination`; the regions may overlap.
+    package static func moveBytes(to destination: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int) {
+        memmove(destination, source, count)
+    }
+}
+
+// MARK: - Mathematics
+
+extension Platform {
+    /// `log(3)`: the natural logarithm, from the C library's math functions (the standard library has none).
+    package static func naturalLogarithm(_ x: Double) -> Double {
+        log(x)
+    }
+}
+
+// MARK: - Processes, time and CPUs
+
+extension Platform {
+    /// This process's id.
+    package static var processID: Int32 { getpid() }
+
+    /// `kill(2)`: sends `signal` to the process `process`; 0 or -1.
+    @discardableResult
+    package static func send(signal: Int32, to process: Int32) -> Int32 { kill(process, signal) }
+
+    /// Ends the process with `status`, without running further Swift code.
+    package static func exit(_ status: Int32) -> Never {
+        #if canImport(Glibc)
+            Glibc.exit(status)
+        #elseif canImport(Musl)
+            Musl.exit(status)
+        #else
+            Darwin.exit(status)
+        #endif
+    }
+
+    /// Blocks the calling *thread* for `duration` (`nanosleep`, resumed after signals).
+    ///
+    /// Only for threads that swift-mlops owns (see ``BlockingExecutor``) and for command-line tools: never
+    /// call it from async code, where it would hold one of Swift's few cooperative threads.
+    package static func sleep(for duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        guard seconds > 0 || attoseconds > 0 else { return }
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+        var unslept = timespec()
+        while nanosleep(&request, &unslept) != 0, errno == EINTR { request = unslept }
+    }
+
+    /// The wall clock in milliseconds since 1970-01-01 UTC (0 for times before it).
+    package static func wallClockMilliseconds() -> UInt64 {
+        var now = timespec()
+        guard clock_gettime(CLOCK_REALTIME, &now) == 0, now.tv_sec >= 0 else { return 0 }
+        return UInt64(now.tv_sec) &* 1000 &+ UInt64(now.tv_nsec / 1_000_000)
+    }
+
+    /// The number of CPUs the operating system reports online (at least 1).
+    package static var processorCount: Int {
+        let count = sysconf(Int32(_SC_NPROCESSORS_ONLN))
+        return count > 0 ? count : 1
+    }
+}
+
+// MARK: - Threads
+
+extension Platform {
+    /// Starts a detached thread that runs `body` and ends; on Darwin it is named `name` (15 bytes are kept).
+    ///
+    /// - Returns: `false` if the system refused to create the thread (`body` is then never run).
+    package static func startThread(name: String, _ body: @escaping @Sendable () -> Void) -> Bool {
+        let context = Unmanaged.passRetained(ThreadStart(name: name, body: body)).toOpaque()
+        #if canImport(Darwin)
+            var thread: pthread_t?
+            let created = pthread_create(&thread, nil, threadEntry, context) == 0
+            if created, let thread { pthread_detach(thread) }
+        #else
+            var thread = pthread_t()
+            let created = pthread_create(&thread, nil, threadEntry, context) == 0
+            if created { pthread_detach(thread) }
+        #endif
+        if !created { Unmanaged<ThreadStart>.fromOpaque(context).release() }
+        return created
+    }
+
+    /// A value private to the calling thread, shared by all of swift-mlops: ``BlockingExecutor`` stores a
+    /// pointer to itself there so that it can recognise its own threads. `nil` on other threads.
+    package static var threadTag: UnsafeMutableRawPointer? {
+        get { pthread_getspecific(threadTagKey) }
+        set { pthread_setspecific(threadTagKey, newValue) }
+    }
+
+    private static let threadTagKey: pthread_key_t = {
+        var key = pthread_key_t()
+        let status = pthread_key_create(&key, nil)
+        precondition(status == 0, "pthread_key_create failed with \(status)")
+        return key
+    }()
+
+    /// A `pthread` mutex with a condition variable: the one blocking wait that threads swift-mlops owns use.
+    ///
+    /// `@unchecked Sendable`: the mutex and condition live at fixed heap addresses, and the C library
+    /// synchronises every use of them.
+    package final class ConditionLock: @unchecked Sendable {
+        private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+        private let condition: UnsafeMutablePointer<pthread_cond_t>
+
+        /// Creates an unlocked lock.
+        package init() {
+            mutex = .allocate(capacity: 1)
+            condition = .allocate(capacity: 1)
+            pthread_mutex_init(mutex, nil)
+            pthread_cond_init(condition, nil)
+        }
+
+        deinit {
+            pthread_cond_destroy(condition)
+            pthread_mutex_destroy(mutex)
+            condition.deallocate()
+            mutex.deallocate()
+        }
+
+        /// Takes the lock, blocking the thread while another holds it.
+        package func lock() { pthread_mutex_lock(mutex) }
+
+        /// Releases the lock.
+        package func unlock() { pthread_mutex_unlock(mutex) }
+
+        /// Runs `body` holding the lock.
+        package func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
+            lock()
+            defer { unlock() }
+            return try body()
+        }
+
+        /// Releases the lock, sleeps until signalled (or spuriously), and takes the lock again. Call it
+        /// holding the lock, in a loop that re-checks the awaited condition.
+        package func wait() { pthread_cond_wait(condition, mutex) }
+
+        /// Wakes one waiting thread.
+        package func signal() { pthread_cond_signal(condition) }
+
+        /// Wakes every waiting thread.
+        package func broadcast() { pthread_cond_broadcast(condition) }
+    }
+}
+
+/// What a new thread runs, passed through `pthread_create`'s context pointer.
+private final class ThreadStart {
+    let name: String
+    let body: @Sendable () -> Void
+
+    init(name: String, body: @escaping @Sendable () -> Void) {
+        self.name = name
+        self.body = body
+    }
+
+    func run() {
+        #if canImport(Darwin)
+            // Glibc declares pthread_setname_np only under _GNU_SOURCE, which Swift's module does not set.
+            _ = pthread_setname_np(String(decoding: name.utf8.prefix(15), as: UTF8.self))
+        #endif
+        body()
+    }
+}
+
+#if canImport(Darwin)
+    private func threadEntry(_ context: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+        Unmanaged<ThreadStart>.fromOpaque(context).takeRetainedValue().run()
+        return nil
+    }
+#else
+    private func threadEntry(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
+        guard let context else { return nil }
+        Unmanaged<ThreadStart>.fromOpaque(context).takeRetainedValue().run()
+        return nil
+    }
+#endif

@@ -4,8 +4,8 @@ import MLOpsCore
 ///
 /// An object's key is `sha256/<first two hex digits>/<all 64 hex digits>`, so
 /// identical bytes are stored once, a key can never point at other bytes, and
-/// every read is verified against the key (``FileBlobStore`` checks content
-/// addresses on read; this type checks again, so any backend is covered).
+/// every read is verified against the key. The checks live here, not in a
+/// backend, so every `BlobStore` — files, memory, a host's own — gets them.
 ///
 /// ```swift
 /// let objects = ContentAddressedStore(blobs: workspace.objects)
@@ -38,9 +38,9 @@ public struct ContentAddressedStore: Sendable {
 
     /// Stores a file's bytes, streaming it in 1 MiB chunks, and returns the digest.
     ///
-    /// The file is hashed first and then copied, so it is read twice; a file
-    /// that changes in between makes the store reject the copy (its bytes no
-    /// longer match the key).
+    /// The file is hashed first and then copied (so it is read twice), and the copy is hashed
+    /// as it is written: a file that changes in between is refused with `corruptData` and
+    /// nothing is stored under the key.
     @discardableResult
     public func putFile(at path: String) async throws -> SHA256Digest {
         let digest = try SHA256.hash(fileAt: path)
@@ -48,7 +48,15 @@ public struct ContentAddressedStore: Sendable {
         if try await blobs.exists(key) { return digest }
         let writer = try await blobs.openWriter(key)
         do {
-            try await FileSystem.forEachChunk(path: path) { chunk in try await writer.write(chunk) }
+            var copied = SHA256()
+            try await FileSystem.forEachChunk(path: path) { chunk in
+                copied.update(chunk)
+                try await writer.write(chunk)
+            }
+            guard copied.finalize() == digest else {
+                throw MLOpsError(
+                    .corruptData, "the file changed while it was being stored; nothing was stored", value: path)
+            }
             try await writer.commit()
         } catch {
             try? await writer.abort()

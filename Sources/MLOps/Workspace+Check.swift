@@ -40,7 +40,7 @@ extension Workspace {
         for (name, store) in [("metadata", metadata as any Sendable), ("objects", objects as any Sendable)] {
             guard let backend = store as? any StoreIntegrityChecking else { continue }
             do {
-                let messages = try await backend.checkIntegrity()
+                let messages = try await backend.integrityProblems()
                 report.problems += messages.map { "\(name) store: \($0)" }
             } catch let error as MLOpsError {
                 report.problems.append("\(name) store: the integrity check could not run: \(error.message)")

@@ -1,3 +1,4 @@
+import Foundation
 import DataVersioning
 import MLOpsCore
 import Testing
@@ -25,5 +26,19 @@ import Testing
         #expect(report.problems.count == 2, "\(text)")
         #expect(text.contains(digests[2].hexString))
         #expect(text.contains("not a content address"))
+    }
+}
+
+@Suite struct ContentAddressedStoreBackendTests {
+    /// Content addressing is DataVersioning's: the same checks on every backend, none in the backend.
+    @Test(arguments: ["memory", "files"])
+    func verifiesReadsOnEveryBackend(backend: String) async throws {
+        let directory = "/tmp/cas-\(SortableID())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let blobs: any BlobStore = backend == "memory" ? InMemoryBlobStore() : try FileBlobStore(root: directory)
+        let digest = SHA256.hash(Array("real".utf8))
+        // A backend stores any bytes under any key: it knows nothing of content addresses.
+        try await blobs.put(ContentAddressedStore.key(for: digest), data: Array("fake".utf8))
+        await #expect(throws: MLOpsError.corruptData) { _ = try await ContentAddressedStore(blobs: blobs).get(digest) }
     }
 }

@@ -61,7 +61,7 @@ import Testing
         let output = CapturedOutput()
         let status = await MLOpsCLI.run(["store", "check", "--workspace", directory], context: output.context())
         #expect(status == 1)
-        #expect(output.out.contains { $0.contains("does not match its content hash") })
+        #expect(output.out.contains { $0.contains("DataVersioning") && $0.contains("not to the object's key") })
         #expect(output.err.first?.contains("1 problem") == true)
     }
 }

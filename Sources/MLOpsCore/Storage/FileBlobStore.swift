@@ -11,10 +11,9 @@
 /// from the root, so a symbolic link planted inside the root cannot redirect
 /// a read or write outside it.
 ///
-/// Objects whose key is *content-addressed* — the last segment is 64
-/// lower-case hex digits and an earlier segment is `sha256` — are verified:
-/// `put` rejects bytes whose SHA-256 differs from the key, and `get` throws
-/// `corruptData` if the file on disk no longer matches.
+/// The store gives no key a meaning: content addressing (`sha256/…` keys
+/// verified against their bytes) belongs to DataVersioning's
+/// `ContentAddressedStore`, which does it the same way on every backend.
 ///
 /// A key cannot be both an object and a directory of other objects
 /// (`a` and `a/b`): the second put throws `conflict`.
@@ -42,7 +41,6 @@ public final class FileBlobStore: BlobStore {
 
     /// Stores `data` under `key`: temporary file, `fsync`, hard link into place, `fsync` of the directory.
     public func put(_ key: BlobKey, data: [UInt8]) async throws {
-        try Self.verifyContentAddress(key, data)
         try await BlockingExecutor.shared.run { [self] in
             let writer = try FileBlobWriter(store: self, key: key)
             do {
@@ -55,18 +53,12 @@ public final class FileBlobStore: BlobStore {
         }
     }
 
-    /// Reads the whole object; a content-addressed one is verified against its key.
+    /// Reads the whole object.
     public func get(_ key: BlobKey) async throws -> [UInt8] {
         try await BlockingExecutor.shared.run { [self] in
             let fd = try openObject(key)
             defer { Platform.close(fd) }
-            let bytes = try FileSystem.readAll(fd, what: key.rawValue)
-            if let expected = Self.contentDigest(of: key), SHA256.hash(bytes).hexString != expected {
-                throw MLOpsError(
-                    .corruptData, "the stored object does not match its content hash; the file was altered on disk",
-                    value: key.rawValue)
-            }
-            return bytes
+            return try FileSystem.readAll(fd, what: key.rawValue)
         }
     }
 
@@ -122,7 +114,7 @@ public final class FileBlobStore: BlobStore {
     public func openReader(_ key: BlobKey) async throws -> any BlobReader {
         try await BlockingExecutor.shared.run { [self] in
             let fd = try openObject(key)
-            return try FileBlobReader(fd: fd, key: key, expectedDigest: Self.contentDigest(of: key))
+            return try FileBlobReader(fd: fd, key: key)
         }
     }
 
@@ -221,25 +213,6 @@ public final class FileBlobStore: BlobStore {
             let removed = Platform.remove(at: dir, last, isDirectory: true) == 0
             Platform.close(dir)
             if !removed { return }
-        }
-    }
-
-    // MARK: Content addressing
-
-    /// The expected lower-case hex SHA-256 of a content-addressed key, or `nil`.
-    static func contentDigest(of key: BlobKey) -> String? {
-        let segments = key.segments
-        guard segments.count >= 2, segments.dropLast().contains("sha256") else { return nil }
-        let last = segments[segments.count - 1]
-        guard last.utf8.count == 64, last.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
-        else { return nil }
-        return String(last)
-    }
-
-    static func verifyContentAddress(_ key: BlobKey, _ data: [UInt8]) throws {
-        if let expected = contentDigest(of: key), SHA256.hash(data).hexString != expected {
-            throw MLOpsError(
-                .invalidArgument, "the bytes do not hash to the content address in the key", value: key.rawValue)
         }
     }
 }

@@ -10,18 +10,15 @@ public final class FileBlobWriter: BlobWriter {
     private struct State {
         var directory: Int32
         var file: Int32
-        var hasher = SHA256()
         var finished = false
     }
 
     private let key: BlobKey
     private let temporaryName: String
-    private let expectedDigest: String?
     private let state: Mutex<State>
 
     init(store: FileBlobStore, key: BlobKey) throws {
         self.key = key
-        self.expectedDigest = FileBlobStore.contentDigest(of: key)
         var random = SystemRandomNumberGenerator()
         temporaryName = "%tmp-\(Platform.processID)-\(String(random.next(), radix: 36))"
         let parents = key.segments.dropLast().map(String.init)
@@ -68,7 +65,6 @@ public final class FileBlobWriter: BlobWriter {
             guard !state.finished else {
                 throw MLOpsError(.invalidState, "the blob writer was already committed or aborted", value: key.rawValue)
             }
-            if expectedDigest != nil { state.hasher.update(bytes) }
             try FileSystem.writeAll(state.file, bytes, what: key.rawValue)
         }
     }
@@ -79,10 +75,6 @@ public final class FileBlobWriter: BlobWriter {
                 throw MLOpsError(.invalidState, "the blob writer was already committed or aborted", value: key.rawValue)
             }
             defer { Self.cleanUp(&state, temporaryName) }
-            if let expectedDigest, state.hasher.finalize().hexString != expectedDigest {
-                throw MLOpsError(
-                    .invalidArgument, "the bytes do not hash to the content address in the key", value: key.rawValue)
-            }
             if Platform.synchronize(state.file) != 0 {
                 throw FileSystem.error("fsync of the new object failed", key.rawValue)
             }
@@ -120,24 +112,21 @@ public final class FileBlobWriter: BlobWriter {
     }
 }
 
-/// Reads one object of a ``FileBlobStore`` in chunks, verifying its content
-/// hash at the end when the key is content-addressed. Reads run on
+/// Reads one object of a ``FileBlobStore`` in chunks. Reads run on
 /// ``BlockingExecutor/shared``.
 public final class FileBlobReader: BlobReader {
     private struct State {
         var fd: Int32
         var offset = 0
-        var hasher = SHA256()
         var closed = false
     }
 
     /// The object's size in bytes.
     public let size: Int
     private let key: BlobKey
-    private let expectedDigest: String?
     private let state: Mutex<State>
 
-    init(fd: Int32, key: BlobKey, expectedDigest: String?) throws {
+    init(fd: Int32, key: BlobKey) throws {
         guard let status = Platform.status(fd) else {
             let error = FileSystem.error("cannot stat the object", key.rawValue)
             Platform.close(fd)
@@ -145,7 +134,6 @@ public final class FileBlobReader: BlobReader {
         }
         size = status.size
         self.key = key
-        self.expectedDigest = expectedDigest
         state = Mutex(State(fd: fd))
     }
 
@@ -155,8 +143,7 @@ public final class FileBlobReader: BlobReader {
         }
     }
 
-    /// Returns up to `maxLength` further bytes; empty at the end, after the
-    /// content hash (if any) was checked.
+    /// Returns up to `maxLength` further bytes; empty at the end.
     public func read(upTo maxLength: Int) async throws -> [UInt8] {
         try await BlockingExecutor.shared.run { [self] in try readChunk(upTo: maxLength) }
     }
@@ -167,13 +154,7 @@ public final class FileBlobReader: BlobReader {
                 throw MLOpsError(.invalidState, "the blob reader is closed", value: key.rawValue)
             }
             let wanted = Swift.max(0, Swift.min(maxLength, size - state.offset))
-            if wanted == 0 {
-                if let expectedDigest, state.offset == size, state.hasher.finalize().hexString != expectedDigest {
-                    throw MLOpsError(
-                        .corruptData, "the stored object does not match its content hash", value: key.rawValue)
-                }
-                return []
-            }
+            if wanted == 0 { return [] }
             var chunk = [UInt8](repeating: 0, count: wanted)
             let count = try chunk.withUnsafeMutableBytes { buffer in
                 try FileSystem.preadFully(state.fd, buffer, offset: state.offset, what: key.rawValue)
@@ -183,7 +164,6 @@ public final class FileBlobReader: BlobReader {
                     .corruptData, "the object is shorter than its size; it was altered", value: key.rawValue)
             }
             state.offset += count
-            if expectedDigest != nil { state.hasher.update(chunk) }
             return chunk
         }
     }

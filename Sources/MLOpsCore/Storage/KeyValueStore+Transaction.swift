@@ -69,7 +69,9 @@ extension KeyValueStore {
                     )
                 }
                 // Randomised, growing back-off so that competing writers spread out.
-                let cap = Swift.min(1 << Swift.min(attempt, 10), 2_000)
+                // Up to 50 ms: longer than one fsync'd commit, so a hot key's writers do not burn
+                // their attempts while one of them waits for the disk.
+                let cap = Swift.min(1 << Swift.min(attempt, 16), 50_000)
                 try await Task.sleep(nanoseconds: UInt64(Int.random(in: 0...cap)) * 1_000)
             }
         }

@@ -8,5 +8,5 @@ public protocol StoreIntegrityChecking: Sendable {
     ///
     /// - Returns: One line per problem found; empty when the backend is sound.
     /// - Throws: ``MLOpsError`` when the check cannot run at all.
-    func checkIntegrity() async throws -> [String]
+    func integrityProblems() async throws -> [String]
 }

@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
 #if canImport(Foundation)
@@ -11,6 +11,8 @@ import PackageDescription
 
 let package = Package(
     name: "swift-mlops",
+    // Synchronization's Mutex and Atomic need these releases of Apple's platforms.
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
     products: [
         .library(name: "MLOpsCore", targets: ["MLOpsCore"]),
         .library(name: "InferenceCore", targets: ["InferenceCore"]),
@@ -95,6 +97,8 @@ for target in package.targets where target.type != .system {
     settings.append(.enableUpcomingFeature("ExistentialAny"))
     // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0444-member-import-visibility.md
     settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0409-access-level-on-imports.md
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
     target.swiftSettings = settings
 }
 

@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 extension ContentAddressedStore {
     /// The name this store's reports carry.

@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 /// Bytes stored under their own SHA-256: the object layer of data versioning.
 ///

@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 /// The workload of the crash and multi-process checks: each worker appends
 /// numbered records, one per commit, whose bytes are derived from their key,

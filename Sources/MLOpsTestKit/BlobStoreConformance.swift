@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 /// The checks every ``BlobStore`` backend must pass: round trips, immutability,
 /// missing keys, ordered whole-segment listing, paged listing (also while keys

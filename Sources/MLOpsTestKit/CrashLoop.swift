@@ -1,5 +1,5 @@
-import Foundation
-import MLOpsCore
+public import Foundation
+public import MLOpsCore
 
 /// The crash-recovery proof: writer processes append to a key-value store and
 /// a blob store, are killed with `SIGKILL` at random moments, round after

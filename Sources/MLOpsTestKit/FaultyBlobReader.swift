@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 /// A ``BlobReader`` from ``FaultyBlobStore``: each read is subject to the plan's
 /// ``FaultPlan/Operations/readerRead`` rules.

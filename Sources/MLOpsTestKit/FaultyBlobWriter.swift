@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 /// A ``BlobWriter`` from ``FaultyBlobStore``: chunks and the commit are subject
 /// to the plan's ``FaultPlan/Operations/writerWrite`` and

@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 /// A ``KeyValueStore`` that forwards to another and injects faults by a ``FaultPlan``.
 ///

@@ -1,5 +1,5 @@
-import Foundation
-import MLOpsCore
+public import Foundation
+public import MLOpsCore
 
 extension KeyValueStoreConformance {
     /// Checks that several *processes* incrementing one counter through

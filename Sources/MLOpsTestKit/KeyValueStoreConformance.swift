@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 /// The checks every ``KeyValueStore`` backend must pass: ordering, versions,
 /// scans and paging, compare-and-swap, all-or-nothing commits, large values,

@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 /// The checks MLOpsCore's record layer (``RecordStore``) must pass on a ``KeyValueStore``
 /// backend: records and schema versions, unique and non-unique indexes kept with their

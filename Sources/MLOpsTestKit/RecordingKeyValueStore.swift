@@ -1,5 +1,5 @@
-import MLOpsCore
-import Synchronization
+public import MLOpsCore
+public import Synchronization
 
 /// A ``KeyValueStore`` that forwards to another and records every operation.
 ///

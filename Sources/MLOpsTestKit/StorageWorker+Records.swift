@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 /// The record-layer commands of ``StorageWorker``: opening with migrations from many
 /// processes at once, and churning indexed records until killed.

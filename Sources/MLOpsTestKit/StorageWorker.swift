@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 /// The child-process side of the multi-process and crash checks: a command
 /// line that hammers a store and acknowledges what it committed.

@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 /// The SQLite store checks its file with `PRAGMA integrity_check` and its own invariants, on its
 /// own thread (``SQLiteKeyValueStore/integrityProblems()``).

@@ -1,6 +1,6 @@
-import CSQLite
-import MLOpsCore
-import Synchronization
+public import CSQLite
+public import MLOpsCore
+public import Synchronization
 
 /// A ``KeyValueStore`` in one SQLite file: the embedded default store of swift-mlops.
 ///

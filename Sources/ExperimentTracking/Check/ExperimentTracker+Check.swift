@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 extension ExperimentTracker {
     /// Verifies everything the tracker stored: decodes every experiment, run, environment,

@@ -1,4 +1,4 @@
-import MLOpsCore
+public import MLOpsCore
 
 extension Model {
     /// Runs the model over the rows of `table` and returns one column per prediction.

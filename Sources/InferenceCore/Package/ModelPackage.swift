@@ -1,9 +1,9 @@
 #if canImport(FoundationEssentials)
-    import FoundationEssentials
+    public import FoundationEssentials
 #else
-    import Foundation
+    public import Foundation
 #endif
-import MLOpsCore
+public import MLOpsCore
 
 /// A model as one self-describing, versioned file: the graph, its weights, its signature,
 /// free-form metadata and lineage, sealed with SHA-256.

@@ -4,7 +4,7 @@ import MLOpsCore
 ///
 /// An object's key is `sha256/<first two hex digits>/<all 64 hex digits>`, so
 /// identical bytes are stored once, a key can never point at other bytes, and
-/// every read is verified against the key (``FileBlobStore`` checks content
+/// every read is verified against the key (`FileBlobStore` checks content
 /// addresses on read; this type checks again, so any backend is covered).
 ///
 /// ```swift

@@ -47,7 +47,7 @@ public struct Workspace: Sendable {
 
     /// Opens the workspace in `directory`, creating it (mode `0700`) if needed.
     ///
-    /// - Throws: ``MLOpsError`` if the directory cannot be created or the
+    /// - Throws: `MLOpsError` if the directory cannot be created or the
     ///   metadata file is not a valid store.
     public static func open(at directory: String) throws -> Workspace {
         try FileSystem.makeDirectories(directory)

@@ -1,6 +1,6 @@
 import MLOpsCore
 
-/// The checks every ``BlobStore`` backend must pass: round trips, immutability,
+/// The checks every `BlobStore` backend must pass: round trips, immutability,
 /// missing keys, ordered whole-segment listing, empty and large objects through
 /// the streaming reader and writer, aborted writes, key validation and
 /// concurrent puts of one key.
@@ -127,7 +127,7 @@ public struct BlobStoreConformance: Sendable {
 
     /// Runs the check called `name`.
     ///
-    /// - Throws: ``ConformanceFailure`` if the store fails it, or ``MLOpsError``
+    /// - Throws: ``ConformanceFailure`` if the store fails it, or `MLOpsError`
     ///   `invalidArgument` if there is no such check.
     public func run(checkNamed name: String) async throws {
         guard let check = checks.first(where: { $0.name == name }) else {

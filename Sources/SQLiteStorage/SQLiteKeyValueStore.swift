@@ -2,7 +2,7 @@ import CSQLite
 import MLOpsCore
 import Synchronization
 
-/// A ``KeyValueStore`` in one SQLite file: the embedded default store of swift-mlops.
+/// A `KeyValueStore` in one SQLite file: the embedded default store of swift-mlops.
 ///
 /// One file holds every module's metadata. Many tasks and many processes may use the same
 /// file at once: commits are serialised by SQLite's write lock (`BEGIN IMMEDIATE`, taken before
@@ -23,10 +23,10 @@ import Synchronization
 ///   That makes each commit cost an fsync: put many writes in one transaction rather than many
 ///   small transactions. See ``Options`` and ``Synchronous`` for the faster `normal` setting.
 /// - **Contention.** Operations wait for other connections' locks for up to
-///   ``Options/busyTimeout`` and only then throw ``MLOpsError/Code/busy``.
+///   ``Options/busyTimeout`` and only then throw `MLOpsError.Code.busy`.
 /// - **Threads.** SQLite calls block the calling thread (briefly, except for a commit's fsync
 ///   or a wait for another process's lock). The store is safe to use from any number of tasks.
-/// - **Errors.** Every failure is an ``MLOpsError`` whose `value` is the file's path:
+/// - **Errors.** Every failure is an `MLOpsError` whose `value` is the file's path:
 ///   `conflict` for a failed check, `corruptData` for a file that is not a valid store,
 ///   `busy`, `ioError` (with SQLite's message), `unsupported` for a store written by a newer
 ///   version, `invalidState` after ``close()``.
@@ -54,7 +54,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     /// Opening waits (up to ``Options/busyTimeout``) while other processes open or write the
     /// same file.
     ///
-    /// - Throws: ``MLOpsError`` — `corruptData` if the file is not a SQLite database or is
+    /// - Throws: `MLOpsError` — `corruptData` if the file is not a SQLite database or is
     ///   damaged; `invalidArgument` if it is another program's SQLite database (left unchanged);
     ///   `unsupported` if a newer swift-mlops wrote it; `notFound` for a missing store opened
     ///   read-only; `ioError` if the file cannot be created or opened; `busy` on a timeout.
@@ -121,7 +121,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
         }
     }
 
-    /// Closes the store's connections. Later calls throw ``MLOpsError/Code/invalidState``.
+    /// Closes the store's connections. Later calls throw `MLOpsError.Code.invalidState`.
     ///
     /// Closing is optional: releasing the store closes it too. Closing the last connection to a
     /// file checkpoints its write-ahead log into the main file. Calling `close()` again does
@@ -184,7 +184,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     ///
     /// - Returns: The version given to every key this commit wrote (the store's current version
     ///   for a commit without writes).
-    /// - Throws: ``MLOpsError`` `conflict` if a check fails (nothing is written); `invalidState`
+    /// - Throws: `MLOpsError` `conflict` if a check fails (nothing is written); `invalidState`
     ///   for writes to a read-only store; `busy` if the write lock stays taken for longer than
     ///   ``Options/busyTimeout``; `limitExceeded` for a value over SQLite's 1 GB limit; `ioError`.
     @discardableResult
@@ -206,7 +206,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     /// type).
     ///
     /// - Returns: One line per problem found; an empty array means the store is healthy.
-    /// - Throws: ``MLOpsError`` if the check cannot run (for example `corruptData` when the
+    /// - Throws: `MLOpsError` if the check cannot run (for example `corruptData` when the
     ///   damage prevents reading at all).
     public func checkIntegrity() throws -> [String] {
         try read("check the store's integrity") { try SQLiteSchema.integrityProblems($0) }

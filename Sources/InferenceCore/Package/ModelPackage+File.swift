@@ -11,7 +11,7 @@ extension ModelPackage {
     /// Reads and checks the package file at `path`.
     ///
     /// The file's size is checked against ``Limits/maxFileBytes`` before it is read.
-    /// - Throws: ``MLOpsError``: `ioError` if the file cannot be read, else as ``init(bytes:limits:)``.
+    /// - Throws: `MLOpsError`: `ioError` if the file cannot be read, else as ``init(bytes:limits:)``.
     public init(contentsOf path: String, limits: Limits = .default) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw FileSystem.error("cannot open the model package", path) }
@@ -28,7 +28,7 @@ extension ModelPackage {
     /// Writes the package to `path` atomically: a temporary file in the same directory is
     /// written, flushed to disk, then renamed over `path`.
     ///
-    /// - Throws: ``MLOpsError`` (`ioError`) if the file cannot be written; errors of ``encoded()``.
+    /// - Throws: `MLOpsError` (`ioError`) if the file cannot be written; errors of ``encoded()``.
     public func write(to path: String) throws {
         let bytes = try encoded()
         let temporary = path + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"

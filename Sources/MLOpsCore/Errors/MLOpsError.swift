@@ -70,6 +70,8 @@ public struct MLOpsError: Error, Sendable, Hashable, CustomStringConvertible {
     ///   - code: The category.
     ///   - message: A sentence that says what was wrong and what to do.
     ///   - value: The offending value, if any; long values are truncated to 200 characters.
+    ///   - fileID: The file that creates the error; leave the default.
+    ///   - line: The line that creates the error; leave the default.
     public init(
         _ code: Code,
         _ message: String,

@@ -19,7 +19,7 @@ public struct TrafficSplit: Sendable, Hashable {
 
     /// Creates a split from weights (any positive scale; normalised to sum to 1).
     ///
-    /// - Throws: ``MLOpsError`` `invalidArgument` when there are no variants,
+    /// - Throws: `MLOpsError` `invalidArgument` when there are no variants,
     ///   a name is empty, a weight is negative or not finite, or all weights are zero.
     public init(_ weights: [String: Double]) throws {
         guard !weights.isEmpty else { throw MLOpsError(.invalidArgument, "a traffic split needs at least one variant") }

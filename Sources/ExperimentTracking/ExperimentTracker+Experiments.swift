@@ -5,7 +5,7 @@ extension ExperimentTracker {
     ///
     /// The `Default` experiment gets ID `"0"`; others get the next decimal ID.
     ///
-    /// - Throws: ``MLOpsError`` `conflict` if an active experiment has the name;
+    /// - Throws: `MLOpsError` `conflict` if an active experiment has the name;
     ///   `invalidArgument`/`limitExceeded` for a bad name or tag.
     @discardableResult
     public func createExperiment(name: String, tags: [String: String] = [:]) async throws -> Experiment {
@@ -45,7 +45,7 @@ extension ExperimentTracker {
 
     /// The experiment with `id`.
     ///
-    /// - Throws: ``MLOpsError`` `notFound` if there is none.
+    /// - Throws: `MLOpsError` `notFound` if there is none.
     public func experiment(id: String) async throws -> Experiment {
         guard let experiment = try await metadata.record(Experiment.self, at: keys.experiment(id)) else {
             throw MLOpsError(.notFound, "no experiment has this ID", value: id)

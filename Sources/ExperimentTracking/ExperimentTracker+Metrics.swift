@@ -13,6 +13,8 @@ extension ExperimentTracker {
     /// timestamp, then logging order; optionally downsampled for plotting.
     ///
     /// - Parameters:
+    ///   - runID: The run's ID.
+    ///   - key: The metric's key.
     ///   - maxPoints: If given and the series is longer, thin it with
     ///     ``MetricDownsampler`` (first and last kept, min and max per bucket).
     /// - Returns: An empty array for a metric the run never logged.

@@ -15,7 +15,7 @@ extension ExperimentTracker {
     ///   - name: The run's name; a generated `adjective-noun-number` if `nil`.
     ///   - parentRunID: The parent of a nested run; it must exist.
     ///   - tags: Initial tags (at most 100).
-    /// - Throws: ``MLOpsError`` for a bad name or tag, an unknown parent
+    /// - Throws: `MLOpsError` for a bad name or tag, an unknown parent
     ///   (`notFound`), a deleted experiment (`invalidState`), or a pending
     ///   background failure.
     public func startRun(
@@ -107,7 +107,7 @@ extension ExperimentTracker {
 
     /// The run with `runID`: attributes, params, tags, latest metrics, inputs, environment.
     ///
-    /// - Throws: ``MLOpsError`` `notFound` for an unknown run.
+    /// - Throws: `MLOpsError` `notFound` for an unknown run.
     public func run(id runID: String) async throws -> Run {
         try await writer.flush()
         guard let experimentID = try await runExperimentID(runID) else {

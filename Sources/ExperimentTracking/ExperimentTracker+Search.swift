@@ -23,7 +23,7 @@ extension ExperimentTracker {
     ///   - maxResults: The page size, 1…50,000 (default 1,000).
     ///   - pageToken: The previous page's ``RunPage/nextPageToken``.
     ///   - viewType: Active runs (default), deleted runs, or both.
-    /// - Throws: ``MLOpsError`` `parseError` for a bad filter or order (naming the
+    /// - Throws: `MLOpsError` `parseError` for a bad filter or order (naming the
     ///   column), `invalidArgument` for a bad page size or page token.
     public func searchRuns(
         experimentIDs: [String] = [], filter: String = "", orderBy: [String] = [],

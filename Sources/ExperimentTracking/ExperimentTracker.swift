@@ -14,8 +14,8 @@ public import MLOpsCore
 #endif
 
 /// Records experiments and runs — params, metrics, tags, datasets,
-/// artifacts, environment — on a ``MLOpsCore/KeyValueStore`` and a
-/// ``MLOpsCore/BlobStore``, and answers queries over them in MLflow's terms.
+/// artifacts, environment — on a `KeyValueStore` and a
+/// `BlobStore`, and answers queries over them in MLflow's terms.
 ///
 /// ```swift
 /// let tracker = ExperimentTracker(metadata: workspace.metadata, artifacts: workspace.objects)
@@ -137,7 +137,7 @@ public final class ExperimentTracker: Sendable {
     /// Prefer this to ``init(metadata:artifacts:options:)`` on a store other modules share:
     /// it refuses a prefix another module already claimed.
     ///
-    /// - Throws: ``MLOpsError`` `conflict` if another owner claimed the namespace; whatever the
+    /// - Throws: `MLOpsError` `conflict` if another owner claimed the namespace; whatever the
     ///   store throws.
     public static func open(
         metadata: any KeyValueStore, artifacts: any BlobStore, options: Options = Options()
@@ -156,7 +156,7 @@ public final class ExperimentTracker: Sendable {
     }
 
     /// Stores everything logged through this tracker, then stops its background writer and
-    /// refuses further logging (``MLOpsError/Code/invalidState``).
+    /// refuses further logging (`MLOpsError.Code.invalidState`).
     ///
     /// Reads keep working after `close()`. A tracker that is released without being closed
     /// still stores what it accepted: its writer finishes the queue first.

@@ -90,7 +90,7 @@ public struct RunHandle: Sendable {
     /// Logs params (at most 100). Logging a param again with the same value does
     /// nothing.
     ///
-    /// - Throws: ``MLOpsError`` `conflict` naming the key, the old and the new
+    /// - Throws: `MLOpsError` `conflict` naming the key, the old and the new
     ///   value if a param was logged before with another value (nothing of this
     ///   call is logged then); limit and name errors.
     public func log(params: [String: String]) async throws {

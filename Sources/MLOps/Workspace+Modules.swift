@@ -14,7 +14,7 @@ extension Workspace {
     /// }
     /// ```
     ///
-    /// - Throws: ``MLOpsError`` `conflict` if another module claimed the `tracking` namespace
+    /// - Throws: `MLOpsError` `conflict` if another module claimed the `tracking` namespace
     ///   of this store; whatever the store throws.
     public var tracking: ExperimentTracker {
         get async throws {
@@ -35,7 +35,7 @@ extension Workspace {
     /// Call it before a program exits so that everything logged is stored; the workspace's
     /// record and object stores stay usable.
     ///
-    /// - Throws: As ``ExperimentTracker/close()``.
+    /// - Throws: As `ExperimentTracker.close()`.
     public func close() async throws {
         try await modules.openedTracker?.close()
     }

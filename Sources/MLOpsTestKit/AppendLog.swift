@@ -90,7 +90,10 @@ public enum AppendLog {
 
     /// Verifies `workers`' key-value records; returns each worker's last sequence.
     ///
-    /// - Parameter acknowledged: Per worker, the sequences it reported as committed.
+    /// - Parameters:
+    ///   - store: The store the workers appended to.
+    ///   - workers: The IDs of the workers whose records are verified.
+    ///   - acknowledged: Per worker, the sequences it reported as committed.
     /// - Throws: ``ConformanceFailure`` describing the first problem found.
     @discardableResult
     public static func verifyKeyValueLog(

@@ -137,7 +137,7 @@ public struct BlobStoreConformance: Sendable {
 
     /// Runs the check called `name`.
     ///
-    /// - Throws: ``ConformanceFailure`` if the store fails it, or ``MLOpsError``
+    /// - Throws: ``ConformanceFailure`` if the store fails it, or `MLOpsError`
     ///   `invalidArgument` if there is no such check.
     public func run(checkNamed name: String) async throws {
         guard let check = checks.first(where: { $0.name == name }) else {

@@ -7,7 +7,7 @@ import MLOpsCore
 /// fires applies its ``Effect``: fail before the store is reached, fail
 /// *after* the store applied the operation (a lost acknowledgement or a failed
 /// `fsync`), tear a blob write (the store receives a prefix, then the writer
-/// is abandoned), or delay. Injected failures throw ``MLOpsError`` with code
+/// is abandoned), or delay. Injected failures throw `MLOpsError` with code
 /// `injectedFault`. Probabilistic triggers draw from a generator seeded with
 /// ``seed``, so a plan replays identically for the same sequence of operations.
 ///
@@ -27,29 +27,29 @@ public struct FaultPlan: Sendable, Hashable {
         /// Creates a set from its bits.
         public init(rawValue: UInt32) { self.rawValue = rawValue }
 
-        /// ``KeyValueStore/get(_:)`` and ``BlobStore/get(_:)``.
+        /// `KeyValueStore.get(_:)` and `BlobStore.get(_:)`.
         public static let get = Operations(rawValue: 1 << 0)
-        /// ``KeyValueStore/scan(_:)``.
+        /// `KeyValueStore.scan(_:)`.
         public static let scan = Operations(rawValue: 1 << 1)
-        /// ``KeyValueStore/commit(_:)``, including commits without writes.
+        /// `KeyValueStore.commit(_:)`, including commits without writes.
         public static let commit = Operations(rawValue: 1 << 2)
-        /// ``BlobStore/put(_:data:)``.
+        /// `BlobStore.put(_:data:)`.
         public static let put = Operations(rawValue: 1 << 3)
-        /// ``BlobStore/exists(_:)``.
+        /// `BlobStore.exists(_:)`.
         public static let exists = Operations(rawValue: 1 << 4)
-        /// ``BlobStore/list(prefix:)``.
+        /// `BlobStore.list(prefix:)`.
         public static let list = Operations(rawValue: 1 << 5)
-        /// ``BlobStore/delete(_:)``.
+        /// `BlobStore.delete(_:)`.
         public static let delete = Operations(rawValue: 1 << 6)
-        /// ``BlobStore/openReader(_:)``.
+        /// `BlobStore.openReader(_:)`.
         public static let openReader = Operations(rawValue: 1 << 7)
-        /// ``BlobStore/openWriter(_:)``.
+        /// `BlobStore.openWriter(_:)`.
         public static let openWriter = Operations(rawValue: 1 << 8)
-        /// One ``BlobReader/read(upTo:)``.
+        /// One `BlobReader.read(upTo:)`.
         public static let readerRead = Operations(rawValue: 1 << 9)
-        /// One ``BlobWriter/write(_:)`` (a chunk of a streamed object).
+        /// One `BlobWriter.write(_:)` (a chunk of a streamed object).
         public static let writerWrite = Operations(rawValue: 1 << 10)
-        /// ``BlobWriter/commit()``.
+        /// `BlobWriter.commit()`.
         public static let writerCommit = Operations(rawValue: 1 << 11)
 
         /// Operations that change a store: KV commits, blob puts, deletes and writer commits.

@@ -1,6 +1,6 @@
 public import MLOpsCore
 
-/// A ``BlobReader`` from ``FaultyBlobStore``: each read is subject to the plan's
+/// A `BlobReader` from ``FaultyBlobStore``: each read is subject to the plan's
 /// ``FaultPlan/Operations/readerRead`` rules.
 public final class FaultyBlobReader: BlobReader {
     /// The wrapped store's reader.

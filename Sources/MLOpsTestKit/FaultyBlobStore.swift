@@ -1,6 +1,6 @@
 public import MLOpsCore
 
-/// A ``BlobStore`` that forwards to another and injects faults by a ``FaultPlan``.
+/// A `BlobStore` that forwards to another and injects faults by a ``FaultPlan``.
 ///
 /// Besides failing and delaying operations it can *tear* a write
 /// (``FaultPlan/Effect/tear(keepingFraction:)``): the wrapped store receives a

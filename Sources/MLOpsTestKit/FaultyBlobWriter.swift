@@ -1,6 +1,6 @@
 public import MLOpsCore
 
-/// A ``BlobWriter`` from ``FaultyBlobStore``: chunks and the commit are subject
+/// A `BlobWriter` from ``FaultyBlobStore``: chunks and the commit are subject
 /// to the plan's ``FaultPlan/Operations/writerWrite`` and
 /// ``FaultPlan/Operations/writerCommit`` rules.
 ///

@@ -1,6 +1,6 @@
 public import MLOpsCore
 
-/// A ``KeyValueStore`` that forwards to another and injects faults by a ``FaultPlan``.
+/// A `KeyValueStore` that forwards to another and injects faults by a ``FaultPlan``.
 ///
 /// Use it to prove that code above a store survives failed, slow or
 /// half-acknowledged commits:

@@ -1,6 +1,6 @@
 public import MLOpsCore
 
-/// The checks every ``KeyValueStore`` backend must pass: ordering, versions,
+/// The checks every `KeyValueStore` backend must pass: ordering, versions,
 /// scans and paging, compare-and-swap, all-or-nothing commits, large values,
 /// the `transaction {}` helper and concurrent writers.
 ///
@@ -156,7 +156,7 @@ public struct KeyValueStoreConformance: Sendable {
 
     /// Runs the check called `name`.
     ///
-    /// - Throws: ``ConformanceFailure`` if the store fails it, or ``MLOpsError``
+    /// - Throws: ``ConformanceFailure`` if the store fails it, or `MLOpsError`
     ///   `invalidArgument` if there is no such check.
     public func run(checkNamed name: String) async throws {
         guard let check = checks.first(where: { $0.name == name }) else {

@@ -1,6 +1,6 @@
 public import MLOpsCore
 
-/// The checks MLOpsCore's record layer (``RecordStore``) must pass on a ``KeyValueStore``
+/// The checks MLOpsCore's record layer (`RecordStore`) must pass on a `KeyValueStore`
 /// backend: records and schema versions, unique and non-unique indexes kept with their
 /// records, compare-and-swap, paging under concurrent inserts, migrations run once,
 /// namespace claims, and a self-check that finds damaged records and stray index entries.
@@ -101,7 +101,7 @@ public struct RecordStoreConformance: Sendable {
 
     /// Runs the check called `name`.
     ///
-    /// - Throws: ``ConformanceFailure``, or ``MLOpsError`` `invalidArgument` for an unknown name.
+    /// - Throws: ``ConformanceFailure``, or `MLOpsError` `invalidArgument` for an unknown name.
     public func run(checkNamed name: String) async throws {
         guard let check = checks.first(where: { $0.name == name }) else {
             throw MLOpsError(.invalidArgument, "no RecordStoreConformance check has this name", value: name)

@@ -1,7 +1,7 @@
 public import MLOpsCore
 public import Synchronization
 
-/// A ``KeyValueStore`` that forwards to another and records every operation.
+/// A `KeyValueStore` that forwards to another and records every operation.
 ///
 /// Tests use it to assert *how* code uses its store — how many commits a
 /// call makes, which keys it writes, whether a read-only path commits at all:
@@ -24,17 +24,17 @@ public final class RecordingKeyValueStore: KeyValueStore {
         case entries(Int)
         /// A commit that succeeded with this version.
         case committed(version: UInt64)
-        /// An operation that threw: the ``MLOpsError`` code, or `nil` for another error.
+        /// An operation that threw: the `MLOpsError` code, or `nil` for another error.
         case failed(MLOpsError.Code?)
     }
 
     /// One recorded operation.
     public enum Event: Sendable, Hashable {
-        /// A ``KeyValueStore/get(_:)``.
+        /// A `KeyValueStore.get(_:)`.
         case get(key: [UInt8], outcome: Outcome)
-        /// A ``KeyValueStore/scan(_:)``.
+        /// A `KeyValueStore.scan(_:)`.
         case scan(KeyScan, outcome: Outcome)
-        /// A ``KeyValueStore/commit(_:)``.
+        /// A `KeyValueStore.commit(_:)`.
         case commit(KeyValueTransaction, outcome: Outcome)
 
         /// How the operation ended.

@@ -26,7 +26,7 @@ public import MLOpsCore
 ///   unless `count` is given.
 /// - `blob-append <root> <worker-id> [count]` — the same with blobs (puts and
 ///   streamed writes in odd chunks alternate).
-/// - `records-migrate <path>` — opens a ``RecordStore`` with ``recordMigrations``; prints `migrated`.
+/// - `records-migrate <path>` — opens a `RecordStore` with ``recordMigrations``; prints `migrated`.
 /// - `records-churn <path> <worker-id> [count]` — saves and deletes indexed ``WorkerRecord``s,
 ///   printing each operation's sequence number once it returned.
 ///
@@ -51,7 +51,7 @@ public enum StorageWorker {
 
     /// Runs the command in `arguments`, returning when it finishes.
     ///
-    /// - Throws: ``MLOpsError`` `invalidArgument` for an unknown command or bad
+    /// - Throws: `MLOpsError` `invalidArgument` for an unknown command or bad
     ///   arguments, or whatever the store throws.
     public static func run(
         arguments: [String],

@@ -72,7 +72,7 @@ public final class WorkerProcess: Sendable {
     /// `outputFile` and its standard error to `errorFile` (default: `outputFile` + `.err`),
     /// both created or truncated.
     ///
-    /// - Throws: ``MLOpsError`` `ioError` if the files cannot be created or the process cannot start.
+    /// - Throws: `MLOpsError` `ioError` if the files cannot be created or the process cannot start.
     public static func start(
         executable: String,
         arguments: [String],
@@ -158,7 +158,7 @@ public final class WorkerProcess: Sendable {
     /// `CommandLine.arguments[0]`) and up to four directories above it (a test
     /// bundle on macOS nests its binary three levels down).
     ///
-    /// - Throws: ``MLOpsError`` `notFound` listing the directories searched.
+    /// - Throws: `MLOpsError` `notFound` listing the directories searched.
     public static func locateExecutable(
         named name: String,
         environmentVariable: String = "MLOPS_STORAGE_WORKER"

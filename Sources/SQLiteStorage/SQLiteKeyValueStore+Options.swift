@@ -8,7 +8,7 @@ extension SQLiteKeyValueStore {
     /// ```
     public struct Options: Sendable, Hashable {
         /// How long one operation may wait for locks held by other connections or processes
-        /// before it fails with ``MLOpsError/Code/busy``. Default 30 seconds.
+        /// before it fails with `MLOpsError.Code.busy`. Default 30 seconds.
         ///
         /// Under contention operations wait (SQLite's busy handler plus the store's own retry
         /// loop with back-off); callers only see `busy` once this budget is spent.
@@ -16,7 +16,7 @@ extension SQLiteKeyValueStore {
         /// When a commit is flushed to disk. Default ``Synchronous/full``.
         public var synchronous: Synchronous
         /// Open an existing store for reading only: ``SQLiteKeyValueStore/commit(_:)`` throws
-        /// ``MLOpsError/Code/invalidState`` and a missing store is ``MLOpsError/Code/notFound``
+        /// `MLOpsError.Code.invalidState` and a missing store is `MLOpsError.Code.notFound`
         /// instead of being created. Default `false`.
         public var readOnly: Bool
         /// The most connections used for reads at once, besides the one that writes. Reads run

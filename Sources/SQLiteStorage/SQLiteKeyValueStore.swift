@@ -2,7 +2,7 @@ public import CSQLite
 public import MLOpsCore
 public import Synchronization
 
-/// A ``KeyValueStore`` in one SQLite file: the embedded default store of swift-mlops.
+/// A `KeyValueStore` in one SQLite file: the embedded default store of swift-mlops.
 ///
 /// One file holds every module's metadata. Many tasks and many processes may use the same
 /// file at once: commits are serialised by SQLite's write lock (`BEGIN IMMEDIATE`, taken before
@@ -64,7 +64,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     /// Opening waits (up to ``Options/busyTimeout``) while other processes open or write the
     /// same file.
     ///
-    /// - Throws: ``MLOpsError`` — `corruptData` if the file is not a SQLite database or is
+    /// - Throws: `MLOpsError` — `corruptData` if the file is not a SQLite database or is
     ///   damaged; `invalidArgument` if it is another program's SQLite database (left unchanged);
     ///   `unsupported` if a newer swift-mlops wrote it; `notFound` for a missing store opened
     ///   read-only; `ioError` if the file cannot be created or opened; `busy` on a timeout.

@@ -18,7 +18,7 @@ public struct ClassificationMetrics: Sendable, Hashable, Codable {
 
     /// Computes the metrics at decision threshold `threshold`.
     ///
-    /// - Throws: ``MLOpsError`` `invalidArgument` for empty or unequal
+    /// - Throws: `MLOpsError` `invalidArgument` for empty or unequal
     ///   inputs, labels other than 0 and 1, or probabilities outside [0, 1].
     public init(probabilities: [Double], labels: [Int], threshold: Double = 0.5) throws {
         guard !labels.isEmpty, probabilities.count == labels.count else {

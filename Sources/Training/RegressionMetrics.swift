@@ -15,7 +15,7 @@ public struct RegressionMetrics: Sendable, Hashable, Codable {
 
     /// Computes the metrics.
     ///
-    /// - Throws: ``MLOpsError`` `invalidArgument` if the arrays are empty,
+    /// - Throws: `MLOpsError` `invalidArgument` if the arrays are empty,
     ///   differ in length, or contain NaN.
     public init(predictions: [Double], targets: [Double]) throws {
         guard !targets.isEmpty, predictions.count == targets.count else {

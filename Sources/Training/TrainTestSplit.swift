@@ -19,11 +19,13 @@ public struct TrainTestSplit: Sendable, Hashable {
     /// Splits `rowCount` rows.
     ///
     /// - Parameters:
+    ///   - rowCount: The number of rows to split (at least two).
     ///   - testFraction: The share of rows in the test part, in (0, 1); the
     ///     test part gets `round(rowCount * testFraction)` rows, at least one
     ///     and leaving at least one for training.
-    ///   - stratifyBy: Optional class labels, one per row, to keep class shares.
-    /// - Throws: ``MLOpsError`` `invalidArgument` for fewer than two rows, a
+    ///   - seed: Seeds the shuffle: the same seed gives the same split.
+    ///   - labels: The `stratifyBy` argument: class labels, one per row, to keep class shares.
+    /// - Throws: `MLOpsError` `invalidArgument` for fewer than two rows, a
     ///   fraction outside (0, 1), or labels of the wrong length.
     public init(rowCount: Int, testFraction: Double, seed: UInt64, stratifyBy labels: [Int]? = nil) throws {
         guard rowCount >= 2 else {

@@ -71,7 +71,7 @@ public struct MLflowExporter: Sendable {
     /// Exports the selected experiments and runs into the MLflow file store at
     /// `directory`, created if missing.
     ///
-    /// - Throws: ``MLOpsCore/MLOpsError`` `notFound` for a selected experiment
+    /// - Throws: `MLOpsError` `notFound` for a selected experiment
     ///   or run that does not exist, `conflict` for an experiment directory
     ///   that belongs to another experiment, `invalidArgument` for keys that
     ///   collide as paths, `ioError` if a file cannot be written.
@@ -105,7 +105,7 @@ public struct MLflowExporter: Sendable {
     }
 
     /// The MLflow run ID of a swift-mlops run ID: the 32 lower-case hex digits
-    /// of a ``MLOpsCore/SortableID``'s 128 bits. Any other ID MLflow accepts
+    /// of a `SortableID`'s 128 bits. Any other ID MLflow accepts
     /// (`^[a-zA-Z0-9][\w-]{0,255}$`) is kept; the rest get a stable
     /// 32-hex-digit hash.
     public static func mlflowRunID(_ runID: String) -> String {

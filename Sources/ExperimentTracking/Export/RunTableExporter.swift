@@ -43,7 +43,7 @@ public struct RunTableExporter: Sendable {
     /// Writes `experiments.<format>`, `runs.<format>` and `metrics.<format>` into
     /// `directory` (created if missing).
     ///
-    /// - Throws: ``MLOpsCore/MLOpsError`` `notFound` for a selected experiment
+    /// - Throws: `MLOpsError` `notFound` for a selected experiment
     ///   or run that does not exist, `ioError` if a file cannot be written.
     @discardableResult
     public func export(

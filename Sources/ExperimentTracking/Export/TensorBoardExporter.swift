@@ -65,7 +65,7 @@ public struct TensorBoardExporter: Sendable {
 
     /// Exports the selected runs into `directory` (created if missing).
     ///
-    /// - Throws: ``MLOpsCore/MLOpsError`` `notFound` for a selected experiment
+    /// - Throws: `MLOpsError` `notFound` for a selected experiment
     ///   or run that does not exist, `ioError` if a file cannot be written.
     @discardableResult
     public func export(to directory: String, selection: ExportSelection = ExportSelection(viewType: .activeOnly))

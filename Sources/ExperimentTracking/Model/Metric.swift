@@ -28,7 +28,7 @@ public struct Metric: Sendable, Hashable, Codable, CustomStringConvertible {
             && lhs.timestamp == rhs.timestamp
     }
 
-    /// Hashes what ``==`` compares.
+    /// Hashes what ``==(_:_:)`` compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(key)
         hasher.combine(value.bitPattern)

@@ -10,7 +10,7 @@ import MLOpsCore
 public enum MetricDownsampler {
     /// Downsamples `points` to at most `maxPoints` (at least 2).
     ///
-    /// - Throws: ``MLOpsError`` `invalidArgument` if `maxPoints` is below 2.
+    /// - Throws: `MLOpsError` `invalidArgument` if `maxPoints` is below 2.
     public static func downsample(_ points: [Metric], maxPoints: Int) throws -> [Metric] {
         guard maxPoints >= 2 else {
             throw MLOpsError(.invalidArgument, "maxPoints must be at least 2", value: String(maxPoints))

@@ -1,6 +1,6 @@
 /// A run's attributes: identity, name, place, status and times (MLflow's `RunInfo`).
 public struct RunInfo: Sendable, Hashable, Codable {
-    /// The run's identifier: a ``MLOpsCore/SortableID`` in text form, so newer
+    /// The run's identifier: a `SortableID` in text form, so newer
     /// runs sort later.
     public var runID: String
     /// The run's name (also the tag `mlflow.runName`).

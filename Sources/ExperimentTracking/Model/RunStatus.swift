@@ -48,7 +48,7 @@ public enum RunStatus: String, Sendable, Hashable, Codable, CaseIterable, Custom
 
     /// Parses a status name, ignoring case (`finished`, `FAILED`…).
     ///
-    /// - Throws: ``MLOpsError`` `invalidArgument` listing the valid names.
+    /// - Throws: `MLOpsError` `invalidArgument` listing the valid names.
     public init(parsing text: String) throws {
         guard let status = RunStatus(rawValue: text.uppercased()) else {
             throw MLOpsError(

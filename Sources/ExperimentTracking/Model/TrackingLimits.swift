@@ -3,7 +3,7 @@ import MLOpsCore
 /// MLflow's limits on names, values and batches, and the checks that enforce
 /// them.
 ///
-/// Every check throws ``MLOpsError`` — `invalidArgument` for a malformed name,
+/// Every check throws `MLOpsError` — `invalidArgument` for a malformed name,
 /// `limitExceeded` for something too long or too many — with a message that
 /// quotes the limit, in MLflow's words where MLflow has them:
 ///

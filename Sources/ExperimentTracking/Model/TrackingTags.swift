@@ -16,6 +16,7 @@ public enum TrackingTags {
     public static let sourceType = "mlflow.source.type"
     /// A run's description (MLflow's note).
     public static let note = "mlflow.note.content"
-    /// The error text of a run that failed inside ``RunHandle/withRun(_:)``-style bodies.
+    /// The error text of a run that failed inside a
+    /// ``ExperimentTracker/withRun(experiment:name:parentRunID:tags:_:)``-style body.
     public static let error = "mlops.error"
 }

@@ -1,6 +1,6 @@
 /// A parsed run filter: comparisons joined by `AND`/`OR`, with parentheses.
 ///
-/// Built by ``RunFilter/init(_:)`` from MLflow's filter text, or directly with
+/// Built by ``RunFilter/init(_:)-(String)`` from MLflow's filter text, or directly with
 /// the typed builder (``FilterField``):
 ///
 /// ```swift

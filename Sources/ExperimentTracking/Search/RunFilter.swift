@@ -10,7 +10,7 @@ import MLOpsCore
 /// What is accepted (see `Documentation/ExperimentTracking.md` for the whole grammar):
 /// - identifiers `metrics.`/`params.`/`tags.`/`attributes.`/`datasets.` and the
 ///   aliases `metric`, `param`, `parameter(s)`, `tag`, `attribute`, `attr`,
-///   `run`, `dataset`; a key may be bare, `"quoted"`, `'quoted'` or `` `backticked` ``;
+///   `run`, `dataset`; a key may be bare, `"quoted"`, `'quoted'` or in backticks;
 ///   without an entity the identifier is an attribute;
 /// - metrics and `start_time`/`end_time` (alias `created`): `= != > >= < <=` with a number;
 /// - params, tags and string attributes: `= != LIKE ILIKE` with a quoted string;
@@ -26,7 +26,7 @@ public struct RunFilter: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses filter text.
     ///
-    /// - Throws: ``MLOpsError`` `parseError` whose message starts with
+    /// - Throws: `MLOpsError` `parseError` whose message starts with
     ///   `column N:` and says what was expected there.
     public init(_ text: String) throws {
         var parser = FilterParser(text)

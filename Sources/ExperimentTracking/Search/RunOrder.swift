@@ -19,7 +19,7 @@ public struct RunOrderClause: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses MLflow's `identifier [ASC|DESC]`.
     ///
-    /// - Throws: ``MLOpsError`` `parseError` naming the column for a bad
+    /// - Throws: `MLOpsError` `parseError` naming the column for a bad
     ///   identifier, an unknown attribute, a dataset field, or trailing words.
     public init(parsing text: String) throws {
         var trimmed = text.trimmingSpaces()

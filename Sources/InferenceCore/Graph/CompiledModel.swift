@@ -52,7 +52,7 @@ public final class CompiledModel: Sendable {
 
     /// Compiles `graph`; see ``ModelGraph/compile(options:)``.
     ///
-    /// - Throws: ``MLOpsError``: `invalidArgument` for an invalid graph; `limitExceeded` if a
+    /// - Throws: `MLOpsError`: `invalidArgument` for an invalid graph; `limitExceeded` if a
     ///   tensor's size overflows or exceeds ``CompileOptions/maxElementsPerRow``, or a plan for one
     ///   of ``CompileOptions/prepareBatchSizes`` exceeds ``CompileOptions/maxArenaBytes``.
     public init(graph: ModelGraph, options: CompileOptions = CompileOptions()) throws {
@@ -96,7 +96,7 @@ public final class CompiledModel: Sendable {
 
     /// The shapes of the outputs for `batchSize` rows, so callers can size their buffers.
     ///
-    /// - Throws: ``MLOpsError``: `invalidArgument` for a batch size below 1; `limitExceeded` if
+    /// - Throws: `MLOpsError`: `invalidArgument` for a batch size below 1; `limitExceeded` if
     ///   `batchSize` rows overflow a size or exceed the options' limits.
     public func outputShapes(batchSize: Int) throws -> [[Int]] {
         try plan(batch: batchSize).outputShapes
@@ -121,7 +121,7 @@ public final class CompiledModel: Sendable {
     ///
     /// Every graph input must be present with its declared element type; its shape must match
     /// the declared shape, with all ``Dimension/batch`` dimensions equal.
-    /// - Throws: ``MLOpsError`` (`invalidArgument`) naming the missing, unknown or mismatched input;
+    /// - Throws: `MLOpsError` (`invalidArgument`) naming the missing, unknown or mismatched input;
     ///   (`limitExceeded`) if the batch size would exceed ``CompileOptions/maxArenaBytes`` (checked
     ///   before allocating).
     public func predict(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
@@ -193,7 +193,7 @@ public final class CompiledModel: Sendable {
     /// `Int64` or `Bool`; models with string inputs or outputs need ``predict(_:)``.
     /// Output buffers must not overlap inputs.
     ///
-    /// - Throws: ``MLOpsError`` (`invalidArgument`) for wrong buffer counts or sizes;
+    /// - Throws: `MLOpsError` (`invalidArgument`) for wrong buffer counts or sizes;
     ///   (`limitExceeded`) if `batchSize` rows overflow a size or exceed the options' limits.
     public func predict(
         batchSize: Int, inputs: [UnsafeRawBufferPointer], outputs: [UnsafeMutableRawBufferPointer]
@@ -431,7 +431,7 @@ public final class CompiledModel: Sendable {
 extension ModelGraph {
     /// Validates and compiles the graph into a ``CompiledModel``.
     ///
-    /// - Throws: ``MLOpsError``: `invalidArgument` for an invalid graph (see ``validate()``);
+    /// - Throws: `MLOpsError`: `invalidArgument` for an invalid graph (see ``validate()``);
     ///   `limitExceeded` for a graph over the size limits in `options` (see ``CompileOptions``).
     public func compile(options: CompileOptions = CompileOptions()) throws -> CompiledModel {
         try CompiledModel(graph: self, options: options)

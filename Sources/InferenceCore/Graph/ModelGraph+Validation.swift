@@ -12,7 +12,7 @@ extension ModelGraph {
     /// `limitExceeded`. The policy bounds of ``CompileOptions`` (elements per row, arena bytes)
     /// are applied by ``compile(options:)``, not here.
     ///
-    /// - Throws: ``MLOpsError`` (`invalidArgument`, or `limitExceeded` for a size that overflows)
+    /// - Throws: `MLOpsError` (`invalidArgument`, or `limitExceeded` for a size that overflows)
     ///   whose message names the node (and op) and whose value is the tensor at fault.
     public func validate() throws {
         let structure = try GraphStructure(self)

@@ -5,7 +5,7 @@ import MLOpsCore
 /// Tensors are the values passed to and returned from ``CompiledModel/predict(_:)`` and the
 /// constant tensors (initialisers) of a ``ModelGraph``. The element count always equals the
 /// product of the shape (a scalar has shape `[]` and one element); the initialisers check it
-/// and throw ``MLOpsError`` otherwise.
+/// and throw `MLOpsError` otherwise.
 public struct Tensor: Sendable, Equatable, CustomStringConvertible {
     /// The elements of a tensor, by element type.
     public enum Storage: Sendable, Equatable {
@@ -50,7 +50,7 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
 
     /// Creates a tensor, checking that the element count matches the shape.
     ///
-    /// - Throws: ``MLOpsError`` (`invalidArgument`) if a dimension is negative or the count differs.
+    /// - Throws: `MLOpsError` (`invalidArgument`) if a dimension is negative or the count differs.
     public init(shape: [Int], storage: Storage) throws {
         guard let count = Tensor.elementCount(of: shape) else {
             throw MLOpsError(

@@ -21,7 +21,7 @@ import MLOpsCore
 /// pipelines and tree ensembles.
 ///
 /// Nothing is approximated: an op, domain, opset, attribute or attribute value the importer
-/// does not implement throws ``MLOpsError`` `unsupported` naming the node, its op and the
+/// does not implement throws `MLOpsError` `unsupported` naming the node, its op and the
 /// attribute. A `ZipMap` (skl2onnx's default classifier output) is rejected with a message that
 /// says to convert with `zipmap=False`.
 ///
@@ -57,7 +57,7 @@ public enum ONNXImporter {
 
     /// Decodes and converts a serialised ONNX model.
     ///
-    /// - Throws: ``MLOpsError`` — `parseError` for malformed bytes or an inconsistent graph,
+    /// - Throws: `MLOpsError` — `parseError` for malformed bytes or an inconsistent graph,
     ///   `unsupported` for anything this importer does not implement, `limitExceeded` for a
     ///   model over the size bounds, `invalidArgument` when the converted graph fails validation.
     public static func importGraph(serializedBytes bytes: [UInt8], options: Options = Options()) throws -> ModelGraph {
@@ -76,7 +76,7 @@ public enum ONNXImporter {
 
     /// Reads, decodes and converts an ONNX model file.
     ///
-    /// - Throws: ``MLOpsError`` `ioError` if the file cannot be read, `limitExceeded` if it is
+    /// - Throws: `MLOpsError` `ioError` if the file cannot be read, `limitExceeded` if it is
     ///   larger than `options.maxModelBytes`, otherwise as ``importGraph(serializedBytes:options:)``.
     public static func importGraph(contentsOfFile path: String, options: Options = Options()) throws -> ModelGraph {
         let bytes = try ModelFile.read(path, maxBytes: options.maxModelBytes, what: "ONNX file")

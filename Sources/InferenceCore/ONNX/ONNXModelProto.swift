@@ -4,7 +4,7 @@ import MLOpsCore
 ///
 /// Decoding reads the protobuf wire format by hand (no dependencies) and keeps the fields the
 /// importer needs; unknown fields are skipped. It never executes anything and never traps on bad
-/// input: truncated, corrupt or hostile bytes throw ``MLOpsError`` (`parseError`, or
+/// input: truncated, corrupt or hostile bytes throw `MLOpsError` (`parseError`, or
 /// `limitExceeded` when a size or nesting bound is hit).
 ///
 /// ```swift
@@ -55,7 +55,7 @@ struct ONNXModelProto: Sendable, Hashable {
 
     /// Decodes a serialised `ModelProto`.
     ///
-    /// - Throws: ``MLOpsError`` (`parseError`) for malformed bytes, (`limitExceeded`) for inputs
+    /// - Throws: `MLOpsError` (`parseError`) for malformed bytes, (`limitExceeded`) for inputs
     ///   over 2 GiB or nested deeper than 64 messages.
     init(serializedBytes bytes: [UInt8]) throws {
         try self.init(serializedBytes: bytes, limits: ProtobufReader.Limits())

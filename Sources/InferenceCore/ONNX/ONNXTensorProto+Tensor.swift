@@ -7,7 +7,7 @@ extension ONNXTensorProto {
     /// (widened), `BOOL` `bool`, `STRING` `string`. Data is read from ``rawData`` when present
     /// (little-endian), otherwise from the typed field.
     ///
-    /// - Throws: ``MLOpsError`` `unsupported` for external or segmented data and for types the
+    /// - Throws: `MLOpsError` `unsupported` for external or segmented data and for types the
     ///   runtime cannot hold (half precision, complex, float8...); `parseError` when the element
     ///   count does not match the dimensions or a dimension is negative.
     func makeTensor() throws -> Tensor {

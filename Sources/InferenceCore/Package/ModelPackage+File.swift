@@ -21,7 +21,7 @@ extension ModelPackage {
     /// Writes the package to `path` atomically: a temporary file in the same directory is
     /// written, flushed to disk, then renamed over `path`.
     ///
-    /// - Throws: ``MLOpsError`` (`ioError`) if the file cannot be written; errors of ``encoded()``.
+    /// - Throws: `MLOpsError` (`ioError`) if the file cannot be written; errors of ``encoded()``.
     public func write(to path: String) throws {
         let bytes = try encoded()
         let temporary = path + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"

@@ -24,7 +24,7 @@ public import MLOpsCore
 ///
 /// **Loading** checks the magic, version, lengths, the whole-file digest, every part's digest,
 /// every count and size against ``Limits``, and finally validates the graph. Nothing in a package
-/// is executed: the graph is data. A truncated, tampered or hostile file gets an ``MLOpsError``
+/// is executed: the graph is data. A truncated, tampered or hostile file gets an `MLOpsError`
 /// (`corruptData`, `limitExceeded`, `unsupported`), never a crash.
 public struct ModelPackage: Sendable {
     /// The format version this code writes and reads.
@@ -65,7 +65,7 @@ public struct ModelPackage: Sendable {
 
     /// The package as file bytes.
     ///
-    /// - Throws: ``MLOpsError`` (`invalidArgument`) if the graph is invalid or the signature does
+    /// - Throws: `MLOpsError` (`invalidArgument`) if the graph is invalid or the signature does
     ///   not match it.
     public func encoded() throws -> [UInt8] {
         try graph.validate()
@@ -131,7 +131,7 @@ public struct ModelPackage: Sendable {
 
     /// Reads a package from file bytes, checking everything (see the type's documentation).
     ///
-    /// - Throws: ``MLOpsError``: `corruptData` for bad magic, lengths, digests or structure;
+    /// - Throws: `MLOpsError`: `corruptData` for bad magic, lengths, digests or structure;
     ///   `unsupported` for another format version; `limitExceeded` for a bound in `limits` or a
     ///   graph whose tensor sizes overflow (see ``ModelGraph/validate()``).
     public init(bytes: [UInt8], limits: Limits = .default) throws {

@@ -94,7 +94,7 @@ extension TreeEnsemble {
         }
     }
 
-    /// A node of a tree as given to ``TreeEnsemble/init(trees:featureCount:outputCount:precision:baseScores:baseScoreOrder:aggregation:postTransform:task:featureNames:objective:limits:)``.
+    /// A node of a tree as given to ``TreeEnsemble/init(trees:featureCount:outputCount:precision:baseScores:baseScoreOrder:aggregation:postTransform:task:featureNames:objective:inputZeroBand:limits:)``.
     public enum Node: Sendable, Hashable {
         /// An internal node.
         case branch(Branch)

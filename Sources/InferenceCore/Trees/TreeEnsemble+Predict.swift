@@ -11,7 +11,7 @@ extension TreeEnsemble {
     ///     row-major.
     ///   - transformed: If given, receives the outputs after ``postTransform``
     ///     (probabilities for classifiers), `rowCount * outputCount` values, row-major.
-    /// - Throws: ``MLOpsError`` `invalidArgument` when a buffer is too small. Nothing is
+    /// - Throws: `MLOpsError` `invalidArgument` when a buffer is too small. Nothing is
     ///   allocated; the call is safe from many threads at once.
     public func predict(
         _ rows: UnsafeBufferPointer<Float>,

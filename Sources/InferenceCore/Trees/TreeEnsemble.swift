@@ -6,7 +6,7 @@ import MLOpsCore
 /// Build one from ``Tree`` descriptions (the importers ``XGBoostImporter`` and
 /// ``LightGBMImporter`` do this for you), then call one of the `predict` methods. The
 /// description is checked once, in the initialiser: out-of-range children or features, cycles,
-/// shared subtrees and oversize models throw ``MLOpsError``; prediction never traps on a model
+/// shared subtrees and oversize models throw `MLOpsError`; prediction never traps on a model
 /// that was accepted.
 ///
 /// What decides the last bit of a prediction is configurable, so every tool is reproduced:
@@ -100,7 +100,7 @@ public struct TreeEnsemble: Sendable {
     ///   - inputZeroBand: Read inputs with `|x| <= inputZeroBand` as `0` (LightGBM:
     ///     ``lightGBMZeroThreshold``); nil uses inputs as given.
     ///   - limits: Size bounds.
-    /// - Throws: ``MLOpsError`` `invalidArgument` for an inconsistent description (child or
+    /// - Throws: `MLOpsError` `invalidArgument` for an inconsistent description (child or
     ///   feature index out of range, cycles, shared subtrees, wrong base-score count,
     ///   `beforeTrees` with averaging, a non-positive divisor) and `limitExceeded` when a bound
     ///   in `limits` is exceeded.

@@ -21,7 +21,7 @@
 ///   read-modify-write (``update(_:id:_:)``).
 /// - **Paged reads** with a limit and a cursor (``list(_:after:limit:)``,
 ///   ``lookup(_:index:value:after:limit:)``).
-/// - **A self-check** (``check(_:)``) that decodes every record and compares every index
+/// - **A self-check** (``check(_:into:)``) that decodes every record and compares every index
 ///   entry with the records.
 ///
 /// ## Durability: what "acknowledged" means

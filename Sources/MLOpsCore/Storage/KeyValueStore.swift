@@ -3,7 +3,7 @@
 /// `KeyValueStore` is the metadata substrate of swift-mlops: every module lays
 /// its records out on it under its own key prefix. It is deliberately small —
 /// three requirements — so that a host program can plug in its own storage by
-/// writing one type, and run ``KeyValueStoreConformance`` from `MLOpsTestKit`
+/// writing one type, and run `KeyValueStoreConformance` from `MLOpsTestKit`
 /// against it.
 ///
 /// ## What every backend must guarantee

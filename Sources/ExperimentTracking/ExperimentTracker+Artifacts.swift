@@ -7,7 +7,7 @@ extension ExperimentTracker {
     /// `/`-separated path without `.`/`..` segments, backslashes, `%`, `:` or
     /// control characters (``MLOpsCore/BlobKey``'s rules).
     ///
-    /// - Throws: ``MLOpsError`` `invalidArgument` quoting the path.
+    /// - Throws: `MLOpsError` `invalidArgument` quoting the path.
     func artifactKey(runID: String, path: String) throws -> BlobKey {
         guard !path.isEmpty else {
             throw MLOpsError(.invalidArgument, "an artifact path must not be empty", value: path)

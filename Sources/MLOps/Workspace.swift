@@ -64,7 +64,7 @@ public struct Workspace: Sendable {
         /// Open an existing workspace for reading and writing; create nothing.
         case existing
         /// Open an existing workspace for reading only: create nothing, and every write to
-        /// ``metadata`` throws ``MLOpsCore/MLOpsError/Code/invalidState``. For commands that
+        /// ``metadata`` throws `MLOpsError.Code.invalidState`. For commands that
         /// only read.
         case readOnly
     }
@@ -76,7 +76,7 @@ public struct Workspace: Sendable {
     /// a `metadata.sqlite` file and an `objects/` folder is an error and nothing is
     /// created, so that a mistyped path fails instead of yielding a new, empty workspace.
     ///
-    /// - Throws: ``MLOpsCore/MLOpsError`` — `notFound` ("no workspace at DIR") for a
+    /// - Throws: `MLOpsError` — `notFound` ("no workspace at DIR") for a
     ///   missing workspace opened without creating; otherwise if the directory cannot be
     ///   created or the metadata file is not a valid store.
     public static func open(at directory: String, mode: OpenMode = .createIfMissing) throws -> Workspace {

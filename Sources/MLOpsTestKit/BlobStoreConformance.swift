@@ -1,6 +1,6 @@
 public import MLOpsCore
 
-/// The checks every ``BlobStore`` backend must pass: round trips, immutability,
+/// The checks every `BlobStore` backend must pass: round trips, immutability,
 /// missing keys, ordered whole-segment listing, paged listing (also while keys
 /// are added), empty and large objects through
 /// the streaming reader and writer, aborted writes, key validation and

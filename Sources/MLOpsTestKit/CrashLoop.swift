@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import MLOpsCore
 
 /// The crash-recovery proof: writer processes append to a key-value store and

@@ -52,7 +52,7 @@ enum Expect {
         throw ConformanceFailure(message: "\(what()): \(detail)", fileID: fileID, line: line)
     }
 
-    /// Runs `body` and fails unless it throws ``MLOpsError`` with `code`.
+    /// Runs `body` and fails unless it throws `MLOpsError` with `code`.
     static func throwsError(
         _ code: MLOpsError.Code,
         _ what: @autoclosure () -> String,

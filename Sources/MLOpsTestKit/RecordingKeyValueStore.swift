@@ -1,5 +1,5 @@
 public import MLOpsCore
-public import Synchronization
+import Synchronization
 
 /// A `KeyValueStore` that forwards to another and records every operation.
 ///

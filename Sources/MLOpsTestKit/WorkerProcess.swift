@@ -1,6 +1,6 @@
 public import Foundation
-public import MLOpsCore
-public import Synchronization
+import MLOpsCore
+import Synchronization
 
 /// A child process running a storage worker (see ``StorageWorker``), with its
 /// standard output and error captured to files so that every line it wrote

@@ -1,10 +1,10 @@
 import CSQLite
 import MLOpsCore
 
-/// A failed SQLite call, as the library reported it, before it becomes an ``MLOpsError``.
+/// A failed SQLite call, as the library reported it, before it becomes an `MLOpsError`.
 ///
 /// Low-level helpers throw this so that the layer above can tell a retryable `SQLITE_BUSY`
-/// from everything else; the public API turns it into an ``MLOpsError`` with
+/// from everything else; the public API turns it into an `MLOpsError` with
 /// ``mlopsError(_:)``.
 struct SQLiteFailure: Error {
     /// The (extended) result code.

@@ -1,6 +1,6 @@
-public import CSQLite
+import CSQLite
 public import MLOpsCore
-public import Synchronization
+import Synchronization
 
 /// A `KeyValueStore` in one SQLite file: the embedded default store of swift-mlops.
 ///
@@ -23,7 +23,7 @@ public import Synchronization
 ///   That makes each commit cost an fsync: put many writes in one transaction rather than many
 ///   small transactions. See ``Options`` and ``Synchronous`` for the faster `normal` setting.
 /// - **Contention.** Operations wait for other connections' locks for up to
-///   ``Options/busyTimeout`` and only then throw ``MLOpsError/Code/busy``.
+///   ``Options/busyTimeout`` and only then throw `MLOpsError.Code.busy`.
 /// - **Threads.** Every SQLite call runs on a thread the store owns — one per connection, started
 ///   when the connection is first used — and async callers are suspended meanwhile: a commit's
 ///   fsync or a wait for another process's lock (SQLite's busy handler and the store's own
@@ -34,7 +34,7 @@ public import Synchronization
 /// - **Cancellation.** An operation whose task is cancelled still runs to its end, and the caller
 ///   still waits for it: a commit that was started is either applied or fails as usual, never left
 ///   in doubt. Check `Task.isCancelled` before calling if that matters.
-/// - **Errors.** Every failure is an ``MLOpsError`` whose `value` is the file's path:
+/// - **Errors.** Every failure is an `MLOpsError` whose `value` is the file's path:
 ///   `conflict` for a failed check, `corruptData` for a file that is not a valid store,
 ///   `busy`, `ioError` (with SQLite's message), `unsupported` for a store written by a newer
 ///   version, `invalidState` after ``close()``.
@@ -127,7 +127,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
         }
     }
 
-    /// Runs an open-phase body with busy retries, turning SQLite failures into ``MLOpsError``.
+    /// Runs an open-phase body with busy retries, turning SQLite failures into `MLOpsError`.
     private static func opening(
         _ path: String,
         _ options: Options,
@@ -141,7 +141,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     }
 
     /// Closes the store's connections and ends its threads. Later calls throw
-    /// ``MLOpsError/Code/invalidState``.
+    /// `MLOpsError.Code.invalidState`.
     ///
     /// Operations already started finish first; `close()` returns once every connection is closed
     /// and every thread of the store has ended. Closing is optional: releasing the store closes it
@@ -223,7 +223,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     ///
     /// - Returns: The version given to every key this commit wrote (the store's current version
     ///   for a commit without writes).
-    /// - Throws: ``MLOpsError`` `conflict` if a check fails (nothing is written); `invalidState`
+    /// - Throws: `MLOpsError` `conflict` if a check fails (nothing is written); `invalidState`
     ///   for writes to a read-only store or after ``close()``; `busy` if the write lock stays
     ///   taken for longer than ``Options/busyTimeout``; `limitExceeded` for a value over SQLite's
     ///   1 GB limit; `ioError`.
@@ -251,7 +251,7 @@ public final class SQLiteKeyValueStore: KeyValueStore {
     /// ``integrityProblems()``, which suspends instead of blocking.
     ///
     /// - Returns: One line per problem found; an empty array means the store is healthy.
-    /// - Throws: ``MLOpsError`` if the check cannot run (for example `corruptData` when the
+    /// - Throws: `MLOpsError` if the check cannot run (for example `corruptData` when the
     ///   damage prevents reading at all), `invalidState` after ``close()``.
     public func checkIntegrity() throws -> [String] {
         try checkOpen()

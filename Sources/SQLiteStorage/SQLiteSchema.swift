@@ -67,7 +67,7 @@ enum SQLiteSchema {
     /// Prepares the connection that writes: checks the file is a store this build can read,
     /// creates the schema in an empty file, switches to WAL, and sets the per-connection pragmas.
     ///
-    /// Throws ``SQLiteFailure`` (busy ones are retried by the caller) or ``MLOpsError``.
+    /// Throws ``SQLiteFailure`` (busy ones are retried by the caller) or `MLOpsError`.
     static func prepareWriter(_ connection: SQLiteConnection, options: SQLiteKeyValueStore.Options, inMemory: Bool)
         throws
     {

@@ -3,7 +3,7 @@ import MLOpsCore
 /// A recursive-descent parser for MLflow's run filter grammar, extended with
 /// `OR` and parentheses.
 ///
-/// Errors are ``MLOpsError`` `parseError` whose message starts with the
+/// Errors are `MLOpsError` `parseError` whose message starts with the
 /// 1-based column and says what was expected and what was found.
 struct FilterParser {
     private let text: [Character]

@@ -24,7 +24,7 @@ struct PageToken: Codable, Hashable {
 
     /// Decodes `text` and checks it belongs to the search with fingerprint `query`.
     ///
-    /// - Throws: ``MLOpsError`` `invalidArgument` for a token that is not one
+    /// - Throws: `MLOpsError` `invalidArgument` for a token that is not one
     ///   of ours, or one from a different search.
     init(decoding text: String, query: String) throws {
         guard let data = Data(base64Encoded: text),

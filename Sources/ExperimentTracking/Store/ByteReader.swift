@@ -1,7 +1,7 @@
 import MLOpsCore
 
 /// Reads what ``ByteWriter`` wrote, bounds-checked: running off the end or a
-/// malformed varint throws ``MLOpsError`` `corruptData` naming the record.
+/// malformed varint throws `MLOpsError` `corruptData` naming the record.
 struct ByteReader {
     let bytes: [UInt8]
     var offset: Int

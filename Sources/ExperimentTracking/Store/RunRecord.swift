@@ -116,7 +116,7 @@ struct RunRecord: Sendable, Hashable {
 
     /// Decodes a stored record.
     ///
-    /// - Throws: ``MLOpsError`` `corruptData` for damaged bytes, `unsupported` for a newer format.
+    /// - Throws: `MLOpsError` `corruptData` for damaged bytes, `unsupported` for a newer format.
     init(decoding bytes: [UInt8]) throws {
         try self.init(view: RunRecordView(bytes))
     }

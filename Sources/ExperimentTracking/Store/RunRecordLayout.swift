@@ -24,7 +24,7 @@ struct RunRecordLayout: Sendable {
 
     /// Reads the header and the attributes of the record in `buffer`.
     ///
-    /// - Throws: ``MLOpsError`` `corruptData` for damaged bytes, `unsupported` for a newer format.
+    /// - Throws: `MLOpsError` `corruptData` for damaged bytes, `unsupported` for a newer format.
     init(parsing buffer: UnsafeBufferPointer<UInt8>) throws {
         guard let first = buffer.first else {
             throw MLOpsError(.corruptData, "stored run record is damaged: it is empty")

@@ -25,14 +25,14 @@ struct RunRecordView: RunFilterSubject, Sendable {
     /// Reads the header and the attributes of a record held in an array (copied once into
     /// storage of its own).
     ///
-    /// - Throws: ``MLOpsError`` `corruptData` for damaged bytes, `unsupported` for a newer format.
+    /// - Throws: `MLOpsError` `corruptData` for damaged bytes, `unsupported` for a newer format.
     init(_ bytes: [UInt8]) throws {
         try self.init(RecordBytes(copying: bytes))
     }
 
     /// Reads the header and the attributes.
     ///
-    /// - Throws: ``MLOpsError`` `corruptData` for damaged bytes, `unsupported` for a newer format.
+    /// - Throws: `MLOpsError` `corruptData` for damaged bytes, `unsupported` for a newer format.
     init(_ bytes: RecordBytes) throws {
         self.bytes = bytes
         layout = try bytes.withUnsafeBufferPointer { try RunRecordLayout(parsing: $0) }

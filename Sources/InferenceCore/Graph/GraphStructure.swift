@@ -188,7 +188,7 @@ struct GraphStructure: Sendable {
     /// - Parameter maxElementsPerRow: If set, no tensor may have more than this many elements
     ///   per batch row (`maxElementsPerRow × batch` in all); otherwise sizes are only checked
     ///   for representability.
-    /// - Throws: ``MLOpsError`` (`limitExceeded`) naming the tensor whose size overflows or is
+    /// - Throws: `MLOpsError` (`limitExceeded`) naming the tensor whose size overflows or is
     ///   over the limit; (`invalidArgument`) for type and shape errors.
     func specs(batch: Int, maxElementsPerRow: Int? = nil) throws -> [TensorSpec] {
         let maxElements = min(

@@ -26,7 +26,7 @@ import MLOpsCore
 public enum LightGBMImporter {
     /// Reads and imports a text model file.
     ///
-    /// - Throws: ``MLOpsError`` naming the file: `notFound` when it does not exist, `ioError` when
+    /// - Throws: `MLOpsError` naming the file: `notFound` when it does not exist, `ioError` when
     ///   it cannot be read, otherwise as `ensemble(text:limits:)`.
     public static func load(path: String, limits: TreeEnsemble.Limits = .default) throws -> TreeEnsemble {
         let bytes = try ModelFile.read(path, maxBytes: limits.maxInputBytes, what: "LightGBM text file")

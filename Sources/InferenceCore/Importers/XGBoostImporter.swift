@@ -35,7 +35,7 @@ public enum XGBoostImporter {
     /// - Parameters:
     ///   - path: The file saved by `save_model("….json")`.
     ///   - limits: Bounds on the file size and the ensemble.
-    /// - Throws: ``MLOpsError`` naming the file: `notFound` when it does not exist, `ioError` when
+    /// - Throws: `MLOpsError` naming the file: `notFound` when it does not exist, `ioError` when
     ///   it cannot be read, otherwise as `ensemble(json:limits:)`.
     public static func load(path: String, limits: TreeEnsemble.Limits = .default) throws -> TreeEnsemble {
         let bytes = try ModelFile.read(path, maxBytes: limits.maxInputBytes, what: "XGBoost JSON file")

@@ -8,7 +8,7 @@ import MLOpsCore
 /// detour through `Double`). Arrays made only of numbers — nearly all of a model — are stored
 /// as one byte range plus a count instead of one node per element.
 ///
-/// Every error is an ``MLOpsError`` `parseError` naming the byte offset; nesting depth, element
+/// Every error is an `MLOpsError` `parseError` naming the byte offset; nesting depth, element
 /// counts and string lengths are bounded, so hostile input cannot exhaust the stack or memory.
 struct XGBoostJSON {
     /// A parsed JSON value.

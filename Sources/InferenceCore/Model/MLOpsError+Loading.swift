@@ -24,8 +24,8 @@ extension MLOpsError {
     }
 }
 
-/// Runs `body`, prefixing any ``MLOpsError`` it throws with the file being loaded (see
-/// ``MLOpsError/loading(_:as:)``). Errors that already name `source` (file errors) pass unchanged.
+/// Runs `body`, prefixing any `MLOpsError` it throws with the file being loaded (see
+/// `MLOpsError.loading(_:as:)`). Errors that already name `source` (file errors) pass unchanged.
 func loading<T>(_ source: String, as what: String, _ body: () throws -> T) throws -> T {
     do {
         return try body()

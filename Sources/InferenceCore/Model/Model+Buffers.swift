@@ -4,7 +4,7 @@ extension Model {
     /// The number of elements each output has for `rowCount` rows, in ``signature`` order: the
     /// sizes of the buffers the buffer overloads of `predict` fill.
     ///
-    /// - Throws: ``MLOpsError`` `invalidArgument` for a negative row count, `limitExceeded` if the
+    /// - Throws: `MLOpsError` `invalidArgument` for a negative row count, `limitExceeded` if the
     ///   sizes overflow or exceed the compile options' limits.
     public func outputElementCounts(rowCount: Int) throws -> [Int] {
         guard rowCount >= 0 else {
@@ -35,7 +35,7 @@ extension Model {
     ///   - outputs: One buffer per output of ``signature``, in order, each holding at least
     ///     ``outputElementCounts(rowCount:)`` elements of that output's element type (`Double`
     ///     for every tree model output), row-major. The memory is bound to that type.
-    /// - Throws: ``MLOpsError`` `invalidArgument` for a wrong number or size of buffers, a model
+    /// - Throws: `MLOpsError` `invalidArgument` for a wrong number or size of buffers, a model
     ///   with several inputs or another input type; errors of the runtime. After the first call at
     ///   a batch size nothing is allocated.
     public func predict(

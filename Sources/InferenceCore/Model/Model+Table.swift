@@ -14,7 +14,7 @@ extension Model {
     /// one column per output of shape [N] named after it, and `<name>_0…<name>_{K-1}` for an
     /// output of shape [N, K] (also when K is 1; higher ranks are flattened per row).
     ///
-    /// - Throws: ``MLOpsError`` `invalidArgument` naming the missing feature columns, the extra
+    /// - Throws: `MLOpsError` `invalidArgument` naming the missing feature columns, the extra
     ///   columns the model does not take, a text column, or a count mismatch for unnamed
     ///   features; errors of the runtime.
     public func predict(_ table: Table) throws -> Table {

@@ -12,7 +12,7 @@ import MLOpsCore
 ///
 /// **Formats** are recognised by content (see ``ModelFormat/detect(_:)``), never by file name.
 ///
-/// **Predicting a ``Table``** (``predict(_:)``) picks the feature columns by name when the model
+/// **Predicting a `Table`** (``predict(_:)``) picks the feature columns by name when the model
 /// names its features (``ModelSignature/featureNames``), else takes every column in order; a
 /// missing or an extra column is an error that names it. The result has the columns `mlops
 /// predict` writes: `probability` and `margin` for a binary tree classifier, `probability_0…`
@@ -64,7 +64,7 @@ public struct Model: Sendable {
     ///   - path: A model package, XGBoost JSON, LightGBM text or ONNX file.
     ///   - format: Read the file as this format instead of detecting it.
     ///   - options: Size bounds and compile options.
-    /// - Throws: ``MLOpsError`` whose message names the file, what was expected and what was
+    /// - Throws: `MLOpsError` whose message names the file, what was expected and what was
     ///   found: `notFound` ("no such file: PATH"), `ioError`, `invalidArgument` (a directory or
     ///   device), `limitExceeded`, `parseError` (not a model, or a malformed one), `corruptData`
     ///   (a damaged package), `unsupported` (a model feature this package does not implement).
@@ -125,7 +125,7 @@ public struct Model: Sendable {
     ///   - format: The format the ensemble was read from (``ModelFormat/package`` if none).
     ///   - metadata: Metadata to keep with the model (written by ``write(to:)``).
     ///   - lineage: Where the model came from.
-    /// - Throws: ``MLOpsError`` if the ensemble's graph form is invalid (it is not for any
+    /// - Throws: `MLOpsError` if the ensemble's graph form is invalid (it is not for any
     ///   ensemble ``TreeEnsemble`` accepted).
     public init(
         ensemble: TreeEnsemble, format: ModelFormat = .package, metadata: [String: String] = [:],
@@ -154,7 +154,7 @@ public struct Model: Sendable {
     ///   - metadata: Metadata to keep with the model.
     ///   - lineage: Where the model came from.
     ///   - options: How to compile the graph.
-    /// - Throws: ``MLOpsError`` from ``ModelGraph/compile(options:)``.
+    /// - Throws: `MLOpsError` from ``ModelGraph/compile(options:)``.
     public init(
         graph: ModelGraph, featureNames: [String] = [], format: ModelFormat = .package,
         metadata: [String: String] = [:], lineage: ModelLineage = ModelLineage(),
@@ -172,7 +172,7 @@ public struct Model: Sendable {
 
     /// A model of a package's graph, with its feature names, metadata and lineage.
     ///
-    /// - Throws: ``MLOpsError`` from ``ModelGraph/compile(options:)``.
+    /// - Throws: `MLOpsError` from ``ModelGraph/compile(options:)``.
     public init(package: ModelPackage, options: CompileOptions = CompileOptions()) throws {
         try self.init(
             graph: package.graph, featureNames: package.signature.featureNames, format: .package,
@@ -195,7 +195,7 @@ public struct Model: Sendable {
     /// back gives a model that predicts the same columns and values (a tree model's multiclass
     /// probabilities may differ in the last bit, as the package runs through the graph runtime).
     ///
-    /// - Throws: ``MLOpsError`` (`ioError`) if the file cannot be written.
+    /// - Throws: `MLOpsError` (`ioError`) if the file cannot be written.
     public func write(to path: String) throws {
         try package.write(to: path)
     }

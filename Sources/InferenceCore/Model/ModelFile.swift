@@ -15,7 +15,7 @@ enum ModelFile {
     ///   - path: The file.
     ///   - maxBytes: Files larger than this are refused before they are read.
     ///   - what: What the file should be, for messages (e.g. "model file", "ONNX file").
-    /// - Throws: ``MLOpsError``: `notFound` for a missing file ("no such file: PATH"), `ioError`
+    /// - Throws: `MLOpsError`: `notFound` for a missing file ("no such file: PATH"), `ioError`
     ///   when it cannot be opened or read (with the system's reason), `invalidArgument` for a
     ///   directory or another non-regular file, `limitExceeded` when it is over `maxBytes`.
     static func read(_ path: String, maxBytes: Int, what: String = "model file") throws -> [UInt8] {

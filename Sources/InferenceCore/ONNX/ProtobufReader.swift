@@ -9,7 +9,7 @@ import MLOpsCore
 /// deeper; the depth is bounded by ``Limits/maxDepth``.
 ///
 /// Every read checks the buffer's bounds: truncated, overlong or inconsistent input throws
-/// ``MLOpsError`` (`parseError`, or `limitExceeded` for a bound), never traps. Groups (wire
+/// `MLOpsError` (`parseError`, or `limitExceeded` for a bound), never traps. Groups (wire
 /// types 3 and 4) are rejected. Repeated scalars are accepted both packed and unpacked.
 ///
 /// The reader borrows its buffer: use it only inside the `withUnsafeBytes` closure that
@@ -77,7 +77,7 @@ package struct ProtobufReader {
 
     /// Creates a reader over a whole buffer, checking its size against `limits`.
     ///
-    /// - Throws: ``MLOpsError`` (`limitExceeded`) if the buffer is larger than `limits.maxBytes`.
+    /// - Throws: `MLOpsError` (`limitExceeded`) if the buffer is larger than `limits.maxBytes`.
     package init(_ buffer: UnsafeRawBufferPointer, limits: Limits = Limits()) throws {
         guard buffer.count <= limits.maxBytes else {
             throw MLOpsError(
@@ -107,7 +107,7 @@ package struct ProtobufReader {
 
     /// Reads a base-128 varint of at most 10 bytes.
     ///
-    /// - Throws: ``MLOpsError`` (`parseError`) if the varint runs past the message or overflows 64 bits.
+    /// - Throws: `MLOpsError` (`parseError`) if the varint runs past the message or overflows 64 bits.
     @inline(__always)
     package mutating func readVarint() throws -> UInt64 {
         var result: UInt64 = 0
@@ -136,7 +136,7 @@ package struct ProtobufReader {
 
     /// Reads the next field key.
     ///
-    /// - Throws: ``MLOpsError`` (`parseError`) for field number 0 or above 2²⁹-1, a wire type
+    /// - Throws: `MLOpsError` (`parseError`) for field number 0 or above 2²⁹-1, a wire type
     ///   that does not exist, or a group (wire types 3 and 4).
     package mutating func readTag() throws -> Tag {
         let start = offset
@@ -251,7 +251,7 @@ package struct ProtobufReader {
 
     /// Reads an embedded message field and returns a reader over it, one level deeper.
     ///
-    /// - Throws: ``MLOpsError`` (`limitExceeded`) if the nesting depth would exceed ``Limits/maxDepth``.
+    /// - Throws: `MLOpsError` (`limitExceeded`) if the nesting depth would exceed ``Limits/maxDepth``.
     package mutating func readMessage(_ tag: Tag, _ name: @autoclosure () -> String) throws -> ProtobufReader {
         try expect(tag, .lengthDelimited, name())
         guard depth < limits.maxDepth else {

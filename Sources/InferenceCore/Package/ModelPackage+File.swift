@@ -11,7 +11,7 @@ extension ModelPackage {
     /// Reads and checks the package file at `path`.
     ///
     /// The file's size is checked against ``Limits/maxFileBytes`` before it is read.
-    /// - Throws: ``MLOpsError`` naming the file: `notFound` when it does not exist, `ioError` when it
+    /// - Throws: `MLOpsError` naming the file: `notFound` when it does not exist, `ioError` when it
     ///   cannot be read, else as ``init(bytes:limits:)``.
     public init(contentsOf path: String, limits: Limits = .default) throws {
         let bytes = try ModelFile.read(path, maxBytes: limits.maxFileBytes, what: "model package")

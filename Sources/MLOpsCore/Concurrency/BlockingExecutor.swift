@@ -153,8 +153,8 @@ package final class BlockingExecutor: Sendable {
     }
 }
 
-/// A non-escaping closure lent to another thread by ``BlockingExecutor/run(lending:)`` and
-/// ``BlockingExecutor/runAndWait(_:)``, with room for its result.
+/// A non-escaping closure lent to another thread by `BlockingExecutor.run(lending:)` and
+/// `BlockingExecutor.runAndWait(_:)`, with room for its result.
 ///
 /// `@unchecked Sendable`: the lending thread writes `body` before submitting the job and reads `result`
 /// only after the job has signalled completion (a continuation resume or a condition variable, both full
@@ -162,7 +162,7 @@ package final class BlockingExecutor: Sendable {
 private final class LentJob<Value>: @unchecked Sendable {
     private var body: (() throws -> Value)?
     private var result: Result<Value, any Error>?
-    /// Set by ``BlockingExecutor/runAndWait(_:)``'s job, under its condition lock, when the job is done.
+    /// Set by `BlockingExecutor.runAndWait(_:)`'s job, under its condition lock, when the job is done.
     var isFinished = false
 
     init(_ body: @escaping () throws -> Value) { self.body = body }
@@ -186,7 +186,7 @@ private final class LentJob<Value>: @unchecked Sendable {
     }
 }
 
-/// The queue and threads of a ``BlockingExecutor``, shared with the threads (which keep it alive until
+/// The queue and threads of a `BlockingExecutor`, shared with the threads (which keep it alive until
 /// they end, while the executor itself may be released earlier).
 ///
 /// `@unchecked Sendable`: every mutable field is read and written only while holding `lock`.

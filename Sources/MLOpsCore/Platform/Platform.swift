@@ -293,7 +293,7 @@ extension Platform {
 
     /// Blocks the calling *thread* for `duration` (`nanosleep`, resumed after signals).
     ///
-    /// Only for threads that swift-mlops owns (see ``BlockingExecutor``) and for command-line tools: never
+    /// Only for threads that swift-mlops owns (see `BlockingExecutor`) and for command-line tools: never
     /// call it from async code, where it would hold one of Swift's few cooperative threads.
     package static func sleep(for duration: Duration) {
         let (seconds, attoseconds) = duration.components
@@ -338,7 +338,7 @@ extension Platform {
         return created
     }
 
-    /// A value private to the calling thread, shared by all of swift-mlops: ``BlockingExecutor`` stores a
+    /// A value private to the calling thread, shared by all of swift-mlops: `BlockingExecutor` stores a
     /// pointer to itself there so that it can recognise its own threads. `nil` on other threads.
     package static var threadTag: UnsafeMutableRawPointer? {
         get { pthread_getspecific(threadTagKey) }

@@ -18,7 +18,7 @@
 /// A key cannot be both an object and a directory of other objects
 /// (`a` and `a/b`): the second put throws `conflict`.
 ///
-/// Every file-system call runs on ``BlockingExecutor/shared``, a few threads
+/// Every file-system call runs on `BlockingExecutor.shared`, a few threads
 /// owned by swift-mlops: an async caller is suspended while its object is
 /// read, written or `fsync`ed, never blocking one of Swift's cooperative
 /// threads. ``init(root:)`` is synchronous and runs on the caller's thread.
@@ -110,7 +110,7 @@ public final class FileBlobStore: BlobStore {
         }
     }
 
-    /// Opens the object for chunked reading; the reader's reads also run on ``BlockingExecutor/shared``.
+    /// Opens the object for chunked reading; the reader's reads also run on `BlockingExecutor.shared`.
     public func openReader(_ key: BlobKey) async throws -> any BlobReader {
         try await BlockingExecutor.shared.run { [self] in
             let fd = try openObject(key)
@@ -118,7 +118,7 @@ public final class FileBlobStore: BlobStore {
         }
     }
 
-    /// Starts a new object in a temporary file; the writer's writes also run on ``BlockingExecutor/shared``.
+    /// Starts a new object in a temporary file; the writer's writes also run on `BlockingExecutor.shared`.
     public func openWriter(_ key: BlobKey) async throws -> any BlobWriter {
         try await BlockingExecutor.shared.run { [self] in try FileBlobWriter(store: self, key: key) }
     }

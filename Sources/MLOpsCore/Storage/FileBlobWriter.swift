@@ -5,7 +5,7 @@ import Synchronization
 ///
 /// Until `commit` returns, nothing is visible under the key; if the process
 /// dies first, only an invisible temporary file (its name contains `%`) is
-/// left behind. Writes and the commit run on ``BlockingExecutor/shared``.
+/// left behind. Writes and the commit run on `BlockingExecutor.shared`.
 public final class FileBlobWriter: BlobWriter {
     private struct State {
         var directory: Int32
@@ -113,7 +113,7 @@ public final class FileBlobWriter: BlobWriter {
 }
 
 /// Reads one object of a ``FileBlobStore`` in chunks. Reads run on
-/// ``BlockingExecutor/shared``.
+/// `BlockingExecutor.shared`.
 public final class FileBlobReader: BlobReader {
     private struct State {
         var fd: Int32

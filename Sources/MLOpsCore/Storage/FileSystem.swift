@@ -1,7 +1,7 @@
 /// POSIX helpers shared by the file-based stores: full reads and writes that
 /// survive `EINTR` and short counts, and errors that carry `strerror`.
 ///
-/// Every call is blocking; the stores run them on ``BlockingExecutor/shared``, never on a task's thread.
+/// Every call is blocking; the stores run them on `BlockingExecutor.shared`, never on a task's thread.
 /// System calls go through ``Platform``.
 package enum FileSystem {
     /// An `ioError` naming the failed step, the current `errno` text and the value.
@@ -78,7 +78,7 @@ package enum FileSystem {
 extension FileSystem {
     /// Reads the file at `path` in chunks of up to `chunkSize` bytes, handing each to `body`.
     ///
-    /// The reads run on ``BlockingExecutor/shared``; `body` runs on the caller's task.
+    /// The reads run on `BlockingExecutor.shared`; `body` runs on the caller's task.
     package static func forEachChunk(
         path: String, chunkSize: Int = 1 << 20, _ body: ([UInt8]) async throws -> Void
     ) async throws {

@@ -32,7 +32,7 @@ final class ResolvedPlan: Sendable {
 
     /// Resolves `program` for `batch` rows; with `chunks`, a plan that runs as those chunks.
     ///
-    /// - Throws: ``MLOpsError`` (`limitExceeded`) before anything is allocated if a tensor's size
+    /// - Throws: `MLOpsError` (`limitExceeded`) before anything is allocated if a tensor's size
     ///   overflows or exceeds `maxElementsPerRow × batch`, or the arena would exceed `maxArenaBytes`.
     init(
         program: ExecutionProgram, batch: Int, maxElementsPerRow: Int, maxArenaBytes: Int,

@@ -4,8 +4,8 @@ import Testing
 
 // The README's tour, verbatim between the markers, so that it keeps compiling.
 // README-TOUR-BEGIN
-func tour() async throws {
-    let workspace = try Workspace.open(at: ".mlops")
+func tour(in directory: String) async throws {
+    let workspace = try Workspace.open(at: directory)
 
     // Records: ordered keys, atomic multi-key commits, optimistic transactions.
     let key = StorageKey("app", "counter").bytes
@@ -17,9 +17,8 @@ func tour() async throws {
     print("opened \(count) times")
 
     // Objects: immutable, content-addressed, verified on every read.
-    let objects = ContentAddressedStore(blobs: workspace.objects)
-    let digest = try await objects.put(Array("x,y\n1,2.5\n3,\n".utf8))
-    let bytes = try await objects.get(digest)
+    let digest = try await workspace.data.put(Array("x,y\n1,2.5\n3,\n".utf8))
+    let bytes = try await workspace.data.get(digest)
 
     // Tables: typed columns with missing values, from RFC 4180 CSV.
     var reader = try CSVReader(bytes: bytes)
@@ -27,10 +26,23 @@ func tour() async throws {
     let stats = RunningStatistics(try table.doubles(column: "x"))
     print(table.rowCount, stats.mean)
 
+    // Experiment tracking: runs with params and metrics, searched with MLflow's grammar.
+    let tracker = try await workspace.tracking
+    try await tracker.withRun(experiment: "tour") { run in
+        try await run.log(params: ["rows": String(table.rowCount)])
+        try await run.log(metric: "mean_x", value: stats.mean)
+    }
+    let found = try await tracker.searchRuns(filter: "metrics.mean_x > 1")
+    print(found.runs.count, "run(s) with mean_x > 1")
+
     // Deterministic randomness and sortable identifiers.
     var random = SeededRandom(seed: 42)
     let split = try TrainTestSplit(rowCount: 100, testFraction: 0.2, seed: random.next())
     print(split.test.count, SortableID())
+
+    // Store what the modules accepted, then verify every record and object.
+    try await workspace.close()
+    print(try await workspace.check().isHealthy ? "healthy" : "damaged")
 }
 // README-TOUR-END
 
@@ -55,6 +67,20 @@ func tour() async throws {
             return
         }
         #expect(String(source[begin.upperBound..<finish.lowerBound]) == snippet)
+    }
+
+    /// The tour runs, twice on one workspace (the counter goes on), and leaves it healthy.
+    @Test func readmeTourRuns() async throws {
+        let directory = FileManager.default.temporaryDirectory.path + "/readme-tour-\(SortableID())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await tour(in: directory)
+        try await tour(in: directory)
+        let workspace = try Workspace.open(at: directory, mode: .readOnly)
+        let counter = try await workspace.metadata.get(StorageKey("app", "counter").bytes)
+        #expect(counter.map { String(decoding: $0.value, as: UTF8.self) } == "2")
+        let runs = try await workspace.tracking.searchRuns(filter: "metrics.mean_x > 1").runs
+        #expect(runs.count == 2)
+        #expect(try await workspace.check().isHealthy)
     }
 
     @Test func readmeShowsTheTwoCommands() throws {

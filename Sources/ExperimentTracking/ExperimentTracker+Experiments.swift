@@ -54,15 +54,41 @@ extension ExperimentTracker {
     }
 
     /// The active experiment named `name`, or `nil`.
+    ///
+    /// - Throws: `MLOpsError` `corruptData` naming the key if the name's index entry points at
+    ///   an experiment that does not exist (a damaged store: `mlops store check` lists it).
     public func experiment(named name: String) async throws -> Experiment? {
+        let indexKey = keys.experimentName(name)
+        guard let entry = try await metadata.get(indexKey) else { return nil }
+        let id = String(decoding: entry.value, as: UTF8.self)
+        guard let experiment = try await metadata.record(Experiment.self, at: keys.experiment(id)) else {
+            // The entry may have been removed together with its experiment since it was read.
+            guard let again = try await metadata.get(indexKey), again.value == entry.value else {
+                return try await experiment(namedAfterRace: name)
+            }
+            throw MLOpsError(
+                .corruptData,
+                "the experiment name index entry for '\(name)' points at experiment \(id), which does not exist; "
+                    + "the store is damaged (run `mlops store check`)",
+                value: StorageKey.describe(indexKey))
+        }
+        return experiment
+    }
+
+    /// Reads the name again once, after it moved under a concurrent delete or rename.
+    private func experiment(namedAfterRace name: String) async throws -> Experiment? {
         guard let entry = try await metadata.get(keys.experimentName(name)) else { return nil }
         return try await metadata.record(
             Experiment.self, at: keys.experiment(String(decoding: entry.value, as: UTF8.self)))
     }
 
     /// The active experiment named `name`, created if there is none.
+    ///
+    /// - Throws: `MLOpsError` `corruptData` if the store's name index is damaged; `conflict` if
+    ///   other writers keep creating and deleting the name (after 16 attempts).
     public func experiment(namedOrCreated name: String) async throws -> Experiment {
-        while true {
+        let attempts = 16
+        for _ in 0..<attempts {
             if let existing = try await experiment(named: name) { return existing }
             do {
                 return try await createExperiment(name: name)
@@ -70,6 +96,10 @@ extension ExperimentTracker {
                 continue  // Another writer created it first; read theirs.
             }
         }
+        throw MLOpsError(
+            .conflict,
+            "the experiment '\(name)' kept being created and removed by other writers (\(attempts) attempts)",
+            value: name)
     }
 
     /// Every experiment in `viewType`, by ascending numeric ID.

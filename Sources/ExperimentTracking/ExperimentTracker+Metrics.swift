@@ -70,7 +70,7 @@ extension ExperimentTracker {
             guard let entry = try await metadata.get(keys.run(experimentID: experimentID, runID: runID)) else {
                 continue
             }
-            result[runID] = try RunRecordView(entry.value).decodeMetrics()
+            result[runID] = try RunRecord.atKey(entry.key) { try RunRecordView(entry.value).decodeMetrics() }
         }
         return result
     }

@@ -111,12 +111,16 @@ extension ExperimentTracker {
     public func run(id runID: String) async throws -> Run {
         try await writer.flush()
         guard let experimentID = try await runExperimentID(runID) else {
-            throw MLOpsError(.notFound, "no run has this ID", value: runID)
+            throw try await missingRunError(runID)
         }
         guard let entry = try await metadata.get(keys.run(experimentID: experimentID, runID: runID)) else {
-            throw MLOpsError(.notFound, "no run has this ID", value: runID)
+            throw MLOpsError(
+                .corruptData,
+                "the run index puts run \(runID) in experiment \(experimentID), but no run record is there; "
+                    + "the store is damaged (run `mlops store check`)",
+                value: runID)
         }
-        return try await makeRun(RunRecord(decoding: entry.value))
+        return try await makeRun(RunRecord.atKey(entry.key) { try RunRecord(decoding: entry.value) })
     }
 
     /// Soft-deletes a run: searches leave it out unless asked for deleted runs.
@@ -131,7 +135,7 @@ extension ExperimentTracker {
 
     private func setLifecycle(_ runID: String, _ stage: LifecycleStage) async throws {
         guard let experimentID = try await runExperimentID(runID) else {
-            throw MLOpsError(.notFound, "no run has this ID", value: runID)
+            throw try await missingRunError(runID)
         }
         let target = RunTarget(runID: runID, experimentID: experimentID, keys: keys)
         try await writer.enqueue(ops: [.init(target: target, mutation: .setLifecycle(stage))])
@@ -147,6 +151,28 @@ extension ExperimentTracker {
         }
         environmentCache.remember(StoredEnvironment(environment), as: id)
         return record.run(environment: environment)
+    }
+
+    /// The error for a run ID the run index does not know: `notFound`, or `corruptData` when a
+    /// run record with that ID exists anyway (the index was damaged) — found by a scan of every
+    /// run record, on this error path only.
+    func missingRunError(_ runID: String) async throws -> MLOpsError {
+        let prefix = StorageKey(keys.prefix, "run").bytes
+        var experimentID: String?
+        try await metadata.scan(KeyScan(range: .prefix(prefix))) { entry in
+            let parts = StorageKey.decodeStringParts(Array(entry.key), from: prefix.count)
+            if let parts, parts.count == 2, parts[1] == runID {
+                experimentID = parts[0]
+                return false
+            }
+            return true
+        }
+        guard let experimentID else { return MLOpsError(.notFound, "no run has this ID", value: runID) }
+        return MLOpsError(
+            .corruptData,
+            "run \(runID) exists in experiment \(experimentID), but the run index (run → experiment) has no "
+                + "entry for it; the store is damaged (run `mlops store check`)",
+            value: runID)
     }
 
     /// The experiment ID of `runID`, or `nil` if the run does not exist (after

@@ -125,7 +125,10 @@ extension ExperimentTracker {
             try await metadata.scan(KeyScan(range: .prefix(keys.runs(experimentID: experimentID)))) { entry in
                 let buffer = UnsafeBufferPointer(
                     start: entry.value.baseAddress?.assumingMemoryBound(to: UInt8.self), count: entry.value.count)
-                let layout = try RunRecordLayout(parsing: buffer)
+                let layout = try RunRecord.atKey(
+                    UnsafeBufferPointer(
+                        start: entry.key.baseAddress?.assumingMemoryBound(to: UInt8.self), count: entry.key.count)
+                ) { try RunRecordLayout(parsing: buffer) }
                 if viewType.includes(layout.lifecycle) && compiled.matches(layout, in: buffer) {
                     matches.append(RunRecordView(arena.append(entry.value), layout: layout, version: entry.version))
                 }

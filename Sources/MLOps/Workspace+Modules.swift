@@ -14,14 +14,20 @@ extension Workspace {
     /// }
     /// ```
     ///
+    /// In a read-only workspace (``isReadOnly``) the namespace is not claimed and only reads work.
+    ///
     /// - Throws: `MLOpsError` `conflict` if another module claimed the `tracking` namespace
     ///   of this store; whatever the store throws.
     public var tracking: ExperimentTracker {
         get async throws {
             let metadata = metadata
             let objects = objects
+            let readOnly = isReadOnly
             return try await modules.tracking {
-                try await ExperimentTracker.open(metadata: metadata, artifacts: objects)
+                // A read-only workspace cannot record a claim; its tracker only reads.
+                readOnly
+                    ? ExperimentTracker(metadata: metadata, artifacts: objects)
+                    : try await ExperimentTracker.open(metadata: metadata, artifacts: objects)
             }
         }
     }

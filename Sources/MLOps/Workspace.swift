@@ -43,6 +43,8 @@ public struct Workspace: Sendable {
     public let location: String?
     /// The module stores opened so far (see `Workspace+Modules.swift`).
     let modules = WorkspaceModules()
+    /// Whether the workspace was opened read-only (``OpenMode/readOnly``): every write fails.
+    public let isReadOnly: Bool
 
     /// The file name of the metadata database inside a workspace directory.
     public static let metadataFileName = "metadata.sqlite"
@@ -50,10 +52,14 @@ public struct Workspace: Sendable {
     public static let objectsDirectoryName = "objects"
 
     /// Wraps stores of the host's choosing.
-    public init(metadata: any KeyValueStore, objects: any BlobStore, location: String? = nil) {
+    ///
+    /// - Parameter readOnly: Whether the stores refuse writes; the workspace then opens its modules
+    ///   without claiming namespaces (which would write), and only reads work.
+    public init(metadata: any KeyValueStore, objects: any BlobStore, location: String? = nil, readOnly: Bool = false) {
         self.metadata = metadata
         self.objects = objects
         self.location = location
+        self.isReadOnly = readOnly
     }
 
     /// How ``open(at:mode:)`` treats the directory.
@@ -96,7 +102,7 @@ public struct Workspace: Sendable {
             path: metadataPath, options: SQLiteKeyValueStore.Options(readOnly: mode == .readOnly))
         // The object folder exists here unless the mode creates it, so opening it creates nothing else.
         let objects = try FileBlobStore(root: objectsPath)
-        return Workspace(metadata: metadata, objects: objects, location: directory)
+        return Workspace(metadata: metadata, objects: objects, location: directory, readOnly: mode == .readOnly)
     }
 
     private static func isRegularFile(_ path: String) -> Bool {

@@ -105,10 +105,9 @@ public final class SQLiteKeyValueStore: KeyValueStore {
             options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
         let openWriter: @Sendable () throws -> SQLiteConnection = {
             try Self.opening(location, options) {
-                let connection = try SQLiteConnection(
-                    path: location, flags: writeFlags, busyTimeout: options.busyTimeout)
-                try SQLiteSchema.prepareWriter(connection, options: options, inMemory: inMemory)
-                return connection
+                try Self.connecting(location, flags: writeFlags, options: options) { connection in
+                    try SQLiteSchema.prepareWriter(connection, options: options, inMemory: inMemory)
+                }
             }
         }
         // Open the writer now, so that a bad file is reported by `init`, not by the first read.
@@ -116,15 +115,56 @@ public final class SQLiteKeyValueStore: KeyValueStore {
         let readFlags = options.readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
         let openReader: @Sendable () throws -> SQLiteConnection = {
             try Self.opening(location, options) {
-                let connection = try SQLiteConnection(
-                    path: location, flags: readFlags, busyTimeout: options.busyTimeout)
-                try SQLiteSchema.prepareReader(connection, options: options)
-                return connection
+                try Self.connecting(location, flags: readFlags, options: options) { connection in
+                    try SQLiteSchema.prepareReader(connection, options: options)
+                }
             }
         }
         readers = (0..<Swift.max(0, options.maxReaders)).map { _ in
             SQLiteConnectionSlot(path: location, role: "reader", connection: nil, open: openReader)
         }
+    }
+
+    /// Opens a connection and prepares it. A read-only store whose directory cannot be written
+    /// (a read-only file system or mount, a directory without write permission) cannot create the
+    /// write-ahead log's index file SQLite needs even to read; it is then opened as *immutable*
+    /// (SQLite's `immutable=1`): read without any locking, which is sound because nothing can
+    /// change a file on read-only media.
+    private static func connecting(
+        _ location: String, flags: Int32, options: Options, prepare: (SQLiteConnection) throws -> Void
+    ) throws -> SQLiteConnection {
+        do {
+            let connection = try SQLiteConnection(path: location, flags: flags, busyTimeout: options.busyTimeout)
+            try prepare(connection)
+            return connection
+        } catch let failure as SQLiteFailure
+            where options.readOnly && failure.code & 0xFF == SQLITE_CANTOPEN
+            && !Platform.isWritable(directoryOf(location))
+        {
+            let connection = try SQLiteConnection(
+                path: immutableURI(location), flags: flags | SQLITE_OPEN_URI, busyTimeout: options.busyTimeout)
+            try prepare(connection)
+            return connection
+        }
+    }
+
+    /// The directory holding the file at `path`.
+    private static func directoryOf(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
+    /// A `file:` URI for `path` with `immutable=1`, percent-encoding what a URI path may not hold.
+    private static func immutableURI(_ path: String) -> String {
+        var encoded = ""
+        for byte in path.utf8 {
+            switch byte {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0..<0x21, 0x7F...:
+                encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            default: encoded.unicodeScalars.append(UnicodeScalar(byte))
+            }
+        }
+        return "file:\(encoded)?immutable=1"
     }
 
     /// Runs an open-phase body with busy retries, turning SQLite failures into `MLOpsError`.
@@ -315,5 +355,12 @@ public final class SQLiteKeyValueStore: KeyValueStore {
         if isClosed.load(ordering: .acquiring) {
             throw MLOpsError(.invalidState, "the store has been closed; open it again to use it", value: path)
         }
+    }
+}
+
+extension String {
+    /// The string with `0` in front until it has `count` characters.
+    fileprivate func leftPadded(to count: Int) -> String {
+        String(repeating: "0", count: Swift.max(0, count - self.count)) + self
     }
 }

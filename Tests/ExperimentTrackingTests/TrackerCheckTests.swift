@@ -84,3 +84,42 @@ import Testing
         }
     }
 }
+
+@Suite struct DamagedIndexMessageTests {
+    @Test func aRunMissingFromTheRunIndexIsReportedAsDamageNotAsUnknown() async throws {
+        let metadata = InMemoryKeyValueStore()
+        let tracker = ExperimentTracker(metadata: metadata, artifacts: InMemoryBlobStore())
+        let run = try await tracker.startRun(experiment: "index")
+        try await run.finish()
+        try await metadata.delete(StorageKey("tracking", "run-exp", run.runID).bytes)
+        let error = await #expect(throws: MLOpsError.corruptData) { _ = try await tracker.run(id: run.runID) }
+        #expect(error?.message.contains("the run index") == true)
+        await #expect(throws: MLOpsError.notFound) { _ = try await tracker.run(id: "01JNOSUCHRUN0000000000000") }
+    }
+
+    @Test func aNameIndexPointingNowhereIsCorruptionNotALoop() async throws {
+        let metadata = InMemoryKeyValueStore()
+        let tracker = ExperimentTracker(metadata: metadata, artifacts: InMemoryBlobStore())
+        try await metadata.put(StorageKey("tracking", "exp-name", "ghost").bytes, Array("999".utf8))
+        await #expect(throws: MLOpsError.corruptData) { _ = try await tracker.experiment(namedOrCreated: "ghost") }
+        await #expect(throws: MLOpsError.corruptData) { _ = try await tracker.startRun(experiment: "ghost") }
+    }
+
+    @Test func aDamagedRunRecordNamesItsKey() async throws {
+        let metadata = InMemoryKeyValueStore()
+        let tracker = ExperimentTracker(metadata: metadata, artifacts: InMemoryBlobStore())
+        let run = try await tracker.startRun(experiment: "damage")
+        try await run.finish()
+        let key = StorageKey("tracking", "run", "1", run.runID).bytes
+        try await metadata.put(key, [170, 1, 2, 3])
+        for body in [{ _ = try await tracker.run(id: run.runID) }, { _ = try await tracker.searchRuns() }] {
+            do {
+                try await body()
+                Issue.record("a damaged run record was read")
+            } catch let error as MLOpsError {
+                #expect(error.code == .corruptData)
+                #expect(error.message.hasPrefix("corrupt record at tracking\\x00run\\x001\\x00"), "\(error.message)")
+            }
+        }
+    }
+}

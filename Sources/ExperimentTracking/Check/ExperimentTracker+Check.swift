@@ -26,7 +26,34 @@ extension ExperimentTracker {
         scan.crossCheck(into: &report)
         try await records.check(ArtifactRecord.self, into: &report)
         try await checkArtifacts(knownRuns: Set(scan.runs.keys), into: &report)
+        try await checkDatasetObjects(scan.datasetObjects, into: &report)
         return report
+    }
+
+    /// Checks that every content-addressed dataset a run names still exists in the blob store
+    /// (its bytes are verified against the key by DataVersioning's own check).
+    private func checkDatasetObjects(
+        _ inputs: [(runID: String, source: String)], into report: inout StoreCheckReport
+    ) async throws {
+        var present: [String: Bool] = [:]
+        for (runID, source) in inputs {
+            let location = "run \(runID)"
+            guard let key = try? BlobKey(source), key.segments.first == "sha256" else {
+                report.problem(at: location, "a content-addressed dataset input names no object key: \(source)")
+                continue
+            }
+            if present[source] == nil {
+                do {
+                    present[source] = try await artifacts.exists(key)
+                } catch let error as MLOpsError {
+                    report.problem(at: location, "the dataset object \(source) cannot be read: \(error.message)")
+                    present[source] = true
+                }
+            }
+            if present[source] == false {
+                report.problem(at: location, "the dataset object \(source) the run used does not exist")
+            }
+        }
     }
 
     /// Hashes every recorded artifact's bytes and looks for bytes without a record.
@@ -107,11 +134,15 @@ extension ExperimentTracker {
 struct TrackingScan {
     let prefix: String
     var experiments: [String: String] = [:]
+    /// Active experiments' names, by ID: each must have its name index entry.
+    var activeNames: [String: String] = [:]
     var names: [(name: String, id: String, key: [UInt8])] = []
     var runs: [String: (experimentID: String, environmentID: String?)] = [:]
     var runIndex: [(runID: String, experimentID: String, key: [UInt8])] = []
     var environments = Set<String>()
     var metricRuns: [String: [UInt8]] = [:]
+    /// Content-addressed dataset inputs: the run and the object key.
+    var datasetObjects: [(runID: String, source: String)] = []
 
     let metricPrefix: [UInt8]
 
@@ -140,6 +171,7 @@ struct TrackingScan {
                     return
                 }
                 experiments[experiment.id] = experiment.name
+                if experiment.lifecycleStage == .active { activeNames[experiment.id] = experiment.name }
             } catch let error as MLOpsError {
                 report.problem(at: location, "corrupt record at \(location): \(error.message)")
             } catch {
@@ -161,6 +193,9 @@ struct TrackingScan {
                     return
                 }
                 runs[parts[3]] = (parts[2], record.environmentID)
+                for input in record.inputs where input.sourceType == DatasetInput.contentAddressedSourceType {
+                    datasetObjects.append((parts[3], input.source))
+                }
             } catch let error as MLOpsError {
                 report.problem(at: location, "corrupt record at \(location): \(error.message)")
             } catch {
@@ -205,6 +240,12 @@ struct TrackingScan {
     }
 
     func crossCheck(into report: inout StoreCheckReport) {
+        let nameIndex = Dictionary(names.map { ($0.name, $0.id) }, uniquingKeysWith: { first, _ in first })
+        for (id, name) in activeNames.sorted(by: { $0.key < $1.key }) where nameIndex[name] != id {
+            report.problem(
+                at: "experiment \(id)",
+                "the active experiment '\(name)' is missing from the name index: it cannot be found by name")
+        }
         for (name, id, key) in names {
             guard let stored = experiments[id] else {
                 report.problem(

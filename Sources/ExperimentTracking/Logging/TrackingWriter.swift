@@ -579,7 +579,8 @@ final class TrackingWriter: Sendable {
             } else {
                 let entry = try await store.get(target.runKey)
                 transaction.expect(target.runKey, unchangedFrom: entry)
-                working[target.runID] = .some(try entry.map { try RunRecord(decoding: $0.value) })
+                working[target.runID] = .some(
+                    try entry.map { entry in try RunRecord.atKey(entry.key) { try RunRecord(decoding: entry.value) } })
             }
         }
 

@@ -20,6 +20,11 @@ public struct DatasetInput: Sendable, Hashable, Codable {
     /// The identifier of the data version in `DataVersioning`, if any.
     public var dataVersionID: String?
 
+    /// The ``sourceType`` of an input whose ``source`` is the key of a content-addressed object
+    /// (`sha256/<2 hex>/<64 hex>`) in the tracker's own blob store: the tracker's `check()` then
+    /// verifies that the object still exists.
+    public static let contentAddressedSourceType = "content-addressed-object"
+
     /// Creates a dataset input.
     public init(
         name: String, digest: String, context: String = "", source: String = "", sourceType: String = "",

@@ -32,6 +32,21 @@ struct RunRecord: Sendable, Hashable {
     var environmentID: String?
 
     static let format: UInt8 = 1
+    /// Format bytes above this cannot come from a later version (formats grow one at a time):
+    /// they are damage, not a newer format.
+    static let newestPlausibleFormat: UInt8 = 15
+
+    /// Runs `body`, turning a `corruptData` error about the record stored under `key` into
+    /// "corrupt record at KEY: …", so every read command names the damaged key.
+    static func atKey<Result>(_ key: some Collection<UInt8>, _ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch let error as MLOpsError where error.code == .corruptData && !error.message.hasPrefix("corrupt record") {
+            let described = StorageKey.describe(Array(key))
+            throw MLOpsError(
+                .corruptData, "corrupt record at \(described): \(error.message)", value: described, cause: error)
+        }
+    }
     static let headerSize = 1 + 5 * 4
 
     init(

@@ -24,14 +24,22 @@ struct RunRecordLayout: Sendable {
 
     /// Reads the header and the attributes of the record in `buffer`.
     ///
-    /// - Throws: `MLOpsError` `corruptData` for damaged bytes, `unsupported` for a newer format.
+    /// - Throws: `MLOpsError` `corruptData` for damaged bytes, `unsupported` for a newer format
+    ///   (a format byte from 2 to ``RunRecord/newestPlausibleFormat``; any other byte is damage).
     init(parsing buffer: UnsafeBufferPointer<UInt8>) throws {
         guard let first = buffer.first else {
             throw MLOpsError(.corruptData, "stored run record is damaged: it is empty")
         }
         guard first == RunRecord.format else {
+            if first > RunRecord.format && first <= RunRecord.newestPlausibleFormat {
+                throw MLOpsError(
+                    .unsupported,
+                    "run record format \(first) is newer than this version understands (\(RunRecord.format))")
+            }
             throw MLOpsError(
-                .unsupported, "run record format \(first) is newer than this version understands (\(RunRecord.format))")
+                .corruptData,
+                "stored run record is damaged: its format byte is \(first), and this version writes \(RunRecord.format)"
+            )
         }
         var cursor = RawCursor(buffer, offset: 1)
         var offsets: (Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0)

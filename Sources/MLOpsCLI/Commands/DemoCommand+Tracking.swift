@@ -36,7 +36,7 @@ extension DemoCommand {
         let target = try table.doubles(column: "y")
         let fits = try fitModels(features: features, target: target, train: split.train)
 
-        let tracker = ExperimentTracker(metadata: workspace.metadata, artifacts: workspace.objects)
+        let tracker = try await workspace.tracking
         let experiment = try await tracker.experiment(namedOrCreated: "demo-regression")
         var scored: [(name: String, rmse: Double)] = []
         for fit in fits {
@@ -54,7 +54,7 @@ extension DemoCommand {
                         name: "synthetic.csv",
                         digest: String(digest.hexString.prefix(TrackingLimits.maxDatasetDigestLength)),
                         context: "training", source: ContentAddressedStore.key(for: digest).description,
-                        sourceType: "content-addressed-object"))
+                        sourceType: DatasetInput.contentAddressedSourceType))
                 try await run.log(metrics: [
                     "rmse": metrics.rootMeanSquaredError, "mae": metrics.meanAbsoluteError, "r2": metrics.r2,
                     "train_rmse": trainMetrics.rootMeanSquaredError,

@@ -85,8 +85,17 @@ enum DemoCommand {
         // 5. A compare-and-swap transaction: count demo runs in this workspace.
         let counterKey = StorageKey("demo", "runs").bytes
         let runs = try await workspace.metadata.transaction { tx in
-            let current =
-                try await tx.get(counterKey).flatMap { UInt64(String(decoding: $0.value, as: UTF8.self)) } ?? 0
+            var current: UInt64 = 0
+            if let entry = try await tx.get(counterKey) {
+                // A damaged counter is reported, never silently reset to zero.
+                guard let stored = UInt64(String(decoding: entry.value, as: UTF8.self)) else {
+                    throw MLOpsError(
+                        .corruptData,
+                        "corrupt record at \(StorageKey.describe(counterKey)): the demo run counter is not a number",
+                        value: StorageKey.describe(counterKey))
+                }
+                current = stored
+            }
             tx.put(counterKey, Array(String(current + 1).utf8))
             return current + 1
         }

@@ -109,6 +109,10 @@ extension Platform {
     }
 
     /// `open(2)`; returns the descriptor or -1 (see ``errno``).
+    /// Whether this process may write to `path` (`access(2)` with `W_OK`): false on a read-only
+    /// file system even for root.
+    package static func isWritable(_ path: String) -> Bool { access(path, W_OK) == 0 }
+
     package static func open(_ path: String, _ flags: OpenFlags, mode: UInt32 = 0o600) -> Int32 {
         #if canImport(Glibc)
             Glibc.open(path, flags.rawValue | O_CLOEXEC, mode_t(mode))

@@ -173,7 +173,13 @@ public final class FileBlobStore: BlobStore {
         let fd = Platform.open(at: dir, String(key.lastSegment), [.readOnly, .noFollow])
         if fd < 0 {
             let code = Platform.errno
-            if code == Platform.noSuchFile || code == Platform.symbolicLink || code == Platform.isADirectory {
+            if code == Platform.symbolicLink {
+                // Never followed: a link planted in the store could point anywhere.
+                throw MLOpsError(
+                    .corruptData, "a symbolic link stands where the object should be; it is not followed",
+                    value: key.rawValue)
+            }
+            if code == Platform.noSuchFile || code == Platform.isADirectory {
                 throw MLOpsError(.notFound, "no object under this key", value: key.rawValue)
             }
             throw FileSystem.error("cannot open the object", key.rawValue)

@@ -58,10 +58,14 @@ public enum RecordCoding {
         do {
             return try decoder.decode(type, from: Data(bytes))
         } catch {
+            guard !key.isEmpty else {
+                throw MLOpsError(.corruptData, "the record does not decode as \(T.self): \(error)", cause: error)
+            }
+            let described = StorageKey.describe(key)
             throw MLOpsError(
                 .corruptData,
-                "stored record does not decode as \(T.self): \(error)",
-                value: String(decoding: key, as: UTF8.self)
+                "corrupt record at \(described): it does not decode as \(T.self): \(error)",
+                value: described, cause: error
             )
         }
     }

@@ -1,0 +1,116 @@
+import Foundation
+import MLOps
+import Testing
+
+@testable import MLOpsCLI
+
+/// Single-record corruption of a demo workspace: whatever one damaged or deleted record does to
+/// the read commands, `store check` must flag it (exit 1) — never "status ok" on a workspace a
+/// read command cannot read — and no command may crash or write.
+///
+/// By default a seeded sample of (key, damage) cases runs; `MLOPS_LONG_TESTS=1` runs every key
+/// with every kind of damage.
+@Suite(.serialized) struct CorruptionSweepTests {
+    static let long = ProcessInfo.processInfo.environment["MLOPS_LONG_TESTS"] == "1"
+
+    enum Damage: String, CaseIterable {
+        case delete, empty, truncate, flipFirstByte, flipMiddleByte, garbage, appendByte
+    }
+
+    static func damaged(_ value: [UInt8], _ damage: Damage, _ random: inout SeededRandom) -> [UInt8]? {
+        switch damage {
+        case .delete: return nil
+        case .empty: return []
+        case .truncate: return Array(value.prefix(value.count / 2))
+        case .flipFirstByte: return value.isEmpty ? [0xFF] : [value[0] ^ 0xA5] + value.dropFirst()
+        case .flipMiddleByte:
+            guard !value.isEmpty else { return [0x5A] }
+            var copy = value
+            copy[value.count / 2] ^= 0xFF
+            return copy
+        case .garbage: return (0..<Swift.max(8, value.count)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        case .appendByte: return value + [0x7F]
+        }
+    }
+
+    /// The read commands a user runs on a workspace, with the demo's run IDs.
+    static func readCommands(_ path: String, runIDs: [String], exportTo: String) -> [[String]] {
+        var commands: [[String]] = [
+            ["experiments", "list", "--workspace", path],
+            ["runs", "list", "--workspace", path, "--experiment", "demo-regression"],
+            ["runs", "search", "metrics.rmse > 0", "--workspace", path, "--experiment", "demo-regression"],
+            ["export", "mlflow", exportTo, "--workspace", path],
+        ]
+        for id in runIDs { commands.append(["runs", "show", id, "--workspace", path]) }
+        if runIDs.count >= 2 { commands.append(["runs", "compare", runIDs[0], runIDs[1], "--workspace", path]) }
+        return commands
+    }
+
+    @Test func storeCheckFlagsEveryCorruptionThatBreaksAReadCommand() async throws {
+        let root = FileManager.default.temporaryDirectory.path + "/sweep-\(SortableID())"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let template = root + "/template"
+        let demo = await runCLI(["demo", "--workspace", template, "--seed", "7"])
+        try #require(demo.status == 0, "\(demo.err)")
+        let (keys, runIDs) = try await Self.inventory(template)
+        try #require(keys.count > 10)
+        // Sanity: the untouched workspace passes every command.
+        for command in Self.readCommands(template, runIDs: runIDs, exportTo: root + "/export-clean") {
+            let result = await runCLI(command)
+            try #require(result.status == 0, "\(command): \(result.err)")
+        }
+        var cases: [(key: [UInt8], damage: Damage)] = []
+        for key in keys { for damage in Damage.allCases { cases.append((key, damage)) } }
+        var random = SeededRandom(seed: 2_026_1207)
+        if !Self.long {
+            cases = (0..<40).map { _ in cases[Int(random.next() % UInt64(cases.count))] }
+        }
+        var broken = 0
+        var flagged = 0
+        for (index, testCase) in cases.enumerated() {
+            let copy = root + "/case-\(index)"
+            try FileManager.default.copyItem(atPath: template, toPath: copy)
+            defer { try? FileManager.default.removeItem(atPath: copy) }
+            try await Self.apply(testCase.damage, to: testCase.key, in: copy, random: &random)
+            let described = "\(StorageKey.describe(testCase.key)) \(testCase.damage)"
+            var failing: [String] = []
+            for command in Self.readCommands(copy, runIDs: runIDs, exportTo: copy + "-export") {
+                let result = await runCLI(command)
+                #expect([0, 1].contains(result.status), "\(described): \(command) exited \(result.status)")
+                if result.status != 0 { failing.append(command.prefix(2).joined(separator: " ")) }
+            }
+            try? FileManager.default.removeItem(atPath: copy + "-export")
+            let check = await runCLI(["store", "check", "--workspace", copy])
+            if !failing.isEmpty {
+                broken += 1
+                #expect(
+                    check.status == 1,
+                    "\(described) breaks \(failing) but store check says: \(check.out.suffix(3)) \(check.err)")
+            }
+            if check.status == 1 { flagged += 1 }
+        }
+        print(
+            "corruption sweep: \(cases.count) cases, \(broken) broke a read command, \(flagged) flagged by store check")
+        // The sweep must have exercised real damage, or it proves nothing.
+        #expect(broken > 0)
+    }
+
+    /// Every metadata key of the workspace and the demo's run IDs.
+    static func inventory(_ path: String) async throws -> (keys: [[UInt8]], runIDs: [String]) {
+        let workspace = try Workspace.open(at: path, mode: .readOnly)
+        let keys = try await workspace.metadata.scan(KeyScan(range: .all)).map(\.key)
+        let runs = try await workspace.tracking.searchRuns().runs.map(\.info.runID)
+        return (keys, runs)
+    }
+
+    static func apply(_ damage: Damage, to key: [UInt8], in path: String, random: inout SeededRandom) async throws {
+        let store = try SQLiteKeyValueStore(path: path + "/" + Workspace.metadataFileName)
+        defer { store.close() }
+        let value = try await store.get(key)?.value ?? []
+        if let new = damaged(value, damage, &random) {
+            try await store.put(key, new)
+        } else {
+            try await store.delete(key)
+        }
+    }
+}

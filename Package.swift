@@ -28,7 +28,10 @@ let package = Package(
     ],
     dependencies: [],
     targets: [
-        .target(name: "MLOpsCore"),
+        // The only C: CPU-specific kernels, each compiled per instruction set with
+        // __attribute__((target)) and chosen at run time (no -march, no unsafeFlags).
+        .target(name: "CMLOpsKernels"),
+        .target(name: "MLOpsCore", dependencies: ["CMLOpsKernels"]),
         .target(name: "InferenceCore", dependencies: ["MLOpsCore"], swiftSettings: inferenceCoreKernelSettings()),
         .target(name: "DataVersioning", dependencies: ["MLOpsCore"]),
         .target(name: "ExperimentTracking", dependencies: ["MLOpsCore"]),
@@ -91,7 +94,7 @@ let package = Package(
 )
 
 // The same upcoming-feature settings for every target, as swift-log does.
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && target.name != "CMLOpsKernels" {
     var settings = target.swiftSettings ?? []
     // https://github.com/swiftlang/swift-evolution/blob/main/proposals/0335-existential-any.md
     settings.append(.enableUpcomingFeature("ExistentialAny"))

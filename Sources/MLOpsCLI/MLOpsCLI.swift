@@ -21,8 +21,11 @@ public enum MLOpsCLI {
             InspectCommand.spec,
         ] + TrackingCommands.specs + [
             CommandSpec(
-                path: ["version"], summary: "print the version", options: [],
-                run: { _, context in context.out("mlops \(version)") })
+                path: ["version"], summary: "print the version and the kernels' instruction set", options: [],
+                run: { _, context in
+                    context.out("mlops \(version)")
+                    context.out("kernels \(KernelISA.current)")
+                })
         ]
     }
 

@@ -1,6 +1,7 @@
 import Foundation
-import MLOpsCore
 import Testing
+
+@testable import MLOpsCore
 
 @Suite("SHA256")
 struct SHA256Tests {
@@ -233,4 +234,36 @@ private func sha256sum(_ path: String) throws -> String {
     #expect(process.terminationStatus == 0)
     let text = String(decoding: output, as: UTF8.self)
     return String(text.prefix(64))
+}
+
+/// The SHA-instruction kernel (`CMLOpsKernels`) against the portable Swift compression, at every
+/// length that matters (block boundaries, multi-block runs), on this machine's CPU.
+@Suite struct SHA256InstructionTests {
+    @Test func theInstructionKernelMatchesThePortableOneOnEveryInput() throws {
+        guard KernelISA.current.supportsSHAInstructions else {
+            // Nothing to compare on a CPU without SHA instructions; the portable path is the only one.
+            return
+        }
+        var random = SeededRandom(seed: 256)
+        for blocks in [1, 2, 3, 7, 16, 64, 257] {
+            let bytes = (0..<(blocks * 64)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            for start in [SHA256.State(), SHA256.State(h0: 1, h1: 2, h2: 3, h3: 4, h4: 5, h5: 6, h6: 7, h7: 8)] {
+                var portable = start
+                var accelerated = start
+                bytes.withUnsafeBytes { raw in
+                    SHA256.compressPortable(&portable, blocks: raw.baseAddress!, count: blocks)
+                    #expect(SHA256.compressWithInstructions(&accelerated, blocks: raw.baseAddress!, count: blocks))
+                }
+                #expect(
+                    [
+                        portable.h0, portable.h1, portable.h2, portable.h3, portable.h4, portable.h5, portable.h6,
+                        portable.h7,
+                    ]
+                        == [
+                            accelerated.h0, accelerated.h1, accelerated.h2, accelerated.h3, accelerated.h4,
+                            accelerated.h5, accelerated.h6, accelerated.h7,
+                        ], "\(blocks) blocks")
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import CMLOpsKernels
 /// SHA-256 (FIPS 180-4), in pure Swift, one-shot or streaming.
 ///
 /// Hash bytes you already hold with `hash(_:)`, a file with
@@ -227,6 +228,33 @@ extension SHA256 {
     /// 16-round body — fully unrolling all 64 made the machine code too large
     /// for the CPU's decoded-instruction cache and measured about 15 % slower.
     static func compress(_ state: inout State, blocks: UnsafeRawPointer, count: Int) {
+        if KernelISA.current.usesSHAInstructions, compressWithInstructions(&state, blocks: blocks, count: count) {
+            return
+        }
+        compressPortable(&state, blocks: blocks, count: count)
+    }
+
+    /// The CPU's SHA instructions (`CMLOpsKernels`: SHA-NI on x86-64, the SHA-256 instructions on
+    /// arm64); `false` if it has none.
+    static func compressWithInstructions(_ state: inout State, blocks: UnsafeRawPointer, count: Int) -> Bool {
+        var words: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
+            state.h0, state.h1, state.h2, state.h3, state.h4, state.h5, state.h6, state.h7
+        )
+        let done = withUnsafeMutableBytes(of: &words) { raw in
+            mlops_sha256_compress(
+                raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                blocks.assumingMemoryBound(to: UInt8.self), count) != 0
+        }
+        if done {
+            state = State(
+                h0: words.0, h1: words.1, h2: words.2, h3: words.3, h4: words.4, h5: words.5, h6: words.6,
+                h7: words.7)
+        }
+        return done
+    }
+
+    /// The portable Swift compression: the reference the SHA-instruction kernels are tested against.
+    static func compressPortable(_ state: inout State, blocks: UnsafeRawPointer, count: Int) {
         roundConstants.withUnsafeBufferPointer { constants in
             guard let k = constants.baseAddress else { return }
             var block = blocks

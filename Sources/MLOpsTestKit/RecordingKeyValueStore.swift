@@ -8,7 +8,9 @@ import Synchronization
 ///
 /// ```swift
 /// let store = RecordingKeyValueStore(wrapping: InMemoryKeyValueStore())
-/// try await registry.register(model, in: store)
+/// var transaction = KeyValueTransaction()
+/// transaction.put(Array("models/m1".utf8), Array("{}".utf8))
+/// try await store.commit(transaction)
 /// #expect(store.counts.commits == 1)
 /// #expect(store.writtenKeys.contains(Array("models/m1".utf8)))
 /// ```

@@ -91,11 +91,11 @@ enum MLOpsTestKitSnippets {
     // Sources/MLOpsTestKit/RecordingKeyValueStore.swift
     static func recordingKeyValueStore() async throws {
         let store = RecordingKeyValueStore(wrapping: InMemoryKeyValueStore())
-        var transaction = KeyValueTransaction()
-        transaction.put(Array("models/m1".utf8), Array("{}".utf8))
-        try await store.commit(transaction)
-        #expect(store.counts.commits == 1)
-        #expect(store.writtenKeys.contains(Array("models/m1".utf8)))
+        let records = try await RecordStore.open(try RecordNamespace("catalog", owner: "MyApp"), on: store)
+        store.reset()
+        try await records.insert(DatasetRecord(id: "d1", name: "churn"))
+        #expect(store.counts.commits == 1)  // the record and its index entry in one transaction
+        #expect(store.writtenKeys.count == 2)
     }
 
     // Sources/MLOpsTestKit/StorageWorker.swift (a worker's main.swift: compiled, not run)

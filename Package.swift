@@ -87,7 +87,8 @@ let package = Package(
             name: "StorageCrashTests",
             dependencies: ["MLOpsTestKit", "SQLiteStorage", "MLOpsCore", "MLOpsStorageWorker"]
         ),
-        .testTarget(name: "MLOpsTests", dependencies: ["MLOps", "MLOpsTestKit"]),
+        // InferenceCore directly too: a doc snippet of an internal type (DocSnippets/) needs `@testable import`.
+        .testTarget(name: "MLOpsTests", dependencies: ["MLOps", "MLOpsTestKit", "InferenceCore"]),
         .testTarget(
             name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsTestKit"], resources: [.copy("Resources")]),
     ]

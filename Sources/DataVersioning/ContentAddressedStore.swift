@@ -9,7 +9,7 @@ public import MLOpsCore
 ///
 /// ```swift
 /// let objects = ContentAddressedStore(blobs: workspace.objects)
-/// let digest = try await objects.put(Array(csvText.utf8))
+/// let digest = try await objects.put(Array("id,label\n1,0\n".utf8))
 /// let bytes = try await objects.get(digest)
 /// ```
 public struct ContentAddressedStore: Sendable {

@@ -22,7 +22,7 @@ public import MLOpsCore
 /// try await tracker.withRun(experiment: "churn", name: "baseline") { run in
 ///     try await run.log(params: ["lr": "0.01", "depth": "6"])
 ///     for epoch in 0..<100 {
-///         try await run.log(metric: "loss", value: loss(epoch), step: Int64(epoch))
+///         try await run.log(metric: "loss", value: 1.0 / Double(epoch + 1), step: Int64(epoch))
 ///     }
 /// }
 /// let best = try await tracker.bestRun(experimentIDs: [], metric: "loss", goal: .minimize)

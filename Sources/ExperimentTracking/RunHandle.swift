@@ -10,7 +10,8 @@ import MLOpsCore
 /// let run = try await tracker.startRun(experiment: "mnist")
 /// try await run.log(params: ["lr": "0.001", "batch": "64"])
 /// for step in 0..<1_000 {
-///     try await run.log(metrics: ["loss": loss, "acc": acc], step: Int64(step))
+///     let loss = 1.0 / Double(step + 1)
+///     try await run.log(metrics: ["loss": loss, "acc": 1 - loss], step: Int64(step))
 /// }
 /// try await run.finish()
 /// ```

@@ -10,7 +10,7 @@ public import MLOpsCore
 ///
 /// ```swift
 /// @Test func conformance() async throws {
-///     try await BlobStoreConformance(makeStore: { try FileBlobStore(root: makeTempDir()) }).run()
+///     try await BlobStoreConformance(makeStore: { InMemoryBlobStore() }).run()
 /// }
 /// ```
 ///

@@ -7,7 +7,7 @@
 /// ```swift
 /// @Test(arguments: KeyValueStoreConformance.checkNames)
 /// func conformance(_ name: String) async throws {
-///     try await KeyValueStoreConformance { MyStore() }.run(checkNamed: name)
+///     try await KeyValueStoreConformance { InMemoryKeyValueStore() }.run(checkNamed: name)
 /// }
 /// ```
 public struct ConformanceCheck<Store: Sendable>: Sendable, CustomStringConvertible {

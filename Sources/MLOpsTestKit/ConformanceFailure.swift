@@ -8,7 +8,7 @@
 ///
 /// ```swift
 /// do {
-///     try await KeyValueStoreConformance { MyStore() }.run()
+///     try await KeyValueStoreConformance { InMemoryKeyValueStore() }.run()
 /// } catch let failure as ConformanceFailure {
 ///     print(failure.check, failure.message)
 /// }

@@ -15,7 +15,7 @@ public import MLOpsCore
 /// ```swift
 /// let report = try await CrashLoop(workerExecutable: exe).run(
 ///     keyValuePath: dir + "/metadata.sqlite", blobRoot: dir + "/objects",
-///     openKeyValueStore: { try MyStore(path: $0) }, openBlobStore: { try MyBlobs(root: $0) })
+///     openKeyValueStore: { try SQLiteKeyValueStore(path: $0) }, openBlobStore: { try FileBlobStore(root: $0) })
 /// ```
 ///
 /// Kill moments come from ``Configuration/seed``; process scheduling still

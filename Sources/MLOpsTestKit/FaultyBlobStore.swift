@@ -11,7 +11,7 @@ public import MLOpsCore
 /// ```swift
 /// let blobs = FaultyBlobStore(wrapping: try FileBlobStore(root: dir), plan: .tearNthBlobWrite(1))
 /// try? await blobs.put(key, data: bytes)         // throws injectedFault
-/// try await blobs.base.exists(key)              // false: nothing partial is visible
+/// let visible = try await blobs.base.exists(key)  // false: nothing partial is visible
 /// ```
 ///
 /// Readers and writers returned by the wrapper are wrapped too, so

@@ -7,7 +7,7 @@ public import MLOpsCore
 ///
 /// ```swift
 /// let faulty = FaultyKeyValueStore(wrapping: InMemoryKeyValueStore(), plan: .failWrites(after: 10))
-/// let tracker = RunStore(store: faulty)
+/// let tracker = ExperimentTracker(metadata: faulty, artifacts: InMemoryBlobStore())
 /// // … the 11th commit onwards throws MLOpsError(.injectedFault, …)
 /// ```
 ///

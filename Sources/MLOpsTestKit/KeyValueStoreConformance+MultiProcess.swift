@@ -13,9 +13,9 @@ extension KeyValueStoreConformance {
     ///
     /// ```swift
     /// try await KeyValueStoreConformance.multiProcessCounter(
-    ///     workerExecutable: try WorkerProcess.locateExecutable(named: "MyStorageWorker"),
+    ///     workerExecutable: try WorkerProcess.locateExecutable(named: "MLOpsStorageWorker"),
     ///     storePath: dir + "/store.sqlite",
-    ///     openStore: { try MyStore(path: $0) })
+    ///     openStore: { try SQLiteKeyValueStore(path: $0) })
     /// ```
     ///
     /// - Throws: ``ConformanceFailure`` (check `multiProcessCounter`) if a worker

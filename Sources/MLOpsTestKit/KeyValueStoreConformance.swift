@@ -8,7 +8,7 @@ public import MLOpsCore
 ///
 /// ```swift
 /// @Test func conformance() async throws {
-///     try await KeyValueStoreConformance(makeStore: { MyStore() }).run()
+///     try await KeyValueStoreConformance(makeStore: { InMemoryKeyValueStore() }).run()
 /// }
 /// ```
 ///

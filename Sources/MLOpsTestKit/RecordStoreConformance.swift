@@ -11,7 +11,7 @@ public import MLOpsCore
 /// ```swift
 /// @Test(arguments: RecordStoreConformance.checkNames)
 /// func records(_ name: String) async throws {
-///     try await RecordStoreConformance { MyStore() }.run(checkNamed: name)
+///     try await RecordStoreConformance { InMemoryKeyValueStore() }.run(checkNamed: name)
 /// }
 /// ```
 ///

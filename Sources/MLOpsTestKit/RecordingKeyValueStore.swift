@@ -8,9 +8,11 @@ import Synchronization
 ///
 /// ```swift
 /// let store = RecordingKeyValueStore(wrapping: InMemoryKeyValueStore())
-/// try await registry.register(model, in: store)
-/// #expect(store.counts.commits == 1)
-/// #expect(store.writtenKeys.contains(Array("models/m1".utf8)))
+/// let records = try await RecordStore.open(try RecordNamespace("catalog", owner: "MyApp"), on: store)
+/// store.reset()
+/// try await records.insert(DatasetRecord(id: "d1", name: "churn"))
+/// #expect(store.counts.commits == 1)  // the record and its index entry in one transaction
+/// #expect(store.writtenKeys.count == 2)
 /// ```
 ///
 /// Every call is recorded, in completion order, with its outcome; errors are

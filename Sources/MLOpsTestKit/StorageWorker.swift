@@ -10,11 +10,11 @@ public import MLOpsCore
 /// ```swift
 /// // Sources/MyStorageWorker/main.swift
 /// import MLOpsTestKit
-/// import MyStorage
+/// import SQLiteStorage
 /// await StorageWorker.main(
 ///     arguments: Array(CommandLine.arguments.dropFirst()),
-///     openKeyValueStore: { try MyKeyValueStore(path: $0) },
-///     openBlobStore: { try MyBlobStore(root: $0) })
+///     openKeyValueStore: { try SQLiteKeyValueStore(path: $0) },
+///     openBlobStore: { try FileBlobStore(root: $0) })
 /// ```
 ///
 /// Commands (stdout carries only what is listed; errors go to stderr with exit status 1):

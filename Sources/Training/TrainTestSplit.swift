@@ -8,7 +8,8 @@ import MLOpsCore
 ///
 /// ```swift
 /// let split = try TrainTestSplit(rowCount: table.rowCount, testFraction: 0.2, seed: 42)
-/// let train = table.rows(split.train), test = table.rows(split.test)
+/// let train = try table.rows(split.train)
+/// let test = try table.rows(split.test)
 /// ```
 public struct TrainTestSplit: Sendable, Hashable {
     /// Row indices of the training part, ascending.

@@ -1,12 +1,9 @@
 /// Which experiments and runs an export includes.
 ///
 /// ```swift
-/// // Everything, deleted records included:
-/// ExportSelection()
-/// // One experiment's active runs:
-/// ExportSelection(experimentNames: ["churn"], viewType: .activeOnly)
-/// // Two runs, whatever their state:
-/// ExportSelection(runIDs: [a, b])
+/// let everything = ExportSelection()  // deleted records included
+/// let churn = ExportSelection(experimentNames: ["churn"], viewType: .activeOnly)  // one experiment's active runs
+/// let pair = ExportSelection(runIDs: [a, b])  // two runs, whatever their state
 /// ```
 ///
 /// Named runs are exported whatever ``viewType`` says; an experiment or run

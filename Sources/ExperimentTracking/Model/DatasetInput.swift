@@ -2,8 +2,9 @@
 /// came from so lineage can be followed later.
 ///
 /// ```swift
-/// try await run.logInput(DatasetInput(
-///     name: "reviews.csv", digest: "3f2a9c1e", context: "training", dataVersionID: version.id))
+/// try await run.logInput(
+///     DatasetInput(
+///         name: "reviews.csv", digest: "3f2a9c1e", context: "training", dataVersionID: versionID))
 /// ```
 public struct DatasetInput: Sendable, Hashable, Codable {
     /// The dataset's name (≤ 500 characters).

@@ -5,7 +5,7 @@
 ///
 /// ```swift
 /// let filter = FilterField.metric("accuracy") > 0.9 && FilterField.param("optimizer") == "adam"
-/// filter.description  // metrics.`accuracy` > 0.9 AND params.`optimizer` = 'adam'
+/// print(filter.description)  // metrics.`accuracy` > 0.9 AND params.`optimizer` = 'adam'
 /// ```
 public indirect enum FilterExpression: Sendable, Hashable, CustomStringConvertible {
     /// Every operand must hold.

@@ -10,8 +10,9 @@
 ///
 /// ```swift
 /// // y = relu(x · W + b) for a batch of 32 rows.
-/// Kernels.sgemm(m: 32, n: 256, k: 64, a: x, lda: 64, b: w, ldb: 256, c: y, ldc: 256,
-///               bias: b, activation: .relu, pool: .shared)
+/// Kernels.sgemm(
+///     m: 32, n: 256, k: 64, a: x, lda: 64, b: w, ldb: 256, c: y, ldc: 256,
+///     bias: b, activation: .relu, pool: .shared)
 /// ```
 ///
 /// The speed of these kernels depends on how the module was compiled; see ``configuration`` and

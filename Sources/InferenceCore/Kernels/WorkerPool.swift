@@ -17,7 +17,8 @@ import Synchronization
 ///
 /// ```swift
 /// let pool = WorkerPool.shared
-/// pool.parallelFor(4) { chunk in process(chunk) }   // returns when all four chunks are done
+/// let total = Mutex(0)  // Synchronization's Mutex: the body is `@Sendable`
+/// pool.parallelFor(4) { chunk in total.withLock { $0 += chunk } }  // returns when all four chunks are done
 /// ```
 ///
 /// A pool runs one job at a time. A call made while the pool is busy — from another task, or from inside a

@@ -9,8 +9,9 @@ public import MLOpsCore
 /// free-form metadata and lineage, sealed with SHA-256.
 ///
 /// ```swift
-/// let package = ModelPackage(graph: graph, metadata: ["owner": "fraud-team"],
-///                            lineage: ModelLineage(runId: run.runID))
+/// let package = ModelPackage(
+///     graph: graph, metadata: ["owner": "fraud-team"],
+///     lineage: ModelLineage(runId: run.runID))
 /// try package.write(to: "model.mlpkg")
 /// let loaded = try ModelPackage(contentsOf: "model.mlpkg")
 /// let model = try loaded.compile()

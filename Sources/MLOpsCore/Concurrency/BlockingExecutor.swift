@@ -8,7 +8,7 @@
 ///
 /// ```swift
 /// let executor = BlockingExecutor(name: "blob-io", threadCount: 4)
-/// let bytes = try await executor.run { try readWholeFile(path) }   // the caller's thread is free meanwhile
+/// let table = try await executor.run { try Table.readCSV(path: path) }  // the caller's thread is free meanwhile
 /// ```
 ///
 /// What a caller must know:

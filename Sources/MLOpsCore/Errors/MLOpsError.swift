@@ -8,7 +8,7 @@
 ///
 /// ```swift
 /// do {
-///     try await store.put(key: "../escape", data: bytes)
+///     try await store.put("../escape", data: bytes)
 /// } catch let error as MLOpsError where error.code == .invalidArgument {
 ///     print(error.message)
 /// }

@@ -6,8 +6,8 @@
 ///
 /// ```swift
 /// let digest = SHA256.hash(Array("abc".utf8))
-/// digest.hexString  // "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-/// SHA256Digest(hex: digest.hexString) == digest  // true
+/// print(digest.hexString)  // ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad
+/// assert(SHA256Digest(hex: digest.hexString) == digest)
 /// ```
 ///
 /// Decoding a digest from text that is not exactly 64 hexadecimal characters

@@ -5,8 +5,17 @@
 /// may give a record several values (a tag list), or none (an optional field left empty).
 ///
 /// ```swift
-/// RecordIndex<Run>("experiment") { [$0.experimentID] }
-/// RecordIndex<Experiment>("name", unique: true) { $0.name }
+/// struct Dataset: StoredRecord {
+///     static let recordType = "dataset"
+///     static let indexes = [
+///         RecordIndex<Dataset>("name", unique: true) { $0.name },  // one value per record
+///         RecordIndex<Dataset>("tag") { $0.tags },  // several values per record (or none)
+///     ]
+///     var id: String
+///     var name: String
+///     var tags: [String]
+///     var recordID: String { id }
+/// }
 /// ```
 ///
 /// What a caller must know:

@@ -4,7 +4,7 @@
 /// var cursor: BlobKey? = nil
 /// repeat {
 ///     let page = try await store.list(prefix: "runs", after: cursor, limit: 500)
-///     for key in page.keys { … }
+///     for key in page.keys { print(key) }
 ///     cursor = page.next
 /// } while cursor != nil
 /// ```

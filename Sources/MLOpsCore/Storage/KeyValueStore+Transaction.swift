@@ -18,9 +18,10 @@ extension KeyValueStore {
     /// with a counter key that every inserter updates.
     ///
     /// ```swift
+    /// let counter = StorageKey("app", "counter").bytes
     /// let next = try await store.transaction { tx in
-    ///     let n = try await tx.get(counterKey).map { decodeCount($0.value) } ?? 0
-    ///     tx.put(counterKey, encodeCount(n + 1))
+    ///     let n = try await tx.get(counter).flatMap { Int(String(decoding: $0.value, as: UTF8.self)) } ?? 0
+    ///     tx.put(counter, Array(String(n + 1).utf8))
     ///     return n + 1
     /// }
     /// ```

@@ -14,7 +14,7 @@ private func posixRead(_ descriptor: Int32, _ target: UnsafeMutablePointer<UInt8
 /// ```swift
 /// var reader = try CSVReader(path: "big.csv")
 /// while let batch = try reader.nextBatch(maxRows: 100_000) {
-///     try consume(batch)
+///     print(batch.rowCount)
 /// }
 /// ```
 ///

@@ -7,8 +7,8 @@
 /// ```swift
 /// let age = Column.int("age", [34, nil, 51])
 /// let score = Column.double("score", [0.5, .nan, nil])
-/// age.isMissing(at: 1)   // true
-/// score.isMissing(at: 1) // false: NaN is a value
+/// assert(age.isMissing(at: 1))
+/// assert(!score.isMissing(at: 1))  // NaN is a value
 /// ```
 ///
 /// Two columns are equal when their names, types, masks and present values are

@@ -55,14 +55,22 @@ enum ModelFile {
     }
 
     /// The error for a failed `open` of `path`.
-    static func openError(_ path: String, errno code: Int32, what: String) -> MLOpsError {
+    static func openError(_ path: String, errno code: Int32, what: String, fileID: String = #fileID, line: Int = #line)
+        -> MLOpsError
+    {
         switch code {
-        case Platform.noSuchFile: return MLOpsError(.notFound, "no such file: \(path)", value: path)
+        case Platform.noSuchFile:
+            return MLOpsError(.notFound, "no such file: \(path)", value: path, fileID: fileID, line: line)
         case Platform.notADirectory:
-            return MLOpsError(.notFound, "no such file: \(path) (a part of the path is not a directory)", value: path)
+            return MLOpsError(
+                .notFound, "no such file: \(path) (a part of the path is not a directory)", value: path, fileID: fileID,
+                line: line)
         case Platform.accessDenied, Platform.notPermitted:
-            return MLOpsError(.ioError, "cannot open the \(what) \(path): permission denied", value: path)
-        default: return MLOpsError(.ioError, "cannot open the \(what) \(path): \(reason(code))", value: path)
+            return MLOpsError(
+                .ioError, "cannot open the \(what) \(path): permission denied", value: path, fileID: fileID, line: line)
+        default:
+            return MLOpsError(
+                .ioError, "cannot open the \(what) \(path): \(reason(code))", value: path, fileID: fileID, line: line)
         }
     }
 

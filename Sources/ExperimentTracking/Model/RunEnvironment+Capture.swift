@@ -123,15 +123,7 @@ extension RunEnvironment {
 
     static func cpuModelName() -> String {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
-            #if canImport(Darwin)
-                var size = 0
-                sysctlbyname("machdep.cpu.brand_string", nil, &size, nil, 0)
-                var buffer = [CChar](repeating: 0, count: max(size, 1))
-                if sysctlbyname("machdep.cpu.brand_string", &buffer, &size, nil, 0) == 0 {
-                    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                }
-            #endif
-            return ""
+            return Platform.processorBrand ?? ""
         }
         for line in text.split(separator: "\n") where line.hasPrefix("model name") || line.hasPrefix("Model") {
             if let colon = line.firstIndex(of: ":") {

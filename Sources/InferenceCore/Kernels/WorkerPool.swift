@@ -1,6 +1,5 @@
-import Synchronization
-
 import MLOpsCore
+import Synchronization
 
 /// A persistent set of threads that run the parallel parts of the kernels.
 ///

@@ -457,6 +457,20 @@ extension Platform {
         return (name, release)
     }
 
+    /// The CPU's model name from `sysctl` (`machdep.cpu.brand_string`) on Darwin, or `nil` (elsewhere, and
+    /// when the system gives none; Linux has it in `/proc/cpuinfo`).
+    package static var processorBrand: String? {
+        #if canImport(Darwin)
+            var size = 0
+            guard sysctlbyname("machdep.cpu.brand_string", nil, &size, nil, 0) == 0, size > 0 else { return nil }
+            var buffer = [CChar](repeating: 0, count: size)
+            guard sysctlbyname("machdep.cpu.brand_string", &buffer, &size, nil, 0) == 0 else { return nil }
+            return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #else
+            return nil
+        #endif
+    }
+
     /// Runs `executable` with `arguments` (`arguments[0]` is the program name the child sees) and this
     /// process's environment, and waits for it (`posix_spawn`, `waitpid`).
     ///

@@ -360,7 +360,7 @@ public struct MLflowExporter: Sendable {
     /// already has an MLflow tag with a different value, the environment's
     /// value goes to `mlops.env.git_commit`, `mlops.env.git_branch`,
     /// `mlops.env.git_dirty` or `mlops.env.program` instead.
-    static func environmentTags(_ environment: RunEnvironment, existing: [String: String]) -> [String: String] {
+    public static func environmentTags(_ environment: RunEnvironment, existing: [String: String]) -> [String: String] {
         var tags = existing
         let conventional: [(value: String?, tag: String, fallback: String)] = [
             (environment.gitCommit, TrackingTags.gitCommit, "mlops.env.git_commit"),

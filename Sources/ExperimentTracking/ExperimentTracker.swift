@@ -5,14 +5,6 @@
 #endif
 public import MLOpsCore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Records experiments and runs — params, metrics, tags, datasets,
 /// artifacts, environment — on a `KeyValueStore` and a
 /// `BlobStore`, and answers queries over them in MLflow's terms.
@@ -175,7 +167,7 @@ public final class ExperimentTracker: Sendable {
 
     private static func environmentUser() -> String {
         for name in ["USER", "LOGNAME"] {
-            if let value = getenv(name), let text = String(validatingCString: value), !text.isEmpty { return text }
+            if let text = Platform.environmentValue(name), !text.isEmpty { return text }
         }
         return "unknown"
     }

@@ -23,18 +23,12 @@ import ExperimentTracking
 import MLOpsCore
 import SQLiteStorage
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 func fail(_ message: String) -> Never {
     let line = Array("ExperimentTrackingWorker: \(message)\n".utf8)
-    _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-    exit(2)
+    _ = line.withUnsafeBytes { Platform.write(2, $0) }
+    Platform.exit(2)
 }
 
 func logShared(_ arguments: [String]) async throws {
@@ -67,14 +61,7 @@ func logShared(_ arguments: [String]) async throws {
 
 /// User plus system CPU time of the process so far, in milliseconds.
 func cpuMilliseconds() -> Double {
-    var usage = rusage()
-    #if canImport(Glibc)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-    #else
-        getrusage(RUSAGE_SELF, &usage)
-    #endif
-    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000
-        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000
+    Platform.processorTimeMilliseconds()
 }
 
 func milliseconds(_ duration: Duration) -> Double {
@@ -87,7 +74,7 @@ func bench(_ arguments: [String]) async throws {
     let part = arguments.count == 2 ? arguments[1] : "all"
     func selected(_ name: String) -> Bool { part == "all" || part == name }
     let clock = ContinuousClock()
-    let inMemory = getenv("BENCH_STORE").map { String(cString: $0) } == "memory"
+    let inMemory = Platform.environmentValue("BENCH_STORE") == "memory"
     func tracker(_ name: String) throws -> ExperimentTracker {
         ExperimentTracker(
             metadata: inMemory
@@ -169,7 +156,7 @@ func bench(_ arguments: [String]) async throws {
         let tracker = try tracker("search-\(count)")
         let experimentID = try await populateSearch(tracker, count: count).id
         let filter = searchFilter
-        let repeats = Int(getenv("BENCH_REPEATS").map { String(cString: $0) } ?? "") ?? 7
+        let repeats = Int(Platform.environmentValue("BENCH_REPEATS") ?? "") ?? 7
         // Cold: a fresh tracker (no caches) on the same store, each time.
         var cold = (wall: 1e9, cpu: 1e9)
         var matches = 0
@@ -196,7 +183,7 @@ func bench(_ arguments: [String]) async throws {
         }
         // Warm: nothing changed since the last search.
         var warm = (wall: 1e9, cpu: 1e9)
-        let warmRepeats = Int(getenv("BENCH_WARM_REPEATS").map { String(cString: $0) } ?? "") ?? repeats
+        let warmRepeats = Int(Platform.environmentValue("BENCH_WARM_REPEATS") ?? "") ?? repeats
         for _ in 0..<warmRepeats {
             let cpu = cpuMilliseconds()
             let elapsed = try await clock.measure {
@@ -335,10 +322,10 @@ func searchOnce(_ arguments: [String]) async throws {
     }
     figures.append(median(samples))
     let line = figures.map { "\($0.wall) \($0.cpu)" }.joined(separator: " ") + " \(matches)\n"
-    let fd = open(resultFile, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+    let fd = Platform.open(resultFile, [.writeOnly, .append, .create])
     guard fd >= 0 else { fail("cannot open \(resultFile)") }
-    _ = Array(line.utf8).withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-    close(fd)
+    _ = Array(line.utf8).withUnsafeBytes { Platform.write(fd, $0) }
+    Platform.close(fd)
 }
 
 func median(_ samples: [Timing]) -> Timing {
@@ -401,15 +388,9 @@ func searchProfile(_ arguments: [String]) async throws {
 
 /// Runs this executable with `arguments` and waits for it; fails unless it exits with 0.
 func runSelf(_ arguments: [String]) {
-    let executable = "/proc/self/exe"
-    var argv: [UnsafeMutablePointer<CChar>?] = ([CommandLine.arguments[0]] + arguments).map { strdup($0) }
-    argv.append(nil)
-    defer { for pointer in argv { free(pointer) } }
-    var pid: pid_t = 0
-    let rc = posix_spawn(&pid, executable, nil, nil, &argv, environ)
-    guard rc == 0 else { fail("posix_spawn failed: \(rc)") }
-    var status: Int32 = 0
-    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    guard let status = Platform.runAndWait("/proc/self/exe", arguments: [CommandLine.arguments[0]] + arguments) else {
+        fail("cannot start \(arguments): \(Platform.describe(errno: Platform.errno))")
+    }
     guard status == 0 else { fail("child \(arguments) exited with status \(status)") }
 }
 
@@ -420,7 +401,7 @@ func benchSearch(_ arguments: [String]) async throws {
     let reps = arguments.count == 2 ? Int(arguments[1]) ?? 7 : 7
     for count in [200, 10_000] {
         let path = "\(directory)/search-\(count).sqlite"
-        let exists = access(path, F_OK) == 0
+        let exists = Platform.status(path: path) != nil
         let store = try SQLiteKeyValueStore(path: path)
         let tracker = ExperimentTracker(
             metadata: store, artifacts: try FileBlobStore(root: "\(directory)/search-\(count)-objects"))
@@ -429,18 +410,18 @@ func benchSearch(_ arguments: [String]) async throws {
         guard let experimentID = experiment?.id else { fail("no experiment 'search' in \(path)") }
         store.close()
         let results = "\(directory)/search-\(count).results"
-        unlink(results)
+        Platform.remove(results)
         for _ in 0...reps { runSelf(["search-once", directory, String(count), experimentID, results]) }
-        let fd = open(results, O_RDONLY | O_CLOEXEC)
+        let fd = Platform.open(results, .readOnly)
         guard fd >= 0 else { fail("no results in \(results)") }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { Platform.read(fd, $0) }
             if n <= 0 { break }
             bytes += chunk[0..<n]
         }
-        close(fd)
+        Platform.close(fd)
         // The first process only warms the page cache and the binary: not counted.
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst()
         let rows = lines.map { $0.split(separator: " ").compactMap { Double($0) } }

@@ -6,14 +6,6 @@
 import MLOpsCore
 import SQLiteStorage
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// The default wiring of swift-mlops: one directory that holds a workspace's
 /// metadata and objects, with nothing to install or start.
 ///
@@ -106,13 +98,11 @@ public struct Workspace: Sendable {
     }
 
     private static func isRegularFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        Platform.status(path: path)?.type == .regular
     }
 
     private static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        Platform.status(path: path)?.type == .directory
     }
 
     /// A workspace that lives only in memory, for tests and throwaway work.

@@ -1,10 +1,5 @@
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MLOps
 
 /// Where a command writes and what it may read of its environment; tests
 /// substitute buffers for the standard streams.
@@ -58,9 +53,9 @@ private func writeLine(_ line: String, to fd: Int32) {
     bytes.withUnsafeBytes { buffer in
         var offset = 0
         while offset < buffer.count {
-            let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            let written = Platform.write(fd, UnsafeRawBufferPointer(rebasing: buffer[offset...]))
             if written <= 0 {
-                if written < 0, errno == EINTR { continue }
+                if written < 0, Platform.errno == Platform.interrupted { continue }
                 return
             }
             offset += written

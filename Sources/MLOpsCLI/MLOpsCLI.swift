@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import Foundation
 import MLOps
 
@@ -34,7 +29,7 @@ public enum MLOpsCLI {
         let status = await run(
             Array(CommandLine.arguments.dropFirst()),
             context: .standard(environment: ProcessInfo.processInfo.environment))
-        exit(status)
+        Platform.exit(status)
     }
 
     /// Runs one command line and returns the exit status: 0 on success, 1 when

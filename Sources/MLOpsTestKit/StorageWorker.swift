@@ -152,10 +152,10 @@ public enum StorageWorker {
         }
     }
 
-    static func usage(_ problem: String) -> MLOpsError {
+    static func usage(_ problem: String, fileID: String = #fileID, line: Int = #line) -> MLOpsError {
         MLOpsError(
             .invalidArgument,
             "\(problem); usage: kv-counter <path> <increments> | kv-append <path> <worker-id> [count] | "
-                + "blob-append <root> <worker-id> [count]")
+                + "blob-append <root> <worker-id> [count]", fileID: fileID, line: line)
     }
 }

@@ -231,8 +231,10 @@ extension SQLiteConnection {
         }
     }
 
-    private static func conflict(_ key: [UInt8], _ what: String) -> MLOpsError {
-        MLOpsError(.conflict, "transaction check failed: \(what)", value: printableKey(key))
+    private static func conflict(_ key: [UInt8], _ what: String, fileID: String = #fileID, line: Int = #line)
+        -> MLOpsError
+    {
+        MLOpsError(.conflict, "transaction check failed: \(what)", value: printableKey(key), fileID: fileID, line: line)
     }
 }
 

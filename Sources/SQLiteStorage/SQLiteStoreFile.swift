@@ -44,9 +44,12 @@ enum SQLiteStoreFile {
         }
     }
 
-    private static func posixError(_ doing: String, _ path: String) -> MLOpsError {
+    private static func posixError(_ doing: String, _ path: String, fileID: String = #fileID, line: Int = #line)
+        -> MLOpsError
+    {
         let code = Platform.errno
         let reason = Platform.describe(errno: code)
-        return MLOpsError(.ioError, "could not \(doing): \(reason) (errno \(code))", value: path)
+        return MLOpsError(
+            .ioError, "could not \(doing): \(reason) (errno \(code))", value: path, fileID: fileID, line: line)
     }
 }

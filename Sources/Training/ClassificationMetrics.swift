@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import MLOpsCore
 
 /// Measures of binary-classifier probabilities against 0/1 labels.
@@ -38,7 +33,7 @@ public struct ClassificationMetrics: Sendable, Hashable, Codable {
         for (p, y) in zip(probabilities, labels) {
             if (p >= threshold ? 1 : 0) == y { correct += 1 }
             let clipped = Swift.min(Swift.max(p, 1e-15), 1 - 1e-15)
-            loss -= y == 1 ? log(clipped) : log(1 - clipped)
+            loss -= y == 1 ? Platform.log(clipped) : Platform.log(1 - clipped)
         }
         count = labels.count
         accuracy = Double(correct) / Double(count)

@@ -9,25 +9,25 @@
 /// crc = CRC32C.update(CRC32C.checksum(part1), part2) // …or in parts
 /// let stored = CRC32C.masked(crc)                    // as TFRecord stores it
 /// ```
-public enum CRC32C {
+enum CRC32C {
     /// The checksum of `bytes`.
-    public static func checksum(_ bytes: [UInt8]) -> UInt32 {
+    static func checksum(_ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { update(0, $0) }
     }
 
     /// The checksum of `bytes`.
-    public static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    static func checksum(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
         update(0, bytes)
     }
 
     /// Continues a checksum: `update(checksum(a), b) == checksum(a + b)`.
     /// Start from `0` for the first part.
-    public static func update(_ crc: UInt32, _ bytes: [UInt8]) -> UInt32 {
+    static func update(_ crc: UInt32, _ bytes: [UInt8]) -> UInt32 {
         bytes.withUnsafeBytes { update(crc, $0) }
     }
 
     /// Continues a checksum over raw bytes, as the `[UInt8]` overload does.
-    public static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+    static func update(_ crc: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return crc }
         return table.withUnsafeBufferPointer { t in
             var c = ~crc
@@ -54,12 +54,12 @@ public enum CRC32C {
     }
 
     /// TFRecord's masked form of a checksum: `((crc >> 15) | (crc << 17)) &+ 0xA282EAD8`.
-    public static func masked(_ crc: UInt32) -> UInt32 {
+    static func masked(_ crc: UInt32) -> UInt32 {
         ((crc >> 15) | (crc << 17)) &+ maskDelta
     }
 
     /// Undoes ``masked(_:)``.
-    public static func unmasked(_ value: UInt32) -> UInt32 {
+    static func unmasked(_ value: UInt32) -> UInt32 {
         let rotated = value &- maskDelta
         return (rotated >> 17) | (rotated << 15)
     }

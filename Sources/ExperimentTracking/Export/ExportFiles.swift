@@ -2,14 +2,6 @@
 import Foundation
 import MLOpsCore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// File-system steps of the exporters: directories with mode 0755, files with
 /// mode 0644 written in one go, tree removal, absolute paths and `file:` URIs.
 enum ExportFiles {
@@ -18,7 +10,7 @@ enum ExportFiles {
         var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             current += "/" + part
-            if mkdir(current, 0o755) != 0, errno != EEXIST {
+            if Platform.makeDirectory(current, mode: 0o755) != 0, Platform.errno != Platform.alreadyExists {
                 throw FileSystem.error("cannot create directory", current)
             }
         }
@@ -26,9 +18,9 @@ enum ExportFiles {
 
     /// Writes `bytes` as the whole content of the file at `path` (created or truncated).
     static func write(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = Platform.open(path, [.writeOnly, .create, .truncate], mode: 0o644)
         if fd < 0 { throw FileSystem.error("cannot create the file", path) }
-        defer { close(fd) }
+        defer { Platform.close(fd) }
         try FileSystem.writeAll(fd, bytes, what: path)
     }
 
@@ -39,19 +31,18 @@ enum ExportFiles {
 
     /// Reads a whole small file, or `nil` if it does not exist.
     static func read(_ path: String) throws -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = Platform.open(path, .readOnly)
         if fd < 0 {
-            if errno == ENOENT { return nil }
+            if Platform.errno == Platform.noSuchFile { return nil }
             throw FileSystem.error("cannot open the file", path)
         }
-        defer { close(fd) }
+        defer { Platform.close(fd) }
         return try FileSystem.readAll(fd, what: path)
     }
 
     /// Whether something exists at `path`.
     static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0
+        Platform.linkStatus(path: path) != nil
     }
 
     /// The names in a directory (empty if it does not exist).
@@ -108,12 +99,9 @@ enum ExportFiles {
 
     /// The host name, or `localhost` if it cannot be read.
     static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
-        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return name.isEmpty ? "localhost" : name
+        Platform.hostName ?? "localhost"
     }
 
     /// The process identifier.
-    static func processID() -> Int { Int(getpid()) }
+    static func processID() -> Int { Int(Platform.processID) }
 }

@@ -1,13 +1,5 @@
 import MLOpsCore
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// A byte sink for table exports: either a file written through a 1 MiB
 /// buffer, or memory. Used by one task at a time.
 final class ExportOutput {
@@ -23,14 +15,14 @@ final class ExportOutput {
 
     /// An output writing the file at `path` (created or truncated).
     init(path: String) throws {
-        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        fd = Platform.open(path, [.writeOnly, .create, .truncate], mode: 0o644)
         if fd < 0 { throw FileSystem.error("cannot create the file", path) }
         self.path = path
         buffer.reserveCapacity(1 << 20)
     }
 
     deinit {
-        if fd >= 0 { close(fd) }
+        if fd >= 0 { Platform.close(fd) }
     }
 
     /// Appends UTF-8 text.

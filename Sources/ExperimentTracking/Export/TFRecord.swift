@@ -3,12 +3,12 @@
 /// Each record is, little-endian:
 /// `u64 length | u32 masked CRC32C of those 8 bytes | payload | u32 masked CRC32C of the payload`
 /// (see ``CRC32C/masked(_:)``). A file is records back to back, with no header.
-public enum TFRecord {
+enum TFRecord {
     /// The bytes a record adds around its payload (8 + 4 + 4).
-    public static let overhead = 16
+    static let overhead = 16
 
     /// Appends one framed record holding `payload` to `output`.
-    public static func append(_ payload: [UInt8], to output: inout [UInt8]) {
+    static func append(_ payload: [UInt8], to output: inout [UInt8]) {
         var header = [UInt8](repeating: 0, count: 12)
         let length = UInt64(payload.count)
         for i in 0..<8 { header[i] = UInt8(truncatingIfNeeded: length >> UInt64(8 * i)) }
@@ -22,7 +22,7 @@ public enum TFRecord {
     }
 
     /// One framed record holding `payload`.
-    public static func frame(_ payload: [UInt8]) -> [UInt8] {
+    static func frame(_ payload: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
         append(payload, to: &output)
         return output

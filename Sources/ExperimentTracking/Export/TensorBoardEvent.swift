@@ -14,34 +14,34 @@
 /// let event = TensorBoardEvent(wallTime: 1.7e9, step: 3, scalars: [.init(tag: "loss", value: 0.25)])
 /// TFRecord.append(event.encoded(), to: &file)
 /// ```
-public struct TensorBoardEvent: Sendable, Hashable {
+struct TensorBoardEvent: Sendable, Hashable {
     /// One `Summary.Value`: a tag and its float32 `simple_value`.
-    public struct Scalar: Sendable, Hashable {
+    struct Scalar: Sendable, Hashable {
         /// The series name (`loss`, `train/acc`…).
-        public var tag: String
+        var tag: String
         /// The value; TensorBoard stores scalars as float32.
-        public var value: Float
+        var value: Float
 
         /// Creates a scalar.
-        public init(tag: String, value: Float) {
+        init(tag: String, value: Float) {
             self.tag = tag
             self.value = value
         }
 
         /// Equal tags and bit-identical values (so a NaN scalar equals itself).
-        public static func == (lhs: Scalar, rhs: Scalar) -> Bool {
+        static func == (lhs: Scalar, rhs: Scalar) -> Bool {
             lhs.tag == rhs.tag && lhs.value.bitPattern == rhs.value.bitPattern
         }
 
         /// Hashes the tag and the value's bits.
-        public func hash(into hasher: inout Hasher) {
+        func hash(into hasher: inout Hasher) {
             hasher.combine(tag)
             hasher.combine(value.bitPattern)
         }
     }
 
     /// What an event carries besides its time and step.
-    public enum Content: Sendable, Hashable {
+    enum Content: Sendable, Hashable {
         /// The header event: `file_version` and, if not `nil`, `source_metadata.writer`.
         case fileVersion(String, writer: String?)
         /// A `summary` with one `simple_value` per scalar.
@@ -53,34 +53,34 @@ public struct TensorBoardEvent: Sendable, Hashable {
     }
 
     /// The version string TensorBoard expects in the first event of a file.
-    public static let currentFileVersion = "brain.Event:2"
+    static let currentFileVersion = "brain.Event:2"
 
     /// Seconds since 1970 (`wall_time`, field 1).
-    public var wallTime: Double
+    var wallTime: Double
     /// The training step (`step`, field 2).
-    public var step: Int64
+    var step: Int64
     /// The payload.
-    public var content: Content
+    var content: Content
 
     /// Creates an event.
-    public init(wallTime: Double, step: Int64 = 0, content: Content) {
+    init(wallTime: Double, step: Int64 = 0, content: Content) {
         self.wallTime = wallTime
         self.step = step
         self.content = content
     }
 
     /// Creates an event carrying scalars.
-    public init(wallTime: Double, step: Int64, scalars: [Scalar]) {
+    init(wallTime: Double, step: Int64, scalars: [Scalar]) {
         self.init(wallTime: wallTime, step: step, content: .scalars(scalars))
     }
 
     /// The header event every event file starts with.
-    public static func fileVersion(wallTime: Double, writer: String? = "swift-mlops") -> TensorBoardEvent {
+    static func fileVersion(wallTime: Double, writer: String? = "swift-mlops") -> TensorBoardEvent {
         TensorBoardEvent(wallTime: wallTime, content: .fileVersion(currentFileVersion, writer: writer))
     }
 
     /// The event's protobuf encoding (the payload of one TFRecord).
-    public func encoded() -> [UInt8] {
+    func encoded() -> [UInt8] {
         var writer = ProtobufWriter()
         writer.double(1, wallTime)
         if step != 0 { writer.int64(2, step) }
@@ -122,12 +122,12 @@ public struct TensorBoardEvent: Sendable, Hashable {
     }
 
     /// Equal steps and contents and bit-identical wall times.
-    public static func == (lhs: TensorBoardEvent, rhs: TensorBoardEvent) -> Bool {
+    static func == (lhs: TensorBoardEvent, rhs: TensorBoardEvent) -> Bool {
         lhs.wallTime.bitPattern == rhs.wallTime.bitPattern && lhs.step == rhs.step && lhs.content == rhs.content
     }
 
     /// Hashes the wall time's bits, the step and the content.
-    public func hash(into hasher: inout Hasher) {
+    func hash(into hasher: inout Hasher) {
         hasher.combine(wallTime.bitPattern)
         hasher.combine(step)
         hasher.combine(content)

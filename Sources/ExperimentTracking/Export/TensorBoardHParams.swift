@@ -17,18 +17,18 @@
 /// relative path). The bytes equal those of TensorBoard's own
 /// `summary_v2.hparams_pb` / `hparams_config_pb` for the same input, except
 /// that map entries are written in key order.
-public enum TensorBoardHParams {
+enum TensorBoardHParams {
     /// The plugin name in the summary metadata.
-    public static let pluginName = "hparams"
+    static let pluginName = "hparams"
     /// The tag of the experiment summary.
-    public static let experimentTag = "_hparams_/experiment"
+    static let experimentTag = "_hparams_/experiment"
     /// The tag of a session's start summary.
-    public static let sessionStartTag = "_hparams_/session_start_info"
+    static let sessionStartTag = "_hparams_/session_start_info"
     /// The tag of a session's end summary.
-    public static let sessionEndTag = "_hparams_/session_end_info"
+    static let sessionEndTag = "_hparams_/session_end_info"
 
     /// A hyperparameter value (`google.protobuf.Value`).
-    public enum Value: Sendable, Hashable {
+    enum Value: Sendable, Hashable {
         /// A number (`number_value`).
         case number(Double)
         /// A string (`string_value`).
@@ -38,7 +38,7 @@ public enum TensorBoardHParams {
     }
 
     /// The type of a hyperparameter (`DataType`).
-    public enum DataType: UInt64, Sendable, Hashable {
+    enum DataType: UInt64, Sendable, Hashable {
         /// Not given.
         case unset = 0
         /// Strings.
@@ -50,7 +50,7 @@ public enum TensorBoardHParams {
     }
 
     /// How a session ended (`Status`).
-    public enum Status: UInt64, Sendable, Hashable {
+    enum Status: UInt64, Sendable, Hashable {
         /// Unknown.
         case unknown = 0
         /// Finished successfully.
@@ -62,7 +62,7 @@ public enum TensorBoardHParams {
     }
 
     /// The values a hyperparameter ranges over, if known.
-    public enum Domain: Sendable, Hashable {
+    enum Domain: Sendable, Hashable {
         /// These values (`domain_discrete`).
         case discrete([Value])
         /// Numbers from `min` to `max` (`domain_interval`).
@@ -70,16 +70,16 @@ public enum TensorBoardHParams {
     }
 
     /// One hyperparameter of the experiment (`HParamInfo`).
-    public struct HParamInfo: Sendable, Hashable {
+    struct HParamInfo: Sendable, Hashable {
         /// Its name, the key in each session's values.
-        public var name: String
+        var name: String
         /// Its type.
-        public var type: DataType
+        var type: DataType
         /// Its domain, or `nil`.
-        public var domain: Domain?
+        var domain: Domain?
 
         /// Creates a hyperparameter description.
-        public init(name: String, type: DataType, domain: Domain? = nil) {
+        init(name: String, type: DataType, domain: Domain? = nil) {
             self.name = name
             self.type = type
             self.domain = domain
@@ -88,21 +88,21 @@ public enum TensorBoardHParams {
 
     /// One metric of the experiment (`MetricInfo`): a scalar tag, in the
     /// session's run directory (`group` empty) or a subdirectory of it.
-    public struct MetricInfo: Sendable, Hashable {
+    struct MetricInfo: Sendable, Hashable {
         /// The scalar's tag.
-        public var tag: String
+        var tag: String
         /// The run subdirectory relative to the session's, or empty.
-        public var group: String
+        var group: String
 
         /// Creates a metric description.
-        public init(tag: String, group: String = "") {
+        init(tag: String, group: String = "") {
             self.tag = tag
             self.group = group
         }
     }
 
     /// `HParamsPluginData { experiment }`: the experiment's hyperparameters and metrics.
-    public static func experiment(hparams: [HParamInfo], metrics: [MetricInfo], timeCreatedSeconds: Double)
+    static func experiment(hparams: [HParamInfo], metrics: [MetricInfo], timeCreatedSeconds: Double)
         -> [UInt8]
     {
         var writer = ProtobufWriter()
@@ -141,7 +141,7 @@ public enum TensorBoardHParams {
     /// `HParamsPluginData { session_start_info }`: one session's values (in
     /// key order), its group (sessions of one group are aggregated; a unique
     /// name keeps it alone) and its start time.
-    public static func sessionStart(hparams: [String: Value], groupName: String, startTimeSeconds: Double)
+    static func sessionStart(hparams: [String: Value], groupName: String, startTimeSeconds: Double)
         -> [UInt8]
     {
         var writer = ProtobufWriter()
@@ -161,7 +161,7 @@ public enum TensorBoardHParams {
 
     /// `HParamsPluginData { session_end_info }`: how and when a session ended
     /// (`endTimeSeconds` `nil`: not recorded).
-    public static func sessionEnd(status: Status, endTimeSeconds: Double?) -> [UInt8] {
+    static func sessionEnd(status: Status, endTimeSeconds: Double?) -> [UInt8] {
         var writer = ProtobufWriter()
         writer.message(4) { end in
             if status != .unknown { end.uint64(1, status.rawValue) }

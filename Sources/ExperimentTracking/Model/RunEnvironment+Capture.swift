@@ -2,14 +2,7 @@
 // knows the host and the processor count.
 import Foundation
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MLOpsCore
 
 extension RunEnvironment {
     private static let cache = Mutex<RunEnvironment?>(nil)
@@ -112,19 +105,12 @@ extension RunEnvironment {
     }
 
     static func hostName() -> String {
-        var buffer = [CChar](repeating: 0, count: 256)
-        guard gethostname(&buffer, buffer.count - 1) == 0 else { return ProcessInfo.processInfo.hostName }
-        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        Platform.hostName ?? ProcessInfo.processInfo.hostName
     }
 
     static func operatingSystemName() -> String {
-        var name = utsname()
         var kernel = ProcessInfo.processInfo.operatingSystemVersionString
-        if uname(&name) == 0 {
-            let system = withUnsafeBytes(of: &name.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            kernel = "\(system) \(release)"
-        }
+        if let running = Platform.kernel { kernel = "\(running.name) \(running.release)" }
         if let release = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8) {
             for line in release.split(separator: "\n") where line.hasPrefix("PRETTY_NAME=") {
                 let pretty = line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(
@@ -137,15 +123,7 @@ extension RunEnvironment {
 
     static func cpuModelName() -> String {
         guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else {
-            #if canImport(Darwin)
-                var size = 0
-                sysctlbyname("machdep.cpu.brand_string", nil, &size, nil, 0)
-                var buffer = [CChar](repeating: 0, count: max(size, 1))
-                if sysctlbyname("machdep.cpu.brand_string", &buffer, &size, nil, 0) == 0 {
-                    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                }
-            #endif
-            return ""
+            return Platform.processorBrand ?? ""
         }
         for line in text.split(separator: "\n") where line.hasPrefix("model name") || line.hasPrefix("Model") {
             if let colon = line.firstIndex(of: ":") {

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MLOpsCore
 
 /// A ``RunFilter`` prepared for evaluation against stored run records in
 /// place (``RunRecordLayout`` over the record's bytes).
@@ -237,7 +231,7 @@ struct CompiledRunFilter: Sendable {
                 if isASCII {
                     var equal = stored.count == ascii.count
                     if equal, let a = stored.baseAddress, let b = bytes.baseAddress, !ascii.isEmpty {
-                        equal = memcmp(a, b + ascii.lowerBound, ascii.count) == 0
+                        equal = Platform.compareBytes(a, b + ascii.lowerBound, count: ascii.count) == 0
                     }
                     return clause.op == .equal ? equal : !equal
                 }

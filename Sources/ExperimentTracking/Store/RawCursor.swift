@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MLOpsCore
 
 /// A non-owning, non-throwing reader over bytes for the hot paths of search:
 /// no reference counting and no per-byte bounds traps. Every read checks the
@@ -129,7 +123,7 @@ struct RawCursor {
     func equals(_ range: Range<Int>, _ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         guard range.count == utf8.count else { return false }
         guard !utf8.isEmpty, let a = base.baseAddress, let b = utf8.baseAddress else { return true }
-        return memcmp(a + range.lowerBound, b, utf8.count) == 0
+        return Platform.compareBytes(a + range.lowerBound, b, count: utf8.count) == 0
     }
 }
 

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MLOpsCore
 
 /// The bytes of one stored record, held in a ``RecordChunk`` shared with other records.
 ///
@@ -48,7 +42,7 @@ struct RecordBytes: Sendable {
             other.withUnsafeBufferPointer { b in
                 let common = Swift.min(range.count, otherRange.count)
                 if common > 0, let x = a.baseAddress, let y = b.baseAddress {
-                    let result = memcmp(x + range.lowerBound, y + otherRange.lowerBound, common)
+                    let result = Platform.compareBytes(x + range.lowerBound, y + otherRange.lowerBound, count: common)
                     if result != 0 { return result < 0 }
                 }
                 return range.count < otherRange.count

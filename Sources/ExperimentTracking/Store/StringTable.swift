@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MLOpsCore
 
 /// Shares the `String`s decoded from a batch of run records: keys and values that repeat
 /// from run to run (tag names such as `mlflow.source.git.commit`, the commit itself, param and
@@ -43,7 +37,7 @@ struct StringTable {
                     guard stored.count == bytes.count, let a = stored.baseAddress, let b = bytes.baseAddress else {
                         return false
                     }
-                    return memcmp(a, b, bytes.count) == 0
+                    return Platform.compareBytes(a, b, count: bytes.count) == 0
                 }
                 if equal { return existing }
             }

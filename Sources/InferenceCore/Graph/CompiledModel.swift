@@ -288,9 +288,10 @@ public final class CompiledModel: Sendable {
         try context.runSteps()
     }
 
-    private func stringBufferError(_ name: String) -> MLOpsError {
+    private func stringBufferError(_ name: String, fileID: String = #fileID, line: Int = #line) -> MLOpsError {
         MLOpsError(
-            .invalidArgument, "Tensor '\(name)' holds strings; use predict(_ inputs: [String: Tensor]).", value: name)
+            .invalidArgument, "Tensor '\(name)' holds strings; use predict(_ inputs: [String: Tensor]).", value: name,
+            fileID: fileID, line: line)
     }
 
     /// Binds tensor storage pointers for inputs `index...` and then runs `body`.

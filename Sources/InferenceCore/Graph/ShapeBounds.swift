@@ -72,8 +72,11 @@ enum ShapeBounds {
     }
 
     /// The error for a size sum or product that overflows while inferring a node's output.
-    static func overflow(_ node: GraphNode, _ what: String, tensor: String) -> MLOpsError {
+    static func overflow(_ node: GraphNode, _ what: String, tensor: String, fileID: String = #fileID, line: Int = #line)
+        -> MLOpsError
+    {
         MLOpsError(
-            .limitExceeded, "Node '\(node.name)' (\(node.op.kindName)): \(what) overflows.", value: tensor)
+            .limitExceeded, "Node '\(node.name)' (\(node.op.kindName)): \(what) overflows.", value: tensor,
+            fileID: fileID, line: line)
     }
 }

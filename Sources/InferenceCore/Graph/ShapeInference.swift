@@ -14,7 +14,9 @@ enum ShapeInference {
             return spec
         }
         func name(_ i: Int) -> String { i < node.inputs.count ? node.inputs[i] : "#\(i)" }
-        func fail(_ message: String, _ i: Int) -> MLOpsError { GraphError.node(node, message, tensor: name(i)) }
+        func fail(_ message: String, _ i: Int, fileID: String = #fileID, line: Int = #line) -> MLOpsError {
+            GraphError.node(node, message, tensor: name(i), fileID: fileID, line: line)
+        }
         func requireType(_ i: Int, _ allowed: Set<ElementType>) throws -> TensorSpec {
             let spec = try input(i)
             guard allowed.contains(spec.elementType) else {

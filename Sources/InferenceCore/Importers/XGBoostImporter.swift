@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import MLOpsCore
 
 /// Imports XGBoost models saved as JSON (`Booster.save_model("model.json")`, XGBoost 1.x–3.x)
@@ -349,12 +342,12 @@ public enum XGBoostImporter {
                         )
                     }
                     // XGBoost's ProbToMargin, in float32.
-                    return -logf(1 / value - 1)
+                    return -Platform.log(1 / value - 1)
                 case .exponential:
                     guard value > 0 else {
                         throw MLOpsError(.parseError, "base_score must be positive for \(objective).", value: text)
                     }
-                    return logf(value)
+                    return Platform.log(value)
                 default:
                     return value
                 }

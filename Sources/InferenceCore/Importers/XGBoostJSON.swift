@@ -194,12 +194,12 @@ struct XGBoostJSON {
             return value
         }
 
-        func error(_ message: String) -> MLOpsError {
+        func error(_ message: String, fileID: String = #fileID, line: Int = #line) -> MLOpsError {
             MLOpsError(
                 .parseError,
                 "Malformed JSON at byte \(position): \(message). Is this an XGBoost model saved with "
                     + "save_model(\"model.json\")?",
-                value: String(position)
+                value: String(position), fileID: fileID, line: line
             )
         }
 

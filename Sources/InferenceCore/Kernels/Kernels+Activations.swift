@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MLOpsCore
 
 extension Kernels {
     /// `output[i] = max(input[i], 0)` for `count` values; NaN stays NaN. `output` may equal `input`.
@@ -205,5 +199,5 @@ extension Kernels {
 /// Natural logarithm from the C library (one call per softmax row, not per element).
 @inline(__always)
 private func naturalLog(_ x: Double) -> Double {
-    log(x)
+    Platform.naturalLogarithm(x)
 }

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MLOpsCore
 
 /// Per-thread packing buffers for SGEMM, kept for the life of the thread.
 ///
@@ -30,12 +24,9 @@ final class ScratchBuffer {
 
     /// The calling thread's buffers, created on first use.
     static func current() -> ScratchBuffer {
-        let key = scratchKey
-        if let raw = pthread_getspecific(key) {
-            return Unmanaged<ScratchBuffer>.fromOpaque(raw).takeUnretainedValue()
-        }
+        if let buffer = scratchBuffers.value { return buffer }
         let buffer = ScratchBuffer()
-        pthread_setspecific(key, Unmanaged.passRetained(buffer).toOpaque())
+        scratchBuffers.set(buffer)
         return buffer
     }
 
@@ -67,21 +58,5 @@ final class ScratchBuffer {
     }
 }
 
-/// Frees a thread's ``ScratchBuffer`` when the thread exits.
-#if canImport(Darwin)
-    private func releaseScratch(_ raw: UnsafeMutableRawPointer) {
-        Unmanaged<ScratchBuffer>.fromOpaque(raw).release()
-    }
-#else
-    private func releaseScratch(_ raw: UnsafeMutableRawPointer?) {
-        if let raw { Unmanaged<ScratchBuffer>.fromOpaque(raw).release() }
-    }
-#endif
-
-/// The thread-specific-data key under which each thread's ``ScratchBuffer`` is stored.
-private let scratchKey: pthread_key_t = {
-    var key = pthread_key_t()
-    let status = pthread_key_create(&key, releaseScratch)
-    precondition(status == 0, "pthread_key_create failed (\(status))")
-    return key
-}()
+/// Each thread's ``ScratchBuffer``, released when the thread exits.
+private let scratchBuffers = Platform.ThreadLocalObject<ScratchBuffer>()

@@ -1,12 +1,5 @@
+import MLOpsCore
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// A persistent set of threads that run the parallel parts of the kernels.
 ///
@@ -94,12 +87,7 @@ public final class WorkerPool: Sendable {
 
     /// The number of CPUs the operating system reports online.
     public static var onlineProcessorCount: Int {
-        #if canImport(Glibc) || canImport(Musl) || canImport(Darwin)
-            let count = sysconf(Int32(_SC_NPROCESSORS_ONLN))
-            return count > 0 ? count : 1
-        #else
-            return 1
-        #endif
+        Platform.processorCount
     }
 }
 
@@ -126,59 +114,34 @@ private final class PoolCore: @unchecked Sendable {
     var body: UnsafeRawPointer?
     var bodyType: (any ParallelWork.Type)?
     var generation: UInt64 = 0
-    let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    let condition: UnsafeMutablePointer<pthread_cond_t>
-    private let threads = Mutex<[pthread_t]>([])
+    /// Guards the sleep of idle workers (see ``sleepers``).
+    let sleep = Platform.ConditionLock()
+    private let threads = Mutex<[Platform.JoinableThread]>([])
 
     init(workerCount: Int, spinNanoseconds: Int) {
         self.workerCount = workerCount
         self.spinNanoseconds = spinNanoseconds
-        mutex = .allocate(capacity: 1)
-        condition = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-        var started: [pthread_t] = []
+        var started: [Platform.JoinableThread] = []
         for _ in 0..<workerCount {
-            let context = Unmanaged.passRetained(self).toOpaque()
-            #if canImport(Darwin)
-                var thread: pthread_t?
-                if pthread_create(&thread, nil, poolThreadEntry, context) == 0, let thread {
-                    started.append(thread)
-                } else {
-                    Unmanaged<PoolCore>.fromOpaque(context).release()
-                }
-            #else
-                var thread = pthread_t()
-                if pthread_create(&thread, nil, poolThreadEntry, context) == 0 {
-                    started.append(thread)
-                } else {
-                    Unmanaged<PoolCore>.fromOpaque(context).release()
-                }
-            #endif
+            // Each thread keeps the core alive until its loop ends (after `stop()`).
+            if let thread = Platform.JoinableThread.start({ [self] in workerLoop() }) {
+                started.append(thread)
+            }
         }
         threads.withLock { $0 = started }
-    }
-
-    deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deallocate()
-        mutex.deallocate()
     }
 
     /// Asks the workers to exit and waits for them.
     func stop() {
         stopping.store(true, ordering: .sequentiallyConsistent)
-        pthread_mutex_lock(mutex)
-        pthread_cond_broadcast(condition)
-        pthread_mutex_unlock(mutex)
+        sleep.withLock { sleep.broadcast() }
         let toJoin = threads.withLock { threads in
             let all = threads
             threads = []
             return all
         }
         for thread in toJoin {
-            pthread_join(thread, nil)
+            thread.join()
         }
     }
 
@@ -203,15 +166,13 @@ private final class PoolCore: @unchecked Sendable {
             let gen = generation
             job.store(gen << 48 | UInt64(iterations) << 24, ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
-                pthread_mutex_lock(mutex)
-                pthread_cond_broadcast(condition)
-                pthread_mutex_unlock(mutex)
+                sleep.withLock { sleep.broadcast() }
             }
             work(generation: gen)
             var spins = 0
             while completed.load(ordering: .acquiring) < iterations {
                 spins &+= 1
-                if spins & 255 == 0 { sched_yield() }
+                if spins & 255 == 0 { Platform.yieldThread() }
             }
             self.body = nil
             self.bodyType = nil
@@ -256,14 +217,14 @@ private final class PoolCore: @unchecked Sendable {
                 if stopping.load(ordering: .relaxed) { return }
                 spins &+= 1
                 if spins & 63 == 0 {
-                    let now = monotonicNanoseconds()
+                    let now = Platform.monotonicNanoseconds()
                     if spinStart == 0 {
                         spinStart = now
                     } else if now - spinStart >= spinNanoseconds {
-                        sleep(seen: seen)
+                        sleepUntilNewJob(seen: seen)
                         spinStart = 0
                     } else {
-                        sched_yield()
+                        Platform.yieldThread()
                     }
                 }
                 word = job.load(ordering: .acquiring)
@@ -273,16 +234,16 @@ private final class PoolCore: @unchecked Sendable {
         }
     }
 
-    private func sleep(seen: UInt64) {
-        pthread_mutex_lock(mutex)
+    private func sleepUntilNewJob(seen: UInt64) {
+        sleep.lock()
         sleepers.add(1, ordering: .sequentiallyConsistent)
         while job.load(ordering: .sequentiallyConsistent) >> 48 == seen
             && !stopping.load(ordering: .sequentiallyConsistent)
         {
-            pthread_cond_wait(condition, mutex)
+            sleep.wait()
         }
         sleepers.subtract(1, ordering: .sequentiallyConsistent)
-        pthread_mutex_unlock(mutex)
+        sleep.unlock()
     }
 }
 
@@ -297,24 +258,3 @@ private struct ClosureWork: ParallelWork {
 
     func run(_ index: Int) { body(index) }
 }
-
-private func monotonicNanoseconds() -> Int {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return time.tv_sec * 1_000_000_000 + time.tv_nsec
-}
-
-#if canImport(Darwin)
-    private func poolThreadEntry(_ context: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
-        let core = Unmanaged<PoolCore>.fromOpaque(context).takeRetainedValue()
-        core.workerLoop()
-        return nil
-    }
-#else
-    private func poolThreadEntry(_ context: UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? {
-        guard let context else { return nil }
-        let core = Unmanaged<PoolCore>.fromOpaque(context).takeRetainedValue()
-        core.workerLoop()
-        return nil
-    }
-#endif

@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import MLOpsCore
 
 /// Reads model files whole, with errors that say which file and what went wrong in plain words.
@@ -19,23 +12,21 @@ enum ModelFile {
     ///   when it cannot be opened or read (with the system's reason), `invalidArgument` for a
     ///   directory or another non-regular file, `limitExceeded` when it is over `maxBytes`.
     static func read(_ path: String, maxBytes: Int, what: String = "model file") throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw openError(path, errno: errno, what: what) }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else {
-            throw MLOpsError(.ioError, "cannot read the \(what) \(path): \(reason(errno))", value: path)
+        let fd = Platform.open(path, [.readOnly, .nonBlocking])
+        guard fd >= 0 else { throw openError(path, errno: Platform.errno, what: what) }
+        defer { Platform.close(fd) }
+        guard let info = Platform.status(fd) else {
+            throw MLOpsError(.ioError, "cannot read the \(what) \(path): \(reason(Platform.errno))", value: path)
         }
-        let type = info.st_mode & S_IFMT
-        if type == S_IFDIR {
+        if info.type == .directory {
             throw MLOpsError(.invalidArgument, "\(path) is a directory, not a \(what)", value: path)
         }
-        guard type == S_IFREG else {
+        guard info.type == .regular else {
             throw MLOpsError(
                 .invalidArgument, "\(path) is not a regular file (a device, FIFO or socket); expected a \(what)",
                 value: path)
         }
-        let size = Int(info.st_size)
+        let size = info.size
         guard size <= maxBytes else {
             throw MLOpsError(
                 .limitExceeded,
@@ -47,16 +38,16 @@ enum ModelFile {
         var offset = 0
         while offset < size {
             let count = bytes.withUnsafeMutableBytes { buffer in
-                posixRead(fd, buffer.baseAddress.unsafelyUnwrapped + offset, size - offset)
+                Platform.read(fd, UnsafeMutableRawBufferPointer(rebasing: buffer[offset...]))
             }
-            if count < 0, errno == EINTR { continue }
+            if count < 0, Platform.errno == Platform.interrupted { continue }
             guard count > 0 else {
                 if count == 0 {
                     throw MLOpsError(
                         .ioError, "the \(what) \(path) became shorter while it was read (\(offset) of \(size) bytes)",
                         value: path)
                 }
-                throw MLOpsError(.ioError, "cannot read the \(what) \(path): \(reason(errno))", value: path)
+                throw MLOpsError(.ioError, "cannot read the \(what) \(path): \(reason(Platform.errno))", value: path)
             }
             offset += count
         }
@@ -64,20 +55,28 @@ enum ModelFile {
     }
 
     /// The error for a failed `open` of `path`.
-    static func openError(_ path: String, errno code: Int32, what: String) -> MLOpsError {
+    static func openError(_ path: String, errno code: Int32, what: String, fileID: String = #fileID, line: Int = #line)
+        -> MLOpsError
+    {
         switch code {
-        case ENOENT: return MLOpsError(.notFound, "no such file: \(path)", value: path)
-        case ENOTDIR:
-            return MLOpsError(.notFound, "no such file: \(path) (a part of the path is not a directory)", value: path)
-        case EACCES, EPERM:
-            return MLOpsError(.ioError, "cannot open the \(what) \(path): permission denied", value: path)
-        default: return MLOpsError(.ioError, "cannot open the \(what) \(path): \(reason(code))", value: path)
+        case Platform.noSuchFile:
+            return MLOpsError(.notFound, "no such file: \(path)", value: path, fileID: fileID, line: line)
+        case Platform.notADirectory:
+            return MLOpsError(
+                .notFound, "no such file: \(path) (a part of the path is not a directory)", value: path, fileID: fileID,
+                line: line)
+        case Platform.accessDenied, Platform.notPermitted:
+            return MLOpsError(
+                .ioError, "cannot open the \(what) \(path): permission denied", value: path, fileID: fileID, line: line)
+        default:
+            return MLOpsError(
+                .ioError, "cannot open the \(what) \(path): \(reason(code))", value: path, fileID: fileID, line: line)
         }
     }
 
     /// The system's description of an `errno` value, in lower case (e.g. "no such file or directory").
     static func reason(_ code: Int32) -> String {
-        let text = String(cString: strerror(code))
+        let text = Platform.describe(errno: code)
         guard let first = text.first else { return "error \(code)" }
         return first.lowercased() + text.dropFirst()
     }
@@ -100,11 +99,6 @@ enum ModelFile {
         }
         return "bytes " + hex.joined(separator: " ") + (more.isEmpty ? "" : " …")
     }
-}
-
-/// `read(2)`, under a name that does not clash with ``ModelFile/read(_:maxBytes:what:)``.
-private func posixRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    read(fd, buffer, count)
 }
 
 extension String {

@@ -24,13 +24,14 @@ struct ONNXNodeContext {
     // MARK: - Errors
 
     /// An `unsupported` error: the node uses something this importer does not implement.
-    func unsupported(_ message: String, value: String? = nil) -> MLOpsError {
-        MLOpsError(.unsupported, "\(label): \(message)", value: value ?? node.opType)
+    func unsupported(_ message: String, value: String? = nil, fileID: String = #fileID, line: Int = #line) -> MLOpsError
+    {
+        MLOpsError(.unsupported, "\(label): \(message)", value: value ?? node.opType, fileID: fileID, line: line)
     }
 
     /// A `parseError`: the node is malformed (wrong arity, inconsistent attributes...).
-    func invalid(_ message: String, value: String? = nil) -> MLOpsError {
-        MLOpsError(.parseError, "\(label): \(message)", value: value ?? node.opType)
+    func invalid(_ message: String, value: String? = nil, fileID: String = #fileID, line: Int = #line) -> MLOpsError {
+        MLOpsError(.parseError, "\(label): \(message)", value: value ?? node.opType, fileID: fileID, line: line)
     }
 
     // MARK: - Arity

@@ -38,11 +38,11 @@ extension ONNXTensorProto {
             count = product
         }
 
-        func mismatch(_ got: Int, _ what: String) -> MLOpsError {
+        func mismatch(_ got: Int, _ what: String, fileID: String = #fileID, line: Int = #line) -> MLOpsError {
             MLOpsError(
                 .parseError,
                 "ONNX \(label) of type \(dataType) and shape \(shape) needs \(count) elements but \(what) holds \(got).",
-                value: name)
+                value: name, fileID: fileID, line: line)
         }
 
         func raw<Word: FixedWidthInteger, Element>(

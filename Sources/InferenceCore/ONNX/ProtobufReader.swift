@@ -381,17 +381,19 @@ package struct ProtobufReader {
 
     // MARK: - Errors
 
-    private func truncated(_ what: String) -> MLOpsError {
+    private func truncated(_ what: String, fileID: String = #fileID, line: Int = #line) -> MLOpsError {
         MLOpsError(
             .parseError, "\(what) runs past the end of the protobuf message; the file is truncated.",
-            value: "offset \(offset)")
+            value: "offset \(offset)", fileID: fileID, line: line)
     }
 
-    private func wrongWireType(_ tag: Tag, expected: [WireType], _ name: String) -> MLOpsError {
+    private func wrongWireType(
+        _ tag: Tag, expected: [WireType], _ name: String, fileID: String = #fileID, line: Int = #line
+    ) -> MLOpsError {
         let allowed = expected.map(\.description).joined(separator: " or ")
         return MLOpsError(
             .parseError,
             "The protobuf field \(name) (number \(tag.field)) has wire type \(tag.wireType); expected \(allowed).",
-            value: "offset \(offset)")
+            value: "offset \(offset)", fileID: fileID, line: line)
     }
 }

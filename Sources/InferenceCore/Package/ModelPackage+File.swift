@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import MLOpsCore
 
 extension ModelPackage {
@@ -24,21 +17,23 @@ extension ModelPackage {
     /// - Throws: `MLOpsError` (`ioError`) if the file cannot be written; errors of ``encoded()``.
     public func write(to path: String) throws {
         let bytes = try encoded()
-        let temporary = path + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let temporary = path + ".tmp-\(Platform.processID)-\(UInt64.random(in: 0...UInt64.max))"
+        let fd = Platform.open(temporary, [.writeOnly, .create, .exclusive], mode: 0o644)
         guard fd >= 0 else { throw FileSystem.error("cannot create the model package", temporary) }
         do {
             try FileSystem.writeAll(fd, bytes, what: temporary)
-            guard fsync(fd) == 0 else { throw FileSystem.error("cannot flush the model package", temporary) }
-            close(fd)
+            guard Platform.synchronize(fd) == 0 else {
+                throw FileSystem.error("cannot flush the model package", temporary)
+            }
+            Platform.close(fd)
         } catch {
-            close(fd)
-            unlink(temporary)
+            Platform.close(fd)
+            Platform.remove(temporary)
             throw error
         }
-        guard rename(temporary, path) == 0 else {
+        guard Platform.rename(temporary, to: path) == 0 else {
             let error = FileSystem.error("cannot move the model package into place", path)
-            unlink(temporary)
+            Platform.remove(temporary)
             throw error
         }
     }

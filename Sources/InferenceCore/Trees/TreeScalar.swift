@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MLOpsCore
 
 /// The two floating-point types the tree runtime reads, compares, accumulates and writes.
 ///
@@ -53,7 +47,7 @@ extension Float: TreeScalar {
     func treeConverted<T: TreeScalar>() -> T { T(treeFloat: self) }
 
     @inline(__always)
-    static func treeExp(_ x: Float) -> Float { expf(x) }
+    static func treeExp(_ x: Float) -> Float { Platform.exp(x) }
 
     /// The order-preserving key: the bit pattern as a signed integer, with the magnitude bits
     /// of negative values flipped; `-0` is first turned into `+0`.
@@ -87,7 +81,7 @@ extension Double: TreeScalar {
     func treeConverted<T: TreeScalar>() -> T { T(treeDouble: self) }
 
     @inline(__always)
-    static func treeExp(_ x: Double) -> Double { exp(x) }
+    static func treeExp(_ x: Double) -> Double { Platform.exp(x) }
 
     @inline(__always)
     static func expanded(_ value: Double) -> Double { value + 0 }

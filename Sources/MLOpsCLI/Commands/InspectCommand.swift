@@ -1,13 +1,5 @@
 import MLOps
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// `mlops inspect FILE [--format F] [--json]`: a model's format, signature, ops, size and hash.
 enum InspectCommand {
     static let spec: CommandSpec = CommandSpec(
@@ -24,8 +16,7 @@ enum InspectCommand {
             }
             let model = try Model(contentsOf: path, format: try PredictCommand.format(arguments.value("format")))
             let digest = try SHA256.hash(fileAt: path)
-            var info = stat()
-            let size = stat(path, &info) == 0 ? Int(info.st_size) : 0
+            let size = Platform.status(path: path)?.size ?? 0
             let signature = model.signature
             let ops: [(String, String)]
             if let ensemble = model.treeEnsemble {

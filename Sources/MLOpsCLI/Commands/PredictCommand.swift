@@ -1,13 +1,5 @@
 import MLOps
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// `mlops predict --model FILE --input CSV --output CSV [--format F]`: runs a model over a CSV.
 enum PredictCommand {
     static let spec: CommandSpec = CommandSpec(
@@ -64,36 +56,34 @@ enum PredictCommand {
     /// symbolic link, `/dev/stdout`, a FIFO, a character device) is written in place and never
     /// replaced; a directory is refused.
     static func write(_ table: Table, to path: String) throws {
-        var info = stat()
-        if lstat(path, &info) == 0 {
-            let type = info.st_mode & S_IFMT
-            if type == S_IFDIR {
+        if let info = Platform.linkStatus(path: path) {
+            if info.type == .directory {
                 throw MLOpsError(
                     .invalidArgument,
                     "\(path) is a directory; give a file path for --output (or - for standard output)",
                     value: path)
             }
-            if type != S_IFREG {
+            if info.type != .regular {
                 var writer = try CSVWriter(path: path)
                 try writer.write(table)
                 try writer.close()
                 return
             }
-        } else if errno != ENOENT {
-            let reason = String(cString: strerror(errno))
+        } else if Platform.errno != Platform.noSuchFile {
+            let reason = Platform.describe(errno: Platform.errno)
             throw MLOpsError(.ioError, "cannot write the output CSV \(path): \(reason)", value: path)
         }
-        let temporary = path + ".tmp-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let temporary = path + ".tmp-\(Platform.processID)-\(UInt64.random(in: 0...UInt64.max))"
         do {
             var writer = try CSVWriter(path: temporary)
             try writer.write(table)
             try writer.close()
-            guard rename(temporary, path) == 0 else {
-                let reason = String(cString: strerror(errno))
+            guard Platform.rename(temporary, to: path) == 0 else {
+                let reason = Platform.describe(errno: Platform.errno)
                 throw MLOpsError(.ioError, "cannot move the finished CSV into place: \(reason)", value: path)
             }
         } catch let error as MLOpsError {
-            unlink(temporary)
+            Platform.remove(temporary)
             throw MLOpsError(error.code, "cannot write the output CSV \(path): \(error.message)", value: path)
         }
     }

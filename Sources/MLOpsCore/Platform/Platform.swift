@@ -1,17 +1,19 @@
+// `package` imports: the `@inlinable` wrappers below (mathematics, `memcmp`, thread-local values) are inlined
+// into the kernels of other modules of the package, so their bodies may name the C library's functions.
 #if canImport(Glibc)
-    import Glibc
+    package import Glibc
 #elseif canImport(Musl)
-    import Musl
+    package import Musl
 #elseif canImport(Darwin)
-    import Darwin
+    package import Darwin
 #else
     #error("swift-mlops needs a POSIX C library: Glibc, Musl or Darwin")
 #endif
 
 /// The one place where swift-mlops calls the operating system's C library.
 ///
-/// Every other file of `MLOpsCore`, `SQLiteStorage` and `MLOpsTestKit` that needs a system call goes through
-/// these wrappers, so that the platform branches (`Glibc`, `Musl`, `Darwin`) and their differences — `pthread_t`
+/// Every other file of every swift-mlops module that needs the C library (a system call or a `libm` function)
+/// goes through these wrappers, so that the platform branches (`Glibc`, `Musl`, `Darwin`) and their differences — `pthread_t`
 /// being a pointer on Darwin, `write` being ambiguous with Swift's own, `DIR` being opaque — are handled once.
 ///
 /// The wrappers are thin: they return what the C function returns (a file descriptor, `-1`, a count) and
@@ -62,6 +64,10 @@ extension Platform {
     package static let symbolicLink = ELOOP
     /// `EISDIR`: the path is a directory.
     package static let isADirectory = EISDIR
+    /// `EACCES`: permission denied.
+    package static let accessDenied = EACCES
+    /// `EPERM`: the operation is not permitted.
+    package static let notPermitted = EPERM
 }
 
 // MARK: - Files
@@ -88,6 +94,10 @@ extension Platform {
         package static let directory = OpenFlags(rawValue: O_DIRECTORY)
         /// `O_NOFOLLOW`: fail if the last component is a symbolic link.
         package static let noFollow = OpenFlags(rawValue: O_NOFOLLOW)
+        /// `O_APPEND`: every write goes to the end of the file.
+        package static let append = OpenFlags(rawValue: O_APPEND)
+        /// `O_NONBLOCK`: opening a FIFO or device does not wait.
+        package static let nonBlocking = OpenFlags(rawValue: O_NONBLOCK)
     }
 
     /// What kind of file a ``FileStatus`` describes.
@@ -204,6 +214,30 @@ extension Platform {
         return FileStatus(info)
     }
 
+    /// `lstat(2)` of a path, describing a symbolic link itself rather than its target, or `nil`.
+    package static func linkStatus(path: String) -> FileStatus? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return nil }
+        return FileStatus(info)
+    }
+
+    /// `unlink(2)` of a path; 0 or -1.
+    @discardableResult
+    package static func remove(_ path: String) -> Int32 {
+        unlink(path)
+    }
+
+    /// `rename(2)`: atomically gives `source` the name `destination`, replacing what was there; 0 or -1.
+    package static func rename(_ source: String, to destination: String) -> Int32 {
+        #if canImport(Glibc)
+            Glibc.rename(source, destination)
+        #elseif canImport(Musl)
+            Musl.rename(source, destination)
+        #else
+            Darwin.rename(source, destination)
+        #endif
+    }
+
     /// `mkdir(2)`; 0 or -1.
     package static func makeDirectory(_ path: String, mode: UInt32 = 0o700) -> Int32 {
         mkdir(path, mode_t(mode))
@@ -269,14 +303,80 @@ extension Platform {
     package static func moveBytes(to destination: UnsafeMutableRawPointer, from source: UnsafeRawPointer, count: Int) {
         memmove(destination, source, count)
     }
+
+    /// `memcmp(3)`: compares `count` bytes; negative, zero or positive as `first` sorts before, equal to or
+    /// after `second` (bytes compared as unsigned).
+    @inlinable
+    @inline(__always)
+    package static func compareBytes(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer, count: Int) -> Int32 {
+        memcmp(first, second, count)
+    }
 }
 
 // MARK: - Mathematics
 
+// The standard library has no transcendental functions; these come from the C library's `libm`. They are
+// `@inlinable` and always inlined, so a kernel in another module calls `exp`/`expf` directly, as if it had
+// imported the C library itself.
 extension Platform {
-    /// `log(3)`: the natural logarithm, from the C library's math functions (the standard library has none).
+    /// `log(3)`: the natural logarithm.
+    @inlinable
+    @inline(__always)
     package static func naturalLogarithm(_ x: Double) -> Double {
         log(x)
+    }
+
+    /// `exp(3)`: `e` raised to `x`.
+    @inlinable
+    @inline(__always)
+    package static func exp(_ x: Double) -> Double {
+        #if canImport(Glibc)
+            Glibc.exp(x)
+        #elseif canImport(Musl)
+            Musl.exp(x)
+        #else
+            Darwin.exp(x)
+        #endif
+    }
+
+    /// `expf(3)`: `e` raised to `x`, in single precision.
+    @inlinable
+    @inline(__always)
+    package static func exp(_ x: Float) -> Float {
+        expf(x)
+    }
+
+    /// `log(3)`: the natural logarithm.
+    @inlinable
+    @inline(__always)
+    package static func log(_ x: Double) -> Double {
+        #if canImport(Glibc)
+            Glibc.log(x)
+        #elseif canImport(Musl)
+            Musl.log(x)
+        #else
+            Darwin.log(x)
+        #endif
+    }
+
+    /// `logf(3)`: the natural logarithm, in single precision.
+    @inlinable
+    @inline(__always)
+    package static func log(_ x: Float) -> Float {
+        logf(x)
+    }
+
+    /// `tanh(3)`: the hyperbolic tangent.
+    @inlinable
+    @inline(__always)
+    package static func tanh(_ x: Double) -> Double {
+        #if canImport(Glibc)
+            Glibc.tanh(x)
+        #elseif canImport(Musl)
+            Musl.tanh(x)
+        #else
+            Darwin.tanh(x)
+        #endif
     }
 }
 
@@ -320,6 +420,94 @@ extension Platform {
         return UInt64(now.tv_sec) &* 1000 &+ UInt64(now.tv_nsec / 1_000_000)
     }
 
+    /// A monotonic clock in nanoseconds (`CLOCK_MONOTONIC`; the origin is arbitrary).
+    package static func monotonicNanoseconds() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return Int(now.tv_sec) &* 1_000_000_000 &+ Int(now.tv_nsec)
+    }
+
+    /// User plus system CPU time of this process so far, in milliseconds (`getrusage`).
+    package static func processorTimeMilliseconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+            getrusage(RUSAGE_SELF, &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000
+            + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1_000
+    }
+
+    /// `sched_yield(2)`: lets another thread run on this CPU.
+    package static func yieldThread() {
+        sched_yield()
+    }
+
+    /// The value of the environment variable `name` (`getenv`), or `nil` when unset or not UTF-8.
+    package static func environmentValue(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(validatingCString: value)
+    }
+
+    /// This machine's host name (`gethostname`), or `nil` if the system gives none.
+    package static var hostName: String? {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return nil }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? nil : name
+    }
+
+    /// The kernel's name and release from `uname(2)`, e.g. `("Linux", "6.8.0")`, or `nil`.
+    package static var kernel: (name: String, release: String)? {
+        var info = utsname()
+        guard uname(&info) == 0 else { return nil }
+        let name = withUnsafeBytes(of: &info.sysname) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let release = withUnsafeBytes(of: &info.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return (name, release)
+    }
+
+    /// The CPU's model name from `sysctl` (`machdep.cpu.brand_string`) on Darwin, or `nil` (elsewhere, and
+    /// when the system gives none; Linux has it in `/proc/cpuinfo`).
+    package static var processorBrand: String? {
+        #if canImport(Darwin)
+            var size = 0
+            guard sysctlbyname("machdep.cpu.brand_string", nil, &size, nil, 0) == 0, size > 0 else { return nil }
+            var buffer = [CChar](repeating: 0, count: size)
+            guard sysctlbyname("machdep.cpu.brand_string", &buffer, &size, nil, 0) == 0 else { return nil }
+            return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        #else
+            return nil
+        #endif
+    }
+
+    /// Runs `executable` with `arguments` (`arguments[0]` is the program name the child sees) and this
+    /// process's environment, and waits for it (`posix_spawn`, `waitpid`).
+    ///
+    /// - Returns: The child's wait status (0 when it exited with 0), or `nil` if it could not be started or
+    ///   waited for (the reason is in ``errno``).
+    package static func runAndWait(_ executable: String, arguments: [String]) -> Int32? {
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        defer { for pointer in argv { free(pointer) } }
+        var process: pid_t = 0
+        #if canImport(Darwin)
+            let environment = _NSGetEnviron().pointee
+        #else
+            let environment = environ
+        #endif
+        let started = posix_spawn(&process, executable, nil, nil, &argv, environment)
+        guard started == 0 else {
+            errno = started
+            return nil
+        }
+        var status: Int32 = 0
+        while waitpid(process, &status, 0) < 0 {
+            guard errno == EINTR else { return nil }
+        }
+        return status
+    }
+
     /// The number of CPUs the operating system reports online (at least 1).
     package static var processorCount: Int {
         let count = sysconf(Int32(_SC_NPROCESSORS_ONLN))
@@ -346,6 +534,68 @@ extension Platform {
         #endif
         if !created { Unmanaged<ThreadStart>.fromOpaque(context).release() }
         return created
+    }
+
+    /// A thread that can be waited for: ``join()`` returns once its body has ended.
+    ///
+    /// `@unchecked Sendable`: the handle is immutable; `pthread_join` may be called from any thread, once.
+    package final class JoinableThread: @unchecked Sendable {
+        private let thread: pthread_t
+        private init(_ thread: pthread_t) { self.thread = thread }
+
+        /// Starts a thread that runs `body`; `nil` if the system refused (`body` is then never run).
+        package static func start(_ body: @escaping @Sendable () -> Void) -> JoinableThread? {
+            let context = Unmanaged.passRetained(ThreadStart(name: "", body: body)).toOpaque()
+            #if canImport(Darwin)
+                var thread: pthread_t?
+                if pthread_create(&thread, nil, threadEntry, context) == 0, let thread {
+                    return JoinableThread(thread)
+                }
+            #else
+                var thread = pthread_t()
+                if pthread_create(&thread, nil, threadEntry, context) == 0 {
+                    return JoinableThread(thread)
+                }
+            #endif
+            Unmanaged<ThreadStart>.fromOpaque(context).release()
+            return nil
+        }
+
+        /// Waits for the thread's body to end. Call it once, never from the thread itself.
+        package func join() {
+            pthread_join(thread, nil)
+        }
+    }
+
+    /// One object per thread, released when its thread exits (`pthread` thread-specific data with a
+    /// destructor).
+    ///
+    /// Create one for the life of the process (a `static let` or global): the key is never deleted.
+    /// `@unchecked Sendable`: the key is immutable and each thread reads and writes only its own slot.
+    package final class ThreadLocalObject<Object: AnyObject>: @unchecked Sendable {
+        @usableFromInline let key: pthread_key_t
+
+        /// Creates the key.
+        package init() {
+            var key = pthread_key_t()
+            let status = pthread_key_create(&key, releaseThreadLocalObject)
+            precondition(status == 0, "pthread_key_create failed with \(status)")
+            self.key = key
+        }
+
+        /// The calling thread's object, or `nil` if it has none yet.
+        @inlinable
+        package var value: Object? {
+            guard let raw = pthread_getspecific(key) else { return nil }
+            return Unmanaged<Object>.fromOpaque(raw).takeUnretainedValue()
+        }
+
+        /// Gives the calling thread `object` (retained until it is replaced or the thread exits).
+        package func set(_ object: Object) {
+            let old = pthread_getspecific(key)
+            pthread_setspecific(key, Unmanaged.passRetained(object).toOpaque())
+            if let old { Unmanaged<AnyObject>.fromOpaque(old).release() }
+        }
     }
 
     /// A value private to the calling thread, shared by all of swift-mlops: `BlockingExecutor` stores a
@@ -423,11 +673,22 @@ private final class ThreadStart {
     func run() {
         #if canImport(Darwin)
             // Glibc declares pthread_setname_np only under _GNU_SOURCE, which Swift's module does not set.
-            _ = pthread_setname_np(String(decoding: name.utf8.prefix(15), as: UTF8.self))
+            if !name.isEmpty { _ = pthread_setname_np(String(decoding: name.utf8.prefix(15), as: UTF8.self)) }
         #endif
         body()
     }
 }
+
+/// Releases a thread's ``Platform/ThreadLocalObject`` value when the thread exits.
+#if canImport(Darwin)
+    private func releaseThreadLocalObject(_ raw: UnsafeMutableRawPointer) {
+        Unmanaged<AnyObject>.fromOpaque(raw).release()
+    }
+#else
+    private func releaseThreadLocalObject(_ raw: UnsafeMutableRawPointer?) {
+        if let raw { Unmanaged<AnyObject>.fromOpaque(raw).release() }
+    }
+#endif
 
 #if canImport(Darwin)
     private func threadEntry(_ context: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {

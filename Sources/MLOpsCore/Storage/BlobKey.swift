@@ -84,8 +84,8 @@ public struct BlobKey: Sendable, Hashable, Comparable, CustomStringConvertible, 
     ]
 
     static func validate(_ key: String) throws {
-        func reject(_ why: String) -> MLOpsError {
-            MLOpsError(.invalidArgument, "invalid blob key: \(why)", value: key)
+        func reject(_ why: String, fileID: String = #fileID, line: Int = #line) -> MLOpsError {
+            MLOpsError(.invalidArgument, "invalid blob key: \(why)", value: key, fileID: fileID, line: line)
         }
         let length = key.utf8.count
         if length == 0 { throw reject("the key is empty") }

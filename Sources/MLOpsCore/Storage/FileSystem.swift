@@ -5,9 +5,13 @@
 /// System calls go through ``Platform``.
 package enum FileSystem {
     /// An `ioError` naming the failed step, the current `errno` text and the value.
-    package static func error(_ what: String, _ value: String) -> MLOpsError {
+    package static func error(_ what: String, _ value: String, fileID: String = #fileID, line: Int = #line)
+        -> MLOpsError
+    {
         let code = Platform.errno
-        return MLOpsError(.ioError, "\(what): \(Platform.describe(errno: code)) (errno \(code))", value: value)
+        return MLOpsError(
+            .ioError, "\(what): \(Platform.describe(errno: code)) (errno \(code))", value: value, fileID: fileID,
+            line: line)
     }
 
     /// Creates `path` and its missing parents with mode 0700 (like `mkdir -p`).

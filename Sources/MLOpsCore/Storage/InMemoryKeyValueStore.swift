@@ -98,8 +98,10 @@ public final class InMemoryKeyValueStore: KeyValueStore {
         return KeyValueEntry(key: key, value: stored.value, version: stored.version)
     }
 
-    private static func conflict(_ key: [UInt8], _ what: String) -> MLOpsError {
-        MLOpsError(.conflict, "transaction check failed: \(what)", value: printable(key))
+    private static func conflict(_ key: [UInt8], _ what: String, fileID: String = #fileID, line: Int = #line)
+        -> MLOpsError
+    {
+        MLOpsError(.conflict, "transaction check failed: \(what)", value: printable(key), fileID: fileID, line: line)
     }
 
     /// Index of the first key not less than `key`.

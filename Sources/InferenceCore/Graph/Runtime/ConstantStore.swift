@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Owns aligned, immutable memory for constant tensors and pre-packed weights of a compiled model.
 ///
 /// Memory is written once at compile time and only read afterwards, so sharing the store

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MLOpsCore
 
 /// Scalar helpers for the ML ops' post-transforms (the vector kernels live in `Kernels/`).
 enum ReferenceKernels {
@@ -12,9 +6,9 @@ enum ReferenceKernels {
     @inline(__always)
     static func sigmoid(_ v: Float) -> Float {
         if v >= 0 {
-            return 1 / (1 + expf(-v))
+            return 1 / (1 + Platform.exp(-v))
         }
-        let e = expf(v)
+        let e = Platform.exp(v)
         return e / (1 + e)
     }
 
@@ -22,9 +16,9 @@ enum ReferenceKernels {
     @inline(__always)
     static func sigmoid(_ v: Double) -> Double {
         if v >= 0 {
-            return 1 / (1 + exp(-v))
+            return 1 / (1 + Platform.exp(-v))
         }
-        let e = exp(v)
+        let e = Platform.exp(v)
         return e / (1 + e)
     }
 
@@ -35,12 +29,12 @@ enum ReferenceKernels {
         for i in 1..<count where x[i] > mx || x[i].isNaN { mx = x[i] }
         var sum: Float = 0
         if log {
-            for i in 0..<count { sum += expf(x[i] - mx) }
-            let ls = logf(sum)
+            for i in 0..<count { sum += Platform.exp(x[i] - mx) }
+            let ls = Platform.log(sum)
             for i in 0..<count { y[i] = x[i] - mx - ls }
         } else {
             for i in 0..<count {
-                let e = expf(x[i] - mx)
+                let e = Platform.exp(x[i] - mx)
                 y[i] = e
                 sum += e
             }
@@ -53,10 +47,10 @@ enum ReferenceKernels {
     static func erfInv(_ v: Float) -> Float {
         let sgn: Float = v < 0 ? -1 : 1
         let x = (1 - v) * (1 + v)
-        let lg = logf(x)
+        let lg = Platform.log(x)
         let t1 = 2 / (3.14159 * 0.147) + 0.5 * lg
         let t2 = 1 / 0.147 * lg
-        return sgn * sqrtf(-t1 + sqrtf(t1 * t1 - t2))
+        return sgn * (-t1 + (t1 * t1 - t2).squareRoot()).squareRoot()
     }
 
     /// PROBIT post-transform of one score: `√2 · erfinv(2s - 1)`.
@@ -78,7 +72,7 @@ enum ReferenceKernels {
                 for j in 0..<width where row[j] != 0 && row[j] > mx { mx = row[j] }
                 var sum: Float = 0
                 for j in 0..<width {
-                    row[j] = row[j] == 0 ? 0 : expf(row[j] - mx)
+                    row[j] = row[j] == 0 ? 0 : Platform.exp(row[j] - mx)
                     sum += row[j]
                 }
                 if sum > 0 { for j in 0..<width { row[j] /= sum } }

@@ -152,11 +152,13 @@ final class ResolvedPlan: Sendable {
     }
 
     /// The error for a plan whose buffers would exceed ``CompileOptions/maxArenaBytes``.
-    private static func arenaError(_ name: String, _ bytes: Int, batch: Int, limit: Int) -> MLOpsError {
+    private static func arenaError(
+        _ name: String, _ bytes: Int, batch: Int, limit: Int, fileID: String = #fileID, line: Int = #line
+    ) -> MLOpsError {
         MLOpsError(
             .limitExceeded,
             "Predicting \(batch) rows needs at least \(bytes) bytes of buffers (while placing '\(name)'), over "
                 + "CompileOptions.maxArenaBytes (\(limit)). Predict in smaller batches or raise the limit.",
-            value: name)
+            value: name, fileID: fileID, line: line)
     }
 }

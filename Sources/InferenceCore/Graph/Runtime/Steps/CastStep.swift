@@ -90,7 +90,8 @@ struct CastStep: ExecutionStep {
         }
     }
 
-    private func failure(_ message: String, _ value: String) -> MLOpsError {
-        MLOpsError(.invalidArgument, "Node '\(nodeName)' (cast): \(message).", value: value)
+    private func failure(_ message: String, _ value: String, fileID: String = #fileID, line: Int = #line) -> MLOpsError
+    {
+        MLOpsError(.invalidArgument, "Node '\(nodeName)' (cast): \(message).", value: value, fileID: fileID, line: line)
     }
 }

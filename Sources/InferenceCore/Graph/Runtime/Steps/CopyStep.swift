@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Copies a tensor unchanged (identity, reshape, flatten: the layout is the same).
 struct CopyStep: ExecutionStep {
     let x: Int

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import MLOpsCore
 
 /// Softmax or log-softmax along one axis, the tensor viewed as [outer, axis, inner].
 struct SoftmaxStep: ExecutionStep {
@@ -26,7 +20,7 @@ struct SoftmaxStep: ExecutionStep {
             return
         }
         if elementType == .float32 {
-            strided(context.f32(x), context.f32(y), exp: { expf($0) }, ln: { logf($0) })
+            strided(context.f32(x), context.f32(y), exp: { Platform.exp($0) }, ln: { Platform.log($0) })
         } else {
             strided(context.f64(x), context.f64(y), exp: { mathExp($0) }, ln: { mathLog($0) })
         }

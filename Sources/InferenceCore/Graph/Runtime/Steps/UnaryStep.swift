@@ -1,11 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// Elementwise relu / sigmoid / tanh on `float32` or `float64`.
 struct UnaryStep: ExecutionStep {
     let activation: GraphOp.Activation

@@ -119,12 +119,6 @@ extension Platform {
     }
 
     /// `open(2)`; returns the descriptor or -1 (see ``errno``).
-    /// The value of the environment variable `name`, or `nil` if it is unset or not UTF-8.
-    package static func environment(_ name: String) -> String? {
-        guard let value = getenv(name) else { return nil }
-        return String(validatingCString: value)
-    }
-
     /// Whether this process may write to `path` (`access(2)` with `W_OK`): false on a read-only
     /// file system even for root.
     package static func isWritable(_ path: String) -> Bool { access(path, W_OK) == 0 }

@@ -2,6 +2,9 @@ import Foundation
 import MLOps
 import Testing
 
+// CRC32C, TFRecord and TensorBoardEvent are internal: their doc snippets are for maintainers.
+@testable import ExperimentTracking
+
 // The Swift blocks of ExperimentTracking's doc comments, verbatim (indentation aside) between the
 // declarations of the context they assume; DocSnippetTests checks that they stay so.
 enum ExperimentTrackingSnippets {

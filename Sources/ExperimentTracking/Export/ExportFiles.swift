@@ -1,4 +1,4 @@
-// Foundation (not FoundationEssentials): `FileManager` removes directory trees.
+// Foundation (not FoundationEssentials): `FileManager.currentDirectoryPath`.
 import Foundation
 import MLOpsCore
 
@@ -10,67 +10,57 @@ import MLOpsCore
     import Darwin
 #endif
 
-/// File-system steps of the exporters: directories with mode 0755, files with
-/// mode 0644 written in one go, tree removal, absolute paths and `file:` URIs.
+/// File-system steps of the exporters: the export root opened as a
+/// `DirectoryHandle` (every file below it is reached without following
+/// symbolic links and replaced atomically), directories with mode 0755, files
+/// with mode 0644, absolute paths and `file:` URIs.
 enum ExportFiles {
-    /// Creates `path` and its missing parents (like `mkdir -p`).
-    static func makeDirectories(_ path: String) throws {
-        var current = path.hasPrefix("/") ? "" : "."
-        for part in path.split(separator: "/") {
-            current += "/" + part
-            if mkdir(current, 0o755) != 0, errno != EEXIST {
-                throw FileSystem.error("cannot create directory", current)
-            }
+    /// Opens the export directory `root` (an absolute path), creating it and its parents if missing.
+    /// Links in `root` itself are followed; nothing below it is reached through a link.
+    static func openRoot(_ root: String) throws -> DirectoryHandle {
+        try DirectoryHandle.open(root: root, create: true, directoryMode: 0o755)
+    }
+
+    /// Opens (creating if missing) the directory at the `/`-separated relative `path` below `directory`.
+    static func makeDirectories(_ path: String, in directory: DirectoryHandle) throws -> DirectoryHandle {
+        let segments = path.split(separator: "/").map(String.init)
+        guard let opened = try directory.directory(at: segments, create: true) else {
+            throw MLOpsError(.ioError, "cannot create the directory", value: directory.path(of: path))
         }
+        return opened
     }
 
-    /// Writes `bytes` as the whole content of the file at `path` (created or truncated).
-    static func write(_ bytes: [UInt8], to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        if fd < 0 { throw FileSystem.error("cannot create the file", path) }
-        defer { close(fd) }
-        try FileSystem.writeAll(fd, bytes, what: path)
+    /// Writes `bytes` as the whole content of the file at the `/`-separated relative `path` below
+    /// `directory`, creating missing directories; an existing file is replaced atomically.
+    static func write(_ bytes: [UInt8], to path: String, in directory: DirectoryHandle) throws {
+        let (parent, name) = try split(path, in: directory)
+        try parent.writeFile(name, bytes)
     }
 
-    /// Writes `text` as UTF-8; see ``write(_:to:)``.
-    static func write(_ text: String, to path: String) throws {
-        try write(Array(text.utf8), to: path)
+    /// Writes `text` as UTF-8; see ``write(_:to:in:)``.
+    static func write(_ text: String, to path: String, in directory: DirectoryHandle) throws {
+        try write(Array(text.utf8), to: path, in: directory)
     }
 
-    /// Reads a whole small file, or `nil` if it does not exist.
-    static func read(_ path: String) throws -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            throw FileSystem.error("cannot open the file", path)
-        }
-        defer { close(fd) }
-        return try FileSystem.readAll(fd, what: path)
+    /// Starts writing the file at the `/`-separated relative `path` below `directory` (see
+    /// ``write(_:to:in:)``); commit or release the returned file.
+    static func create(_ path: String, in directory: DirectoryHandle) throws -> AtomicFile {
+        let (parent, name) = try split(path, in: directory)
+        return try parent.createFile(name)
     }
 
-    /// Whether something exists at `path`.
-    static func exists(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0
+    /// The directory holding the last segment of `path` (created if missing) and that segment.
+    private static func split(_ path: String, in directory: DirectoryHandle) throws -> (DirectoryHandle, String) {
+        guard let slash = path.lastIndex(of: "/") else { return (directory, path) }
+        return (try makeDirectories(String(path[..<slash]), in: directory), String(path[path.index(after: slash)...]))
     }
 
-    /// The names in a directory (empty if it does not exist).
-    static func list(_ path: String) -> [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-    }
-
-    /// Removes a file or a directory tree if it exists.
-    static func remove(_ path: String) throws {
-        guard exists(path) else { return }
-        do {
-            try FileManager.default.removeItem(atPath: path)
-        } catch {
-            throw MLOpsError(.ioError, "cannot remove the old export entry: \(error)", value: path)
-        }
-    }
-
-    /// `path` made absolute against the current directory, without `.` segments.
+    /// The real path of `path` (`FileSystem.resolvedPath(_:)`: absolute, links and `..` resolved in its
+    /// existing part), so that the directory written, the one a caller checked and the `file:` URIs in
+    /// the export all name the same place. Falls back to a lexical absolute path without `.` and `..`
+    /// segments if the current directory cannot be resolved.
     static func absolute(_ path: String) -> String {
+        if let resolved = FileSystem.resolvedPath(path) { return resolved }
         var full = path
         if !path.hasPrefix("/") {
             full = FileManager.default.currentDirectoryPath + "/" + path

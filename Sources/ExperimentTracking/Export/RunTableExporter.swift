@@ -23,6 +23,10 @@ import MLOpsCore
 /// them) and the strings `"NaN"`, `"Infinity"`, `"-Infinity"` in JSON. An
 /// absent value is an empty CSV field and `null` (or a missing key) in JSON.
 /// Files are streamed, so long histories do not need to fit in memory.
+///
+/// **Files.** The three files are written to temporary names in `DIR` and
+/// renamed into place (replacing earlier exports' files of the same names);
+/// a symbolic link at one of their names is a `conflict` error, never followed.
 public struct RunTableExporter: Sendable {
     /// The table format.
     public enum Format: String, Sendable, Hashable, CaseIterable {
@@ -50,16 +54,16 @@ public struct RunTableExporter: Sendable {
         format: Format, to directory: String, selection: ExportSelection = ExportSelection(viewType: .activeOnly)
     ) async throws -> ExportSummary {
         let root = ExportFiles.absolute(directory)
-        try ExportFiles.makeDirectories(root)
         var summary = ExportSummary(format: format.rawValue, directory: root)
         let plan = try await ExportPlan.make(tracker: tracker, selection: selection)
-        let experiments = try ExportOutput(path: root + "/experiments." + format.rawValue)
+        let rootDirectory = try ExportFiles.openRoot(root)
+        let experiments = ExportOutput(file: try rootDirectory.createFile("experiments." + format.rawValue))
         try writeExperiments(plan, format: format, to: experiments, summary: &summary)
         try experiments.finish()
-        let runs = try ExportOutput(path: root + "/runs." + format.rawValue)
+        let runs = ExportOutput(file: try rootDirectory.createFile("runs." + format.rawValue))
         try await writeRuns(plan, format: format, to: runs, summary: &summary)
         try runs.finish()
-        let metrics = try ExportOutput(path: root + "/metrics." + format.rawValue)
+        let metrics = ExportOutput(file: try rootDirectory.createFile("metrics." + format.rawValue))
         summary.metricPoints = try await writeMetrics(plan, format: format, to: metrics)
         try metrics.finish()
         summary.files = 3

@@ -1,4 +1,5 @@
 import MLOps
+import MLOpsCore
 
 /// `mlops export mlflow|tensorboard|csv|json DIR`: writes a workspace's
 /// experiments and runs in another tool's format.
@@ -17,7 +18,9 @@ enum ExportCommand {
 
             The MLflow export includes deleted experiments and runs, as MLflow keeps them; the \
             others export active ones unless --all is given. Exporting again into the same DIR \
-            replaces what the previous export wrote for the same runs.
+            replaces, file by file, what the previous export wrote for the same runs; it never \
+            removes other files, never follows a symbolic link inside DIR (one where the export \
+            writes is an error), and DIR must not be inside the workspace.
             """,
         options: [
             .workspace,
@@ -34,7 +37,9 @@ enum ExportCommand {
             guard let format = arguments.positional(0), let directory = arguments.positional(1) else {
                 throw UsageError(message: "give a FORMAT and a DIR", usage: spec.usage)
             }
-            let workspace = try Workspace.open(at: context.workspacePath(arguments), mode: .readOnly)
+            let workspacePath = context.workspacePath(arguments)
+            let workspace = try Workspace.open(at: workspacePath, mode: .readOnly)
+            try refuseInsideWorkspace(directory, workspace: workspacePath)
             let tracker = ExperimentTracker(
                 metadata: workspace.metadata, artifacts: workspace.objects, options: .init(captureEnvironment: false))
             let summary = try await export(
@@ -61,6 +66,17 @@ enum ExportCommand {
                 context.out("files            \(summary.files)")
             }
         })
+
+    /// Throws `invalidArgument` if `directory` is the workspace or inside it, comparing real paths (so
+    /// `..` and symbolic links cannot hide it): an export there would be mixed with the workspace's own
+    /// files.
+    static func refuseInsideWorkspace(_ directory: String, workspace: String) throws {
+        if FileSystem.isPath(directory, inside: workspace) {
+            throw MLOpsError(
+                .invalidArgument, "the export directory is inside the workspace (\(workspace)); choose one outside it",
+                value: directory)
+        }
+    }
 
     static func export(tracker: ExperimentTracker, format: String, directory: String, selection: ExportSelection)
         async throws -> ExportSummary

@@ -141,6 +141,33 @@ import Testing
         #expect(beside.status == 0, "stderr: \(beside.err)")
     }
 
+    @Test func csvExportEscapesFormulasUnlessToldNot() async throws {
+        let (path, tracker) = try trackedWorkspace("export-formula")
+        defer { cleanUp(path) }
+        try await tracker.withRun(experiment: "=1+2", name: "@SUM(A1)") { run in
+            try await run.log(params: ["cmd": "=HYPERLINK(\"http://x\")", "lr": "-0.5", "plus": "+1", "tab": "\tx"])
+            try await run.setTag("note", "-2+3")
+            try await run.log(metric: "-loss", value: -.infinity, step: 0)
+        }
+        let escaped = await run(["export", "csv", path + "-out/escaped", "--workspace", path])
+        #expect(escaped.status == 0, "stderr: \(escaped.err)")
+        let raw = await run(["export", "csv", path + "-out/raw", "--workspace", path, "--no-formula-escaping"])
+        #expect(raw.status == 0, "stderr: \(raw.err)")
+        let runs = try String(contentsOfFile: path + "-out/escaped/runs.csv", encoding: .utf8)
+        #expect(runs.contains(",'=1+2,'@SUM(A1),"))
+        #expect(runs.contains("\"'=HYPERLINK(\"\"http://x\"\")\""))
+        #expect(runs.contains(",-0.5,") && runs.contains(",+1,") && runs.contains(",'\tx,"))
+        #expect(runs.contains(",'-2+3"))
+        #expect(runs.contains(",-inf,"))
+        #expect(!runs.contains("'-inf") && !runs.contains("'-0.5"))
+        let metrics = try String(contentsOfFile: path + "-out/escaped/metrics.csv", encoding: .utf8)
+        #expect(metrics.contains(",'-loss,0,") && metrics.hasSuffix(",-inf\n"))
+        let experiments = try String(contentsOfFile: path + "-out/escaped/experiments.csv", encoding: .utf8)
+        #expect(experiments.contains(",'=1+2,"))
+        let unescaped = try String(contentsOfFile: path + "-out/raw/runs.csv", encoding: .utf8)
+        #expect(unescaped.contains(",=1+2,@SUM(A1),") && unescaped.contains(",-2+3") && !unescaped.contains("'"))
+    }
+
     @Test func theSummaryEscapesControlCharactersInTheDirectory() async throws {
         let (path, _) = try await populated()
         let directory = path + "-out/bell\u{7}esc\u{1B}[31m"

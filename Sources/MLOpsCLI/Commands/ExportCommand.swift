@@ -21,12 +21,17 @@ enum ExportCommand {
             replaces, file by file, what the previous export wrote for the same runs; it never \
             removes other files, never follows a symbolic link inside DIR (one where the export \
             writes is an error), and DIR must not be inside the workspace.
+
+            CSV text cells starting with = + - @ (or a tab or carriage return) get a leading ' so \
+            that spreadsheets do not run them as formulas; numbers are left as they are. \
+            --no-formula-escaping writes them unchanged.
             """,
         options: [
             .workspace,
             .value("experiment", "NAME", "only this experiment (name or ID)"),
             .value("run", "RUN_ID", "only this run"),
             .flag("all", "include deleted experiments and runs (always on for mlflow)"),
+            .flag("no-formula-escaping", "csv: write text cells starting with = + - @ unchanged"),
             .flag("json", "print the summary as JSON"),
         ],
         positionals: [
@@ -44,7 +49,8 @@ enum ExportCommand {
                 metadata: workspace.metadata, artifacts: workspace.objects, options: .init(captureEnvironment: false))
             let summary = try await export(
                 tracker: tracker, format: format, directory: directory,
-                selection: try await selection(arguments, tracker: tracker, includeDeleted: format == "mlflow"))
+                selection: try await selection(arguments, tracker: tracker, includeDeleted: format == "mlflow"),
+                escapesFormulas: !arguments.flag("no-formula-escaping"))
             if arguments.flag("json") {
                 context.out(
                     "{\"format\":\"\(jsonEscape(summary.format))\",\"directory\":\"\(jsonEscape(summary.directory))\","
@@ -78,17 +84,18 @@ enum ExportCommand {
         }
     }
 
-    static func export(tracker: ExperimentTracker, format: String, directory: String, selection: ExportSelection)
-        async throws -> ExportSummary
-    {
+    static func export(
+        tracker: ExperimentTracker, format: String, directory: String, selection: ExportSelection,
+        escapesFormulas: Bool = true
+    ) async throws -> ExportSummary {
         switch format {
         case "mlflow":
             return try await MLflowExporter(tracker: tracker).export(to: directory, selection: selection)
         case "tensorboard":
             return try await TensorBoardExporter(tracker: tracker).export(to: directory, selection: selection)
         case "csv":
-            return try await RunTableExporter(tracker: tracker).export(
-                format: .csv, to: directory, selection: selection)
+            return try await RunTableExporter(tracker: tracker, options: .init(escapesFormulas: escapesFormulas))
+                .export(format: .csv, to: directory, selection: selection)
         case "json":
             return try await RunTableExporter(tracker: tracker).export(
                 format: .json, to: directory, selection: selection)

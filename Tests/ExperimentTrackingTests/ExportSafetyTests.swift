@@ -177,6 +177,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: root + "/" + experimentID))
     }
 
+    @Test func anExportInsideTheArtifactStoreIsRefused() async throws {
+        let (fixture, _, _) = try await Self.populated()
+        let scratch = try #require(fixture.scratch).path
+        let objects = scratch + "/objects"
+        let before = try ExportMLflowTests.tree(objects)
+        try Self.link(scratch + "/to-objects", to: objects)
+        for directory in [objects, objects + "/x", scratch + "/to-objects/y", scratch + "/elsewhere/../objects/z"] {
+            for format in ["mlflow", "tensorboard", "csv"] {
+                let error = await mlopsError { try await Self.export(format, tracker: fixture.tracker, to: directory) }
+                #expect(error?.code == .invalidArgument, "\(format) \(directory)")
+            }
+        }
+        #expect(try ExportMLflowTests.tree(objects) == before)
+        #expect(!FileManager.default.fileExists(atPath: scratch + "/elsewhere"))
+    }
+
     // MARK: TensorBoard and tables
 
     @Test func tensorBoardReExportReplacesItsFileAndKeepsOthers() async throws {

@@ -21,6 +21,18 @@ enum ExportFiles {
         try DirectoryHandle.open(root: root, create: true, directoryMode: 0o755)
     }
 
+    /// Throws `invalidArgument` if `root` is the root of the tracker's `FileBlobStore` or inside it (real
+    /// paths compared): the export would be mixed with the stored objects.
+    static func refuseInsideStore(_ root: String, tracker: ExperimentTracker) throws {
+        guard let store = tracker.artifacts as? FileBlobStore, FileSystem.isPath(root, inside: store.root) else {
+            return
+        }
+        throw MLOpsError(
+            .invalidArgument,
+            "the export directory is inside the tracker's artifact store (\(store.root)); choose one outside it",
+            value: root)
+    }
+
     /// Opens (creating if missing) the directory at the `/`-separated relative `path` below `directory`.
     static func makeDirectories(_ path: String, in directory: DirectoryHandle) throws -> DirectoryHandle {
         let segments = path.split(separator: "/").map(String.init)

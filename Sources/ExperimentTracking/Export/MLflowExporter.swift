@@ -42,7 +42,8 @@ import MLOpsCore
 /// - **Links.** Everything below `DIR` is reached without following symbolic
 ///   links: a link where the export expects a directory or file is a
 ///   `conflict` error naming it, and nothing is written or removed through it.
-///   (Links in the path of `DIR` itself are followed.)
+///   (Links in the path of `DIR` itself are followed.) `DIR` inside the
+///   tracker's `FileBlobStore` root is an `invalidArgument` error.
 /// - **Keys with `/`** become subdirectories, as in MLflow, so one run cannot
 ///   have both `train` and `train/acc` as metric (or param, or tag) keys: that
 ///   is an `invalidArgument` error naming both.
@@ -93,6 +94,7 @@ public struct MLflowExporter: Sendable {
         let root = ExportFiles.absolute(directory)
         var summary = ExportSummary(format: "mlflow", directory: root)
         let plan = try await ExportPlan.make(tracker: tracker, selection: selection)
+        try ExportFiles.refuseInsideStore(root, tracker: tracker)
         let rootDirectory = try ExportFiles.openRoot(root)
         let store = Store(
             root: root, directory: rootDirectory, trash: try ExportFiles.makeDirectories(".trash", in: rootDirectory))

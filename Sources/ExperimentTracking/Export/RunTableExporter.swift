@@ -36,6 +36,7 @@ import MLOpsCore
 /// **Files.** The three files are written to temporary names in `DIR` and
 /// renamed into place (replacing earlier exports' files of the same names);
 /// a symbolic link at one of their names is a `conflict` error, never followed.
+/// `DIR` inside the tracker's `FileBlobStore` root is an `invalidArgument` error.
 public struct RunTableExporter: Sendable {
     /// How tables are written.
     public struct Options: Sendable, Hashable {
@@ -81,6 +82,7 @@ public struct RunTableExporter: Sendable {
         let root = ExportFiles.absolute(directory)
         var summary = ExportSummary(format: format.rawValue, directory: root)
         let plan = try await ExportPlan.make(tracker: tracker, selection: selection)
+        try ExportFiles.refuseInsideStore(root, tracker: tracker)
         let rootDirectory = try ExportFiles.openRoot(root)
         let experiments = ExportOutput(file: try rootDirectory.createFile("experiments." + format.rawValue))
         try writeExperiments(plan, format: format, to: experiments, summary: &summary)

@@ -43,7 +43,8 @@ import MLOpsCore
 /// - **Links.** Everything below `DIR` is reached without following symbolic
 ///   links: a link where the export expects a directory or file is a
 ///   `conflict` error naming it, and nothing is written or removed through it.
-///   Files are written to a temporary name and renamed into place.
+///   Files are written to a temporary name and renamed into place. `DIR`
+///   inside the tracker's `FileBlobStore` root is an `invalidArgument` error.
 public struct TensorBoardExporter: Sendable {
     /// How file names are made.
     public struct Options: Sendable, Hashable {
@@ -84,6 +85,7 @@ public struct TensorBoardExporter: Sendable {
         let root = ExportFiles.absolute(directory)
         var summary = ExportSummary(format: "tensorboard", directory: root)
         let plan = try await ExportPlan.make(tracker: tracker, selection: selection)
+        try ExportFiles.refuseInsideStore(root, tracker: tracker)
         let rootDirectory = try ExportFiles.openRoot(root)
         let experimentNames = Self.uniqueNames(plan.entries.map { ($0.experiment.name, $0.experiment.id) })
         let allRuns = plan.entries.flatMap(\.runs)

@@ -156,6 +156,63 @@ import Testing
         #expect(RunTableExporter.jsonNumber(.infinity) == "\"Infinity\"")
     }
 
+    @Test func formulaCellsGetALeadingQuoteAndNumbersDoNot() {
+        for (text, expected) in [
+            ("=1+2", "'=1+2"), ("+cmd", "'+cmd"), ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+            ("\r=1", "'\r=1"), ("-0.5", "-0.5"), ("+3", "+3"), ("-1e-3", "-1e-3"), ("-inf", "'-inf"),
+            ("-", "'-"), ("plain", "plain"), ("", ""), (" =1", " =1"), ("a=b", "a=b"), ("'=x", "'=x"),
+        ] {
+            #expect(RunTableExporter.neutralizingFormula(text) == expected, "\(text.debugDescription)")
+        }
+    }
+
+    /// Random text cells: the escaped cell never starts with a formula character unless it is a
+    /// number, and dropping the added quote gives the text back. `MLOPS_LONG_TESTS=1`: 200,000 cells.
+    @Test func escapingIsAlwaysSafeAndReversible() {
+        let cases = ProcessInfo.processInfo.environment["MLOPS_LONG_TESTS"] == "1" ? 200_000 : 20_000
+        let seed: UInt64 = 0xC5F0_0009
+        var random = SeededRandom(seed: seed)
+        let alphabet = Array("=+-@\t\r0123456789.eE ,\"'a\n")
+        for index in 0..<cases {
+            let length = Int(random.next() % 6)
+            let text = String((0..<length).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] })
+            let escaped = RunTableExporter.neutralizingFormula(text)
+            let dangerous = escaped.utf8.first.map { "=+-@\t\r".utf8.contains($0) } ?? false
+            #expect(
+                !dangerous || TensorBoardExporter.isDecimalNumber(escaped),
+                "seed \(seed) case \(index): \(text.debugDescription)")
+            #expect(
+                escaped == text || escaped == "'" + text, "seed \(seed) case \(index): \(text.debugDescription)")
+        }
+    }
+
+    @Test func formulaEscapingCoversEveryTextColumnAndCanBeTurnedOff() async throws {
+        let fixture = try TrackerFixture.make()
+        let run = try await fixture.tracker.startRun(experiment: "=cmd", name: "@run")
+        try await run.log(params: ["p": "=HYPERLINK(\"x\")", "n": "-0.5"])
+        try await run.setTag("t", "+1+1")
+        try await run.log(metric: "-loss", value: -.infinity, step: 0)
+        try await run.finish()
+        let escaping = RunTableExporter(tracker: fixture.tracker)
+        let rows = try Self.parseCSV(try await escaping.runsTable(format: .csv))
+        func value(_ column: String) -> String? { rows[0].firstIndex(of: column).map { rows[1][$0] } }
+        #expect(value("experiment_name") == "'=cmd")
+        #expect(value("run_name") == "'@run")
+        #expect(value("params.p") == "'=HYPERLINK(\"x\")")
+        #expect(value("params.n") == "-0.5")
+        #expect(value("tags.t") == "'+1+1")
+        #expect(value("metrics.-loss") == "-inf")
+        let metrics = try Self.parseCSV(try await escaping.metricsTable(format: .csv))
+        #expect(metrics[1][1] == "'-loss" && metrics[1][4] == "-inf")
+        #expect(try Self.parseCSV(try await escaping.experimentsTable(format: .csv)).contains { $0.contains("'=cmd") })
+        // JSON and the unescaped CSV keep the stored text.
+        #expect(try await escaping.runsTable(format: .json).contains("\"=HYPERLINK(\\\"x\\\")\""))
+        let plain = RunTableExporter(tracker: fixture.tracker, options: .init(escapesFormulas: false))
+        let raw = try Self.parseCSV(try await plain.runsTable(format: .csv))
+        #expect(raw[1].contains("=cmd") && raw[1].contains("@run") && raw[1].contains("+1+1"))
+        #expect(!raw[1].contains { $0.hasPrefix("'") })
+    }
+
     /// A small RFC 4180 reader for the checks above.
     static func parseCSV(_ text: String) throws -> [[String]] {
         var rows: [[String]] = []

@@ -199,13 +199,15 @@ import Testing
         #expect(events.last?.plugins.map(\.tag) == [TensorBoardHParams.sessionEndTag])
         #expect(events.last?.step == 51)
 
-        // Exporting again replaces the files instead of adding more.
+        // Exporting again (from another host and process) replaces the files, under their first names,
+        // instead of adding more.
         let again = TensorBoardExporter(tracker: tracker, options: .init(hostName: "other", processID: 7))
         try await again.export(to: directory)
         let rewritten = try Self.eventFiles(directory)
         #expect(rewritten.count == 4)
-        #expect(rewritten[""]?.name.hasSuffix(".other.7.0") == true)
-        #expect(rewritten["vision/resnet-\(first.runID)"]?.name.hasSuffix(".other.7.0") == true)
+        #expect(rewritten[""]?.name.hasSuffix(".host.42.0") == true)
+        #expect(rewritten["vision/resnet-\(first.runID)"]?.name.hasSuffix(".host.42.0") == true)
+        #expect(rewritten["vision/resnet-\(first.runID)"]?.bytes == files["vision/resnet-\(first.runID)"]?.bytes)
     }
 
     @Test func exportHonoursTheSelection() async throws {

@@ -70,6 +70,18 @@ echo "interop: reading back with mlflow and tensorboard"
 "$python" Tests/Interop/compare_exports.py --json "$work/json" --mlflow "$work/mlflow.json" \
     --tensorboard "$work/tensorboard.json"
 
+echo "interop: exporting again over the first exports (files replaced in place, nothing removed)"
+run "$bin/mlops" export mlflow "$work/mlruns" --workspace "$ws"
+run "$bin/mlops" export tensorboard "$work/tensorboard" --workspace "$ws"
+"$python" Tests/Interop/mlflow_read_check.py --strict "$work/mlruns" >"$work/mlflow-again.json"
+"$python" Tests/Interop/tb_read_check.py --strict "$work/tensorboard" >"$work/tensorboard-again.json"
+"$python" Tests/Interop/compare_exports.py --json "$work/json" --mlflow "$work/mlflow-again.json" \
+    --tensorboard "$work/tensorboard-again.json" >/dev/null
+if find "$work/mlruns" "$work/tensorboard" -name '.mlops-tmp-*' | grep -q .; then
+    echo "error: the exports left temporary files behind" >&2
+    exit 1
+fi
+
 echo "interop: filtered exports"
 run_id=$("$python" -c 'import json,sys; print([r["run_id"] for r in json.load(open(sys.argv[1])) if r["run_name"] == "trial-1"][0])' \
     "$work/json/runs.json")

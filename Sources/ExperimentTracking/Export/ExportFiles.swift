@@ -1,67 +1,70 @@
-// Foundation (not FoundationEssentials): `FileManager` removes directory trees.
+// Foundation (not FoundationEssentials): `FileManager.currentDirectoryPath`.
 import Foundation
 import MLOpsCore
 
-/// File-system steps of the exporters: directories with mode 0755, files with
-/// mode 0644 written in one go, tree removal, absolute paths and `file:` URIs.
+/// File-system steps of the exporters: the export root opened as a
+/// `DirectoryHandle` (every file below it is reached without following
+/// symbolic links and replaced atomically), directories with mode 0755, files
+/// with mode 0644, absolute paths and `file:` URIs.
 enum ExportFiles {
-    /// Creates `path` and its missing parents (like `mkdir -p`).
-    static func makeDirectories(_ path: String) throws {
-        var current = path.hasPrefix("/") ? "" : "."
-        for part in path.split(separator: "/") {
-            current += "/" + part
-            if Platform.makeDirectory(current, mode: 0o755) != 0, Platform.errno != Platform.alreadyExists {
-                throw FileSystem.error("cannot create directory", current)
-            }
+    /// Opens the export directory `root` (an absolute path), creating it and its parents if missing.
+    /// Links in `root` itself are followed; nothing below it is reached through a link.
+    static func openRoot(_ root: String) throws -> DirectoryHandle {
+        try DirectoryHandle.open(root: root, create: true, directoryMode: 0o755)
+    }
+
+    /// Throws `invalidArgument` if `root` is the root of the tracker's `FileBlobStore` or inside it (real
+    /// paths compared): the export would be mixed with the stored objects.
+    static func refuseInsideStore(_ root: String, tracker: ExperimentTracker) throws {
+        guard let store = tracker.artifacts as? FileBlobStore, FileSystem.isPath(root, inside: store.root) else {
+            return
         }
+        throw MLOpsError(
+            .invalidArgument,
+            "the export directory is inside the tracker's artifact store (\(store.root)); choose one outside it",
+            value: root)
     }
 
-    /// Writes `bytes` as the whole content of the file at `path` (created or truncated).
-    static func write(_ bytes: [UInt8], to path: String) throws {
-        let fd = Platform.open(path, [.writeOnly, .create, .truncate], mode: 0o644)
-        if fd < 0 { throw FileSystem.error("cannot create the file", path) }
-        defer { Platform.close(fd) }
-        try FileSystem.writeAll(fd, bytes, what: path)
-    }
-
-    /// Writes `text` as UTF-8; see ``write(_:to:)``.
-    static func write(_ text: String, to path: String) throws {
-        try write(Array(text.utf8), to: path)
-    }
-
-    /// Reads a whole small file, or `nil` if it does not exist.
-    static func read(_ path: String) throws -> [UInt8]? {
-        let fd = Platform.open(path, .readOnly)
-        if fd < 0 {
-            if Platform.errno == Platform.noSuchFile { return nil }
-            throw FileSystem.error("cannot open the file", path)
+    /// Opens (creating if missing) the directory at the `/`-separated relative `path` below `directory`.
+    static func makeDirectories(_ path: String, in directory: DirectoryHandle) throws -> DirectoryHandle {
+        let segments = path.split(separator: "/").map(String.init)
+        guard let opened = try directory.directory(at: segments, create: true) else {
+            throw MLOpsError(.ioError, "cannot create the directory", value: directory.path(of: path))
         }
-        defer { Platform.close(fd) }
-        return try FileSystem.readAll(fd, what: path)
+        return opened
     }
 
-    /// Whether something exists at `path`.
-    static func exists(_ path: String) -> Bool {
-        Platform.linkStatus(path: path) != nil
+    /// Writes `bytes` as the whole content of the file at the `/`-separated relative `path` below
+    /// `directory`, creating missing directories; an existing file is replaced atomically.
+    static func write(_ bytes: [UInt8], to path: String, in directory: DirectoryHandle) throws {
+        let (parent, name) = try split(path, in: directory)
+        try parent.writeFile(name, bytes)
     }
 
-    /// The names in a directory (empty if it does not exist).
-    static func list(_ path: String) -> [String] {
-        (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+    /// Writes `text` as UTF-8; see ``write(_:to:in:)``.
+    static func write(_ text: String, to path: String, in directory: DirectoryHandle) throws {
+        try write(Array(text.utf8), to: path, in: directory)
     }
 
-    /// Removes a file or a directory tree if it exists.
-    static func remove(_ path: String) throws {
-        guard exists(path) else { return }
-        do {
-            try FileManager.default.removeItem(atPath: path)
-        } catch {
-            throw MLOpsError(.ioError, "cannot remove the old export entry: \(error)", value: path)
-        }
+    /// Starts writing the file at the `/`-separated relative `path` below `directory` (see
+    /// ``write(_:to:in:)``); commit or release the returned file.
+    static func create(_ path: String, in directory: DirectoryHandle) throws -> AtomicFile {
+        let (parent, name) = try split(path, in: directory)
+        return try parent.createFile(name)
     }
 
-    /// `path` made absolute against the current directory, without `.` segments.
+    /// The directory holding the last segment of `path` (created if missing) and that segment.
+    private static func split(_ path: String, in directory: DirectoryHandle) throws -> (DirectoryHandle, String) {
+        guard let slash = path.lastIndex(of: "/") else { return (directory, path) }
+        return (try makeDirectories(String(path[..<slash]), in: directory), String(path[path.index(after: slash)...]))
+    }
+
+    /// The real path of `path` (`FileSystem.resolvedPath(_:)`: absolute, links and `..` resolved in its
+    /// existing part), so that the directory written, the one a caller checked and the `file:` URIs in
+    /// the export all name the same place. Falls back to a lexical absolute path without `.` and `..`
+    /// segments if the current directory cannot be resolved.
     static func absolute(_ path: String) -> String {
+        if let resolved = FileSystem.resolvedPath(path) { return resolved }
         var full = path
         if !path.hasPrefix("/") {
             full = FileManager.default.currentDirectoryPath + "/" + path
@@ -99,9 +102,12 @@ enum ExportFiles {
 
     /// The host name, or `localhost` if it cannot be read.
     static func hostName() -> String {
-        Platform.hostName ?? "localhost"
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "localhost" : name
     }
 
     /// The process identifier.
-    static func processID() -> Int { Int(Platform.processID) }
+    static func processID() -> Int { Int(getpid()) }
 }

@@ -27,11 +27,23 @@ import MLOpsCore
 /// - **Values.** Metric values are written as Python's `repr` writes them, so
 ///   NaN and ±infinity read back as `nan`, `inf`, `-inf`; every point keeps its
 ///   step and millisecond timestamp.
-/// - **Re-exporting** into the same directory replaces each exported run's
-///   directory and each exported experiment's `meta.yaml` and tags; other
-///   entries are left alone. An experiment directory of the same ID that
-///   another export or MLflow itself made for a different experiment is a
-///   `conflict` error, never overwritten.
+/// - **Re-exporting** into the same directory replaces, file by file, what
+///   the export writes (`meta.yaml`, tag, param and metric files, artifacts,
+///   inputs), each atomically (a temporary file renamed over it); a run or
+///   experiment that was deleted or restored since is moved between `DIR` and
+///   `DIR/.trash`. The export never removes a file: one it does not write this
+///   time (a tag deleted since the earlier export, a tag MLflow's client
+///   added, any other file) stays where it is. Export into an empty
+///   directory for an exact copy.
+/// - **Conflicts.** An experiment directory of the same ID that another export
+///   or MLflow itself made for a different experiment, and a run directory
+///   that is neither empty nor an earlier export of the same run (its
+///   `tags/mlops.run_id`), are `conflict` errors, never overwritten.
+/// - **Links.** Everything below `DIR` is reached without following symbolic
+///   links: a link where the export expects a directory or file is a
+///   `conflict` error naming it, and nothing is written or removed through it.
+///   (Links in the path of `DIR` itself are followed.) `DIR` inside the
+///   tracker's `FileBlobStore` root is an `invalidArgument` error.
 /// - **Keys with `/`** become subdirectories, as in MLflow, so one run cannot
 ///   have both `train` and `train/acc` as metric (or param, or tag) keys: that
 ///   is an `invalidArgument` error naming both.
@@ -82,23 +94,28 @@ public struct MLflowExporter: Sendable {
         let root = ExportFiles.absolute(directory)
         var summary = ExportSummary(format: "mlflow", directory: root)
         let plan = try await ExportPlan.make(tracker: tracker, selection: selection)
-        try ExportFiles.makeDirectories(root + "/.trash")
+        try ExportFiles.refuseInsideStore(root, tracker: tracker)
+        let rootDirectory = try ExportFiles.openRoot(root)
+        let store = Store(
+            root: root, directory: rootDirectory, trash: try ExportFiles.makeDirectories(".trash", in: rootDirectory))
         for entry in plan.entries {
-            let experimentDirectory = try prepareExperiment(entry.experiment, root: root, summary: &summary)
+            let experiment = try prepareExperiment(entry.experiment, store: store, summary: &summary)
             let experimentID = Self.mlflowExperimentID(entry.experiment.id)
             for run in entry.runs {
-                try await writeRun(
-                    run, experimentID: experimentID, experimentDirectory: experimentDirectory, summary: &summary)
+                try await writeRun(run, experimentID: experimentID, experiment: experiment, summary: &summary)
             }
         }
         let exportsDefault = plan.entries.contains { Self.mlflowExperimentID($0.experiment.id) == Experiment.defaultID }
-        if !exportsDefault, !ExportFiles.exists(root + "/0"), !ExportFiles.exists(root + "/.trash/0") {
+        if !exportsDefault, try store.directory.status(Experiment.defaultID) == nil,
+            try store.trash.status(Experiment.defaultID) == nil
+        {
             let time = tracker.now
             let defaultExperiment = Experiment(
                 id: Experiment.defaultID, name: Experiment.defaultName, creationTime: time, lastUpdateTime: time,
                 artifactLocation: "")
-            try ExportFiles.makeDirectories(root + "/0")
-            try ExportFiles.write(experimentMeta(defaultExperiment, root: root), to: root + "/0/meta.yaml")
+            try ExportFiles.write(
+                experimentMeta(defaultExperiment, root: root), to: Experiment.defaultID + "/meta.yaml",
+                in: store.directory)
             summary.files += 1
         }
         return summary
@@ -130,38 +147,60 @@ public struct MLflowExporter: Sendable {
 
     // MARK: Experiments
 
-    /// Creates or refreshes an experiment's directory (active or in `.trash`) and
-    /// returns its path.
-    private func prepareExperiment(_ experiment: Experiment, root: String, summary: inout ExportSummary) throws
-        -> String
+    /// The export's root path, and its root and `.trash` directories.
+    private struct Store {
+        var root: String
+        var directory: DirectoryHandle
+        var trash: DirectoryHandle
+    }
+
+    /// An experiment's open directory and its path.
+    private struct ExperimentDirectory {
+        var directory: DirectoryHandle
+        var path: String
+    }
+
+    /// Creates or refreshes an experiment's directory (active or in `.trash`),
+    /// moving it from the other place if its lifecycle changed since an earlier export.
+    private func prepareExperiment(_ experiment: Experiment, store: Store, summary: inout ExportSummary) throws
+        -> ExperimentDirectory
     {
         let id = Self.mlflowExperimentID(experiment.id)
-        let active = root + "/" + id
-        let trashed = root + "/.trash/" + id
-        let (target, other) = experiment.lifecycleStage == .active ? (active, trashed) : (trashed, active)
-        try checkOwnership(of: target, experiment: experiment)
-        if ExportFiles.exists(other) {
-            // The experiment moved between active and deleted since the last export.
-            try checkOwnership(of: other, experiment: experiment, requireTag: true)
-            try ExportFiles.remove(other)
+        let isActive = experiment.lifecycleStage == .active
+        let (target, other) = isActive ? (store.directory, store.trash) : (store.trash, store.directory)
+        let path = store.root + (isActive ? "/" : "/.trash/") + id
+        if let existing = try target.directory(id, create: false) {
+            try checkOwnership(of: existing, experiment: experiment)
         }
-        try ExportFiles.makeDirectories(target)
-        try ExportFiles.write(experimentMeta(experiment, root: root), to: target + "/meta.yaml")
-        try ExportFiles.remove(target + "/tags")
+        if let moved = try other.directory(id, create: false) {
+            // The experiment was deleted or restored since the last export: move its directory.
+            try checkOwnership(of: moved, experiment: experiment, requireTag: true)
+            if try target.status(id) != nil {
+                throw MLOpsError(
+                    .conflict,
+                    "the MLflow store has swift-mlops experiment \(experiment.id) both in .trash and outside it; "
+                        + "remove the stale one or export into another directory",
+                    value: moved.path)
+            }
+            try other.moveDirectory(id, to: target, as: id)
+        }
+        let directory = try ExportFiles.makeDirectories(id, in: target)
+        try directory.writeFile("meta.yaml", Array(experimentMeta(experiment, root: store.root).utf8))
         var tags = experiment.tags
         tags[Self.experimentIDTag] = experiment.id
-        try writeKeyedFiles(tags, under: target + "/tags", kind: "experiment tag", owner: experiment.id)
+        try writeKeyedFiles(tags, under: "tags", in: directory, kind: "experiment tag", owner: experiment.id)
         summary.experiments += 1
         summary.tags += tags.count
         summary.files += 1 + tags.count
-        return target
+        return ExperimentDirectory(directory: directory, path: path)
     }
 
     /// Throws `conflict` if `directory` holds an experiment exported from another
     /// swift-mlops experiment (or, with `requireTag`, one not exported by us at all).
-    private func checkOwnership(of directory: String, experiment: Experiment, requireTag: Bool = false) throws {
-        guard ExportFiles.exists(directory + "/meta.yaml") else { return }
-        let owner = try ExportFiles.read(directory + "/tags/" + Self.experimentIDTag).map {
+    private func checkOwnership(of directory: DirectoryHandle, experiment: Experiment, requireTag: Bool = false)
+        throws
+    {
+        let owner = try directory.directory("tags", create: false)?.readFile(Self.experimentIDTag).map {
             String(decoding: $0, as: UTF8.self)
         }
         if owner == experiment.id { return }
@@ -170,7 +209,29 @@ public struct MLflowExporter: Sendable {
             .conflict,
             "the MLflow store already has an experiment in this directory that is not swift-mlops experiment "
                 + "\(experiment.id) ('\(experiment.name)'); export into another directory",
-            value: directory)
+            value: directory.path)
+    }
+
+    /// Opens (creating if missing) the directory of `run` in `experiment`.
+    ///
+    /// - Throws: `conflict` if it exists, is not empty, and is not an earlier export of the same run.
+    private func openRunDirectory(_ name: String, runID: String, in experiment: ExperimentDirectory) throws
+        -> DirectoryHandle
+    {
+        if let existing = try experiment.directory.directory(name, create: false) {
+            let owner = try existing.directory("tags", create: false)?.readFile(Self.runIDTag).map {
+                String(decoding: $0, as: UTF8.self)
+            }
+            if owner != runID, try !existing.entries().isEmpty {
+                throw MLOpsError(
+                    .conflict,
+                    "the MLflow store already has a run directory here that is not an export of swift-mlops run "
+                        + "\(runID); export into another directory",
+                    value: existing.path)
+            }
+            return existing
+        }
+        return try ExportFiles.makeDirectories(name, in: experiment.directory)
     }
 
     private func experimentMeta(_ experiment: Experiment, root: String) -> String {
@@ -192,18 +253,20 @@ public struct MLflowExporter: Sendable {
     // MARK: Runs
 
     private func writeRun(
-        _ run: Run, experimentID: String, experimentDirectory: String, summary: inout ExportSummary
+        _ run: Run, experimentID: String, experiment: ExperimentDirectory, summary: inout ExportSummary
     ) async throws {
         let info = run.info
         let runID = Self.mlflowRunID(info.runID)
-        let directory = experimentDirectory + "/" + runID
-        try ExportFiles.remove(directory)
+        let path = experiment.path + "/" + runID
+        let directory = try openRunDirectory(runID, runID: info.runID, in: experiment)
+        // The ownership mark first, so that an interrupted export can be repeated.
+        try ExportFiles.write(info.runID, to: "tags/" + Self.runIDTag, in: directory)
         for sub in ["metrics", "params", "artifacts", "tags"] {
-            try ExportFiles.makeDirectories(directory + "/" + sub)
+            _ = try ExportFiles.makeDirectories(sub, in: directory)
         }
 
         var yaml = MLflowYAML()
-        yaml.set("artifact_uri", .string(ExportFiles.fileURI(directory + "/artifacts")))
+        yaml.set("artifact_uri", .string(ExportFiles.fileURI(path + "/artifacts")))
         yaml.set("end_time", .optionalInteger(info.endTime))
         yaml.set("entry_point_name", .quotedString(""))
         yaml.set("experiment_id", .quotedString(experimentID))
@@ -219,18 +282,18 @@ public struct MLflowExporter: Sendable {
         yaml.set("tags", .literal("[]"))
         yaml.set("user_id", .string(info.userID))
         if info.lifecycleStage == .deleted { yaml.set("deleted_time", .integer(info.endTime ?? info.startTime)) }
-        try ExportFiles.write(yaml.text, to: directory + "/meta.yaml")
+        try ExportFiles.write(yaml.text, to: "meta.yaml", in: directory)
 
-        try writeKeyedFiles(run.params, under: directory + "/params", kind: "param", owner: info.runID)
+        try writeKeyedFiles(run.params, under: "params", in: directory, kind: "param", owner: info.runID)
         var tags = run.tags
         tags[Self.runIDTag] = info.runID
         if let parent = tags[TrackingTags.parentRunID] ?? info.parentRunID {
             tags[TrackingTags.parentRunID] = Self.mlflowRunID(parent)
         }
         if let environment = run.environment { tags = Self.environmentTags(environment, existing: tags) }
-        try writeKeyedFiles(tags, under: directory + "/tags", kind: "tag", owner: info.runID)
+        try writeKeyedFiles(tags, under: "tags", in: directory, kind: "tag", owner: info.runID)
         let inputFiles = try writeInputs(
-            run.inputs, runID: runID, runDirectory: directory, experimentDirectory: experimentDirectory)
+            run.inputs, runID: runID, runDirectory: directory, experimentDirectory: experiment.directory)
 
         let histories = try await ExportPlan.histories(tracker: tracker, run: run)
         try Self.checkPathKeys(histories.map(\.key), kind: "metric", owner: info.runID)
@@ -245,20 +308,22 @@ public struct MLflowExporter: Sendable {
                 line.append(contentsOf: String(point.step).utf8)
                 line.append(UInt8(ascii: "\n"))
             }
-            let path = directory + "/metrics/" + key
-            if key.contains("/") { try ExportFiles.makeDirectories(parent(of: path)) }
-            try ExportFiles.write(line, to: path)
+            try ExportFiles.write(line, to: "metrics/" + key, in: directory)
             summary.metricPoints += points.count
         }
 
         let artifactRoot = TrackingKeys.artifactRoot(runID: info.runID)
         let artifacts = try await tracker.allArtifacts(runID: info.runID)
         for artifact in artifacts {
-            let path = directory + "/artifacts/" + artifact.path
-            if artifact.path.contains("/") { try ExportFiles.makeDirectories(parent(of: path)) }
             // Streamed in 1 MiB chunks: artifacts can be larger than memory.
             let reader = try await tracker.artifacts.openReader(try BlobKey(artifactRoot + "/" + artifact.path))
-            let output = try ExportOutput(path: path)
+            let output: ExportOutput
+            do {
+                output = ExportOutput(file: try ExportFiles.create("artifacts/" + artifact.path, in: directory))
+            } catch {
+                try? await reader.close()
+                throw error
+            }
             do {
                 while true {
                     let chunk = try await reader.read(upTo: 1 << 20)
@@ -287,7 +352,7 @@ public struct MLflowExporter: Sendable {
     /// `datasets/<id>/meta.yaml` for each dataset the experiment does not have
     /// yet. Returns the inputs and files written.
     private func writeInputs(
-        _ inputs: [DatasetInput], runID: String, runDirectory: String, experimentDirectory: String
+        _ inputs: [DatasetInput], runID: String, runDirectory: DirectoryHandle, experimentDirectory: DirectoryHandle
     ) throws -> (inputs: Int, files: Int) {
         var written: Set<String> = []
         var files = 0
@@ -295,8 +360,8 @@ public struct MLflowExporter: Sendable {
             let datasetID = Self.datasetID(name: input.name, digest: input.digest)
             let inputID = MD5.hex(Array(datasetID.utf8) + Array(runID.utf8))
             guard written.insert(inputID).inserted else { continue }
-            let datasetDirectory = experimentDirectory + "/datasets/" + datasetID
-            if !ExportFiles.exists(datasetDirectory + "/meta.yaml") {
+            let datasetDirectory = try ExportFiles.makeDirectories("datasets/" + datasetID, in: experimentDirectory)
+            if try datasetDirectory.status("meta.yaml") == nil {
                 var yaml = MLflowYAML()
                 yaml.set("digest", .string(input.digest))
                 yaml.set("name", .string(input.name))
@@ -304,8 +369,7 @@ public struct MLflowExporter: Sendable {
                 yaml.set("schema", .null)
                 yaml.set("source", .string(Self.datasetSource(input.source)))
                 yaml.set("source_type", .string(input.sourceType))
-                try ExportFiles.makeDirectories(datasetDirectory)
-                try ExportFiles.write(yaml.text, to: datasetDirectory + "/meta.yaml")
+                try ExportFiles.write(yaml.text, to: "meta.yaml", in: datasetDirectory)
                 files += 1
             }
             var tags: [String: String] = [:]
@@ -318,9 +382,7 @@ public struct MLflowExporter: Sendable {
             yaml.set("source_id", .string(datasetID))
             yaml.set("source_type", .string("DATASET"))
             yaml.set("tags", .mapping(tags))
-            let inputDirectory = runDirectory + "/inputs/" + inputID
-            try ExportFiles.makeDirectories(inputDirectory)
-            try ExportFiles.write(yaml.text, to: inputDirectory + "/meta.yaml")
+            try ExportFiles.write(yaml.text, to: "inputs/" + inputID + "/meta.yaml", in: runDirectory)
             files += 1
         }
         return (written.count, files)
@@ -409,17 +471,16 @@ public struct MLflowExporter: Sendable {
         return "'" + word.replacing("'", with: "'\"'\"'") + "'"
     }
 
-    /// Writes one file per entry (value as UTF-8, no newline); keys with `/` become subdirectories.
-    private func writeKeyedFiles(_ values: [String: String], under directory: String, kind: String, owner: String)
-        throws
-    {
-        try ExportFiles.makeDirectories(directory)
+    /// Writes one file per entry (value as UTF-8, no newline) in the subdirectory `name` of
+    /// `directory`; keys with `/` become subdirectories.
+    private func writeKeyedFiles(
+        _ values: [String: String], under name: String, in directory: DirectoryHandle, kind: String, owner: String
+    ) throws {
         let keys = values.keys.sorted()
         try Self.checkPathKeys(keys, kind: kind, owner: owner)
+        let target = try ExportFiles.makeDirectories(name, in: directory)
         for key in keys {
-            let path = directory + "/" + key
-            if key.contains("/") { try ExportFiles.makeDirectories(parent(of: path)) }
-            try ExportFiles.write(values[key] ?? "", to: path)
+            try ExportFiles.write(values[key] ?? "", to: key, in: target)
         }
     }
 
@@ -448,11 +509,6 @@ public struct MLflowExporter: Sendable {
                 next += 1
             }
         }
-    }
-
-    private func parent(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return String(path[..<slash])
     }
 
     /// MLflow's integer run status.

@@ -23,7 +23,34 @@ import MLOpsCore
 /// them) and the strings `"NaN"`, `"Infinity"`, `"-Infinity"` in JSON. An
 /// absent value is an empty CSV field and `null` (or a missing key) in JSON.
 /// Files are streamed, so long histories do not need to fit in memory.
+///
+/// **Spreadsheet formulas.** A CSV text cell (a name, ID, param, tag or key)
+/// that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+/// leading `'`, as OWASP recommends against CSV injection, so that a
+/// spreadsheet shows it as text instead of running it; a cell that is a
+/// decimal number (`-0.5`, `+3`, `-1e-3`) and the metric value columns
+/// (`-inf` included) are written as they are. Turn it off with
+/// ``Options/escapesFormulas`` for a consumer that is not a spreadsheet. JSON
+/// is never changed.
+///
+/// **Files.** The three files are written to temporary names in `DIR` and
+/// renamed into place (replacing earlier exports' files of the same names);
+/// a symbolic link at one of their names is a `conflict` error, never followed.
+/// `DIR` inside the tracker's `FileBlobStore` root is an `invalidArgument` error.
 public struct RunTableExporter: Sendable {
+    /// How tables are written.
+    public struct Options: Sendable, Hashable {
+        /// Whether CSV text cells starting with `=`, `+`, `-`, `@`, tab or
+        /// carriage return get a leading `'` (default `true`); see the type's
+        /// notes.
+        public var escapesFormulas: Bool
+
+        /// Creates options; by default formulas are escaped.
+        public init(escapesFormulas: Bool = true) {
+            self.escapesFormulas = escapesFormulas
+        }
+    }
+
     /// The table format.
     public enum Format: String, Sendable, Hashable, CaseIterable {
         /// RFC 4180 CSV with a header row, `\n` line ends.
@@ -34,10 +61,13 @@ public struct RunTableExporter: Sendable {
 
     /// The tracker whose runs are exported.
     public let tracker: ExperimentTracker
+    /// How tables are written.
+    public let options: Options
 
     /// Creates an exporter reading from `tracker`.
-    public init(tracker: ExperimentTracker) {
+    public init(tracker: ExperimentTracker, options: Options = Options()) {
         self.tracker = tracker
+        self.options = options
     }
 
     /// Writes `experiments.<format>`, `runs.<format>` and `metrics.<format>` into
@@ -50,16 +80,17 @@ public struct RunTableExporter: Sendable {
         format: Format, to directory: String, selection: ExportSelection = ExportSelection(viewType: .activeOnly)
     ) async throws -> ExportSummary {
         let root = ExportFiles.absolute(directory)
-        try ExportFiles.makeDirectories(root)
         var summary = ExportSummary(format: format.rawValue, directory: root)
         let plan = try await ExportPlan.make(tracker: tracker, selection: selection)
-        let experiments = try ExportOutput(path: root + "/experiments." + format.rawValue)
+        try ExportFiles.refuseInsideStore(root, tracker: tracker)
+        let rootDirectory = try ExportFiles.openRoot(root)
+        let experiments = ExportOutput(file: try rootDirectory.createFile("experiments." + format.rawValue))
         try writeExperiments(plan, format: format, to: experiments, summary: &summary)
         try experiments.finish()
-        let runs = try ExportOutput(path: root + "/runs." + format.rawValue)
+        let runs = ExportOutput(file: try rootDirectory.createFile("runs." + format.rawValue))
         try await writeRuns(plan, format: format, to: runs, summary: &summary)
         try runs.finish()
-        let metrics = try ExportOutput(path: root + "/metrics." + format.rawValue)
+        let metrics = ExportOutput(file: try rootDirectory.createFile("metrics." + format.rawValue))
         summary.metricPoints = try await writeMetrics(plan, format: format, to: metrics)
         try metrics.finish()
         summary.files = 3
@@ -120,10 +151,10 @@ public struct RunTableExporter: Sendable {
         switch format {
         case .csv:
             let tagKeys = Set(experiments.flatMap { $0.tags.keys }).sorted()
-            try output.write((columns + tagKeys.map { "tags." + $0 }).map(Self.csvField).joined(separator: ",") + "\n")
+            try output.write((columns + tagKeys.map { "tags." + $0 }).map(csvText).joined(separator: ",") + "\n")
             for experiment in experiments {
                 let fields = attributes(experiment) + tagKeys.map { experiment.tags[$0] ?? "" }
-                try output.write(fields.map(Self.csvField).joined(separator: ",") + "\n")
+                try output.write(fields.map(csvText).joined(separator: ",") + "\n")
             }
         case .json:
             try output.write("[")
@@ -165,13 +196,14 @@ public struct RunTableExporter: Sendable {
             let header =
                 Self.attributeColumns + metricKeys.map { "metrics." + $0 } + paramKeys.map { "params." + $0 }
                 + tagKeys.map { "tags." + $0 }
-            try output.write(header.map(Self.csvField).joined(separator: ",") + "\n")
+            try output.write(header.map(csvText).joined(separator: ",") + "\n")
             for (experiment, run) in rows {
-                var fields = Self.attributes(experiment, run).map { $0 ?? "" }
+                var fields = Self.attributes(experiment, run).map { csvText($0 ?? "") }
+                // Metric values are numbers (`-inf` included): never escaped.
                 fields += metricKeys.map { key in run.metrics[key].map { PythonFloat.repr($0.value) } ?? "" }
-                fields += paramKeys.map { run.params[$0] ?? "" }
-                fields += tagKeys.map { run.tags[$0] ?? "" }
-                try output.write(fields.map(Self.csvField).joined(separator: ",") + "\n")
+                fields += paramKeys.map { csvText(run.params[$0] ?? "") }
+                fields += tagKeys.map { csvText(run.tags[$0] ?? "") }
+                try output.write(fields.joined(separator: ",") + "\n")
             }
         case .json:
             try output.write("[")
@@ -246,7 +278,7 @@ public struct RunTableExporter: Sendable {
                 for (key, points) in try await ExportPlan.histories(tracker: tracker, run: run) {
                     let prefix: String
                     switch format {
-                    case .csv: prefix = Self.csvField(runID) + "," + Self.csvField(key) + ","
+                    case .csv: prefix = csvText(runID) + "," + csvText(key) + ","
                     case .json: prefix = "{\"run_id\":" + Self.jsonString(runID) + ",\"key\":" + Self.jsonString(key)
                     }
                     var chunk: [UInt8] = []
@@ -280,6 +312,24 @@ public struct RunTableExporter: Sendable {
     }
 
     // MARK: Encoding
+
+    /// A CSV field for a text cell: ``neutralizingFormula(_:)`` when ``Options/escapesFormulas`` is set,
+    /// then ``csvField(_:)``.
+    func csvText(_ text: String) -> String {
+        Self.csvField(options.escapesFormulas ? Self.neutralizingFormula(text) : text)
+    }
+
+    /// `text` with a leading `'` if a spreadsheet would read it as a formula: it starts with `=`, `+`,
+    /// `-`, `@`, a tab or a carriage return and is not a decimal number.
+    static func neutralizingFormula(_ text: String) -> String {
+        guard let first = text.utf8.first else { return text }
+        switch first {
+        case UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 0x09, 0x0D:
+            return TensorBoardExporter.isDecimalNumber(text) ? text : "'" + text
+        default:
+            return text
+        }
+    }
 
     /// A CSV field, quoted when it holds a comma, quote, line break, or
     /// leading/trailing space.

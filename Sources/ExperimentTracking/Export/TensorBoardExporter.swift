@@ -31,9 +31,20 @@ import MLOpsCore
 ///   file directly in `DIR` holds the one `_hparams_/experiment` summary:
 ///   every param (type; range of numbers, or up to 100 distinct values) and
 ///   every metric of the exported runs, which the dashboard shows as columns.
-/// - **Re-exporting** replaces the event files of each exported run's
+/// - **Re-exporting** replaces the event file of each exported run's
 ///   directory and the experiment summary in `DIR`, which then describes the
-///   runs of the latest export only.
+///   runs of the latest export only: the new content is renamed over the
+///   earlier export's file, found as the first (by name) regular file with
+///   `tfevents` in its name whose header event names this exporter's
+///   ``Options/writer``, keeping that file's name. Nothing is ever removed:
+///   event files of other writers stay (TensorBoard reads them too), and with
+///   `writer` `nil` an earlier export's file is not recognised and stays
+///   beside the new one.
+/// - **Links.** Everything below `DIR` is reached without following symbolic
+///   links: a link where the export expects a directory or file is a
+///   `conflict` error naming it, and nothing is written or removed through it.
+///   Files are written to a temporary name and renamed into place. `DIR`
+///   inside the tracker's `FileBlobStore` root is an `invalidArgument` error.
 public struct TensorBoardExporter: Sendable {
     /// How file names are made.
     public struct Options: Sendable, Hashable {
@@ -74,6 +85,8 @@ public struct TensorBoardExporter: Sendable {
         let root = ExportFiles.absolute(directory)
         var summary = ExportSummary(format: "tensorboard", directory: root)
         let plan = try await ExportPlan.make(tracker: tracker, selection: selection)
+        try ExportFiles.refuseInsideStore(root, tracker: tracker)
+        let rootDirectory = try ExportFiles.openRoot(root)
         let experimentNames = Self.uniqueNames(plan.entries.map { ($0.experiment.name, $0.experiment.id) })
         let allRuns = plan.entries.flatMap(\.runs)
         let types = Self.hparamTypes(allRuns)
@@ -81,22 +94,19 @@ public struct TensorBoardExporter: Sendable {
             summary.experiments += 1
             let runNames = Self.uniqueNames(entry.runs.map { ($0.info.runName, $0.info.runID) })
             for (run, runName) in zip(entry.runs, runNames) {
-                let runDirectory = root + "/" + experimentName + "/" + runName
-                try ExportFiles.makeDirectories(runDirectory)
-                try Self.removeEventFiles(in: runDirectory)
+                let runDirectory = try ExportFiles.makeDirectories(experimentName + "/" + runName, in: rootDirectory)
                 let histories = try await ExportPlan.histories(tracker: tracker, run: run)
                 let (bytes, points) = Self.eventFile(
                     startTime: run.info.startTime, histories: histories, writer: options.writer,
                     session: Self.session(run, types: types))
-                try ExportFiles.write(bytes, to: runDirectory + "/" + fileName(startTime: run.info.startTime))
+                try runDirectory.writeFile(
+                    try earlierEventFile(in: runDirectory) ?? fileName(startTime: run.info.startTime), bytes)
                 summary.runs += 1
                 summary.files += 1
                 summary.metricPoints += points
             }
         }
         // The experiment summary, in DIR itself (TensorBoard's run ".").
-        try ExportFiles.makeDirectories(root)
-        try Self.removeEventFiles(in: root)
         let created = allRuns.map(\.info.startTime).min() ?? tracker.now
         let experiment = TensorBoardHParams.experiment(
             hparams: Self.hparamInfos(allRuns, types: types),
@@ -113,7 +123,7 @@ public struct TensorBoardExporter: Sendable {
                     tag: TensorBoardHParams.experimentTag, pluginName: TensorBoardHParams.pluginName,
                     content: experiment)
             ).encoded(), to: &bytes)
-        try ExportFiles.write(bytes, to: root + "/" + fileName(startTime: created))
+        try rootDirectory.writeFile(try earlierEventFile(in: rootDirectory) ?? fileName(startTime: created), bytes)
         summary.files += 1
         return summary
     }
@@ -125,11 +135,35 @@ public struct TensorBoardExporter: Sendable {
         return "events.out.tfevents.\(stamp).\(options.hostName).\(options.processID).0"
     }
 
-    /// Removes the event files directly in `directory`.
-    private static func removeEventFiles(in directory: String) throws {
-        for name in ExportFiles.list(directory) where name.contains("tfevents") {
-            try ExportFiles.remove(directory + "/" + name)
+    /// The name of the event file an earlier export wrote directly in `directory`: the first, by
+    /// name, regular file with `tfevents` in its name whose header event names ``Options/writer``
+    /// (`nil` if there is none, or no writer to recognise).
+    private func earlierEventFile(in directory: DirectoryHandle) throws -> String? {
+        guard let writer = options.writer else { return nil }
+        let header = Self.headerAfterWallTime(writer: writer)
+        for name in try directory.entries().sorted() where name.contains("tfevents") {
+            guard try directory.status(name)?.type == .regular,
+                let start = try directory.readFile(name, limit: 12 + 9 + header.count),
+                Self.startsWithHeader(start, writtenBy: header)
+            else { continue }
+            return name
         }
+        return nil
+    }
+
+    /// The bytes of the header event after its `wall_time` field (tag and 8 bytes).
+    static func headerAfterWallTime(writer: String) -> [UInt8] {
+        Array(TensorBoardEvent.fileVersion(wallTime: 1, writer: writer).encoded().dropFirst(9))
+    }
+
+    /// Whether `bytes` start with a TFRecord whose payload is a header event (any non-zero
+    /// `wall_time`) followed by exactly `header`.
+    static func startsWithHeader(_ bytes: [UInt8], writtenBy header: [UInt8]) -> Bool {
+        guard bytes.count >= 12 + 9 + header.count else { return false }
+        var length: UInt64 = 0
+        for index in 0..<8 { length |= UInt64(bytes[index]) << UInt64(8 * index) }
+        return length == UInt64(9 + header.count) && bytes[12] == 0x09
+            && bytes[21..<(21 + header.count)].elementsEqual(header)
     }
 
     /// A run's hparams session: the start and end summaries' plugin content and the end time (ms).

@@ -1,4 +1,5 @@
 import MLOps
+import MLOpsCore
 
 /// `mlops export mlflow|tensorboard|csv|json DIR`: writes a workspace's
 /// experiments and runs in another tool's format.
@@ -17,13 +18,20 @@ enum ExportCommand {
 
             The MLflow export includes deleted experiments and runs, as MLflow keeps them; the \
             others export active ones unless --all is given. Exporting again into the same DIR \
-            replaces what the previous export wrote for the same runs.
+            replaces, file by file, what the previous export wrote for the same runs; it never \
+            removes other files, never follows a symbolic link inside DIR (one where the export \
+            writes is an error), and DIR must not be inside the workspace.
+
+            CSV text cells starting with = + - @ (or a tab or carriage return) get a leading ' so \
+            that spreadsheets do not run them as formulas; numbers are left as they are. \
+            --no-formula-escaping writes them unchanged.
             """,
         options: [
             .workspace,
             .value("experiment", "NAME", "only this experiment (name or ID)"),
             .value("run", "RUN_ID", "only this run"),
             .flag("all", "include deleted experiments and runs (always on for mlflow)"),
+            .flag("no-formula-escaping", "csv: write text cells starting with = + - @ unchanged"),
             .flag("json", "print the summary as JSON"),
         ],
         positionals: [
@@ -34,12 +42,15 @@ enum ExportCommand {
             guard let format = arguments.positional(0), let directory = arguments.positional(1) else {
                 throw UsageError(message: "give a FORMAT and a DIR", usage: spec.usage)
             }
-            let workspace = try Workspace.open(at: context.workspacePath(arguments), mode: .readOnly)
+            let workspacePath = context.workspacePath(arguments)
+            let workspace = try Workspace.open(at: workspacePath, mode: .readOnly)
+            try refuseInsideWorkspace(directory, workspace: workspacePath)
             let tracker = ExperimentTracker(
                 metadata: workspace.metadata, artifacts: workspace.objects, options: .init(captureEnvironment: false))
             let summary = try await export(
                 tracker: tracker, format: format, directory: directory,
-                selection: try await selection(arguments, tracker: tracker, includeDeleted: format == "mlflow"))
+                selection: try await selection(arguments, tracker: tracker, includeDeleted: format == "mlflow"),
+                escapesFormulas: !arguments.flag("no-formula-escaping"))
             if arguments.flag("json") {
                 context.out(
                     "{\"format\":\"\(jsonEscape(summary.format))\",\"directory\":\"\(jsonEscape(summary.directory))\","
@@ -62,17 +73,29 @@ enum ExportCommand {
             }
         })
 
-    static func export(tracker: ExperimentTracker, format: String, directory: String, selection: ExportSelection)
-        async throws -> ExportSummary
-    {
+    /// Throws `invalidArgument` if `directory` is the workspace or inside it, comparing real paths (so
+    /// `..` and symbolic links cannot hide it): an export there would be mixed with the workspace's own
+    /// files.
+    static func refuseInsideWorkspace(_ directory: String, workspace: String) throws {
+        if FileSystem.isPath(directory, inside: workspace) {
+            throw MLOpsError(
+                .invalidArgument, "the export directory is inside the workspace (\(workspace)); choose one outside it",
+                value: directory)
+        }
+    }
+
+    static func export(
+        tracker: ExperimentTracker, format: String, directory: String, selection: ExportSelection,
+        escapesFormulas: Bool = true
+    ) async throws -> ExportSummary {
         switch format {
         case "mlflow":
             return try await MLflowExporter(tracker: tracker).export(to: directory, selection: selection)
         case "tensorboard":
             return try await TensorBoardExporter(tracker: tracker).export(to: directory, selection: selection)
         case "csv":
-            return try await RunTableExporter(tracker: tracker).export(
-                format: .csv, to: directory, selection: selection)
+            return try await RunTableExporter(tracker: tracker, options: .init(escapesFormulas: escapesFormulas))
+                .export(format: .csv, to: directory, selection: selection)
         case "json":
             return try await RunTableExporter(tracker: tracker).export(
                 format: .json, to: directory, selection: selection)

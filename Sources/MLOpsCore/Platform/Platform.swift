@@ -116,6 +116,8 @@ extension Platform {
         package var type: FileType
         /// Its size in bytes.
         package var size: Int
+        /// Whether it is a symbolic link (only ever true for a status taken without following links).
+        package var isSymbolicLink = false
     }
 
     /// `open(2)`; returns the descriptor or -1 (see ``errno``).
@@ -253,6 +255,21 @@ extension Platform {
         linkat(directory, existing, directory, name, 0)
     }
 
+    /// `renameat(2)`: moves `name` in the directory `from` to `newName` in the directory `to` (the same
+    /// file system); 0 or -1. An existing `newName` is replaced (a file by a file, an empty directory by
+    /// a directory); neither name's last component is followed if it is a symbolic link.
+    package static func rename(at from: Int32, _ name: String, to: Int32, _ newName: String) -> Int32 {
+        renameat(from, name, to, newName)
+    }
+
+    /// `realpath(3)`: the absolute path of an existing file with every symbolic link, `.` and `..`
+    /// resolved, or `nil` (see ``errno``).
+    package static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
     /// The names in the open directory `directory`, without `.` and `..`, or `nil` (see ``errno``).
     ///
     /// Reads through a duplicate of the descriptor, so `directory` stays open and usable.
@@ -287,6 +304,7 @@ extension Platform.FileStatus {
         default: type = .other
         }
         size = Int(info.st_size)
+        isSymbolicLink = info.st_mode & S_IFMT == S_IFLNK
     }
 }
 

@@ -108,3 +108,39 @@ extension FileSystem {
         }
     }
 }
+
+extension FileSystem {
+    /// `path` made absolute with every symbolic link, `.` and `..` of its existing part resolved
+    /// (`realpath(3)`), and its missing last components appended with `.` and `..` applied to them.
+    ///
+    /// Two paths name the same place exactly when their resolved paths are equal (hard links aside),
+    /// whatever links or `..` they went through. `nil` only if the current directory cannot be resolved.
+    package static func resolvedPath(_ path: String) -> String? {
+        var absolute = path
+        if !path.hasPrefix("/") {
+            guard let current = Platform.realPath(".") else { return nil }
+            absolute = current + "/" + path
+        }
+        let parts = absolute.split(separator: "/").map(String.init)
+        for count in stride(from: parts.count, through: 0, by: -1) {
+            guard let real = Platform.realPath("/" + parts[..<count].joined(separator: "/")) else { continue }
+            var resolved = real.split(separator: "/").map(String.init)
+            for part in parts[count...] where part != "." {
+                if part == ".." {
+                    if !resolved.isEmpty { resolved.removeLast() }
+                } else {
+                    resolved.append(part)
+                }
+            }
+            return "/" + resolved.joined(separator: "/")
+        }
+        return nil
+    }
+
+    /// Whether `path` is `directory` or inside it, comparing ``resolvedPath(_:)``s (so links and `..`
+    /// cannot hide it). `false` if either cannot be resolved.
+    package static func isPath(_ path: String, inside directory: String) -> Bool {
+        guard let inner = resolvedPath(path), let outer = resolvedPath(directory) else { return false }
+        return inner == outer || outer == "/" || inner.hasPrefix(outer + "/")
+    }
+}

@@ -10,7 +10,7 @@
 /// that point are left for the reader to fill in from the text (``pendingPrefix``).
 ///
 /// A number that ``CSVNumberParsing/Policy`` rejects (`inf`, `1e999`) in an inferring column is still a number
-/// for inference: the builder keeps a missing placeholder and reports ``CSVInferringAppend/rejected``, and the
+/// for inference: the builder keeps a missing placeholder and reports `.rejected`, and the
 /// reader fails if the column ends up numeric (if it becomes text, the row is re-read as text like the others).
 struct CSVColumnBuilder {
     /// What ``appendInferring(_:column:scratch:)`` did with a value.

@@ -433,7 +433,6 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
                 .parseError,
                 "the input CSV is empty; expected "
                     + (options.hasHeader ? "a header line naming the columns" : "at least one record")
-                    + " (give CSVReadOptions.schema to read an empty input as a table with no rows)"
             )
         }
         if options.hasHeader {

@@ -83,8 +83,8 @@ struct CSVReaderTests {
         let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("id,v\n1,2\n".utf8)
         let table = try Table.readCSV(bytes: bytes)
         #expect(table.columnNames == ["id", "v"])
-        let onlyMark = try Table.readCSV(bytes: [0xEF, 0xBB, 0xBF])
-        #expect(onlyMark.columnCount == 0)
+        let onlyMark = #expect(throws: MLOpsError.self) { try Table.readCSV(bytes: [0xEF, 0xBB, 0xBF]) }
+        #expect(onlyMark?.message.hasPrefix("the input CSV is empty") == true)
     }
 
     @Test func customDelimiter() throws {
@@ -119,11 +119,16 @@ struct CSVReaderTests {
         #expect(table.columns[2].missingCount == 2)
     }
 
-    @Test func nanIsAValueAndMissingTokensAreConfigurable() throws {
-        let table = try read("a,b\nNaN,NA\nnan,1\n1.5,NA\n", CSVReadOptions(missingTokens: ["NA"]))
+    @Test func nanIsAValueWhenAllowedAndMissingTokensAreConfigurable() throws {
+        let text = "a,b\nNaN,NA\nnan,1\n1.5,NA\n"
+        let table = try read(text, CSVReadOptions(missingTokens: ["NA"], allowNonFiniteNumbers: true))
         let a = try table.doubles(column: "a")
         #expect(a[0].isNaN && a[1].isNaN && a[2] == 1.5)
         #expect(table["a"]?.missingCount == 0)
+        let rejected = #expect(throws: MLOpsError.self) { try read(text, CSVReadOptions(missingTokens: ["NA"])) }
+        #expect(rejected?.message.hasPrefix("line 2, column 1 ('a'): \"NaN\" is not a finite number") == true)
+        let asMissing = try read(text, CSVReadOptions(missingTokens: ["NA", "NaN", "nan"]))
+        #expect(asMissing["a"] == .double("a", [nil, nil, 1.5]))
         #expect(table["b"] == .int("b", [nil, 1, nil]))
         let quoted = try read("b\n\"NA\"\nNA\n", CSVReadOptions(missingTokens: ["NA"]))
         #expect(quoted["b"] == .string("b", ["NA", nil]))
@@ -143,8 +148,17 @@ struct CSVReaderTests {
         #expect(headerOnly.columnNames == ["a", "b"])
         #expect(headerOnly.rowCount == 0)
         #expect(headerOnly.schema == TableSchema(["a": .double, "b": .double]))
-        #expect(try read("") == Table())
-        #expect(try read("", CSVReadOptions(hasHeader: false)) == Table())
+        for options in [CSVReadOptions(), CSVReadOptions(hasHeader: false)] {
+            let empty = #expect(throws: MLOpsError.self) { try read("", options) }
+            #expect(empty?.code == .parseError)
+            #expect(empty?.message.hasPrefix("the input CSV is empty") == true)
+        }
+        let empty = #expect(throws: MLOpsError.self) { _ = try CSVReader(path: "/dev/null") }
+        #expect(empty?.message.hasPrefix("the input CSV is empty") == true)
+        // With a schema, an empty input is a table of those columns with no rows.
+        let schema = TableSchema(["a": .int, "b": .string])
+        #expect(try read("", CSVReadOptions(schema: schema)).schema == schema)
+        #expect(try read("", CSVReadOptions(hasHeader: false, schema: schema)).rowCount == 0)
         var reader = try CSVReader(string: "a,b\n")
         #expect(try reader.nextBatch(maxRows: 10) == nil)
     }

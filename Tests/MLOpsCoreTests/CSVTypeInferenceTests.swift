@@ -31,23 +31,45 @@ struct CSVTypeInferenceTests {
         #expect(table["e"] == .double("e", [1e5, -1e-5, 0.5]))
     }
 
-    @Test func specialFloatingPointWords() throws {
-        let table = try Table.readCSV(string: "v\nNaN\nnan\ninf\n-inf\nInfinity\n-Infinity\n+INF\n1.5\n")
+    @Test func specialFloatingPointWordsNeedTheOptIn() throws {
+        let allow = CSVReadOptions(allowNonFiniteNumbers: true)
+        let text = "v\nNaN\nnan\ninf\n-inf\nInfinity\n-Infinity\n+INF\n1.5\n"
+        let table = try Table.readCSV(string: text, options: allow)
         let values = try table.doubles(column: "v")
         #expect(values[0].isNaN && values[1].isNaN)
         #expect(values[2...6] == [.infinity, -.infinity, .infinity, -.infinity, .infinity])
-        #expect(try schema("v\nNaN\n") == TableSchema(["v": .double]))
+        #expect(try schema("v\nNaN\n", allow) == TableSchema(["v": .double]))
         #expect(try schema("v\nnand\n") == TableSchema(["v": .string]))
+        // Without the opt-in every spelling is an error naming its line and column, inferred or typed.
+        let lines = text.split(separator: "\n").dropFirst()
+        for (offset, word) in lines.enumerated() where word != "1.5" {
+            for options in [CSVReadOptions(), CSVReadOptions(columnTypes: ["v": .float])] {
+                let error = #expect(throws: MLOpsError.self) {
+                    try Table.readCSV(string: "v\n1\n\(word)\n", options: options)
+                }
+                #expect(error?.code == .parseError)
+                #expect(error?.message.hasPrefix("line 3, column 1 ('v'): \"\(word)\" is not a finite number") == true)
+                #expect(error?.value == String(word))
+            }
+            let firstBatch = #expect(throws: MLOpsError.self) {
+                try Table.readCSV(string: "v\n1\n\(word)\n", options: CSVReadOptions(inferenceRowLimit: 1))
+            }
+            #expect(firstBatch?.message.hasPrefix("line 3, column 1 ('v')") == true, "\(offset)")
+        }
+        // A text column keeps the words as text.
+        let names = try Table.readCSV(string: "v\ninf\nbob\nnan\n")
+        #expect(names["v"] == .string("v", ["inf", "bob", "nan"]))
     }
 
     @Test func notNumbers() throws {
         for text in ["0x10", "1_000", "1e", "e5", ".", "-", "+", "1.2.3", "1e5.5", "١٢", " 1", "1 ", "--1", "tru"] {
             #expect(try schema("v\n\"\(text)\"\n") == TableSchema(["v": .string]), "\(text)")
         }
+        let outOfRange = CSVReadOptions(allowOutOfRangeNumbers: true)
         for text in ["1.", ".5", "-0", "+0.0", "00012", "1e+308", "1e999", "-1e-999"] {
-            #expect(try schema("v\n\(text)\n").fields[0].type != .string, "\(text)")
+            #expect(try schema("v\n\(text)\n", outOfRange).fields[0].type != .string, "\(text)")
         }
-        let table = try Table.readCSV(string: "v\n1e999\n-1e-999\n")
+        let table = try Table.readCSV(string: "v\n1e999\n-1e-999\n", options: outOfRange)
         let values = try table.doubles(column: "v")
         #expect(values[0] == .infinity)
         #expect(values[1].bitPattern == (-0.0).bitPattern)
@@ -139,18 +161,37 @@ struct CSVTypeInferenceTests {
             )
         }
         let text = lines.joined(separator: "\n")
-        let onePass = try Table.readCSV(string: text, options: CSVReadOptions(missingTokens: ["NA"]))
-        let twoPass = try Table.readCSV(
-            string: text, options: CSVReadOptions(missingTokens: ["NA"], inferenceRowLimit: .max)
-        )
-        #expect(onePass == twoPass)
-        #expect(onePass.schema == twoPass.schema)
         let path = try CSVTestFiles.path("infer.csv")
         defer { CSVTestFiles.remove(path) }
         try CSVTestFiles.write(text, to: path)
-        var reader = try CSVReader(path: path, options: CSVReadOptions(missingTokens: ["NA"], bufferSize: 61))
-        let batch = try reader.nextBatch(maxRows: rows) ?? Table()
-        #expect(batch == twoPass)
-        #expect(try reader.nextBatch(maxRows: rows) == nil)
+        // With and without NaN / infinities allowed: the same table, or the same error, every way.
+        for allow in [true, false] {
+            let options = CSVReadOptions(missingTokens: ["NA"], allowNonFiniteNumbers: allow)
+            var twoPassOptions = options
+            twoPassOptions.inferenceRowLimit = .max
+            let onePass = Result { try Table.readCSV(string: text, options: options) }
+            let twoPass = Result { try Table.readCSV(string: text, options: twoPassOptions) }
+            var streamedOptions = options
+            streamedOptions.bufferSize = 61
+            let streamed = Result {
+                var reader = try CSVReader(path: path, options: streamedOptions)
+                let batch = try reader.nextBatch(maxRows: rows) ?? Table()
+                #expect(try reader.nextBatch(maxRows: rows) == nil)
+                return batch
+            }
+            switch (onePass, twoPass, streamed) {
+            case (.success(let one), .success(let two), .success(let batch)):
+                #expect(one == two)
+                #expect(one.schema == two.schema)
+                #expect(batch == two)
+            case (.failure(let one), .failure(let two), .failure(let batch)):
+                #expect(!allow)
+                let messages = [one, two, batch].map { ($0 as? MLOpsError)?.message ?? "\($0)" }
+                #expect(messages[0] == messages[1] && messages[1] == messages[2], "\(messages)")
+                #expect(messages[0].contains("is not a finite number"))
+            default:
+                Issue.record("seed \(seed), allow \(allow): \(onePass), \(twoPass), \(streamed)")
+            }
+        }
     }
 }

@@ -8,8 +8,23 @@
 /// ``CSVTypeGuess`` over the same rows without a separate pass. Widening int → double converts the values
 /// (exactly as parsing their text would); widening to text cannot be done from parsed values, so the rows before
 /// that point are left for the reader to fill in from the text (``pendingPrefix``).
+///
+/// A number that ``CSVNumberParsing/Policy`` rejects (`inf`, `1e999`) in an inferring column is still a number
+/// for inference: the builder keeps a missing placeholder and reports `.rejected`, and the
+/// reader fails if the column ends up numeric (if it becomes text, the row is re-read as text like the others).
 struct CSVColumnBuilder {
+    /// What ``appendInferring(_:column:scratch:)`` did with a value.
+    enum CSVInferringAppend {
+        case appended
+        /// The value had to be kept as text but is not valid UTF-8; nothing was appended.
+        case invalidUTF8
+        /// A number the policy rejects; a missing placeholder was appended.
+        case rejected
+    }
+
     let name: String
+    /// Which out-of-range numbers convert.
+    let policy: CSVNumberParsing.Policy
     private(set) var type: ColumnType
     /// Whether the type is still being inferred.
     let inferring: Bool
@@ -32,16 +47,18 @@ struct CSVColumnBuilder {
     private(set) var pendingPrefix = 0
 
     /// A builder of a fixed type.
-    init(name: String, type: ColumnType, reserve: Int) {
+    init(name: String, type: ColumnType, reserve: Int, policy: CSVNumberParsing.Policy) {
         self.name = name
+        self.policy = policy
         self.type = type
         self.inferring = false
         reserveStorage(reserve)
     }
 
     /// A builder that infers its type from the values appended.
-    init(inferringName name: String) {
+    init(inferringName name: String, policy: CSVNumberParsing.Policy) {
         self.name = name
+        self.policy = policy
         self.type = .double
         self.inferring = true
     }
@@ -79,15 +96,16 @@ struct CSVColumnBuilder {
         appendMissing()
     }
 
-    /// Parses and appends a non-text value; `false` (and nothing appended) when the bytes do not convert.
+    /// Parses and appends a non-text value; `false` (and nothing appended) when the bytes do not convert or
+    /// ``policy`` rejects them.
     @inline(__always)
     mutating func append(parsing bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         switch type {
         case .double:
-            guard let value = CSVNumberParsing.parseDouble(bytes) else { return false }
+            guard let value = CSVNumberParsing.parseDouble(bytes, policy: policy) else { return false }
             doubles.append(value)
         case .float:
-            guard let value = CSVNumberParsing.parseFloat(bytes) else { return false }
+            guard let value = CSVNumberParsing.parseFloat(bytes, policy: policy) else { return false }
             floats.append(value)
         case .int:
             guard let value = CSVNumberParsing.parseInt64(bytes) else { return false }
@@ -110,27 +128,31 @@ struct CSVColumnBuilder {
     }
 
     /// Appends a present value to an inferring column, widening the type when the value needs it.
-    /// - Returns: `false` when the value had to be kept as text but is not valid UTF-8 (nothing appended).
-    mutating func appendInferring(_ record: CSVRecordView, column: Int, scratch: inout [UInt8]) -> Bool {
+    mutating func appendInferring(_ record: CSVRecordView, column: Int, scratch: inout [UInt8]) -> CSVInferringAppend {
         let raw = record.content(column)
         if !sawValue {
             sawValue = true
             let kind = CSVNumberParsing.classify(raw)
             retypeUntyped(to: kind.columnType)
         } else if type != .string {
-            if append(parsing: raw) { return true }
-            if type == .int && CSVNumberParsing.classify(raw) == .double {
+            if append(parsing: raw) { return .appended }
+            let kind = CSVNumberParsing.classify(raw)
+            let numeric = kind == .int || kind == .double
+            if type == .int && numeric {
                 widenToDouble()
-            } else {
+            } else if !(type == .double && numeric) {
                 becomeText()
             }
         }
         if type == .string {
-            guard let text = record.text(column, scratch: &scratch) else { return false }
+            guard let text = record.text(column, scratch: &scratch) else { return .invalidUTF8 }
             append(string: text)
-            return true
+            return .appended
         }
-        return append(parsing: raw)
+        if append(parsing: raw) { return .appended }
+        // A number in the grammar that the policy rejects: still a number for inference.
+        appendMissing()
+        return .rejected
     }
 
     /// Gives a column that has only missing rows so far its first real type.

@@ -6,11 +6,42 @@
 /// - double: `[+-]?(digits[.digits?] | .digits)([eE][+-]?digits)?`, or, any letter case and optionally signed,
 ///   `nan`, `inf`, `infinity`.
 ///
+/// Range: by default (``Policy``) `nan` / `inf` literals, finite numbers that overflow to infinity or underflow
+/// from non-zero to zero, and numbers with more than ``maxSignificantDigits`` significant digits are rejected
+/// (the parse functions return `nil`; ``rejection(_:as:policy:)`` says why).
+///
 /// Doubles are correctly rounded. Decimals with at most 19 significant digits take one of two exact paths:
 /// Clinger's fast path (mantissa ≤ 2^53 and power of ten within ±22: one correctly rounded IEEE operation), or
 /// exact 128-bit integer arithmetic (power of ten within ±19: the product, or a quotient with a sticky remainder,
 /// rounded once to nearest-even). Everything else goes to the standard library's parser.
 enum CSVNumberParsing {
+    /// Which numbers outside the finite range of their type a parse accepts.
+    struct Policy: Hashable {
+        /// Accept `nan`, `inf` and `infinity` literals.
+        var allowNonFinite: Bool
+        /// Accept numbers that overflow to infinity, underflow to zero, or have too many digits, rounded.
+        var allowOutOfRange: Bool
+
+        /// Everything in the grammar is accepted.
+        static let permissive = Policy(allowNonFinite: true, allowOutOfRange: true)
+    }
+
+    /// Why a field in the number grammar was not accepted as a number of its column's type.
+    enum Rejection {
+        /// A `nan` / `inf` / `infinity` literal.
+        case nonFinite
+        /// A finite number too large for the type: it would round to infinity.
+        case overflow
+        /// A non-zero number too small for the type: it would round to zero.
+        case underflow
+        /// More than ``maxSignificantDigits`` significant digits.
+        case tooManyDigits
+    }
+
+    /// The most significant digits a number may have (from its first to its last non-zero digit): 767 is the
+    /// most any `Double`'s exact decimal value has, so a longer number was not written from a `Double`.
+    static let maxSignificantDigits = 767
+
     /// The pieces of a decimal number, before rounding.
     struct Decimal {
         enum Kind { case finite, nan, infinity }
@@ -26,6 +57,8 @@ enum CSVNumberParsing {
         var isInteger: Bool
         /// How many significant digits ``mantissa`` holds.
         var digits: Int
+        /// Significant digits written, from the first to the last non-zero one (at most 19 when not truncated).
+        var significantDigits: Int
     }
 
     /// What kind of value a field's text is, for type inference.
@@ -124,6 +157,9 @@ enum CSVNumberParsing {
         var truncated = false
         var sawDigit = false
         var isInteger = true
+        // Digits after the first 19 significant ones, and the position among them of the last non-zero one.
+        var extraDigits = 0
+        var lastNonzeroExtra = 0
         while index < count, isDigit(bytes[index]) {
             let digit = UInt64(bytes[index] &- 0x30)
             sawDigit = true
@@ -135,6 +171,8 @@ enum CSVNumberParsing {
             } else {
                 exponent += 1
                 truncated = true
+                extraDigits += 1
+                if digit != 0 { lastNonzeroExtra = extraDigits }
             }
             index += 1
         }
@@ -152,6 +190,8 @@ enum CSVNumberParsing {
                     exponent -= 1
                 } else {
                     truncated = true
+                    extraDigits += 1
+                    if digit != 0 { lastNonzeroExtra = extraDigits }
                 }
                 index += 1
             }
@@ -176,7 +216,7 @@ enum CSVNumberParsing {
         guard index == count else { return nil }
         return Decimal(
             kind: .finite, negative: negative, mantissa: mantissa, exponent: exponent, truncated: truncated,
-            isInteger: isInteger, digits: digits
+            isInteger: isInteger, digits: digits, significantDigits: digits + lastNonzeroExtra
         )
     }
 
@@ -193,13 +233,14 @@ enum CSVNumberParsing {
         }
         if matches("nan") {
             return Decimal(
-                kind: .nan, negative: negative, mantissa: 0, exponent: 0, truncated: false, isInteger: false, digits: 0
+                kind: .nan, negative: negative, mantissa: 0, exponent: 0, truncated: false, isInteger: false, digits: 0,
+                significantDigits: 0
             )
         }
         if matches("inf") || matches("infinity") {
             return Decimal(
                 kind: .infinity, negative: negative, mantissa: 0, exponent: 0, truncated: false, isInteger: false,
-                digits: 0
+                digits: 0, significantDigits: 0
             )
         }
         return nil
@@ -222,14 +263,15 @@ enum CSVNumberParsing {
         return parseInt64(bytes) == nil ? .double : .int
     }
 
-    /// The correctly rounded `Double` for the bytes, or `nil` when they are not a number.
+    /// The correctly rounded `Double` for the bytes, or `nil` when they are not a number or `policy` rejects it.
     @inline(__always)
-    static func parseDouble(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+    static func parseDouble(_ bytes: UnsafeBufferPointer<UInt8>, policy: Policy) -> Double? {
         guard let decimal = scanDecimal(bytes) else { return nil }
         switch decimal.kind {
         case .nan:
-            return .nan
+            return policy.allowNonFinite ? .nan : nil
         case .infinity:
+            guard policy.allowNonFinite else { return nil }
             return decimal.negative ? -.infinity : .infinity
         case .finite:
             if decimal.mantissa == 0 { return decimal.negative ? -0.0 : 0.0 }
@@ -248,7 +290,11 @@ enum CSVNumberParsing {
                     return decimal.negative ? -value : value
                 }
             }
-            return Double(String(decoding: bytes, as: UTF8.self))
+            // The exact paths above cannot leave the finite range; this one can.
+            guard policy.allowOutOfRange || decimal.significantDigits <= maxSignificantDigits else { return nil }
+            guard let value = Double(String(decoding: bytes, as: UTF8.self)) else { return nil }
+            guard policy.allowOutOfRange || (value.isFinite && value != 0) else { return nil }
+            return value
         }
     }
 
@@ -304,13 +350,14 @@ enum CSVNumberParsing {
         return Double(bitPattern: UInt64(biased) << 52 | (significand & ((UInt64(1) << 52) - 1)))
     }
 
-    /// The correctly rounded `Float` for the bytes, or `nil` when they are not a number.
-    static func parseFloat(_ bytes: UnsafeBufferPointer<UInt8>) -> Float? {
+    /// The correctly rounded `Float` for the bytes, or `nil` when they are not a number or `policy` rejects it.
+    static func parseFloat(_ bytes: UnsafeBufferPointer<UInt8>, policy: Policy) -> Float? {
         guard let decimal = scanDecimal(bytes) else { return nil }
         switch decimal.kind {
         case .nan:
-            return .nan
+            return policy.allowNonFinite ? .nan : nil
         case .infinity:
+            guard policy.allowNonFinite else { return nil }
             return decimal.negative ? -.infinity : .infinity
         case .finite:
             if decimal.mantissa == 0 { return decimal.negative ? -0.0 : 0.0 }
@@ -325,7 +372,31 @@ enum CSVNumberParsing {
                 }
                 return decimal.negative ? -value : value
             }
-            return Float(String(decoding: bytes, as: UTF8.self))
+            guard policy.allowOutOfRange || decimal.significantDigits <= maxSignificantDigits else { return nil }
+            guard let value = Float(String(decoding: bytes, as: UTF8.self)) else { return nil }
+            guard policy.allowOutOfRange || (value.isFinite && value != 0) else { return nil }
+            return value
+        }
+    }
+
+    /// Why `policy` rejects the bytes as a number of `type` (`double` or `float`), or `nil` when it does not, or
+    /// when they are not a number at all. For error messages: not on the fast path.
+    static func rejection(_ bytes: UnsafeBufferPointer<UInt8>, as type: ColumnType, policy: Policy) -> Rejection? {
+        guard type == .double || type == .float, let decimal = scanDecimal(bytes) else { return nil }
+        switch decimal.kind {
+        case .nan, .infinity:
+            return policy.allowNonFinite ? nil : .nonFinite
+        case .finite:
+            guard !policy.allowOutOfRange, decimal.mantissa != 0 else { return nil }
+            if decimal.significantDigits > maxSignificantDigits { return .tooManyDigits }
+            let magnitude: Double? =
+                type == .float
+                ? parseFloat(bytes, policy: .permissive).map { Double($0.magnitude) }
+                : parseDouble(bytes, policy: .permissive).map(\.magnitude)
+            guard let magnitude else { return nil }
+            if magnitude.isInfinite { return .overflow }
+            if magnitude == 0 { return .underflow }
+            return nil
         }
     }
 }

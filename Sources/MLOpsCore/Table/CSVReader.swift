@@ -29,7 +29,16 @@ private func posixRead(_ descriptor: Int32, _ target: UnsafeMutablePointer<UInt8
 ///
 /// Errors are `MLOpsError` with code `parseError` and a message that starts with
 /// the 1-based line and column, e.g. `line 17: expected 5 fields, found 4` or
-/// `line 3, column 2 ('age'): "x" is not a valid int`.
+/// `line 3, column 2 ('age'): "x" is not a valid int`; input quoted in a message
+/// has its control characters escaped (`\0`, `\u{1B}`). Numbers must be finite
+/// and in range for their column (`inf`, `nan`, `1e999`, `1e-400` and numbers
+/// with more than 767 significant digits are errors) unless
+/// ``CSVReadOptions/allowNonFiniteNumbers`` / ``CSVReadOptions/allowOutOfRangeNumbers``
+/// say otherwise. An empty input is a `parseError` ("the input CSV is empty")
+/// unless ``CSVReadOptions/schema`` is given. Records with more than
+/// ``CSVReadOptions/maxColumns`` fields, fields over ``CSVReadOptions/maxFieldBytes``
+/// and records over ``CSVReadOptions/maxRecordBytes`` are `limitExceeded` errors,
+/// found while scanning: the reader stops without buffering the rest.
 ///
 /// The reader is noncopyable (it has a position in its input) and closes its
 /// file when it goes out of scope.
@@ -55,7 +64,6 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
     private var readWhole: Bool
 
     /// The column names: from the header, from ``CSVReadOptions/schema``, or `column1`, `column2`, …
-    /// Empty for empty input.
     public private(set) var columnNames: [String]
     /// The column types once fixed: given by ``CSVReadOptions/schema``, or inferred by the first
     /// ``nextBatch(maxRows:)`` or ``readAll()``; `nil` before that.
@@ -63,7 +71,9 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
 
     /// A reader of the file at `path`; reads the header.
     /// - Throws: `MLOpsError.notFound` / `ioError` when the file cannot be opened or read,
-    ///   `invalidArgument` for bad options, `parseError` for a bad header.
+    ///   `invalidArgument` for bad options, `parseError` for a bad header or an empty file (without a schema),
+    ///   `limitExceeded` for a header over ``CSVReadOptions/maxColumns`` fields or with a field over
+    ///   ``CSVReadOptions/maxFieldBytes``.
     public init(path: String, options: CSVReadOptions = CSVReadOptions()) throws {
         // A noncopyable value must be in the same state (initialised or not) on every path that throws, so
         // failures before `self` exists are held back until it does.
@@ -86,7 +96,8 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
     }
 
     /// A reader of CSV bytes held in memory; reads the header.
-    /// - Throws: `invalidArgument` for bad options, `parseError` for a bad header.
+    /// - Throws: `invalidArgument` for bad options, `parseError` for a bad header or an empty input (without a
+    ///   schema), `limitExceeded` for a header over the column or field-size limit.
     public init(bytes: [UInt8], options: CSVReadOptions = CSVReadOptions()) throws {
         let resources = CSVReaderResources(descriptor: -1, capacity: max(bytes.count, 1))
         bytes.withUnsafeBufferPointer { source in
@@ -98,14 +109,19 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
     }
 
     /// A reader of CSV text; reads the header.
-    /// - Throws: `invalidArgument` for bad options, `parseError` for a bad header.
+    /// - Throws: `invalidArgument` for bad options, `parseError` for a bad header or an empty input (without a
+    ///   schema), `limitExceeded` for a header over the column or field-size limit.
     public init(string: String, options: CSVReadOptions = CSVReadOptions()) throws {
         try self.init(bytes: Array(string.utf8), options: options)
     }
 
     private init(options: CSVReadOptions, resources: CSVReaderResources, end: Int, atEnd: Bool) {
         self.options = options
-        self.scanner = CSVScanner(delimiter: (try? options.delimiterByte()) ?? UInt8(ascii: ","))
+        self.scanner = CSVScanner(
+            delimiter: (try? options.delimiterByte()) ?? UInt8(ascii: ","),
+            maxFields: max(options.maxColumns, 1),
+            maxFieldBytes: max(options.maxFieldBytes, 1)
+        )
         self.missingTokens = options.missingTokens.filter { !$0.isEmpty }.map { Array($0.utf8) }
         self.resources = resources
         self.start = 0
@@ -125,6 +141,13 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
                 .invalidArgument,
                 "bufferSize and maxRecordBytes must be positive",
                 value: "\(options.bufferSize), \(options.maxRecordBytes)"
+            )
+        }
+        guard options.maxColumns > 0, options.maxFieldBytes > 0 else {
+            throw MLOpsError(
+                .invalidArgument,
+                "maxColumns and maxFieldBytes must be positive",
+                value: "\(options.maxColumns), \(options.maxFieldBytes)"
             )
         }
         if let limit = options.inferenceRowLimit, limit < 1 {
@@ -154,7 +177,8 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
     /// must convert to those types.
     /// - Throws: `MLOpsError.parseError` for malformed CSV or a value that does not convert (line and column in
     ///   the message), `ioError` when reading fails, `limitExceeded` for a record over
-    ///   ``CSVReadOptions/maxRecordBytes``, `invalidArgument` when `maxRows < 1`.
+    ///   ``CSVReadOptions/maxRecordBytes`` or ``CSVReadOptions/maxColumns`` or a field over
+    ///   ``CSVReadOptions/maxFieldBytes``, `invalidArgument` when `maxRows < 1`.
     public mutating func nextBatch(maxRows: Int) throws -> Table? {
         guard maxRows > 0 else {
             throw MLOpsError(.invalidArgument, "maxRows must be at least 1", value: String(maxRows))
@@ -197,31 +221,37 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
     /// from these rows while converting them (which then fixes ``schema``).
     private mutating func readRows(limit: Int, schema: TableSchema?) throws -> (table: Table, rows: Int) {
         let inferring = schema == nil
+        let policy = options.numberPolicy
         var builders: [CSVColumnBuilder]
         if let schema {
             builders = schema.fields.map {
-                CSVColumnBuilder(name: $0.name, type: $0.type, reserve: min(limit, 1 << 16))
+                CSVColumnBuilder(name: $0.name, type: $0.type, reserve: min(limit, 1 << 16), policy: policy)
             }
         } else {
             builders = columnNames.map { name in
                 if let type = options.columnTypes[name] {
-                    return CSVColumnBuilder(name: name, type: type, reserve: min(limit, 1 << 16))
+                    return CSVColumnBuilder(name: name, type: type, reserve: min(limit, 1 << 16), policy: policy)
                 }
-                return CSVColumnBuilder(inferringName: name)
+                return CSVColumnBuilder(inferringName: name, policy: policy)
             }
         }
         let tokens = missingTokens
         let names = columnNames
         var scratch = self.scratch
+        var rejected = [CSVRejectedNumber?](repeating: nil, count: builders.count)
         // While inferring, the rows stay buffered (not consumed) so that a column that turns out to be text
         // can re-read its earlier rows.
         let pass = try builders.withUnsafeMutableBufferPointer { columns in
             try scan(limit: limit, consume: !inferring, expectedFields: names.count) { record in
-                try Self.append(record, to: columns, tokens: tokens, names: names, scratch: &scratch)
+                try Self.append(
+                    record, to: columns, tokens: tokens, names: names, scratch: &scratch, rejected: &rejected)
             }
         }
         if inferring {
             for index in builders.indices { builders[index].finishInference() }
+            // A rejected number fails the read only if its column stayed numeric (text keeps it as text).
+            let failures = builders.indices.compactMap { builders[$0].type == .string ? nil : rejected[$0] }
+            if let first = failures.min(by: { ($0.line, $0.column) < ($1.line, $1.column) }) { throw first.error }
             try fillTextPrefixes(&builders, scratch: &scratch)
             start += pass.endOffset
             line = pass.endLine
@@ -261,14 +291,24 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
         }
     }
 
-    /// Converts one record's fields into the column builders.
+    /// A number an inferring column could not accept (`inf`, `1e999`): the error to throw if the column stays
+    /// numeric.
+    private struct CSVRejectedNumber {
+        var line: Int
+        var column: Int
+        var error: MLOpsError
+    }
+
+    /// Converts one record's fields into the column builders; `rejected` keeps, per inferring column, the first
+    /// number its policy rejected.
     @inline(__always)
     private static func append(
         _ record: CSVRecordView,
         to builders: UnsafeMutableBufferPointer<CSVColumnBuilder>,
         tokens: [[UInt8]],
         names: [String],
-        scratch: inout [UInt8]
+        scratch: inout [UInt8],
+        rejected: inout [CSVRejectedNumber?]
     ) throws {
         for column in 0..<record.fieldCount {
             let quoted = record.spans[column].quoted
@@ -288,14 +328,9 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
             if builders[column].type != .string && builders[column].settled {
                 if builders[column].append(parsing: raw) { continue }
                 if !builders[column].inferring {
-                    let text = record.displayText(column)
-                    throw MLOpsError(
-                        .parseError,
-                        "\(position(record, column: column, names: names)): \"\(text)\" is not a valid "
-                            + "\(builders[column].type); fix the value, or read the column with another type "
-                            + "(CSVReadOptions.columnTypes)",
-                        value: text
-                    )
+                    throw conversionError(
+                        record, column: column, names: names, type: builders[column].type,
+                        policy: builders[column].policy)
                 }
             } else if !builders[column].inferring {
                 guard let text = record.text(column, scratch: &scratch) else {
@@ -305,10 +340,59 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
                 continue
             }
             // Inferring: the first value, a value of a wider type, or text.
-            guard builders[column].appendInferring(record, column: column, scratch: &scratch) else {
+            switch builders[column].appendInferring(record, column: column, scratch: &scratch) {
+            case .appended:
+                break
+            case .invalidUTF8:
                 throw invalidUTF8(record, column: column, names: names)
+            case .rejected:
+                if rejected[column] == nil {
+                    let error = conversionError(
+                        record, column: column, names: names, type: builders[column].type,
+                        policy: builders[column].policy)
+                    rejected[column] = CSVRejectedNumber(
+                        line: record.line + record.spans[column].lineOffset, column: column, error: error)
+                }
             }
         }
+    }
+
+    /// The `parseError` for a field that does not convert to `type`: out of range, non-finite, or not a value of
+    /// the type at all. The field's text is quoted with control characters escaped.
+    private static func conversionError(
+        _ record: CSVRecordView, column: Int, names: [String], type: ColumnType, policy: CSVNumberParsing.Policy
+    ) -> MLOpsError {
+        let text = record.displayText(column)
+        // A long field is cut short in the message (the error's value keeps more of it).
+        let shown = text.count > 80 ? String(text.prefix(80)) + "…" : text
+        let quoted = "\"" + CSVScanner.escaped(shown) + "\""
+        let reason: String
+        switch CSVNumberParsing.rejection(record.content(column), as: type, policy: policy) {
+        case .nonFinite?:
+            reason =
+                "\(quoted) is not a finite number; set CSVReadOptions.allowNonFiniteNumbers to read NaN and "
+                + "infinities, list it in CSVReadOptions.missingTokens to read it as missing, or read the column "
+                + "as string (CSVReadOptions.columnTypes)"
+        case .overflow?:
+            reason =
+                "\(quoted) is too large for a \(type) (it would round to infinity); fix the value, read the column "
+                + "as string (CSVReadOptions.columnTypes), or set CSVReadOptions.allowOutOfRangeNumbers"
+        case .underflow?:
+            reason =
+                "\(quoted) is too small for a \(type) (it would round to zero); fix the value, read the column as "
+                + "string (CSVReadOptions.columnTypes), or set CSVReadOptions.allowOutOfRangeNumbers"
+        case .tooManyDigits?:
+            reason =
+                "the number (\(record.content(column).count) characters) has more than "
+                + "\(CSVNumberParsing.maxSignificantDigits) significant digits, more than any \(type) can hold; read "
+                + "the column as string (CSVReadOptions.columnTypes), or set CSVReadOptions.allowOutOfRangeNumbers "
+                + "to round it"
+        case nil:
+            reason =
+                "\(quoted) is not a valid \(type); fix the value, or read the column with another type "
+                + "(CSVReadOptions.columnTypes)"
+        }
+        return MLOpsError(.parseError, "\(position(record, column: column, names: names)): \(reason)", value: text)
     }
 
     @inline(__always)
@@ -343,6 +427,14 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
         if end - start >= 3 && buffer[start] == 0xEF && buffer[start + 1] == 0xBB && buffer[start + 2] == 0xBF {
             start += 3
         }
+        while end == start && !atEnd { _ = try fill() }
+        if end == start && options.schema == nil {
+            throw MLOpsError(
+                .parseError,
+                "the input CSV is empty; expected "
+                    + (options.hasHeader ? "a header line naming the columns" : "at least one record")
+            )
+        }
         if options.hasHeader {
             var names: [String] = []
             var headerLine = 1
@@ -372,8 +464,8 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
             for name in options.columnTypes.keys.sorted() where !columnNames.contains(name) {
                 throw MLOpsError(
                     .invalidArgument,
-                    "columnTypes names the column '\(name)', which the CSV does not have; the columns are "
-                        + columnNames.map { "'\($0)'" }.joined(separator: ", "),
+                    "columnTypes names the column '\(CSVScanner.escaped(name))', which the CSV does not have; the "
+                        + "columns are " + columnNames.map { "'\(CSVScanner.escaped($0))'" }.joined(separator: ", "),
                     value: name
                 )
             }
@@ -385,6 +477,13 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
         var seen: [String: Int] = [:]
         for (column, name) in names.enumerated() {
             guard !name.isEmpty else {
+                if names.count == 1 {
+                    throw MLOpsError(
+                        .parseError,
+                        "line \(line): the header line is blank; the first line must name the columns",
+                        value: name
+                    )
+                }
                 throw MLOpsError(
                     .parseError,
                     "line \(line), column \(column + 1): the header has an empty column name; name every column",
@@ -394,7 +493,7 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
             if let first = seen[name] {
                 throw MLOpsError(
                     .parseError,
-                    "line \(line), column \(column + 1): the header repeats the column name '\(name)' "
+                    "line \(line), column \(column + 1): the header repeats the column name '\(CSVScanner.escaped(name))' "
                         + "(first in column \(first + 1)); column names must be unique",
                     value: name
                 )
@@ -415,8 +514,8 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
         if options.hasHeader && !columnNames.isEmpty && columnNames != given.names {
             throw MLOpsError(
                 .parseError,
-                "line 1: the header (\(columnNames.joined(separator: ", "))) does not match the schema "
-                    + "(\(given.names.joined(separator: ", "))); fix the header or the schema",
+                "line 1: the header (\(CSVScanner.escaped(columnNames.joined(separator: ", ")))) does not match the "
+                    + "schema (\(CSVScanner.escaped(given.names.joined(separator: ", ")))); fix the header or the schema",
                 value: columnNames.joined(separator: ",")
             )
         }
@@ -501,10 +600,7 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
                 }
                 position -= try fill()
             case .record(let next, let fieldCount, let lines):
-                if fieldCount > resources.spanCapacity {
-                    resources.growSpans(to: fieldCount)
-                    continue
-                }
+                // A wrong field count is reported without storing the fields (the first span always is).
                 if let expectedFields, fieldCount != expectedFields {
                     let blank = fieldCount == 1 && !spans[0].quoted && spans[0].start == spans[0].end
                     if !(blank && expectedFields > 1) {
@@ -515,6 +611,9 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
                             value: CSVScanner.snippet(bytes, position, min(next, position + 80))
                         )
                     }
+                } else if fieldCount > resources.spanCapacity {
+                    resources.growSpans(to: fieldCount)
+                    continue
                 } else {
                     try visit(CSVRecordView(bytes: bytes, spans: spans, fieldCount: fieldCount, line: currentLine))
                     visited += 1
@@ -561,12 +660,21 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
         // Grow reads with the buffered data so that a long record or a large first batch costs O(log n) rescans.
         let want = max(options.bufferSize, end)
         if resources.capacity - end < want { resources.grow(to: end + want, keeping: end) }
-        let count = try resources.read(into: end, count: readWhole ? resources.capacity - end : want)
-        if count == 0 {
-            atEnd = true
-            resources.closeDescriptor()
-        } else {
+        let goal = readWhole ? resources.capacity - end : want
+        // A pipe returns at most a pipe buffer per read: once a record outgrows the read size, keep reading until
+        // what is buffered doubles (or the input ends), so that a long record is rescanned a logarithmic number of
+        // times from a pipe too. Shorter records take what one read gives, as soon as it arrives.
+        let minimum = end >= options.bufferSize ? min(goal, end) : 1
+        var added = 0
+        while added < minimum {
+            let count = try resources.read(into: end, count: goal - added)
+            if count == 0 {
+                atEnd = true
+                resources.closeDescriptor()
+                break
+            }
             end += count
+            added += count
         }
         return shift
     }

@@ -28,6 +28,10 @@ enum CSVScanResult {
 /// ``CSVScanResult/needMore`` and the caller scans the record again once more bytes are in. Records are
 /// small next to the read size, so the rescans cost little; the caller grows the read size with the
 /// record, so a huge record is rescanned only a logarithmic number of times.
+///
+/// The field-count and field-size limits are checked while scanning, on the bytes buffered so far, so a hostile
+/// record fails after at most about ``maxFieldBytes`` bytes (or ``maxFields`` fields) rather than once it is
+/// all in memory.
 struct CSVScanner {
     static let quote = UInt8(ascii: "\"")
     static let lineFeed: UInt8 = 0x0A
@@ -40,10 +44,16 @@ struct CSVScanner {
     /// The largest special byte; any byte above it is ordinary content (one compare on the fast path).
     /// The delimiter is ASCII, so this is below 0x80, which the eight-byte scan relies on.
     let maxSpecial: UInt8
+    /// The most fields a record may have.
+    let maxFields: Int
+    /// The largest field, in bytes between its first and last byte as written (quotes excluded).
+    let maxFieldBytes: Int
 
-    init(delimiter: UInt8) {
+    init(delimiter: UInt8, maxFields: Int = .max, maxFieldBytes: Int = .max) {
         self.delimiter = delimiter
         self.maxSpecial = max(delimiter, CSVScanner.quote)
+        self.maxFields = maxFields
+        self.maxFieldBytes = maxFieldBytes
     }
 
     /// Scans the record that starts at `from`.
@@ -94,6 +104,9 @@ struct CSVScanner {
                         }
                         index += 1
                     }
+                    if index - start > maxFieldBytes {
+                        throw fieldTooLong(bytes, start, line: line + quoteLine, field: quoteColumn, names: names)
+                    }
                     if index >= count {
                         if isFinal {
                             throw CSVScanner.error(
@@ -121,10 +134,12 @@ struct CSVScanner {
                 if index < count {
                     let byte = base[index]
                     if byte != delimiter && byte != lineFeed && byte != carriageReturn {
+                        let found = CSVScanner.snippet(bytes, index, index + 4).unicodeScalars.first ?? "?"
                         throw CSVScanner.error(
                             line: line + newlines, field: quoteColumn, names: names,
-                            "unexpected character after the closing quote of a quoted field; a quoted field must "
-                                + "be followed by the delimiter or a line end (double any quote inside it)",
+                            "unexpected character '\(CSVScanner.escaped(String(found)))' after the closing quote "
+                                + "of a quoted field; a quoted field must be followed by the delimiter or a line end "
+                                + "(double any quote inside it)",
                             value: CSVScanner.snippet(bytes, index, index + 1)
                         )
                     }
@@ -157,6 +172,9 @@ struct CSVScanner {
                     if byte == delimiter || byte == lineFeed || byte == carriageReturn || byte == quote { break }
                     index += 1
                 }
+                if index - start > maxFieldBytes {
+                    throw fieldTooLong(bytes, start, line: line + newlines, field: field, names: names)
+                }
                 if index >= count {
                     if !isFinal { return .needMore }
                 } else if base[index] == quote {
@@ -176,6 +194,15 @@ struct CSVScanner {
             }
             let byte = base[index]
             if byte == delimiter {
+                if field >= maxFields {
+                    throw MLOpsError(
+                        .limitExceeded,
+                        "\(CSVScanner.position(line: line + newlines, field: field, names: names)): the record has "
+                            + "more than \(maxFields) fields (CSVReadOptions.maxColumns); check the delimiter, or "
+                            + "raise the limit for a wider file",
+                        value: CSVScanner.snippet(bytes, index - 40, index)
+                    )
+                }
                 index += 1
                 continue
             }
@@ -190,6 +217,19 @@ struct CSVScanner {
             if !isFinal { return .needMore }
             return .record(next: index + 1, fieldCount: field, lines: newlines + 1)
         }
+    }
+
+    /// The `limitExceeded` error for a field that grew past ``maxFieldBytes``.
+    private func fieldTooLong(
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, line: Int, field: Int, names: [String]
+    ) -> MLOpsError {
+        MLOpsError(
+            .limitExceeded,
+            "\(CSVScanner.position(line: line, field: field, names: names)): the field is longer than "
+                + "\(maxFieldBytes) bytes (CSVReadOptions.maxFieldBytes); check for an unterminated quote, or "
+                + "raise the limit",
+            value: CSVScanner.snippet(bytes, start, start + 40)
+        )
     }
 
     /// A `parseError` that names the line and the 1-based column (and its name when known).
@@ -212,8 +252,36 @@ struct CSVScanner {
     /// `line L, column C ('name')` for messages; `field` is 0-based.
     static func position(line: Int, field: Int, names: [String]) -> String {
         if field < names.count {
-            return "line \(line), column \(field + 1) ('\(names[field])')"
+            return "line \(line), column \(field + 1) ('\(escaped(names[field]))')"
         }
         return "line \(line), column \(field + 1)"
+    }
+
+    /// `text` for an error message: control characters (C0, DEL, C1) and bidirectional overrides written as Swift
+    /// escapes (`\0`, `\t`, `\n`, `\r`, `\u{1B}`…), so input quoted in a message cannot hide itself or drive a
+    /// terminal. Other text is unchanged.
+    static func escaped(_ text: String) -> String {
+        func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+            switch scalar.value {
+            case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
+            default: false
+            }
+        }
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            guard needsEscape(scalar) else {
+                result.unicodeScalars.append(scalar)
+                continue
+            }
+            switch scalar {
+            case "\0": result += "\\0"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            default: result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            }
+        }
+        return result
     }
 }

@@ -3,6 +3,11 @@
 /// The inferred type is the narrowest that every present value converts to, in the order
 /// bool → int → double → string. A column with no present values is `double`, unless it held a quoted empty
 /// field (`""`), which is the empty string and makes it `string`.
+///
+/// `nan` / `inf` literals and numbers out of `Double`'s range (`1e999`, a 10,000-digit number) count as doubles
+/// here, so a column of numbers holding one is inferred `double` and converting that value then fails with a
+/// `parseError` naming its line and column (unless `CSVReadOptions.allowNonFiniteNumbers` /
+/// `allowOutOfRangeNumbers` accept it); the column never silently becomes text or a column of infinities.
 struct CSVTypeGuess {
     private var canBool = true
     private var canInt = true

@@ -3,7 +3,8 @@ extension Table {
     ///
     /// Column types are inferred from all rows (or ``CSVReadOptions/inferenceRowLimit``) unless given; the file
     /// is held in memory while it is parsed. For files larger than memory use ``CSVReader/nextBatch(maxRows:)``.
-    /// - Throws: `MLOpsError.parseError` (with line and column), `notFound` / `ioError`, `invalidArgument`.
+    /// - Throws: `MLOpsError.parseError` (with line and column; also for an empty file), `limitExceeded` (a record
+    ///   or field over the limits in ``CSVReadOptions``), `notFound` / `ioError`, `invalidArgument`.
     public static func readCSV(path: String, options: CSVReadOptions = CSVReadOptions()) throws -> Table {
         var reader = try CSVReader(path: path, options: options)
         return try reader.readAll()

@@ -57,7 +57,7 @@ import Testing
         let flag = await runCLI(["--version"])
         let command = await runCLI(["version"])
         #expect(flag.status == 0)
-        #expect(flag.out == ["mlops \(MLOpsCLI.version)"])
+        #expect(flag.out == ["mlops \(MLOpsCLI.version)", "kernels \(KernelISA.current)"])
         #expect(flag.out == command.out)
     }
 

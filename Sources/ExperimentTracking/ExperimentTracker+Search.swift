@@ -109,6 +109,11 @@ extension ExperimentTracker {
     /// header is parsed and the filter evaluated in place, and only the records that match are
     /// copied (into a few large chunks). The sorted result is remembered for the store version it
     /// was found at.
+    ///
+    /// Only when the filter or order names a tag the MLflow export derives (``DerivedRunTags``)
+    /// are each run's stored tags and environment read to derive them; a record whose
+    /// environment is not in the tracker's cache is set aside and evaluated once the missing
+    /// environments are loaded.
     func matchingRuns(
         experimentIDs: [String], filter: RunFilter, order: RunOrder, viewType: ViewType
     ) async throws -> [RunRecordView] {
@@ -119,22 +124,101 @@ extension ExperimentTracker {
         let query = SearchCache.Query(experimentIDs: experimentIDs, filter: filter, order: order, viewType: viewType)
         if let hit = searchCache.result(query, storeVersion: storeVersion) { return hit }
         let compiled = CompiledRunFilter(filter)
+        let derive = DerivedRunTags.needed(by: filter, order: order)
         var arena = RecordArena()
         var matches: [RunRecordView] = []
+        // Records whose environment must be loaded before their derived tags are known.
+        var pending: [RunRecordView] = []
+        var missing: Set<String> = []
+        let cache = environmentCache
         for experimentID in experimentIDs {
             try await metadata.scan(KeyScan(range: .prefix(keys.runs(experimentID: experimentID)))) { entry in
                 let buffer = UnsafeBufferPointer(
                     start: entry.value.baseAddress?.assumingMemoryBound(to: UInt8.self), count: entry.value.count)
                 let layout = try RunRecordLayout(parsing: buffer)
-                if viewType.includes(layout.lifecycle) && compiled.matches(layout, in: buffer) {
-                    matches.append(RunRecordView(arena.append(entry.value), layout: layout, version: entry.version))
+                guard viewType.includes(layout.lifecycle) else { return true }
+                if !derive {
+                    if compiled.matches(layout, in: buffer) {
+                        matches.append(
+                            RunRecordView(arena.append(entry.value), layout: layout, version: entry.version))
+                    }
+                    return true
+                }
+                let environmentID = try Self.environmentID(layout, buffer)
+                var environment: RunEnvironment?
+                if let environmentID {
+                    environment = cache.environment(id: environmentID)
+                    if environment == nil {
+                        missing.insert(environmentID)
+                        pending.append(RunRecordView(arena.append(entry.value), layout: layout, version: entry.version))
+                        return true
+                    }
+                }
+                let tags = try Self.derivedTags(layout, buffer, environment: environment)
+                if compiled.matches(layout, in: buffer, derivedTags: tags) {
+                    var view = RunRecordView(arena.append(entry.value), layout: layout, version: entry.version)
+                    view.derivedTags = tags
+                    matches.append(view)
                 }
                 return true
+            }
+        }
+        if !pending.isEmpty {
+            var environments: [String: RunEnvironment] = [:]
+            for id in missing {
+                // A run whose environment record is gone shows no environment tags (as `run(id:)` shows none).
+                if let environment = try await metadata.record(RunEnvironment.self, at: keys.environment(id)) {
+                    environments[id] = environment
+                    cache.remember(StoredEnvironment(environment), as: id)
+                }
+            }
+            for var view in pending {
+                let tags = try view.bytes.withUnsafeBufferPointer { buffer -> [String: String]? in
+                    let environment = try Self.environmentID(view.layout, buffer).flatMap { environments[$0] }
+                    let tags = try Self.derivedTags(view.layout, buffer, environment: environment)
+                    return compiled.matches(view.layout, in: buffer, derivedTags: tags) ? tags : nil
+                }
+                if let tags {
+                    view.derivedTags = tags
+                    matches.append(view)
+                }
             }
         }
         let sorted = Self.sort(matches, by: order)
         searchCache.remember(sorted, for: query, storeVersion: storeVersion)
         return sorted
+    }
+
+    /// The ID of the environment a run record refers to, if any.
+    ///
+    /// - Throws: `MLOpsError` `corruptData` if the record's environment section does not parse.
+    static func environmentID(_ layout: RunRecordLayout, _ buffer: UnsafeBufferPointer<UInt8>) throws -> String? {
+        var cursor = RawCursor(buffer, offset: layout.environmentOffset)
+        let id = cursor.optionalString()
+        guard !cursor.failed else {
+            throw MLOpsError(.corruptData, "stored run record is damaged: its environment ID does not parse")
+        }
+        return id
+    }
+
+    /// A run record's stored tags with the derived ones added (``DerivedRunTags``).
+    ///
+    /// - Throws: `MLOpsError` `corruptData` if the record's tags section does not parse.
+    static func derivedTags(
+        _ layout: RunRecordLayout, _ buffer: UnsafeBufferPointer<UInt8>, environment: RunEnvironment?
+    ) throws -> [String: String] {
+        var cursor = RawCursor(buffer, offset: layout.tagsOffset)
+        let count = cursor.count()
+        var stored: [String: String] = [:]
+        for _ in 0..<count where !cursor.failed {
+            let key = cursor.string()
+            stored[key] = cursor.string()
+        }
+        guard !cursor.failed, layout.runID.upperBound <= buffer.count else {
+            throw MLOpsError(.corruptData, "stored run record is damaged: its tags do not parse")
+        }
+        let runID = String(decoding: UnsafeBufferPointer(rebasing: buffer[layout.runID]), as: UTF8.self)
+        return DerivedRunTags.tags(stored: stored, runID: runID, environment: environment)
     }
 
     /// Sorts views by `order`, computing each run's sort values once.

@@ -20,6 +20,11 @@ enum DerivedRunTags {
 
     /// Whether ``tags(stored:runID:environment:)`` can add or change the tag
     /// `key`; a search derives the tags only when its filter or order names such a key.
+    ///
+    /// The derivation also reads only such keys of the stored tags, so the
+    /// derivable tags of a run depend only on its stored derivable tags, its
+    /// ID and its environment (`DerivedRunTagsTests` checks both). Every such
+    /// key starts with `mlops.` or `mlflow.source.`.
     static func mayDerive(_ key: String) -> Bool {
         switch key {
         case MLflowExporter.runIDTag, TrackingTags.gitCommit, TrackingTags.gitBranch, MLflowExporter.gitDirtyTag,

@@ -173,8 +173,9 @@ public struct FilterComparison: Sendable, Hashable, CustomStringConvertible {
         self.value = value
     }
 
-    /// The clause in filter syntax: `` entity.`key` comparator value ``, or
-    /// `` entity.`key` IS [NOT] NULL ``.
+    /// The clause in filter syntax: the entity, a dot, the key in backticks
+    /// (in double quotes if it contains a backtick), the comparator and the
+    /// value; `IS NULL` and `IS NOT NULL` have no value.
     public var description: String {
         let quotedKey =
             key.contains("`")

@@ -1,3 +1,10 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import MLOpsCore
 
 extension ExperimentTracker {
@@ -109,6 +116,11 @@ extension ExperimentTracker {
     /// header is parsed and the filter evaluated in place, and only the records that match are
     /// copied (into a few large chunks). The sorted result is remembered for the store version it
     /// was found at.
+    ///
+    /// Only when the filter or order names a tag the MLflow export derives (``DerivedRunTags``)
+    /// are each run's stored tags and environment read to derive them; a record whose
+    /// environment is not in the tracker's cache is set aside and evaluated once the missing
+    /// environments are loaded.
     func matchingRuns(
         experimentIDs: [String], filter: RunFilter, order: RunOrder, viewType: ViewType
     ) async throws -> [RunRecordView] {
@@ -119,8 +131,14 @@ extension ExperimentTracker {
         let query = SearchCache.Query(experimentIDs: experimentIDs, filter: filter, order: order, viewType: viewType)
         if let hit = searchCache.result(query, storeVersion: storeVersion) { return hit }
         let compiled = CompiledRunFilter(filter)
+        let derive = DerivedRunTags.needed(by: filter, order: order)
         var arena = RecordArena()
         var matches: [RunRecordView] = []
+        // Records whose environment must be loaded before their derived tags are known.
+        var pending: [RunRecordView] = []
+        var missing: Set<String> = []
+        var derived = DerivedTagMemo()
+        let cache = environmentCache
         for experimentID in experimentIDs {
             try await metadata.scan(KeyScan(range: .prefix(keys.runs(experimentID: experimentID)))) { entry in
                 let buffer = UnsafeBufferPointer(
@@ -129,15 +147,71 @@ extension ExperimentTracker {
                     UnsafeBufferPointer(
                         start: entry.key.baseAddress?.assumingMemoryBound(to: UInt8.self), count: entry.key.count)
                 ) { try RunRecordLayout(parsing: buffer) }
-                if viewType.includes(layout.lifecycle) && compiled.matches(layout, in: buffer) {
-                    matches.append(RunRecordView(arena.append(entry.value), layout: layout, version: entry.version))
+                guard viewType.includes(layout.lifecycle) else { return true }
+                if !derive {
+                    if compiled.matches(layout, in: buffer) {
+                        matches.append(
+                            RunRecordView(arena.append(entry.value), layout: layout, version: entry.version))
+                    }
+                    return true
+                }
+                let environmentID = try Self.environmentID(layout, buffer)
+                var environment: RunEnvironment?
+                if let environmentID {
+                    environment = cache.environment(id: environmentID)
+                    if environment == nil {
+                        missing.insert(environmentID)
+                        pending.append(RunRecordView(arena.append(entry.value), layout: layout, version: entry.version))
+                        return true
+                    }
+                }
+                let tags = try derived.tags(layout, buffer, environmentID: environmentID, environment: environment)
+                if compiled.matches(layout, in: buffer, derivedTags: tags) {
+                    var view = RunRecordView(arena.append(entry.value), layout: layout, version: entry.version)
+                    view.derivedTags = tags
+                    matches.append(view)
                 }
                 return true
+            }
+        }
+        if !pending.isEmpty {
+            var environments: [String: RunEnvironment] = [:]
+            for id in missing {
+                // A run whose environment record is gone shows no environment tags (as `run(id:)` shows none).
+                if let environment = try await metadata.record(RunEnvironment.self, at: keys.environment(id)) {
+                    environments[id] = environment
+                    cache.remember(StoredEnvironment(environment), as: id)
+                }
+            }
+            for var view in pending {
+                let tags = try view.bytes.withUnsafeBufferPointer { buffer -> [String: String]? in
+                    let environmentID = try Self.environmentID(view.layout, buffer)
+                    let tags = try derived.tags(
+                        view.layout, buffer, environmentID: environmentID,
+                        environment: environmentID.flatMap { environments[$0] })
+                    return compiled.matches(view.layout, in: buffer, derivedTags: tags) ? tags : nil
+                }
+                if let tags {
+                    view.derivedTags = tags
+                    matches.append(view)
+                }
             }
         }
         let sorted = Self.sort(matches, by: order)
         searchCache.remember(sorted, for: query, storeVersion: storeVersion)
         return sorted
+    }
+
+    /// The ID of the environment a run record refers to, if any.
+    ///
+    /// - Throws: `MLOpsError` `corruptData` if the record's environment section does not parse.
+    static func environmentID(_ layout: RunRecordLayout, _ buffer: UnsafeBufferPointer<UInt8>) throws -> String? {
+        var cursor = RawCursor(buffer, offset: layout.environmentOffset)
+        let id = cursor.optionalString()
+        guard !cursor.failed else {
+            throw MLOpsError(.corruptData, "stored run record is damaged: its environment ID does not parse")
+        }
+        return id
     }
 
     /// Sorts views by `order`, computing each run's sort values once.
@@ -165,4 +239,70 @@ extension ExperimentTracker {
         }
         return indices.map { views[$0] }
     }
+}
+
+/// The derived tags (``DerivedRunTags``) of run records read in place, keeping only the keys
+/// ``DerivedRunTags/mayDerive(_:)`` covers (the only ones a search reads from them).
+///
+/// The derivation reads and writes only such keys, so it is computed once per environment and
+/// set of stored derivable tags, and only `mlops.run_id` is set per run — both through
+/// ``DerivedRunTags/tags(stored:runID:environment:)``.
+struct DerivedTagMemo {
+    private struct Key: Hashable {
+        let environmentID: String?
+        let stored: [String: String]
+    }
+
+    private var memo: [Key: [String: String]] = [:]
+
+    /// The derivable tags of the run record in `buffer`.
+    ///
+    /// - Throws: `MLOpsError` `corruptData` if the record's tags do not parse.
+    mutating func tags(
+        _ layout: RunRecordLayout, _ buffer: UnsafeBufferPointer<UInt8>, environmentID: String?,
+        environment: RunEnvironment?
+    ) throws -> [String: String] {
+        var cursor = RawCursor(buffer, offset: layout.tagsOffset)
+        let count = cursor.count()
+        var stored: [String: String] = [:]
+        for _ in 0..<count where !cursor.failed {
+            let keyRange = cursor.stringRange()
+            let valueRange = cursor.stringRange()
+            guard !cursor.failed, Self.mayBeDerivable(keyRange, buffer) else { continue }
+            let key = String(decoding: UnsafeBufferPointer(rebasing: buffer[keyRange]), as: UTF8.self)
+            if DerivedRunTags.mayDerive(key) {
+                stored[key] = String(decoding: UnsafeBufferPointer(rebasing: buffer[valueRange]), as: UTF8.self)
+            }
+        }
+        guard !cursor.failed, layout.runID.upperBound <= buffer.count else {
+            throw MLOpsError(.corruptData, "stored run record is damaged: its tags do not parse")
+        }
+        let runID = String(decoding: UnsafeBufferPointer(rebasing: buffer[layout.runID]), as: UTF8.self)
+        let key = Key(environmentID: environment == nil ? nil : environmentID, stored: stored)
+        let shared: [String: String]
+        if let known = memo[key] {
+            shared = known
+        } else {
+            shared = DerivedRunTags.tags(stored: stored, runID: runID, environment: environment)
+                .filter { DerivedRunTags.mayDerive($0.key) }
+            memo[key] = shared
+        }
+        // Without an environment, the derivation only sets this run's `mlops.run_id`.
+        return DerivedRunTags.tags(stored: shared, runID: runID, environment: nil)
+    }
+
+    /// Whether the key's bytes start with `mlflow.source.` or `mlops.`, as every derivable key does;
+    /// spares decoding the others.
+    private static func mayBeDerivable(_ range: Range<Int>, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = buffer.baseAddress else { return false }
+        for prefix in prefixes where range.count >= prefix.count {
+            let equal = prefix.withUnsafeBufferPointer { prefix in
+                memcmp(base + range.lowerBound, prefix.baseAddress!, prefix.count) == 0
+            }
+            if equal { return true }
+        }
+        return false
+    }
+
+    private static let prefixes: [[UInt8]] = [Array("mlops.".utf8), Array("mlflow.source.".utf8)]
 }

@@ -3,7 +3,10 @@
 # event files, reads both back with MLflow's and TensorBoard's own readers, and
 # compares every experiment, run, param, tag, metric point, artifact, dataset
 # input, environment tag and TensorBoard hparams session with the workspace's
-# own JSON export. Exits non-zero on any mismatch.
+# own JSON export; then runs a few hundred filters (generated from the exported
+# runs' keys and values, and in the style of MLflow's tests) through both
+# `mlops runs search` and MLflow's `search_runs` (search_differential.py).
+# Exits non-zero on any mismatch.
 #
 #   Tests/Interop/run_interop_checks.sh
 #
@@ -81,6 +84,9 @@ if find "$work/mlruns" "$work/tensorboard" -name '.mlops-tmp-*' | grep -q .; the
     echo "error: the exports left temporary files behind" >&2
     exit 1
 fi
+
+echo "interop: search differential (mlops runs search vs MLflow's search_runs on the export)"
+"$python" Tests/Interop/search_differential.py --mlruns "$work/mlruns" --mlops "$bin/mlops" --workspace "$ws"
 
 echo "interop: filtered exports"
 run_id=$("$python" -c 'import json,sys; print([r["run_id"] for r in json.load(open(sys.argv[1])) if r["run_name"] == "trial-1"][0])' \

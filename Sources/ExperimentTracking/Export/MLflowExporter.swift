@@ -285,12 +285,11 @@ public struct MLflowExporter: Sendable {
         try ExportFiles.write(yaml.text, to: "meta.yaml", in: directory)
 
         try writeKeyedFiles(run.params, under: "params", in: directory, kind: "param", owner: info.runID)
-        var tags = run.tags
-        tags[Self.runIDTag] = info.runID
+        // The tags search shows too (`mlops.run_id`, the environment's), then the parent's MLflow ID.
+        var tags = DerivedRunTags.tags(stored: run.tags, runID: info.runID, environment: run.environment)
         if let parent = tags[TrackingTags.parentRunID] ?? info.parentRunID {
             tags[TrackingTags.parentRunID] = Self.mlflowRunID(parent)
         }
-        if let environment = run.environment { tags = Self.environmentTags(environment, existing: tags) }
         try writeKeyedFiles(tags, under: "tags", in: directory, kind: "tag", owner: info.runID)
         let inputFiles = try writeInputs(
             run.inputs, runID: runID, runDirectory: directory, experimentDirectory: experiment.directory)

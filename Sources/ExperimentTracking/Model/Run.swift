@@ -53,8 +53,14 @@ public struct Run: Sendable, Hashable, Codable, RunFilterSubject {
 
     /// See ``RunFilterSubject/param(_:)``.
     public func param(_ key: String) -> String? { params[key] }
-    /// See ``RunFilterSubject/tag(_:)``.
-    public func tag(_ key: String) -> String? { tags[key] }
+    /// See ``RunFilterSubject/tag(_:)``: a stored tag, or one an MLflow export
+    /// derives from the run's ID and ``environment`` (`mlops.run_id`,
+    /// `mlflow.source.git.*`, `mlflow.source.name`, `mlops.env.*`), which
+    /// ``tags`` does not hold.
+    public func tag(_ key: String) -> String? {
+        guard DerivedRunTags.mayDerive(key) else { return tags[key] }
+        return DerivedRunTags.tags(stored: tags, runID: info.runID, environment: environment)[key]
+    }
     /// See ``RunFilterSubject/latestMetric(_:)``.
     public func latestMetric(_ key: String) -> Double? { metrics[key]?.value }
 

@@ -16,16 +16,51 @@ public indirect enum FilterExpression: Sendable, Hashable, CustomStringConvertib
     case comparison(FilterComparison)
 
     /// The expression in filter syntax; parsing it gives back an equal expression.
-    public var description: String { render(topLevel: true) }
-
-    private func render(topLevel: Bool) -> String {
-        switch self {
-        case .comparison(let comparison): return comparison.description
-        case .and(let operands): return operands.map { $0.render(topLevel: false) }.joined(separator: " AND ")
-        case .or(let operands):
-            let text = operands.map { $0.render(topLevel: false) }.joined(separator: " OR ")
-            return topLevel ? text : "(\(text))"
+    ///
+    /// Rendered without recursion, so even a tree deeper than
+    /// ``RunFilter/maxExpressionDepth`` (which ``RunFilter`` refuses) prints.
+    public var description: String {
+        enum Item {
+            case node(FilterExpression, topLevel: Bool)
+            case text(String)
         }
+        var output = ""
+        var stack: [Item] = [.node(self, topLevel: true)]
+        while let item = stack.popLast() {
+            switch item {
+            case .text(let text): output += text
+            case .node(.comparison(let comparison), _): output += comparison.description
+            case .node(.and(let operands), _):
+                for (index, operand) in operands.enumerated().reversed() {
+                    stack.append(.node(operand, topLevel: false))
+                    if index > 0 { stack.append(.text(" AND ")) }
+                }
+            case .node(.or(let operands), let topLevel):
+                if !topLevel { stack.append(.text(")")) }
+                for (index, operand) in operands.enumerated().reversed() {
+                    stack.append(.node(operand, topLevel: false))
+                    if index > 0 { stack.append(.text(" OR ")) }
+                }
+                if !topLevel { stack.append(.text("(")) }
+            }
+        }
+        return output
+    }
+
+    /// The most `and`/`or` levels on any path from the root (0 for a lone
+    /// comparison), found without recursion.
+    var depth: Int {
+        var deepest = 0
+        var stack: [(FilterExpression, Int)] = [(self, 0)]
+        while let (expression, level) = stack.popLast() {
+            switch expression {
+            case .comparison: deepest = Swift.max(deepest, level)
+            case .and(let operands), .or(let operands):
+                deepest = Swift.max(deepest, level + 1)
+                for operand in operands { stack.append((operand, level + 1)) }
+            }
+        }
+        return deepest
     }
 
     /// Both must hold.
@@ -85,6 +120,10 @@ public enum FilterOperator: String, Sendable, Hashable, CaseIterable {
     case `in` = "IN"
     /// `NOT IN ('a', 'b')`
     case notIn = "NOT IN"
+    /// `IS NULL`: the run has no such param or tag (params and tags only, as in MLflow 3).
+    case isNull = "IS NULL"
+    /// `IS NOT NULL`: the run has the param or tag, whatever its value.
+    case isNotNull = "IS NOT NULL"
 }
 
 /// The right-hand side of a comparison.
@@ -95,7 +134,10 @@ public enum FilterValue: Sendable, Hashable, CustomStringConvertible {
     case string(String)
     /// A parenthesised list of quoted strings, for `IN` and `NOT IN`.
     case list([String])
+    /// No value: the operand of `IS NULL` and `IS NOT NULL`.
+    case null
 
+    /// The value in filter syntax (`NULL` for ``null``).
     public var description: String {
         switch self {
         case .number(let value):
@@ -103,6 +145,7 @@ public enum FilterValue: Sendable, Hashable, CustomStringConvertible {
             return String(value)
         case .string(let value): return FilterValue.quote(value)
         case .list(let values): return "(" + values.map(FilterValue.quote).joined(separator: ", ") + ")"
+        case .null: return "NULL"
         }
     }
 
@@ -130,10 +173,14 @@ public struct FilterComparison: Sendable, Hashable, CustomStringConvertible {
         self.value = value
     }
 
+    /// The clause in filter syntax: the entity, a dot, the key in backticks
+    /// (in double quotes if it contains a backtick), the comparator and the
+    /// value; `IS NULL` and `IS NOT NULL` have no value.
     public var description: String {
         let quotedKey =
             key.contains("`")
             ? "\"" + key.replacing("\\", with: "\\\\").replacing("\"", with: "\\\"") + "\"" : "`\(key)`"
+        if op == .isNull || op == .isNotNull { return "\(entity.rawValue).\(quotedKey) \(op.rawValue)" }
         return "\(entity.rawValue).\(quotedKey) \(op.rawValue) \(value)"
     }
 }
@@ -188,4 +235,8 @@ public struct FilterField: Sendable, Hashable {
     public func isIn(_ values: [String]) -> FilterExpression { clause(.in, .list(values)) }
     /// `field NOT IN ('a', …)`
     public func isNotIn(_ values: [String]) -> FilterExpression { clause(.notIn, .list(values)) }
+    /// `field IS NULL`: the run lacks the param or tag (``RunFilter`` accepts it on params and tags only).
+    public func isNull() -> FilterExpression { clause(.isNull, .null) }
+    /// `field IS NOT NULL`: the run has the param or tag (``RunFilter`` accepts it on params and tags only).
+    public func isNotNull() -> FilterExpression { clause(.isNotNull, .null) }
 }

@@ -4,12 +4,24 @@ import MLOpsCore
 /// `OR` and parentheses.
 ///
 /// Errors are `MLOpsError` `parseError` whose message starts with the
-/// 1-based column and says what was expected and what was found.
+/// 1-based column and says what was expected and what was found; control
+/// characters in what was found are shown escaped (`\0`, `\u{1B}`).
+///
+/// The parser recurses once per open parenthesis and refuses the
+/// `RunFilter.maxNestingDepth + 1`-th with `limitExceeded` before recursing;
+/// everything else is a loop, so parsing is linear in the text's length.
 struct FilterParser {
     private let text: [Character]
+    /// The text as given, for errors' values (copying it is O(1)).
+    private let source: String
     private var position = 0
+    /// The parentheses open at ``position``.
+    private var depth = 0
 
-    init(_ text: String) { self.text = Array(text) }
+    init(_ text: String) {
+        self.text = Array(text)
+        source = text
+    }
 
     /// Parses a whole filter; `nil` for an empty (or all-blank) one.
     mutating func parseFilter() throws -> FilterExpression? {
@@ -33,8 +45,8 @@ struct FilterParser {
         guard let entity = Self.entity(entityText) else {
             throw MLOpsError(
                 .parseError,
-                "column 1: unknown entity type '\(entityText)'; expected metrics, params, tags, attributes or datasets",
-                value: String(text))
+                "column 1: unknown entity type '\(Self.escaped(entityText))'; expected metrics, params, tags, attributes or datasets",
+                value: source)
         }
         return (entity, key)
     }
@@ -58,11 +70,20 @@ struct FilterParser {
     private mutating func parsePrimary() throws -> FilterExpression {
         skipSpace()
         if peek == "(" {
+            guard depth < RunFilter.maxNestingDepth else {
+                throw MLOpsError(
+                    .limitExceeded,
+                    "column \(position + 1): this '(' nests the filter \(depth + 1) parentheses deep; at most "
+                        + "\(RunFilter.maxNestingDepth) are accepted (RunFilter.maxNestingDepth)",
+                    value: source)
+            }
             position += 1
+            depth += 1
             let inner = try parseOr()
             skipSpace()
             guard peek == ")" else { throw error("expected ')' to close the '(' , found \(found())") }
             position += 1
+            depth -= 1
             return inner
         }
         return .comparison(try parseComparison())
@@ -77,9 +98,9 @@ struct FilterParser {
             guard let known = Self.entity(entityText) else {
                 throw MLOpsError(
                     .parseError,
-                    "column \(identifierColumn): unknown entity type '\(entityText)'; expected metrics, params, tags, "
+                    "column \(identifierColumn): unknown entity type '\(Self.escaped(entityText))'; expected metrics, params, tags, "
                         + "attributes or datasets",
-                    value: String(text))
+                    value: source)
             }
             entity = known
         } else {
@@ -90,10 +111,10 @@ struct FilterParser {
         let op = try parseOperator()
         skipSpace()
         let valueColumn = position + 1
-        let value = try parseValue()
+        let value = op == .isNull || op == .isNotNull ? FilterValue.null : try parseValue()
         var comparison = FilterComparison(entity: entity, key: key, op: op, value: value)
         try RunFilter.validate(
-            &comparison, columns: (identifierColumn, comparatorColumn, valueColumn), text: String(text))
+            &comparison, columns: (identifierColumn, comparatorColumn, valueColumn), text: source)
         return comparison
     }
 
@@ -137,7 +158,9 @@ struct FilterParser {
 
     private mutating func parseOperator() throws -> FilterOperator {
         guard let c = peek else {
-            throw error("expected a comparator (=, !=, >, >=, <, <=, LIKE, ILIKE, IN, NOT IN), found the end")
+            throw error(
+                "expected a comparator (=, !=, >, >=, <, <=, LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL), found the end"
+            )
         }
         switch c {
         case "=":
@@ -171,8 +194,17 @@ struct FilterParser {
                 if try keyword("IN") { return .notIn }
                 throw error("expected IN after NOT, found \(found())")
             }
+            if try keyword("IS") {
+                let negated = try keyword("NOT")
+                if try keyword("NULL") { return negated ? .isNotNull : .isNull }
+                throw error(
+                    "expected \(negated ? "NULL" : "NULL or NOT NULL") after IS\(negated ? " NOT" : ""), found \(found())"
+                )
+            }
         }
-        throw error("expected a comparator (=, !=, >, >=, <, <=, LIKE, ILIKE, IN, NOT IN), found \(found())")
+        throw error(
+            "expected a comparator (=, !=, >, >=, <, <=, LIKE, ILIKE, IN, NOT IN, IS NULL, IS NOT NULL), found \(found())"
+        )
     }
 
     private mutating func parseValue() throws -> FilterValue {
@@ -239,7 +271,7 @@ struct FilterParser {
         }
         throw MLOpsError(
             .parseError, "column \(start + 1): the string opened here with \(quote) is never closed",
-            value: String(text))
+            value: source)
     }
 
     // MARK: Characters
@@ -267,21 +299,46 @@ struct FilterParser {
         return true
     }
 
+    /// What is at ``position``, for an error: "the end", "a space", or up to 20
+    /// characters in quotes with control characters escaped (``escaped(_:)``).
     private func found() -> String {
         if atEnd { return "the end" }
-        if text[position].isWhitespace { return "a space" }
+        if text[position].isWhitespace && !Self.isControl(text[position]) { return "a space" }
         var token = ""
         var i = position
-        while i < text.count, !text[i].isWhitespace, token.count < 20 {
+        var count = 0
+        while i < text.count, count < 20, count == 0 || !text[i].isWhitespace || Self.isControl(text[i]) {
             token.append(text[i])
             i += 1
+            count += 1
         }
-        return "'\(token)'"
+        return "'\(Self.escaped(token))'"
+    }
+
+    /// `text` with control characters (C0, DEL, C1) written as Swift escapes:
+    /// `\0`, `\t`, `\n`, `\r`, else `\u{1B}`; a backslash itself stays as is.
+    static func escaped(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0: result += "\\0"
+            case 9: result += "\\t"
+            case 10: result += "\\n"
+            case 13: result += "\\r"
+            case 0..<0x20, 0x7F..<0xA0: result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isControl(_ character: Character) -> Bool {
+        character.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) }
     }
 
     private func error(_ message: String, fileID: String = #fileID, line: Int = #line) -> MLOpsError {
         MLOpsError(
-            .parseError, "column \(position + 1): \(message)", value: String(text), fileID: fileID, line: line)
+            .parseError, "column \(position + 1): \(Self.escaped(message))", value: source, fileID: fileID, line: line)
     }
 
     static func entity(_ text: String) -> FilterEntity? {

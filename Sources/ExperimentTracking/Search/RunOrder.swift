@@ -45,7 +45,7 @@ public struct RunOrderClause: Sendable, Hashable, CustomStringConvertible {
             guard RunFilter.attributeKeys[key] != nil else {
                 throw MLOpsError(
                     .parseError,
-                    "order_by: unknown attribute '\(identifier.key)'; expected one of "
+                    "order_by: unknown attribute '\(FilterParser.escaped(identifier.key))'; expected one of "
                         + RunFilter.attributeKeys.keys.sorted().joined(separator: ", "),
                     value: text)
             }

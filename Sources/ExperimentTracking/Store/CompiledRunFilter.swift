@@ -11,6 +11,13 @@ import MLOpsCore
 /// ``RunFilter/matches(_:)`` on the decoded run; where a byte comparison could
 /// differ from `String` comparison (`LIKE`, `IN`, non-ASCII text, which `String`
 /// compares by canonical equivalence) it falls back to `String`.
+///
+/// A clause on a tag the MLflow export derives (``DerivedRunTags``) reads the
+/// run's derived tags, which the caller computes per record and passes in only
+/// when ``needsDerivedTags`` says the filter names such a tag.
+///
+/// Compiling recurses over the expression, whose depth ``RunFilter`` bounds
+/// (`RunFilter.maxExpressionDepth`).
 struct CompiledRunFilter: Sendable {
     /// One node of the expression: `and`/`or` over `children[start..<start + count]`, or the
     /// clause at index `start`.
@@ -26,6 +33,8 @@ struct CompiledRunFilter: Sendable {
     /// The field a clause reads.
     private enum Field: Sendable {
         case metric, param, tag, startTime, endTime, runID, runName, userID, artifactURI, status, dataset
+        /// A tag ``DerivedRunTags`` may derive: read from the derived tags.
+        case derivedTag
         /// An attribute no run has: the clause is false.
         case none
     }
@@ -50,6 +59,8 @@ struct CompiledRunFilter: Sendable {
     private let bytes: [UInt8]
     private let fallbacks: [(comparison: FilterComparison, like: LikePattern?)]
     private let root: Int
+    /// Whether a clause reads a derived tag: ``matches(_:in:derivedTags:)`` then needs the run's derived tags.
+    let needsDerivedTags: Bool
 
     init(_ filter: RunFilter) {
         var steps: [Step] = []
@@ -84,7 +95,7 @@ struct CompiledRunFilter: Sendable {
                     if comparison.op == .like || comparison.op == .ilike {
                         like = LikePattern(text, caseInsensitive: comparison.op == .ilike)
                     }
-                case .list: break
+                case .list, .null: break
                 }
                 fallbacks.append((comparison, like))
                 clauses.append(
@@ -106,13 +117,14 @@ struct CompiledRunFilter: Sendable {
         self.clauses = clauses
         self.bytes = bytes
         self.fallbacks = fallbacks
+        needsDerivedTags = clauses.contains { $0.field == .derivedTag }
     }
 
     private static func field(_ comparison: FilterComparison) -> Field {
         switch comparison.entity {
         case .metric: return .metric
         case .param: return .param
-        case .tag: return .tag
+        case .tag: return DerivedRunTags.mayDerive(comparison.key) ? .derivedTag : .tag
         case .dataset: return .dataset
         case .attribute:
             switch comparison.key {
@@ -134,13 +146,20 @@ struct CompiledRunFilter: Sendable {
     }
 
     /// Whether the run record in `buffer`, laid out as `layout`, satisfies the filter.
-    func matches(_ layout: RunRecordLayout, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+    ///
+    /// - Parameter derivedTags: The run's tags with the derived ones
+    ///   (``DerivedRunTags/tags(stored:runID:environment:)``), if ``needsDerivedTags``;
+    ///   without them a clause on a derived tag sees the tag as missing.
+    func matches(
+        _ layout: RunRecordLayout, in buffer: UnsafeBufferPointer<UInt8>, derivedTags: [String: String]? = nil
+    ) -> Bool {
         steps.withUnsafeBufferPointer { steps in
             children.withUnsafeBufferPointer { children in
                 clauses.withUnsafeBufferPointer { clauses in
                     bytes.withUnsafeBufferPointer { bytes in
                         let program = Program(
-                            steps: steps, children: children, clauses: clauses, bytes: bytes, filter: self)
+                            steps: steps, children: children, clauses: clauses, bytes: bytes, filter: self,
+                            derivedTags: derivedTags)
                         return program.evaluate(root, layout, buffer)
                     }
                 }
@@ -155,6 +174,7 @@ struct CompiledRunFilter: Sendable {
         let clauses: UnsafeBufferPointer<Clause>
         let bytes: UnsafeBufferPointer<UInt8>
         let filter: CompiledRunFilter
+        let derivedTags: [String: String]?
 
         func evaluate(_ index: Int, _ layout: RunRecordLayout, _ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
             let step = steps[index]
@@ -187,15 +207,22 @@ struct CompiledRunFilter: Sendable {
                 }
                 return Self.compare(value, clause)
             case .param:
-                guard let range = RawCursor.valueRange(of: key, inSectionAt: layout.paramsOffset, buffer) else {
-                    return false
-                }
+                let range = RawCursor.valueRange(of: key, inSectionAt: layout.paramsOffset, buffer)
+                if let presence = RunFilter.presence(range != nil, clause.op) { return presence }
+                guard let range else { return false }
                 return compareText(range, clause, buffer)
             case .tag:
-                guard let range = RawCursor.valueRange(of: key, inSectionAt: layout.tagsOffset, buffer) else {
-                    return false
-                }
+                let range = RawCursor.valueRange(of: key, inSectionAt: layout.tagsOffset, buffer)
+                if let presence = RunFilter.presence(range != nil, clause.op) { return presence }
+                guard let range else { return false }
                 return compareText(range, clause, buffer)
+            case .derivedTag:
+                let fallback = filter.fallbacks[clause.fallback]
+                let value = derivedTags?[fallback.comparison.key]
+                if let presence = RunFilter.presence(value != nil, clause.op) { return presence }
+                guard let value else { return false }
+                if let like = fallback.like { return like.matches(value) }
+                return RunFilter.compare(value, fallback.comparison)
             case .startTime: return Self.compare(Double(layout.startTime), clause)
             case .endTime:
                 guard let end = layout.endTime else { return false }

@@ -11,6 +11,9 @@ struct RunRecordView: RunFilterSubject, Sendable {
     var version: UInt64 = 0
     /// Where the attributes and sections are.
     let layout: RunRecordLayout
+    /// The run's tags with the derived ones (``DerivedRunTags``), when the search that found the
+    /// run named a derived tag; ``tag(_:)`` answers for those keys from here.
+    var derivedTags: [String: String]?
 
     var runID: Range<Int> { layout.runID }
     var status: RunStatus { layout.status }
@@ -61,7 +64,10 @@ struct RunRecordView: RunFilterSubject, Sendable {
     }
 
     func param(_ key: String) -> String? { lookup(key, at: paramsOffset) }
-    func tag(_ key: String) -> String? { lookup(key, at: tagsOffset) }
+    func tag(_ key: String) -> String? {
+        if let derivedTags, DerivedRunTags.mayDerive(key) { return derivedTags[key] }
+        return lookup(key, at: tagsOffset)
+    }
 
     func latestMetric(_ key: String) -> Double? {
         var key = key

@@ -73,7 +73,7 @@ enum TrackingCommands {
         summary: "find runs with an MLflow filter such as \"metrics.acc > 0.9 AND params.lr = '0.01'\"",
         discussion: """
             FILTER is MLflow's search_runs grammar (metrics., params., tags., attributes., datasets.; \
-            = != > >= < <= LIKE ILIKE IN NOT IN) plus OR and parentheses; an empty string matches every run. \
+            = != > >= < <= LIKE ILIKE IN NOT IN IS NULL) plus OR and parentheses; an empty string matches every run. \
             --order-by takes comma-separated MLflow order_by clauses.
             """,
         options: [

@@ -244,3 +244,30 @@ import Testing
         #expect(try await tracker.bestRun(metric: "score", goal: .minimize)?.info.runName == "low")
     }
 }
+
+/// MLflow compares `datasets.context` only over the contexts that exist: an input logged
+/// without a context (no `mlflow.data.context` tag in an export) matches no comparison, not
+/// even `NOT IN` — found by the search differential against MLflow.
+@Suite struct DatasetContextSearchTests {
+    @Test(arguments: [Backend.memory, .sqlite])
+    func anInputWithoutAContextMatchesNoContextComparison(backend: Backend) async throws {
+        let fixture = try TrackerFixture.make(backend)
+        let tracker = fixture.tracker
+        try await tracker.withRun(experiment: "contexts", name: "no-context") { run in
+            try await run.logInput(DatasetInput(name: "a.csv", digest: "aa"))
+        }
+        try await tracker.withRun(experiment: "contexts", name: "test-context") { run in
+            try await run.logInput(DatasetInput(name: "b.csv", digest: "bb", context: "test"))
+        }
+        func names(_ filter: String) async throws -> [String] {
+            try await tracker.searchRuns(filter: filter).runs.map(\.info.runName).sorted()
+        }
+        #expect(try await names("datasets.context NOT IN ('training', 'validation')") == ["test-context"])
+        #expect(try await names("datasets.context != 'training'") == ["test-context"])
+        #expect(try await names("datasets.name LIKE '%.csv'") == ["no-context", "test-context"])
+        // The decoded runs agree with the store's search.
+        for run in try await tracker.searchRuns().runs {
+            #expect(try RunFilter("datasets.context != 'x'").matches(run) == (run.info.runName == "test-context"))
+        }
+    }
+}

@@ -69,7 +69,9 @@ public struct Run: Sendable, Hashable, Codable, RunFilterSubject {
         switch key {
         case "name": inputs.map(\.name)
         case "digest": inputs.map(\.digest)
-        case "context": inputs.map(\.context)
+        // An empty context is "unspecified": MLflow stores no `mlflow.data.context` tag for it, and
+        // its search compares only the contexts that exist.
+        case "context": inputs.map(\.context).filter { !$0.isEmpty }
         default: []
         }
     }

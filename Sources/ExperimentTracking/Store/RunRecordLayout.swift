@@ -100,7 +100,9 @@ struct RunRecordLayout: Sendable {
             for index in 0..<5 {
                 let range = cursor.stringRange()
                 if cursor.failed { return result }
-                if index == field {
+                // An empty context is "unspecified": MLflow stores no context tag for it, so it
+                // matches no comparison (as in `Run.datasetFields`).
+                if index == field && !(field == 2 && range.isEmpty) {
                     result.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self))
                 }
             }

@@ -265,9 +265,17 @@ import Testing
         #expect(try await names("datasets.context NOT IN ('training', 'validation')") == ["test-context"])
         #expect(try await names("datasets.context != 'training'") == ["test-context"])
         #expect(try await names("datasets.name LIKE '%.csv'") == ["no-context", "test-context"])
+        // The same dataset (name and digest) again in another role: MLflow keeps the first input.
+        try await tracker.withRun(experiment: "contexts", name: "twice") { run in
+            try await run.logInput(DatasetInput(name: "c.csv", digest: "cc", context: "training"))
+            try await run.logInput(DatasetInput(name: "c.csv", digest: "cc", context: "evaluation"))
+        }
+        #expect(try await names("datasets.context = 'evaluation'") == [])
+        #expect(try await names("datasets.context = 'training'") == ["twice"])
         // The decoded runs agree with the store's search.
         for run in try await tracker.searchRuns().runs {
-            #expect(try RunFilter("datasets.context != 'x'").matches(run) == (run.info.runName == "test-context"))
+            #expect(try RunFilter("datasets.context != 'x'").matches(run) == (run.info.runName != "no-context"))
+            #expect(try RunFilter("datasets.context = 'evaluation'").matches(run) == false)
         }
     }
 }

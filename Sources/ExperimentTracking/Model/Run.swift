@@ -66,13 +66,17 @@ public struct Run: Sendable, Hashable, Codable, RunFilterSubject {
 
     /// See ``RunFilterSubject/datasetFields(_:)``.
     public func datasetFields(_ key: String) -> [String] {
+        // MLflow keeps one input per dataset (name and digest) and run, the first; so do its export
+        // and search.
+        var seen: Set<[String]> = []
+        let distinct = inputs.filter { seen.insert([$0.name, $0.digest]).inserted }
         switch key {
-        case "name": inputs.map(\.name)
-        case "digest": inputs.map(\.digest)
+        case "name": return distinct.map(\.name)
+        case "digest": return distinct.map(\.digest)
         // An empty context is "unspecified": MLflow stores no `mlflow.data.context` tag for it, and
         // its search compares only the contexts that exist.
-        case "context": inputs.map(\.context).filter { !$0.isEmpty }
-        default: []
+        case "context": return distinct.map(\.context).filter { !$0.isEmpty }
+        default: return []
         }
     }
 }

@@ -96,15 +96,26 @@ struct RunRecordLayout: Sendable {
         var result: [String] = []
         var cursor = RawCursor(buffer, offset: inputsOffset)
         let count = cursor.count()
+        // MLflow keeps one input per dataset (name and digest) and run, the first: so does search,
+        // as the export does.
+        var seen: Set<[UInt8]> = []
         for _ in 0..<count {
+            var identity: [UInt8] = []
+            var value: Range<Int>?
             for index in 0..<5 {
                 let range = cursor.stringRange()
                 if cursor.failed { return result }
-                // An empty context is "unspecified": MLflow stores no context tag for it, so it
-                // matches no comparison (as in `Run.datasetFields`).
-                if index == field && !(field == 2 && range.isEmpty) {
-                    result.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self))
+                if index < 2 {
+                    identity += buffer[range]
+                    identity.append(0)
                 }
+                if index == field { value = range }
+            }
+            // An empty context is "unspecified": MLflow stores no context tag for it, so it matches
+            // no comparison (as in `Run.datasetFields`).
+            let isFirst = count == 1 || seen.insert(identity).inserted
+            if isFirst, let value, !(field == 2 && value.isEmpty) {
+                result.append(String(decoding: UnsafeBufferPointer(rebasing: buffer[value]), as: UTF8.self))
             }
             if cursor.byte() != 0 { _ = cursor.stringRange() }
             if cursor.failed { return result }

@@ -1,11 +1,11 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
 // Benchmarks for swift-mlops, on ordo-one/benchmark. Run from the repository root:
 //   swift package --package-path Benchmarks benchmark
 let package = Package(
     name: "benchmarks",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "swift-mlops", path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -42,6 +42,12 @@ let package = Package(
             path: "Benchmarks/InferenceBenchmarks",
             exclude: ["Thresholds"],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The swift-mlops side of compare/sha256_vs_openssl.py (a plain executable, no Benchmark).
+        .executableTarget(
+            name: "HashCompare",
+            dependencies: [.product(name: "MLOpsCore", package: "swift-mlops")],
+            path: "Benchmarks/HashCompare"
         ),
         // The swift-mlops side of compare/inference_vs_peers.py (a plain executable, no Benchmark).
         .executableTarget(

@@ -114,18 +114,7 @@ public struct BlobStoreConformance: Sendable {
     /// - Throws: ``ConformanceFailure`` naming the first failed check; its
     ///   ``ConformanceFailure/otherFailedChecks`` lists the rest.
     public func run() async throws {
-        var failures: [ConformanceFailure] = []
-        for check in checks {
-            do {
-                try await run(check)
-            } catch let failure as ConformanceFailure {
-                failures.append(failure)
-            }
-        }
-        if var first = failures.first {
-            first.otherFailedChecks = failures.dropFirst().map(\.check)
-            throw first
-        }
+        try await runEvery(checks) { try await run($0) }
     }
 
     /// Runs one check on a new store.
@@ -140,9 +129,6 @@ public struct BlobStoreConformance: Sendable {
     /// - Throws: ``ConformanceFailure`` if the store fails it, or `MLOpsError`
     ///   `invalidArgument` if there is no such check.
     public func run(checkNamed name: String) async throws {
-        guard let check = checks.first(where: { $0.name == name }) else {
-            throw MLOpsError(.invalidArgument, "no BlobStoreConformance check has this name", value: name)
-        }
-        try await run(check)
+        try await run(try check(named: name, in: checks, suite: "BlobStoreConformance"))
     }
 }

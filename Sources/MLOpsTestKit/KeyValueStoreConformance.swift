@@ -132,18 +132,7 @@ public struct KeyValueStoreConformance: Sendable {
     /// - Throws: ``ConformanceFailure`` naming the first failed check; its
     ///   ``ConformanceFailure/otherFailedChecks`` lists the rest.
     public func run() async throws {
-        var failures: [ConformanceFailure] = []
-        for check in checks {
-            do {
-                try await run(check)
-            } catch let failure as ConformanceFailure {
-                failures.append(failure)
-            }
-        }
-        if var first = failures.first {
-            first.otherFailedChecks = failures.dropFirst().map(\.check)
-            throw first
-        }
+        try await runEvery(checks) { try await run($0) }
     }
 
     /// Runs one check on a new store.
@@ -159,11 +148,39 @@ public struct KeyValueStoreConformance: Sendable {
     /// - Throws: ``ConformanceFailure`` if the store fails it, or `MLOpsError`
     ///   `invalidArgument` if there is no such check.
     public func run(checkNamed name: String) async throws {
-        guard let check = checks.first(where: { $0.name == name }) else {
-            throw MLOpsError(.invalidArgument, "no KeyValueStoreConformance check has this name", value: name)
-        }
-        try await run(check)
+        try await run(try check(named: name, in: checks, suite: "KeyValueStoreConformance"))
     }
+}
+
+/// Runs every check, each through `run` (on its own new store), then throws the first failure,
+/// listing the other failed checks in it.
+func runEvery<Store: Sendable>(
+    _ checks: [ConformanceCheck<Store>], _ run: (ConformanceCheck<Store>) async throws -> Void
+) async throws {
+    var failures: [ConformanceFailure] = []
+    for check in checks {
+        do {
+            try await run(check)
+        } catch let failure as ConformanceFailure {
+            failures.append(failure)
+        }
+    }
+    if var first = failures.first {
+        first.otherFailedChecks = failures.dropFirst().map(\.check)
+        throw first
+    }
+}
+
+/// The check called `name` among `checks`.
+///
+/// - Throws: `MLOpsError` `invalidArgument` naming `suite` if there is no such check.
+func check<Store: Sendable>(
+    named name: String, in checks: [ConformanceCheck<Store>], suite: String
+) throws -> ConformanceCheck<Store> {
+    guard let check = checks.first(where: { $0.name == name }) else {
+        throw MLOpsError(.invalidArgument, "no \(suite) check has this name", value: name)
+    }
+    return check
 }
 
 /// Makes a store, runs `check` on it, cleans up, and names the check in any failure.

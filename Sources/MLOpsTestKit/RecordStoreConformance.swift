@@ -80,18 +80,7 @@ public struct RecordStoreConformance: Sendable {
 
     /// Runs every check on its own new store, then throws the first failure.
     public func run() async throws {
-        var failures: [ConformanceFailure] = []
-        for check in checks {
-            do {
-                try await run(check)
-            } catch let failure as ConformanceFailure {
-                failures.append(failure)
-            }
-        }
-        if var first = failures.first {
-            first.otherFailedChecks = failures.dropFirst().map(\.check)
-            throw first
-        }
+        try await runEvery(checks) { try await run($0) }
     }
 
     /// Runs one check on a new store.
@@ -103,10 +92,7 @@ public struct RecordStoreConformance: Sendable {
     ///
     /// - Throws: ``ConformanceFailure``, or `MLOpsError` `invalidArgument` for an unknown name.
     public func run(checkNamed name: String) async throws {
-        guard let check = checks.first(where: { $0.name == name }) else {
-            throw MLOpsError(.invalidArgument, "no RecordStoreConformance check has this name", value: name)
-        }
-        try await run(check)
+        try await run(try check(named: name, in: checks, suite: "RecordStoreConformance"))
     }
 }
 

@@ -315,22 +315,8 @@ struct FilterParser {
         return "'\(Self.escaped(token))'"
     }
 
-    /// `text` with control characters (C0, DEL, C1) written as Swift escapes:
-    /// `\0`, `\t`, `\n`, `\r`, else `\u{1B}`; a backslash itself stays as is.
-    static func escaped(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            switch scalar.value {
-            case 0: result += "\\0"
-            case 9: result += "\\t"
-            case 10: result += "\\n"
-            case 13: result += "\\r"
-            case 0..<0x20, 0x7F..<0xA0: result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
+    /// `text` with control characters written as Swift escapes (`DisplayText`).
+    static func escaped(_ text: String) -> String { DisplayText.escapingControlCharacters(text) }
 
     private static func isControl(_ character: Character) -> Bool {
         character.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) }

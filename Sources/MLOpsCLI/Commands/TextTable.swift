@@ -1,3 +1,5 @@
+import MLOpsCore
+
 /// Renders rows as left-aligned columns separated by two spaces, the first
 /// row as the header followed by a rule; and formats times, durations,
 /// numbers and stored text for the terminal.
@@ -32,33 +34,9 @@ enum TextTable {
         return lines
     }
 
-    /// `text` safe to print on a terminal: control characters (C0, DEL, C1) and the
-    /// bidirectional-override characters are written as Swift escapes (`\n`, `\t`, `\r`,
-    /// `\u{1B}`…), so that a stored name cannot move the cursor, recolour the terminal, ring
-    /// the bell or reorder what follows it. Other text is unchanged.
+    /// `text` safe to print on a terminal: see `DisplayText.escapingControlCharacters(_:)`.
     static func escapingControlCharacters(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            guard needsEscape(scalar) else {
-                result.unicodeScalars.append(scalar)
-                continue
-            }
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            default: result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            }
-        }
-        return result
-    }
-
-    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
-        default: false
-        }
+        DisplayText.escapingControlCharacters(text)
     }
 
     /// `2024-05-01 12:34:56` (UTC) for milliseconds since 1970.

@@ -261,10 +261,23 @@ public struct RecordStore: Sendable {
     public func list<Record: StoredRecord>(
         _ type: Record.Type, after cursor: RecordCursor? = nil, limit: Int = 100
     ) async throws -> RecordPage<Record> {
-        let limit = try Self.checkedLimit(limit)
+        let scan = try Self.listScan(type, keys: keys, after: cursor, limit: limit)
+        return try Self.page(type, try await store.scan(scan), limit: limit)
+    }
+
+    /// The scan of one page of `type`'s records after `cursor`.
+    static func listScan<Record: StoredRecord>(
+        _ type: Record.Type, keys: RecordKeys, after cursor: RecordCursor?, limit: Int
+    ) throws -> KeyScan {
         var range = KeyRange.prefix(keys.records(Record.recordType))
         if let cursor { range = range.after(cursor.key) }
-        let entries = try await store.scan(KeyScan(range: range, limit: limit))
+        return KeyScan(range: range, limit: try checkedLimit(limit))
+    }
+
+    /// The page of records a scan of `limit` entries returned.
+    static func page<Record: StoredRecord>(
+        _ type: Record.Type, _ entries: [KeyValueEntry], limit: Int
+    ) throws -> RecordPage<Record> {
         let records = try entries.map { entry in
             VersionedRecord(
                 record: try RecordEnvelope.decode(type, from: entry.value, key: entry.key), version: entry.version)

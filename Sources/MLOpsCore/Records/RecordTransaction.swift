@@ -42,17 +42,8 @@ public final class RecordTransaction {
     nonisolated(nonsending) public func list<Record: StoredRecord>(
         _ type: Record.Type, after cursor: RecordCursor? = nil, limit: Int = 100
     ) async throws -> RecordPage<Record> {
-        let prefix = keys.records(Record.recordType)
-        let limit = try RecordStore.checkedLimit(limit)
-        var range = KeyRange.prefix(prefix)
-        if let cursor { range = range.after(cursor.key) }
-        let entries = try await context.scan(KeyScan(range: range, limit: limit))
-        let records = try entries.map { entry in
-            VersionedRecord(
-                record: try RecordEnvelope.decode(type, from: entry.value, key: entry.key), version: entry.version)
-        }
-        let next = entries.count == limit ? entries.last.map { RecordCursor(after: $0.key) } : nil
-        return RecordPage(records: records, next: next)
+        let scan = try RecordStore.listScan(type, keys: keys, after: cursor, limit: limit)
+        return try RecordStore.page(type, try await context.scan(scan), limit: limit)
     }
 
     /// Reads every record of `type`, in ID order. Meant for migrations and small types.

@@ -257,31 +257,6 @@ struct CSVScanner {
         return "line \(line), column \(field + 1)"
     }
 
-    /// `text` for an error message: control characters (C0, DEL, C1) and bidirectional overrides written as Swift
-    /// escapes (`\0`, `\t`, `\n`, `\r`, `\u{1B}`…), so input quoted in a message cannot hide itself or drive a
-    /// terminal. Other text is unchanged.
-    static func escaped(_ text: String) -> String {
-        func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-            switch scalar.value {
-            case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
-            default: false
-            }
-        }
-        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
-        var result = ""
-        for scalar in text.unicodeScalars {
-            guard needsEscape(scalar) else {
-                result.unicodeScalars.append(scalar)
-                continue
-            }
-            switch scalar {
-            case "\0": result += "\\0"
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            default: result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            }
-        }
-        return result
-    }
+    /// `text` for an error message, control characters escaped (`DisplayText`).
+    static func escaped(_ text: String) -> String { DisplayText.escapingControlCharacters(text) }
 }

@@ -88,7 +88,8 @@ let package = Package(
             dependencies: ["MLOpsTestKit", "SQLiteStorage", "MLOpsCore", "MLOpsStorageWorker"]
         ),
         // InferenceCore directly too: a doc snippet of an internal type (DocSnippets/) needs `@testable import`.
-        .testTarget(name: "MLOpsTests", dependencies: ["MLOps", "MLOpsTestKit", "InferenceCore", "ExperimentTracking"]),
+        .testTarget(
+            name: "MLOpsTests", dependencies: ["MLOps", "MLOpsTestKit", "InferenceCore", "ExperimentTracking"]),
         .testTarget(
             name: "MLOpsCLITests", dependencies: ["MLOpsCLI", "MLOpsTestKit"], resources: [.copy("Resources")]),
     ]

@@ -88,8 +88,9 @@ enum BenchCommand {
             + "\"batch\":\(report.batch),\"threads\":\(report.threads),\"isa\":\"\(jsonEscape(report.isa))\"}"
     }
 
-    /// A finite non-negative `value` in plain decimal notation with `places` decimals (no
-    /// exponent, so it is a JSON number too), e.g. `12.35`.
+    /// A finite non-negative `value` in plain decimal notation with `places` decimals, e.g.
+    /// `12.35`; a JSON number either way (exponent notation only from 9e18 on, 0 for a negative or
+    /// non-finite value).
     static func decimal(_ value: Double, places: Int) -> String {
         guard value.isFinite, value >= 0 else { return "0" }
         var scale: UInt64 = 1

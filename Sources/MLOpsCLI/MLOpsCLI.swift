@@ -14,6 +14,7 @@ public enum MLOpsCLI {
             ExportCommand.spec,
             PredictCommand.spec,
             InspectCommand.spec,
+            BenchCommand.spec,
         ] + TrackingCommands.specs + [
             CommandSpec(
                 path: ["version"], summary: "print the version and the kernels' instruction set", options: [],

@@ -143,10 +143,13 @@ extension ExperimentTracker {
             try await metadata.scan(KeyScan(range: .prefix(keys.runs(experimentID: experimentID)))) { entry in
                 let buffer = UnsafeBufferPointer(
                     start: entry.value.baseAddress?.assumingMemoryBound(to: UInt8.self), count: entry.value.count)
-                let layout = try RunRecord.atKey(
-                    UnsafeBufferPointer(
-                        start: entry.key.baseAddress?.assumingMemoryBound(to: UInt8.self), count: entry.key.count)
-                ) { try RunRecordLayout(parsing: buffer) }
+                let layout: RunRecordLayout
+                do {
+                    layout = try RunRecordLayout(parsing: buffer)
+                } catch {
+                    // Off the hot path: name the damaged key.
+                    throw RunRecord.naming(error, key: Array(entry.key))
+                }
                 guard viewType.includes(layout.lifecycle) else { return true }
                 if !derive {
                     if compiled.matches(layout, in: buffer) {

@@ -38,14 +38,21 @@ struct RunRecord: Sendable, Hashable {
 
     /// Runs `body`, turning a `corruptData` error about the record stored under `key` into
     /// "corrupt record at KEY: …", so every read command names the damaged key.
-    static func atKey<Result>(_ key: some Collection<UInt8>, _ body: () throws -> Result) throws -> Result {
+    static func atKey<Result>(_ key: [UInt8], _ body: () throws -> Result) throws -> Result {
         do {
             return try body()
-        } catch let error as MLOpsError where error.code == .corruptData && !error.message.hasPrefix("corrupt record") {
-            let described = StorageKey.describe(Array(key))
-            throw MLOpsError(
-                .corruptData, "corrupt record at \(described): \(error.message)", value: described, cause: error)
+        } catch {
+            throw naming(error, key: key)
         }
+    }
+
+    /// `error`, as "corrupt record at KEY: …" if it is a `corruptData` error that does not name its key yet.
+    static func naming(_ error: any Error, key: [UInt8]) -> any Error {
+        guard let error = error as? MLOpsError, error.code == .corruptData, !error.message.hasPrefix("corrupt record")
+        else { return error }
+        let described = StorageKey.describe(key)
+        return MLOpsError(
+            .corruptData, "corrupt record at \(described): \(error.message)", value: described, cause: error)
     }
     static let headerSize = 1 + 5 * 4
 

@@ -133,11 +133,17 @@ public final class CompiledModel: Sendable {
     ///   (`limitExceeded`) if the batch size would exceed ``CompileOptions/maxArenaBytes`` (checked
     ///   before allocating).
     public func predict(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
-        for name in inputs.keys where !self.inputs.contains(where: { $0.name == name }) {
-            throw MLOpsError(
-                .invalidArgument,
-                "'\(name)' is not an input of this model; inputs are "
-                    + self.inputs.map(\.name).joined(separator: ", ") + ".", value: name)
+        // Every declared input is looked up below, so a name that is not an input can only be
+        // there when the counts differ; then one set answers it (linear in the inputs).
+        if inputs.count != self.inputs.count {
+            let declared = Set(self.inputs.map(\.name))
+            for name in inputs.keys where !declared.contains(name) {
+                let names = self.inputs.prefix(20).map(\.name).joined(separator: ", ")
+                throw MLOpsError(
+                    .invalidArgument,
+                    "'\(name)' is not an input of this model; inputs are \(names)"
+                        + (self.inputs.count > 20 ? ", … (\(self.inputs.count) in all)." : "."), value: name)
+            }
         }
         var ordered: [Tensor] = []
         ordered.reserveCapacity(self.inputs.count)

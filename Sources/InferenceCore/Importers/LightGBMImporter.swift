@@ -42,6 +42,8 @@ public enum LightGBMImporter {
                 value: String(bytes.count)
             )
         }
+        // The marker check before the bytes are copied into a string (see `ensemble(text:)`).
+        if bytes.withUnsafeBufferPointer({ lacksEndOfTrees($0) }) { throw missingEndOfTrees(bytes.count) }
         return try ensemble(text: String(decoding: bytes, as: UTF8.self), limits: limits)
     }
 
@@ -57,15 +59,25 @@ public enum LightGBMImporter {
         // A model ends with its trees' `end of trees` line followed by a short trailer (feature
         // importances, parameters): look for it from the end before parsing anything, so a
         // truncated file or a large file of something else fails in one pass over its bytes.
-        let ended = text.utf8.withContiguousStorageIfAvailable { hasEndOfTreesLine($0) } ?? true
-        guard ended else {
-            throw MLOpsError(
-                .parseError,
-                "The model has no \"end of trees\" line; the file is truncated or not a LightGBM text model.",
-                value: String(text.utf8.count))
+        if text.utf8.withContiguousStorageIfAvailable({ lacksEndOfTrees($0) }) == true {
+            throw missingEndOfTrees(text.utf8.count)
         }
         let blocks = try Blocks(text: text, limits: limits)
         return try build(blocks, limits: limits)
+    }
+
+    /// The error for a model of `size` bytes without an `end of trees` line.
+    private static func missingEndOfTrees(_ size: Int) -> MLOpsError {
+        MLOpsError(
+            .parseError,
+            "The model has no \"end of trees\" line; the file is truncated or not a LightGBM text model.",
+            value: "\(size) bytes")
+    }
+
+    /// Whether `bytes` start like a model (with `tree`) but have no `end of trees` line; text
+    /// that does not start like a model is left to the parser's first-line error.
+    static func lacksEndOfTrees(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.starts(with: "tree".utf8) && !hasEndOfTreesLine(bytes)
     }
 
     /// Whether a line of `bytes` starts with `end of trees`, searched from the end: a model's

@@ -82,6 +82,37 @@ struct ModelLimitTests {
         }
     }
 
+    /// The class of the reproduction: `Add(X[N, 3], C)` for random constant shapes C of rank 1
+    /// to 3. Every model either loads and predicts one row per input row, or is refused with
+    /// `MLOpsError` at load; a constant of rank 3 (which puts its own axis before N) never loads.
+    @Test func randomBroadcastsLoadOnlyWhenRowwise() throws {
+        let long = ProcessInfo.processInfo.environment["MLOPS_LONG_TESTS"] == "1"
+        let seed: UInt64 = 0x0009_0004
+        var random = SeededRandom(seed: seed)
+        let table = try Table(columns: (0..<3).map { j in .float("x\(j)", (0..<4).map { Float($0 * 3 + j) }) })
+        for index in 0..<(long ? 2_000 : 200) {
+            let rank = random.int(in: 1...3)
+            let shape = (0..<rank).map { _ in [1, 2, 3, 4, 64][random.int(in: 0..<5)] }
+            let context = "seed \(seed), case \(index): C \(shape)"
+            let count = shape.reduce(1, *)
+            let graph = ModelGraph(
+                inputs: [GraphTestsSupport.f32("X", [.batch, .fixed(3)])], outputs: [GraphTestsSupport.f32("Y", nil)],
+                initializers: ["C": try Tensor(shape: shape, float32: [Float](repeating: 1, count: count))],
+                nodes: [GraphNode(name: "add", op: .add, inputs: ["X", "C"], outputs: ["Y"])])
+            let model: Model
+            do {
+                model = try Model(graph: graph)
+            } catch let error as MLOpsError {
+                #expect([.unsupported, .invalidArgument].contains(error.code), "\(context): \(error)")
+                continue
+            }
+            #expect(rank < 3, "\(context): loaded")
+            let predictions = try model.predict(table)
+            #expect(predictions.rowCount == 4, "\(context)")
+            #expect(predictions.columnCount == 3, "\(context): \(predictions.columnNames)")
+        }
+    }
+
     // MARK: - File sizes
 
     /// A sparse file of `size` bytes that starts with `head` (no disk blocks are used).

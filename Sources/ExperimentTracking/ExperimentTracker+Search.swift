@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 import MLOpsCore
 
 extension ExperimentTracker {
@@ -300,7 +293,7 @@ struct DerivedTagMemo {
         guard let base = buffer.baseAddress else { return false }
         for prefix in prefixes where range.count >= prefix.count {
             let equal = prefix.withUnsafeBufferPointer { prefix in
-                memcmp(base + range.lowerBound, prefix.baseAddress!, prefix.count) == 0
+                Platform.compareBytes(base + range.lowerBound, prefix.baseAddress!, count: prefix.count) == 0
             }
             if equal { return true }
         }

@@ -102,6 +102,14 @@ public final class CompiledModel: Sendable {
         try plan(batch: batchSize).outputShapes
     }
 
+    /// The shapes of the outputs at `batchSize` rows, found by shape inference alone (no plan is
+    /// resolved and nothing is allocated), each tensor bounded by
+    /// ``CompileOptions/maxElementsPerRow``.
+    func inferredOutputShapes(batchSize: Int) throws -> [[Int]] {
+        let specs = try program.structure.specs(batch: batchSize, maxElementsPerRow: options.maxElementsPerRow)
+        return program.outputValues.map { specs[$0].shape }
+    }
+
     /// Rows per chunk when a large batch runs as row chunks (see ``CompileOptions/rowChunkSize``),
     /// or `nil` when this model always runs whole batches (some op mixes rows, or chunking is off).
     ///
@@ -125,11 +133,17 @@ public final class CompiledModel: Sendable {
     ///   (`limitExceeded`) if the batch size would exceed ``CompileOptions/maxArenaBytes`` (checked
     ///   before allocating).
     public func predict(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
-        for name in inputs.keys where !self.inputs.contains(where: { $0.name == name }) {
-            throw MLOpsError(
-                .invalidArgument,
-                "'\(name)' is not an input of this model; inputs are "
-                    + self.inputs.map(\.name).joined(separator: ", ") + ".", value: name)
+        // Every declared input is looked up below, so a name that is not an input can only be
+        // there when the counts differ; then one set answers it (linear in the inputs).
+        if inputs.count != self.inputs.count {
+            let declared = Set(self.inputs.map(\.name))
+            for name in inputs.keys where !declared.contains(name) {
+                let names = self.inputs.prefix(20).map(\.name).joined(separator: ", ")
+                throw MLOpsError(
+                    .invalidArgument,
+                    "'\(name)' is not an input of this model; inputs are \(names)"
+                        + (self.inputs.count > 20 ? ", … (\(self.inputs.count) in all)." : "."), value: name)
+            }
         }
         var ordered: [Tensor] = []
         ordered.reserveCapacity(self.inputs.count)
@@ -294,10 +308,19 @@ public final class CompiledModel: Sendable {
             fileID: fileID, line: line)
     }
 
+    /// The most inputs ``bindTensors(_:index:context:_:)`` binds in place, one nested closure
+    /// each; a graph with more inputs has them copied into one buffer instead, so the stack
+    /// depth never grows with the number of inputs.
+    static let maxInPlaceInputs = 16
+
     /// Binds tensor storage pointers for inputs `index...` and then runs `body`.
+    ///
+    /// Up to ``maxInPlaceInputs`` inputs are bound where they are (one level of closures per
+    /// input); more are copied into one scratch buffer (no recursion).
     private func bindTensors(
         _ tensors: [Tensor], index: Int, context: ExecutionContext, _ body: () throws -> Void
     ) throws {
+        if tensors.count > Self.maxInPlaceInputs { return try bindCopies(tensors, context: context, body) }
         guard index < tensors.count else { return try body() }
         let v = program.inputValues[index]
         func bind(_ raw: UnsafeRawBufferPointer) throws {
@@ -313,6 +336,45 @@ public final class CompiledModel: Sendable {
             context.strings[v] = a
             try bindTensors(tensors, index: index + 1, context: context, body)
         }
+    }
+
+    /// Copies the inputs into one scratch buffer, binds them there and runs `body`.
+    private func bindCopies(_ tensors: [Tensor], context: ExecutionContext, _ body: () throws -> Void) throws {
+        func byteCount(_ tensor: Tensor) -> Int {
+            switch tensor.storage {
+            case .float32(let a): a.count * MemoryLayout<Float>.stride
+            case .float64(let a): a.count * MemoryLayout<Double>.stride
+            case .int64(let a): a.count * MemoryLayout<Int64>.stride
+            case .bool(let a): a.count * MemoryLayout<Bool>.stride
+            case .string: 0
+            }
+        }
+        var offsets: [Int] = []
+        offsets.reserveCapacity(tensors.count)
+        var total = 0
+        for tensor in tensors {
+            offsets.append(total)
+            // Each input starts on a 64-byte boundary, as arena buffers do.
+            total += (byteCount(tensor) + 63) & ~63
+        }
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(total, 64), alignment: 64)
+        defer { scratch.deallocate() }
+        for (index, tensor) in tensors.enumerated() {
+            let v = program.inputValues[index]
+            let target = scratch.baseAddress.unsafelyUnwrapped + offsets[index]
+            func copy(_ raw: UnsafeRawBufferPointer) {
+                if let base = raw.baseAddress { target.copyMemory(from: base, byteCount: raw.count) }
+                context.ptrs[v] = target
+            }
+            switch tensor.storage {
+            case .float32(let a): a.withUnsafeBytes { copy($0) }
+            case .float64(let a): a.withUnsafeBytes { copy($0) }
+            case .int64(let a): a.withUnsafeBytes { copy($0) }
+            case .bool(let a): a.withUnsafeBytes { copy($0) }
+            case .string(let a): context.strings[v] = a
+            }
+        }
+        try body()
     }
 
     private func readTensor(_ context: ExecutionContext, _ v: Int, _ spec: TensorSpec) -> Tensor {

@@ -37,31 +37,26 @@ struct GraphOptimizer {
 
     private var graphOutputs: Set<String> { Set(graph.outputs.map(\.name)) }
 
-    /// How many node inputs read each tensor.
-    private func readerCounts() -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for node in graph.nodes {
-            for name in node.inputs where !name.isEmpty { counts[name, default: 0] += 1 }
-        }
-        return counts
-    }
-
-    /// The index of the only node reading `name`, if exactly one input of one node reads it.
-    private func soleReader(of name: String) -> Int? {
-        var found: Int?
-        var uses = 0
+    /// For each tensor, the node whose input reads it when exactly one input of one node does
+    /// (`nil` when several do), built in one pass so each pass stays linear in the graph.
+    private func soleReaders() -> [String: Int?] {
+        var readers: [String: Int?] = [:]
         for (i, node) in graph.nodes.enumerated() {
-            for input in node.inputs where input == name {
-                uses += 1
-                found = i
+            for name in node.inputs where !name.isEmpty {
+                if readers[name] == nil {
+                    readers[name] = .some(i)
+                } else {
+                    readers[name] = .some(nil)
+                }
             }
         }
-        return uses == 1 ? found : nil
+        return readers
     }
 
     private mutating func removeIdentities() {
         let outputs = graphOutputs
         var removed = Set<Int>()
+        var alias: [String: String] = [:]
         for i in graph.nodes.indices {
             let node = graph.nodes[i]
             let isTrivial: Bool
@@ -76,11 +71,25 @@ struct GraphOptimizer {
                 isTrivial = false
             }
             guard isTrivial, let out = node.outputs.first, !outputs.contains(out) else { continue }
-            let source = node.inputs[0]
-            for j in graph.nodes.indices where j != i {
-                graph.nodes[j].inputs = graph.nodes[j].inputs.map { $0 == out ? source : $0 }
-            }
+            alias[out] = node.inputs[0]
             removed.insert(i)
+        }
+        guard !removed.isEmpty else { return }
+        // Every read of an identity's output reads its source instead, following chains of
+        // identities (the graph is acyclic, so every chain ends); each chain is walked once and
+        // then points straight at its end, so the pass stays linear.
+        func resolve(_ name: String) -> String {
+            var path: [String] = []
+            var current = name
+            while let source = alias[current] {
+                path.append(current)
+                current = source
+            }
+            for step in path { alias[step] = current }
+            return current
+        }
+        for j in graph.nodes.indices {
+            graph.nodes[j].inputs = graph.nodes[j].inputs.map { alias[$0] == nil ? $0 : resolve($0) }
         }
         graph.nodes = graph.nodes.enumerated().filter { !removed.contains($0.offset) }.map(\.element)
     }
@@ -92,6 +101,7 @@ struct GraphOptimizer {
 
     private mutating func fuseMatMulAdd() {
         let outputs = graphOutputs
+        let readers = soleReaders()
         var removed = Set<Int>()
         for i in graph.nodes.indices {
             let node = graph.nodes[i]
@@ -101,7 +111,7 @@ struct GraphOptimizer {
             else { continue }
             var fused = GraphNode(
                 name: node.name, op: .gemm(GraphOp.Gemm()), inputs: node.inputs, outputs: node.outputs)
-            if !outputs.contains(product), let j = soleReader(of: product), !removed.contains(j),
+            if !outputs.contains(product), let j = readers[product] ?? nil, !removed.contains(j),
                 case .add = graph.nodes[j].op
             {
                 let add = graph.nodes[j]
@@ -123,11 +133,12 @@ struct GraphOptimizer {
 
     private mutating func fuseActivations() {
         let outputs = graphOutputs
+        let readers = soleReaders()
         var removed = Set<Int>()
         for i in graph.nodes.indices {
             guard case .gemm(var g) = graph.nodes[i].op, g.activation == .none,
                 let out = graph.nodes[i].outputs.first, !outputs.contains(out),
-                let j = soleReader(of: out), !removed.contains(j)
+                let j = readers[out] ?? nil, !removed.contains(j)
             else { continue }
             let activation: GraphOp.Activation
             switch graph.nodes[j].op {

@@ -147,20 +147,19 @@ struct GraphStructure: Sendable {
                 }
             }
         }
-        var ready = (0..<graph.nodes.count).filter { pending[$0] == 0 }.reversed() as [Int]
+        // The ready nodes are a min-heap of indices, so each step is O(log n) however wide the
+        // graph (re-sorting a list of ready nodes per step was quadratic).
+        var ready = IndexHeap((0..<graph.nodes.count).filter { pending[$0] == 0 })
         var order: [Int] = []
         order.reserveCapacity(graph.nodes.count)
-        while let n = ready.popLast() {
+        while let n = ready.popMin() {
             order.append(n)
-            var newly: [Int] = []
             for v in nodeOutputs[n] {
                 for c in consumers[v] {
                     pending[c] -= 1
-                    if pending[c] == 0 { newly.append(c) }
+                    if pending[c] == 0 { ready.insert(c) }
                 }
             }
-            ready.append(contentsOf: newly.sorted(by: >))
-            ready.sort(by: >)
         }
         if order.count < graph.nodes.count {
             let stuck = (0..<graph.nodes.count).first { pending[$0] > 0 } ?? 0
@@ -246,5 +245,43 @@ struct GraphStructure: Sendable {
             }
         }
         return result
+    }
+}
+
+/// A binary min-heap of node indices (the topological sort's ready set).
+private struct IndexHeap {
+    private var items: [Int]
+
+    /// A heap of `items` (already sorted ascending, so already a heap).
+    init(_ items: [Int]) { self.items = items }
+
+    mutating func insert(_ item: Int) {
+        items.append(item)
+        var child = items.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard items[child] < items[parent] else { break }
+            items.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    mutating func popMin() -> Int? {
+        guard let last = items.popLast() else { return nil }
+        guard !items.isEmpty else { return last }
+        let minimum = items[0]
+        items[0] = last
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            let right = left + 1
+            var smallest = parent
+            if left < items.count, items[left] < items[smallest] { smallest = left }
+            if right < items.count, items[right] < items[smallest] { smallest = right }
+            guard smallest != parent else { break }
+            items.swapAt(parent, smallest)
+            parent = smallest
+        }
+        return minimum
     }
 }

@@ -42,6 +42,8 @@ public enum LightGBMImporter {
                 value: String(bytes.count)
             )
         }
+        // The marker check before the bytes are copied into a string (see `ensemble(text:)`).
+        if bytes.withUnsafeBufferPointer({ lacksEndOfTrees($0) }) { throw missingEndOfTrees(bytes.count) }
         return try ensemble(text: String(decoding: bytes, as: UTF8.self), limits: limits)
     }
 
@@ -54,14 +56,56 @@ public enum LightGBMImporter {
                 value: String(text.utf8.count)
             )
         }
+        // A model ends with its trees' `end of trees` line followed by a short trailer (feature
+        // importances, parameters): look for it from the end before parsing anything, so a
+        // truncated file or a large file of something else fails in one pass over its bytes.
+        if text.utf8.withContiguousStorageIfAvailable({ lacksEndOfTrees($0) }) == true {
+            throw missingEndOfTrees(text.utf8.count)
+        }
         let blocks = try Blocks(text: text, limits: limits)
         return try build(blocks, limits: limits)
+    }
+
+    /// The error for a model of `size` bytes without an `end of trees` line.
+    private static func missingEndOfTrees(_ size: Int) -> MLOpsError {
+        MLOpsError(
+            .parseError,
+            "The model has no \"end of trees\" line; the file is truncated or not a LightGBM text model.",
+            value: "\(size) bytes")
+    }
+
+    /// Whether `bytes` start like a model (with `tree`) but have no `end of trees` line; text
+    /// that does not start like a model is left to the parser's first-line error.
+    static func lacksEndOfTrees(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.starts(with: "tree".utf8) && !hasEndOfTreesLine(bytes)
+    }
+
+    /// Whether a line of `bytes` starts with `end of trees`, searched from the end: a model's
+    /// trailer after that line is short, so a valid file is answered after a few kilobytes, and
+    /// anything else after one pass that allocates nothing.
+    static func hasEndOfTreesLine(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let marker = Array("end of trees".utf8)
+        guard bytes.count >= marker.count else { return false }
+        var start = bytes.count - marker.count
+        while true {
+            if bytes[start] == marker[0], start == 0 || bytes[start - 1] == 0x0A {
+                var matches = true
+                for k in 1..<marker.count where bytes[start + k] != marker[k] {
+                    matches = false
+                    break
+                }
+                if matches { return true }
+            }
+            if start == 0 { return false }
+            start -= 1
+        }
     }
 
     /// The key/value lines of the header and of each `Tree=` block.
     private struct Blocks {
         var header: [Substring: Substring] = [:]
-        var headerFlags: Set<Substring> = []
+        /// Whether the header has the flag line `average_output` (a random forest).
+        var averageOutput = false
         var trees: [(index: Int, line: Int, fields: [Substring: Substring])] = []
 
         init(text: String, limits: TreeEnsemble.Limits) throws {
@@ -71,7 +115,19 @@ public enum LightGBMImporter {
             var sawEnd = false
             var lineNumber = 0
             var sawHeader = false
-            for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            // Lines are visited one at a time, never collected: memory stays proportional to the
+            // fields kept, whatever the file holds.
+            let utf8 = text.utf8
+            var next = utf8.startIndex
+            var more = true
+            while more {
+                let lineEnd = utf8[next...].firstIndex(of: 0x0A) ?? utf8.endIndex
+                let rawLine = Substring(utf8[next..<lineEnd])
+                if lineEnd == utf8.endIndex {
+                    more = false
+                } else {
+                    next = utf8.index(after: lineEnd)
+                }
                 lineNumber += 1
                 let line = rawLine.last == "\r" ? rawLine.dropLast() : rawLine
                 if lineNumber == 1 {
@@ -114,7 +170,7 @@ public enum LightGBMImporter {
                 guard !line.isEmpty else { continue }
                 guard let equals = line.firstIndex(of: "=") else {
                     // Flag lines such as "average_output".
-                    if current == nil { headerFlags.insert(line) }
+                    if current == nil, line == "average_output" { averageOutput = true }
                     continue
                 }
                 let key = line[line.startIndex..<equals]
@@ -218,6 +274,7 @@ public enum LightGBMImporter {
         var featureNames: [String] = []
         if let names = header["feature_names"] {
             featureNames = names.split(separator: " ").map(String.init)
+            try FeatureNames.checkUnique(featureNames, "The header's feature_names", code: .parseError)
             if featureNames.count != featureCount {
                 throw MLOpsError(
                     .parseError,
@@ -227,7 +284,7 @@ public enum LightGBMImporter {
             }
         }
         let aggregation: TreeEnsemble.Aggregation
-        if blocks.headerFlags.contains("average_output") {
+        if blocks.averageOutput {
             aggregation = .average(divisor: max(blocks.trees.count / treesPerIteration, 1))
         } else {
             aggregation = .sum

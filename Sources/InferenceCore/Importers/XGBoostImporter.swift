@@ -246,6 +246,7 @@ public enum XGBoostImporter {
             var featureNames: [String] = []
             if let names = optionalMember(learner, "feature_names") {
                 featureNames = try document.strings(names, "learner.feature_names")
+                try FeatureNames.checkUnique(featureNames, "learner.feature_names", code: .parseError)
                 if !featureNames.isEmpty, featureNames.count != featureCount {
                     throw MLOpsError(
                         .parseError,

@@ -225,7 +225,22 @@ struct XGBoostJSON {
                 let (start, end) = try scanNumber()
                 return .number(start: start, end: end)
             default:
-                throw error("unexpected character '\(Character(Unicode.Scalar(bytes[position])))'")
+                throw error("unexpected character '\(Self.printable(bytes[position]))'")
+            }
+        }
+
+        /// A byte as it reads in a message: itself when printable ASCII, `\0`, `\t`, `\n`, `\r`,
+        /// else `\xHH` (a control character or a byte of a multi-byte character).
+        static func printable(_ byte: UInt8) -> String {
+            switch byte {
+            case 0: return "\\0"
+            case 0x09: return "\\t"
+            case 0x0A: return "\\n"
+            case 0x0D: return "\\r"
+            case 0x20...0x7E: return String(Character(Unicode.Scalar(byte)))
+            default:
+                let hex = String(byte, radix: 16, uppercase: true)
+                return "\\x" + (hex.count == 1 ? "0" + hex : hex)
             }
         }
 

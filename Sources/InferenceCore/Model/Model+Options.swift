@@ -24,9 +24,26 @@ extension Model {
             self.onnx = onnx
         }
 
-        /// The largest file any of the formats accepts; larger files are refused before reading.
-        var maxFileBytes: Int {
-            max(treeLimits.maxInputBytes, packageLimits.maxFileBytes, onnx.maxModelBytes)
+        /// The largest file accepted for `format`, in bytes, and the option that sets it: XGBoost
+        /// JSON and LightGBM text ``TreeEnsemble/Limits/maxInputBytes`` (default 1 GiB), model
+        /// packages ``ModelPackage/Limits/maxFileBytes`` (default 2 GiB), ONNX
+        /// ``ONNXImporter/Options/maxModelBytes`` (default 2 GiB − 1, protobuf's own limit).
+        public func maxFileBytes(for format: ModelFormat) -> Int {
+            fileLimit(for: format).maxBytes
+        }
+
+        /// ``maxFileBytes(for:)`` with a phrase naming the option, for messages.
+        func fileLimit(for format: ModelFormat) -> (maxBytes: Int, name: String) {
+            switch format {
+            case .xgboost, .lightgbm:
+                return (
+                    treeLimits.maxInputBytes, "for \(format.displayName) files (Model.Options.treeLimits.maxInputBytes)"
+                )
+            case .package:
+                return (packageLimits.maxFileBytes, "for model packages (Model.Options.packageLimits.maxFileBytes)")
+            case .onnx:
+                return (onnx.maxModelBytes, "for ONNX files (Model.Options.onnx.maxModelBytes)")
+            }
         }
     }
 }

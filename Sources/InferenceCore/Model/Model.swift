@@ -66,10 +66,16 @@ public struct Model: Sendable {
     ///   - options: Size bounds and compile options.
     /// - Throws: `MLOpsError` whose message names the file, what was expected and what was
     ///   found: `notFound` ("no such file: PATH"), `ioError`, `invalidArgument` (a directory or
-    ///   device), `limitExceeded`, `parseError` (not a model, or a malformed one), `corruptData`
+    ///   device), `limitExceeded` (a file larger than its format's limit, see
+    ///   ``Options/maxFileBytes(for:)``, is refused before it is read; a model over another
+    ///   bound), `parseError` (not a model, or a malformed one), `corruptData`
     ///   (a damaged package), `unsupported` (a model feature this package does not implement).
     public init(contentsOf path: String, format: ModelFormat? = nil, options: Options = Options()) throws {
-        let bytes = try ModelFile.read(path, maxBytes: options.maxFileBytes)
+        // Each format has its own size limit: the one for the format given, else for the format
+        // the first bytes announce (a file that starts like none of them is judged as ONNX).
+        let bytes = try ModelFile.read(path, what: "model file") { head in
+            options.fileLimit(for: format ?? ModelFormat.announced(by: head))
+        }
         try self.init(bytes: bytes, format: format, source: path, options: options)
     }
 
@@ -154,13 +160,18 @@ public struct Model: Sendable {
     ///   - metadata: Metadata to keep with the model.
     ///   - lineage: Where the model came from.
     ///   - options: How to compile the graph.
-    /// - Throws: `MLOpsError` from ``ModelGraph/compile(options:)``.
+    /// - Throws: `MLOpsError` from ``ModelGraph/compile(options:)``; `invalidArgument` for a
+    ///   feature name given twice; `unsupported` for an output that does not have one row per
+    ///   input row (its first dimension is not the batch dimension, or its other dimensions
+    ///   change with the number of rows), found before anything runs.
     public init(
         graph: ModelGraph, featureNames: [String] = [], format: ModelFormat = .package,
         metadata: [String: String] = [:], lineage: ModelLineage = ModelLineage(),
         options: CompileOptions = CompileOptions()
     ) throws {
+        try FeatureNames.checkUnique(featureNames, "featureNames")
         let compiled = try graph.compile(options: options)
+        try Self.checkOneRowPerInputRow(graph, compiled)
         self.format = format
         self.graph = graph
         self.signature = ModelSignature(graph: graph, featureNames: featureNames)

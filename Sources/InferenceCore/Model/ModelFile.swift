@@ -12,6 +12,20 @@ enum ModelFile {
     ///   when it cannot be opened or read (with the system's reason), `invalidArgument` for a
     ///   directory or another non-regular file, `limitExceeded` when it is over `maxBytes`.
     static func read(_ path: String, maxBytes: Int, what: String = "model file") throws -> [UInt8] {
+        try read(path, what: what) { _ in (maxBytes, "") }
+    }
+
+    /// The bytes of the regular file at `path`, refused before they are read when the file is
+    /// larger than the limit `limit` gives for its first bytes (up to ``headBytes`` of them).
+    ///
+    /// - Parameters:
+    ///   - limit: The largest size accepted for a file that starts with the given bytes, and a
+    ///     phrase naming that limit for the message (e.g. "for ONNX files
+    ///     (`Model.Options.onnx.maxModelBytes`)"; empty for a plain "the limit").
+    /// - Throws: as ``read(_:maxBytes:what:)``.
+    static func read(
+        _ path: String, what: String, limit: ([UInt8]) -> (maxBytes: Int, name: String)
+    ) throws -> [UInt8] {
         let fd = Platform.open(path, [.readOnly, .nonBlocking])
         guard fd >= 0 else { throw openError(path, errno: Platform.errno, what: what) }
         defer { Platform.close(fd) }
@@ -27,11 +41,24 @@ enum ModelFile {
                 value: path)
         }
         let size = info.size
+        // The first bytes say which format's limit applies; read them without reading the rest.
+        var head = [UInt8](repeating: 0, count: min(size, headBytes))
+        var headCount = 0
+        while headCount < head.count {
+            let count = head.withUnsafeMutableBytes { buffer in
+                Platform.read(fd, UnsafeMutableRawBufferPointer(rebasing: buffer[headCount...]), offset: headCount)
+            }
+            if count < 0, Platform.errno == Platform.interrupted { continue }
+            guard count > 0 else { break }
+            headCount += count
+        }
+        let (maxBytes, limitName) = limit(Array(head.prefix(headCount)))
         guard size <= maxBytes else {
+            let named = limitName.isEmpty ? "the limit" : "the limit \(limitName)"
             throw MLOpsError(
                 .limitExceeded,
-                "the \(what) \(path) is \(size) bytes, more than the limit of \(maxBytes) bytes; "
-                    + "raise the limit if the file is genuine",
+                "the \(what) \(path) is \(size) bytes, more than \(named) of \(maxBytes) bytes; it was not "
+                    + "read. Raise the limit if the file is genuine",
                 value: path)
         }
         var bytes = [UInt8](repeating: 0, count: size)
@@ -53,6 +80,9 @@ enum ModelFile {
         }
         return bytes
     }
+
+    /// How many of a file's first bytes the size limit of ``read(_:what:limit:)`` may look at.
+    static let headBytes = 64
 
     /// The error for a failed `open` of `path`.
     static func openError(_ path: String, errno code: Int32, what: String, fileID: String = #fileID, line: Int = #line)

@@ -44,6 +44,20 @@ public enum ModelFormat: String, Sendable, Hashable, Codable, CaseIterable, Cust
         return looksLikeONNX(bytes) ? .onnx : nil
     }
 
+    /// The format the first bytes of a file announce, judged without decoding anything: a
+    /// package's magic, an XGBoost `{`, LightGBM's `tree` line, and otherwise ONNX (a file that
+    /// is no model at all is refused later, by detection).
+    static func announced(by head: [UInt8]) -> ModelFormat {
+        if head.starts(with: ModelPackage.magic) { return .package }
+        var start = 0
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        while start < head.count, [0x20, 0x09, 0x0A, 0x0D].contains(head[start]) { start += 1 }
+        let text = head[start...]
+        if text.first == UInt8(ascii: "{") { return .xgboost }
+        if text.starts(with: Array("tree".utf8)) { return .lightgbm }
+        return .onnx
+    }
+
     /// Whether `bytes` start like a serialised ONNX `ModelProto`.
     static func looksLikeONNX(_ bytes: [UInt8]) -> Bool {
         guard let first = bytes.first else { return false }

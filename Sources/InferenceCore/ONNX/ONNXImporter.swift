@@ -37,7 +37,8 @@ public enum ONNXImporter {
 
     /// Bounds applied while importing.
     public struct Options: Sendable {
-        /// The largest file accepted, in bytes.
+        /// The largest file accepted, in bytes; the default is 2^31 − 1, protobuf's own limit. A
+        /// file over it is refused before it is read.
         public var maxModelBytes: Int
         /// The most elements one row (one batch item) of a graph input may declare.
         public var maxInputElementsPerRow: Int

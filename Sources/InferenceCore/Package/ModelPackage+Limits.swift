@@ -2,7 +2,8 @@ extension ModelPackage {
     /// Bounds checked while a package is read, so a hostile or corrupt file is rejected with
     /// `limitExceeded` before it can exhaust memory.
     public struct Limits: Sendable, Hashable {
-        /// The largest package file, in bytes.
+        /// The largest package file, in bytes; the default is 2 GiB (2^31). A file over it is
+        /// refused before it is read.
         public var maxFileBytes: Int
         /// The largest JSON part (manifest, graph, signature, metadata), in bytes.
         public var maxJSONBytes: Int
@@ -23,7 +24,7 @@ extension ModelPackage {
 
         /// Creates limits; the defaults accept any realistic model.
         public init(
-            maxFileBytes: Int = 1 << 32, maxJSONBytes: Int = 256 << 20, maxNodes: Int = 100_000,
+            maxFileBytes: Int = 1 << 31, maxJSONBytes: Int = 256 << 20, maxNodes: Int = 100_000,
             maxTensors: Int = 100_000, maxRank: Int = 8, maxElements: Int = 1 << 31, maxStringBytes: Int = 1 << 20,
             maxMetadataEntries: Int = 10_000, maxTreeNodes: Int = 1 << 28
         ) {

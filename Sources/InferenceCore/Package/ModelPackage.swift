@@ -66,14 +66,15 @@ public struct ModelPackage: Sendable {
 
     /// The package as file bytes.
     ///
-    /// - Throws: `MLOpsError` (`invalidArgument`) if the graph is invalid or the signature does
-    ///   not match it.
+    /// - Throws: `MLOpsError` (`invalidArgument`) if the graph is invalid, the signature does
+    ///   not match it or names a feature twice.
     public func encoded() throws -> [UInt8] {
         try graph.validate()
         guard signature.inputs == graph.inputs, signature.outputs == graph.outputs else {
             throw MLOpsError(
                 .invalidArgument, "The signature's inputs and outputs differ from the graph's; rebuild the signature.")
         }
+        try FeatureNames.checkUnique(signature.featureNames, "The signature")
         var weights = WeightWriter()
         let document = PackageGraphCodec.encode(graph, weights: &weights)
         let encoder = JSONEncoder()
@@ -231,6 +232,7 @@ public struct ModelPackage: Sendable {
         guard signature.inputs == graph.inputs, signature.outputs == graph.outputs else {
             throw PackageError.corrupt("the signature does not match the graph's inputs and outputs")
         }
+        try FeatureNames.checkUnique(signature.featureNames, "The signature", code: .corruptData)
         do {
             try graph.validate()
         } catch let error as MLOpsError where error.code == .limitExceeded {

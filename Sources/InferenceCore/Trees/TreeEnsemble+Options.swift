@@ -75,7 +75,9 @@ extension TreeEnsemble {
         public var maxFeatures: Int
         /// The most outputs (targets or classes).
         public var maxOutputs: Int
-        /// The largest model file an importer reads, in bytes.
+        /// The largest model file an importer reads, in bytes; the default is 1 GiB (2^30).
+        ///
+        /// A file over it is refused before it is read (by ``Model`` and the importers' `load`).
         public var maxInputBytes: Int
 
         /// Creates limits; the defaults accept any realistic model.
@@ -86,7 +88,7 @@ extension TreeEnsemble {
             maxDepth: Int = 4096,
             maxFeatures: Int = 1 << 24,
             maxOutputs: Int = 1 << 16,
-            maxInputBytes: Int = 1 << 32
+            maxInputBytes: Int = 1 << 30
         ) {
             self.maxTrees = maxTrees
             self.maxNodesPerTree = maxNodesPerTree

@@ -101,7 +101,7 @@ public struct TreeEnsemble: Sendable {
     ///     ``lightGBMZeroThreshold``); nil uses inputs as given.
     ///   - limits: Size bounds.
     /// - Throws: `MLOpsError` `invalidArgument` for an inconsistent description (child or
-    ///   feature index out of range, cycles, shared subtrees, wrong base-score count,
+    ///   feature index out of range, a feature name given twice, cycles, shared subtrees, wrong base-score count,
     ///   `beforeTrees` with averaging, a non-positive divisor) and `limitExceeded` when a bound
     ///   in `limits` is exceeded.
     public init(
@@ -154,6 +154,7 @@ public struct TreeEnsemble: Sendable {
                 value: String(featureNames.count)
             )
         }
+        try FeatureNames.checkUnique(featureNames, "featureNames")
         var divisor: Int?
         if case .average(let value) = aggregation {
             guard value >= 1 else {

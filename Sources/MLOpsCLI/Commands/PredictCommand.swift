@@ -27,16 +27,57 @@ enum PredictCommand {
             let outputPath = arguments.value("output") ?? ""
             let model = try Model(contentsOf: modelPath, format: try format(arguments.value("format")))
             let table = try Table.readCSV(path: inputPath)
-            let predictions = try model.predict(table)
+            let rows = try chunkRows(model)
             if outputPath == "-" {
-                var text = String(decoding: try CSVWriter.encode(predictions), as: UTF8.self)
-                if text.hasSuffix("\n") { text.removeLast() }
-                context.out(text)
+                // One chunk of predictions at a time, so only one chunk is ever text in memory.
+                var header = true
+                try predictChunks(model, table, rowsPerChunk: rows) { predictions in
+                    var text = String(
+                        decoding: try CSVWriter.encode(predictions, options: CSVWriteOptions(includeHeader: header)),
+                        as: UTF8.self)
+                    header = false
+                    if text.hasSuffix("\n") { text.removeLast() }
+                    if !text.isEmpty { context.out(text) }
+                }
             } else {
-                try write(predictions, to: outputPath)
-                context.out("wrote \(predictions.rowCount) rows, \(predictions.columnCount) columns to \(outputPath)")
+                var columns = 0
+                try write(to: outputPath) { writer in
+                    try predictChunks(model, table, rowsPerChunk: rows) { predictions in
+                        columns = predictions.columnCount
+                        try writer.write(predictions)
+                    }
+                }
+                context.out("wrote \(table.rowCount) rows, \(columns) columns to \(outputPath)")
             }
         })
+
+    /// The most output values one chunk of predictions holds (about 64 MB as `Double`s, and
+    /// its CSV text is written before the next chunk is predicted).
+    static let maxValuesPerChunk = 1 << 23
+    /// The most rows one chunk of predictions covers.
+    static let maxRowsPerChunk = 65_536
+
+    /// Rows per chunk for `model`: ``maxRowsPerChunk``, fewer when its rows have many output
+    /// values (at least one row).
+    static func chunkRows(_ model: Model) throws -> Int {
+        let perRow = try model.outputElementCounts(rowCount: 1).reduce(0) { $0 &+ $1 }
+        return max(1, min(maxRowsPerChunk, maxValuesPerChunk / max(perRow, 1)))
+    }
+
+    /// Predicts `table` in chunks of `rowsPerChunk` rows and passes each chunk's predictions to
+    /// `body`, in order; a table without rows gives one empty chunk (the header).
+    static func predictChunks(
+        _ model: Model, _ table: Table, rowsPerChunk: Int, _ body: (Table) throws -> Void
+    ) throws {
+        let rowCount = table.rowCount
+        guard rowCount > rowsPerChunk else { return try body(try model.predict(table)) }
+        var start = 0
+        while start < rowCount {
+            let end = min(rowCount, start + rowsPerChunk)
+            try body(try model.predict(try table.rows(Array(start..<end))))
+            start = end
+        }
+    }
 
     /// The `--format` value as a format, `nil` for `auto` (detect by content).
     static func format(_ text: String?) throws -> ModelFormat? {
@@ -49,13 +90,13 @@ enum PredictCommand {
         return format
     }
 
-    /// Writes `table` as CSV to `path`.
+    /// Writes CSV to `path` through a writer that `produce` fills (batch by batch).
     ///
     /// A new path or a regular file is replaced atomically: the CSV goes to a temporary file in the
     /// same directory, which is then renamed over `path`. Anything else that is not a directory (a
     /// symbolic link, `/dev/stdout`, a FIFO, a character device) is written in place and never
     /// replaced; a directory is refused.
-    static func write(_ table: Table, to path: String) throws {
+    static func write(to path: String, _ produce: (inout CSVWriter) throws -> Void) throws {
         if let info = Platform.linkStatus(path: path) {
             if info.type == .directory {
                 throw MLOpsError(
@@ -65,7 +106,7 @@ enum PredictCommand {
             }
             if info.type != .regular {
                 var writer = try CSVWriter(path: path)
-                try writer.write(table)
+                try produce(&writer)
                 try writer.close()
                 return
             }
@@ -76,15 +117,23 @@ enum PredictCommand {
         let temporary = path + ".tmp-\(Platform.processID)-\(UInt64.random(in: 0...UInt64.max))"
         do {
             var writer = try CSVWriter(path: temporary)
-            try writer.write(table)
+            do {
+                try produce(&writer)
+            } catch {
+                try? writer.close()
+                throw error
+            }
             try writer.close()
             guard Platform.rename(temporary, to: path) == 0 else {
                 let reason = Platform.describe(errno: Platform.errno)
                 throw MLOpsError(.ioError, "cannot move the finished CSV into place: \(reason)", value: path)
             }
-        } catch let error as MLOpsError {
+        } catch let error as MLOpsError where error.code == .ioError {
             Platform.remove(temporary)
             throw MLOpsError(error.code, "cannot write the output CSV \(path): \(error.message)", value: path)
+        } catch {
+            Platform.remove(temporary)
+            throw error
         }
     }
 }

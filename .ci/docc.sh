@@ -51,9 +51,10 @@ swift build --scratch-path "$scratch" --target MLOps
 swift build --scratch-path "$scratch" --target MLOpsTestKit
 modulesDir="$(swift build --scratch-path "$scratch" --show-bin-path)/Modules"
 
-# Module maps of the package's C targets (CSQLite), which the extractor must find.
+# Module maps of the package's C targets, which the extractor must find: the system-library
+# targets' own (CSQLite) and the ones SwiftPM generates for C source targets (CMLOpsKernels).
 includes=(-I "$modulesDir")
-for map in Sources/*/module.modulemap; do
+for map in Sources/*/module.modulemap "$(dirname "$modulesDir")"/*.build/module.modulemap; do
     [[ -f "$map" ]] && includes+=(-I "$(dirname "$map")")
 done
 

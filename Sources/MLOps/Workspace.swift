@@ -25,7 +25,7 @@ import SQLiteStorage
 /// Many processes may open the same directory at once; the SQLite store and
 /// the file blob store are both safe for concurrent writers. Hosts that want
 /// other storage build a `Workspace` from their own stores with
-/// ``init(metadata:objects:location:)``.
+/// ``init(metadata:objects:location:readOnly:)``.
 public struct Workspace: Sendable {
     /// Records: experiments, runs, params, metrics, dataset versions, registry entries.
     public let metadata: any KeyValueStore
@@ -45,8 +45,12 @@ public struct Workspace: Sendable {
 
     /// Wraps stores of the host's choosing.
     ///
-    /// - Parameter readOnly: Whether the stores refuse writes; the workspace then opens its modules
-    ///   without claiming namespaces (which would write), and only reads work.
+    /// - Parameters:
+    ///   - metadata: The store for records.
+    ///   - objects: The store for bytes.
+    ///   - location: The directory the stores live in, if any (for messages).
+    ///   - readOnly: Whether the stores refuse writes; the workspace then opens its modules
+    ///     without claiming namespaces (which would write), and only reads work.
     public init(metadata: any KeyValueStore, objects: any BlobStore, location: String? = nil, readOnly: Bool = false) {
         self.metadata = metadata
         self.objects = objects

@@ -32,7 +32,9 @@ let package = Package(
         // __attribute__((target)) and chosen at run time (no -march, no unsafeFlags).
         .target(name: "CMLOpsKernels"),
         .target(name: "MLOpsCore", dependencies: ["CMLOpsKernels"]),
-        .target(name: "InferenceCore", dependencies: ["MLOpsCore"], swiftSettings: inferenceCoreKernelSettings()),
+        .target(
+            name: "InferenceCore", dependencies: ["MLOpsCore", "CMLOpsKernels"],
+            swiftSettings: inferenceCoreKernelSettings()),
         .target(name: "DataVersioning", dependencies: ["MLOpsCore"]),
         .target(name: "ExperimentTracking", dependencies: ["MLOpsCore"]),
         .target(

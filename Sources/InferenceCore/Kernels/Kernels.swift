@@ -17,20 +17,21 @@ import MLOpsCore
 ///     bias: b, activation: .relu, pool: .shared)
 /// ```
 ///
-/// The speed of these kernels depends on how the module was compiled; see ``configuration`` and
-/// `Documentation/Performance.md`. A default `swift build -c release` uses a baseline x86-64 code path
-/// (SSE, separate multiply and add); `MLOPS_NATIVE=1 swift build -c release` compiles InferenceCore for
-/// the build machine's CPU with fused multiply-add (and AVX-512 register blocking where present), which is
-/// several times faster. Results are numerically equivalent either way (within float rounding).
+/// The SGEMM/GEMV register tiles are chosen at run time for the CPU (`KernelISA.current`): AVX-512
+/// (12×32 tiles) or AVX2+FMA (6×16) C kernels compiled per function for their instruction set, else the
+/// portable Swift tiles; `MLOPS_ISA=baseline|avx2|avx512` caps the level. A plain `swift build -c
+/// release` is therefore fast; see ``configuration`` and `Documentation/Performance.md`. Results agree
+/// across levels within float rounding (fused multiply-add rounds once where multiply-then-add rounds
+/// twice), and are bit-for-bit the same on every machine run at the same level.
 public enum Kernels {
-    /// A short description of the kernel code path compiled into this build, e.g.
-    /// `"avx512-fma 12x32"` or `"baseline-sse 6x8"`; benchmarks print it next to their numbers.
+    /// A short description of the SGEMM kernels this process uses, e.g. `"avx512 12x32"`,
+    /// `"avx2-fma 6x16"` or `"baseline-sse 6x8"`; benchmarks print it next to their numbers.
     public static var configuration: String {
         let config = KernelConfig.current
         return "\(config.name) \(config.mr)x\(config.nr)"
     }
 
-    /// Whether this build uses fused multiply-add instructions (`MLOPS_FMA` or an arm64 target).
+    /// Whether the SGEMM kernels in use fuse multiply and add (AVX2, AVX-512, arm64, or `MLOPS_FMA`).
     public static var usesFusedMultiplyAdd: Bool { KernelConfig.current.usesFMA }
 }
 

@@ -48,7 +48,8 @@ public struct KernelISA: Sendable, Hashable, CustomStringConvertible {
     public let supportsSHAInstructions: Bool
 
     /// The level in force for this process: detected once, capped by `MLOPS_ISA`.
-    public static let current = KernelISA(features: mlops_cpu_features(), requested: Platform.environmentValue("MLOPS_ISA"))
+    public static let current = KernelISA(
+        features: mlops_cpu_features(), requested: Platform.environmentValue("MLOPS_ISA"))
 
     /// The level for CPU `features` (`CMLOpsKernels` bits) capped by a requested level name.
     init(features: UInt32, requested: String?) {

@@ -32,7 +32,9 @@ let package = Package(
         // __attribute__((target)) and chosen at run time (no -march, no unsafeFlags).
         .target(name: "CMLOpsKernels"),
         .target(name: "MLOpsCore", dependencies: ["CMLOpsKernels"]),
-        .target(name: "InferenceCore", dependencies: ["MLOpsCore"], swiftSettings: inferenceCoreKernelSettings()),
+        .target(
+            name: "InferenceCore", dependencies: ["MLOpsCore", "CMLOpsKernels"],
+            swiftSettings: inferenceCoreKernelSettings()),
         .target(name: "DataVersioning", dependencies: ["MLOpsCore"]),
         .target(name: "ExperimentTracking", dependencies: ["MLOpsCore"]),
         .target(
@@ -107,12 +109,11 @@ for target in package.targets where target.type != .system && target.name != "CM
     target.swiftSettings = settings
 }
 
-// InferenceCore's numeric kernels are plain Swift SIMD code, so their speed depends on the CPU the
-// compiler targets. The default build targets baseline x86-64 (SSE2, no FMA) and uses kernels written for it.
-// `MLOPS_NATIVE=1 swift build -c release` compiles InferenceCore alone for this machine's CPU and switches on
-// its fused-multiply-add kernels (and AVX-512 register tiles when /proc/cpuinfo lists avx512f): 3-5× faster,
-// but the binary then only runs on CPUs like this one. `MLOPS_TARGET_CPU=<llvm cpu>` (e.g. haswell, znver4,
-// skylake-avx512) does the same for a named CPU. See Documentation/Performance.md.
+// InferenceCore's SGEMM register tiles are chosen at run time (C kernels in CMLOpsKernels for AVX2+FMA
+// and AVX-512), so a plain `swift build -c release` is fast. `MLOPS_NATIVE=1` additionally compiles
+// InferenceCore's Swift code for this machine's CPU (`-target-cpu native`, plus the FMA/AVX-512 Swift tiles
+// used at MLOPS_ISA=baseline); the binary then only runs on CPUs like this one. `MLOPS_TARGET_CPU=<llvm
+// cpu>` does the same for a named CPU. What it still buys is measured in Documentation/Performance.md.
 func inferenceCoreKernelSettings() -> [SwiftSetting] {
     let environment = Context.environment
     let cpu = environment["MLOPS_NATIVE"] == "1" ? "native" : environment["MLOPS_TARGET_CPU"]

@@ -48,7 +48,13 @@ struct GEMMCase: CustomStringConvertible {
     var ldc: Int { n + padding }
 
     /// Runs `Kernels.sgemm` (raw or packed B) and checks every element against a double-precision reference.
-    func check(packed: Bool = false, pool: WorkerPool? = nil, seed: UInt64 = 1) {
+    ///
+    /// `config` picks the kernels (default: the process's level). The tolerance is relative to the sum of
+    /// the magnitudes of the products: fused multiply-add (AVX2, AVX-512) and separate multiply and add
+    /// (baseline) round differently, so levels agree with each other to about 1e-6·k relative, not bitwise.
+    func check(
+        packed: Bool = false, pool: WorkerPool? = nil, seed: UInt64 = 1, config: KernelConfig = .current
+    ) {
         var random = KernelTestRandom(seed: seed)
         let a = random.floats(max(1, (transA ? k : m) * lda))
         let b = random.floats(max(1, (transB ? n : k) * ldb))
@@ -62,14 +68,15 @@ struct GEMMCase: CustomStringConvertible {
                         let biasArgument = bias ? biasPointer.baseAddress : nil
                         if packed {
                             let packedB = PackedMatrix(
-                                rows: k, columns: n, source: b.baseAddress!, leadingDimension: ldb, transposed: transB)
+                                rows: k, columns: n, source: b.baseAddress!, leadingDimension: ldb, transposed: transB,
+                                config: config)
                             Kernels.sgemm(
                                 transposeA: transA, m: m, alpha: alpha, a: a.baseAddress!, lda: lda, b: packedB,
                                 beta: beta, c: c.baseAddress!, ldc: ldc, bias: biasArgument, activation: activation,
                                 pool: pool)
                         } else {
                             Kernels.sgemm(
-                                transposeA: transA, transposeB: transB, m: m, n: n, k: k, alpha: alpha,
+                                config: config, transposeA: transA, transposeB: transB, m: m, n: n, k: k, alpha: alpha,
                                 a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb, beta: beta, c: c.baseAddress!,
                                 ldc: ldc, bias: biasArgument, activation: activation, pool: pool)
                         }
@@ -95,7 +102,7 @@ struct GEMMCase: CustomStringConvertible {
                 let tolerance = 1e-6 * Double(k + 4) * (magnitude * Double(Swift.abs(alpha)) + 2) + 1e-6
                 #expect(
                     Swift.abs(actual - expected) <= tolerance,
-                    "\(self) packed=\(packed) C[\(i),\(j)] = \(actual), expected \(expected)")
+                    "\(self) packed=\(packed) \(config.name) C[\(i),\(j)] = \(actual), expected \(expected)")
                 if Swift.abs(actual - expected) > tolerance { return }
             }
             // Padding columns of C are never written.

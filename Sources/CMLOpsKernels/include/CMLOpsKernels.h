@@ -30,6 +30,35 @@ uint32_t mlops_cpu_features(void);
 /// Returns 1 if it did, 0 if this CPU has none (the state is then unchanged).
 int mlops_sha256_compress(uint32_t state[8], const uint8_t *data, size_t blocks);
 
+#if defined(__x86_64__)
+/// SGEMM register tile, AVX2 + FMA, 6 rows x 16 columns: C = epilogue(alpha * A·B) over `kc` steps.
+/// `a` is a packed A panel (6 floats per step) when `lda` is 0, else 6 rows of a row-major A read in
+/// place, `lda` floats apart; `b` is a packed B panel (16 floats per step). `c` receives 6 rows of 16
+/// floats, `ldc` apart. `mode` 0 overwrites C, 1 adds beta·C, 2 adds C; then `bias` (16 values, or
+/// NULL) is added and values below `floor_value` are raised to it (NaN passes). Requires AVX2 + FMA.
+void mlops_sgemm_tile_avx2(
+    size_t kc, const float *a, ptrdiff_t lda, const float *b, float *c, ptrdiff_t ldc, float alpha,
+    float beta, int mode, const float *bias, float floor_value);
+
+/// One row against `count` (1 to 4) 16-column panels, AVX2 + FMA:
+/// out[p·16 + j] = Σₖ x[k·xs] · b[p·ps + k·rs + j]. Requires AVX2 + FMA.
+void mlops_sgemm_rows_avx2(
+    size_t count, size_t k, const float *x, ptrdiff_t xs, const float *b, ptrdiff_t ps, ptrdiff_t rs,
+    float *out);
+
+/// The AVX-512 register tile, 12 rows x 32 columns; the same contract as mlops_sgemm_tile_avx2
+/// with 12-float A steps, 32-float B steps and 32 bias values. Requires AVX-512 F.
+void mlops_sgemm_tile_avx512(
+    size_t kc, const float *a, ptrdiff_t lda, const float *b, float *c, ptrdiff_t ldc, float alpha,
+    float beta, int mode, const float *bias, float floor_value);
+
+/// One row against `count` (1 to 4) 32-column panels, AVX-512:
+/// out[p·32 + j] = Σₖ x[k·xs] · b[p·ps + k·rs + j]. Requires AVX-512 F.
+void mlops_sgemm_rows_avx512(
+    size_t count, size_t k, const float *x, ptrdiff_t xs, const float *b, ptrdiff_t ps, ptrdiff_t rs,
+    float *out);
+#endif
+
 #ifdef __cplusplus
 }
 #endif

@@ -23,13 +23,27 @@ extension Kernels {
         c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil,
         activation: Activation = .identity, pool: WorkerPool? = nil
     ) {
+        sgemm(
+            config: .current, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a,
+            lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, bias: bias, activation: activation, pool: pool)
+    }
+
+    /// ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:bias:activation:pool:)`` with the
+    /// kernels of `config` instead of ``KernelConfig/current`` (tests run every instruction-set level).
+    static func sgemm(
+        config: KernelConfig, transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int, beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int, bias: UnsafePointer<Float>? = nil,
+        activation: Activation = .identity, pool: WorkerPool? = nil
+    ) {
         precondition(m >= 0 && n >= 0 && k >= 0, "sgemm sizes must be non-negative")
         precondition(lda >= max(1, transposeA ? m : k), "sgemm: lda is shorter than a stored row of A")
         precondition(ldb >= max(1, transposeB ? k : n), "sgemm: ldb is shorter than a stored row of B")
         precondition(ldc >= max(1, n), "sgemm: ldc is shorter than a row of C")
         let operands = GEMMOperands(
-            m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, lda: lda, transA: transposeA, b: b, ldb: ldb,
-            transB: transposeB, packed: nil, narrowTail: nil, c: c, ldc: ldc, bias: bias, activation: activation)
+            config: config, m: m, n: n, k: k, alpha: alpha, beta: beta, a: a, lda: lda, transA: transposeA, b: b,
+            ldb: ldb, transB: transposeB, packed: nil, narrowTail: nil, c: c, ldc: ldc, bias: bias,
+            activation: activation)
         gemm(operands, pool: pool)
     }
 
@@ -49,7 +63,8 @@ extension Kernels {
         precondition(ldc >= max(1, b.columns), "sgemm: ldc is shorter than a row of C")
         withExtendedLifetime(b) {
             let operands = GEMMOperands(
-                m: m, n: b.columns, k: b.rows, alpha: alpha, beta: beta, a: a, lda: lda, transA: transposeA,
+                config: b.config, m: m, n: b.columns, k: b.rows, alpha: alpha, beta: beta, a: a, lda: lda,
+                transA: transposeA,
                 b: UnsafePointer(b.storage.pointer), ldb: max(1, b.columns), transB: false,
                 packed: UnsafePointer(b.storage.pointer), narrowTail: b.narrowTail.map { UnsafePointer($0.pointer) },
                 c: c, ldc: ldc, bias: bias, activation: activation)
@@ -89,6 +104,8 @@ extension Kernels {
 
 /// The arguments of one SGEMM call, with B either raw or pre-packed.
 struct GEMMOperands {
+    /// The kernels and blocking (a packed B's own configuration).
+    let config: KernelConfig
     let m: Int
     let n: Int
     let k: Int
@@ -135,9 +152,9 @@ struct TileStore {
     let floor: Float
 
     /// A store of the raw accumulators into a row-major `MR × NR` tile buffer.
-    init(tile: UnsafeMutablePointer<Float>) {
+    init(tile: UnsafeMutablePointer<Float>, nr: Int) {
         self.init(
-            c: tile, ldc: KernelConfig.nr, alpha: 1, beta: 0, mode: .overwrite, bias: nil, floor: -.infinity)
+            c: tile, ldc: nr, alpha: 1, beta: 0, mode: .overwrite, bias: nil, floor: -.infinity)
     }
 
     init(
@@ -219,7 +236,7 @@ extension Kernels {
             threads = 1
         }
         let activePool = threads > 1 ? pool : nil
-        if p.m <= KernelConfig.smallM && (p.packed != nil || !p.transB) {
+        if p.m <= p.config.smallM && (p.packed != nil || !p.transB) {
             smallM(p, pool: activePool, threads: threads)
         } else if p.packed != nil {
             packedGEMM(p, pool: activePool, threads: threads)
@@ -255,9 +272,8 @@ extension Kernels {
     /// `(row0, row1, panel0, panel1)` for task `index`.
     @inline(__always)
     static func partition(
-        rows: Int, panels: Int, threads: Int, index: Int
+        rows: Int, panels: Int, threads: Int, index: Int, mr: Int
     ) -> (Int, Int, Int, Int) {
-        let mr = KernelConfig.mr
         let rowTiles = (rows + mr - 1) / mr
         if rowTiles >= 2 * threads || rowTiles >= panels {
             let start = rowTiles * index / threads
@@ -271,9 +287,9 @@ extension Kernels {
 
     /// SGEMM with a raw B: B is packed per (NC, KC) block into the calling thread's buffer, cooperatively.
     static func rawGEMM(_ p: GEMMOperands, pool: WorkerPool?, threads: Int) {
-        let nr = KernelConfig.nr
-        let kcMax = KernelConfig.kc
-        let ncMax = KernelConfig.nc
+        let nr = p.config.nr
+        let kcMax = p.config.kc
+        let ncMax = p.config.nc
         let blockPanels = (min(ncMax, p.n) + nr - 1) / nr
         let bPack = ScratchBuffer.current().b(count: blockPanels * nr * min(kcMax, p.k))
         var jc = 0
@@ -307,9 +323,9 @@ extension Kernels {
     /// SGEMM with a pre-packed B: one parallel region, each task walking its own rows or panels.
     static func packedGEMM(_ p: GEMMOperands, pool: WorkerPool?, threads: Int) {
         guard let packed = p.packed else { return }
-        let nr = KernelConfig.nr
-        let kcMax = KernelConfig.kc
-        let ncPanels = KernelConfig.nc / nr
+        let nr = p.config.nr
+        let kcMax = p.config.kc
+        let ncPanels = p.config.nc / nr
         let panels = (p.n + nr - 1) / nr
         parallel(
             threads, pool,
@@ -323,10 +339,11 @@ extension Kernels {
         _ p: GEMMOperands, rows: Range<Int>, panels: Range<Int>, k0: Int, kc: Int, bBlock: UnsafePointer<Float>,
         bPanelBase: Int, bPanelStride: Int, mode: TileMode, isLast: Bool, aPack: UnsafeMutablePointer<Float>
     ) {
-        let mr = KernelConfig.mr
-        let nr = KernelConfig.nr
-        let mcMax = KernelConfig.mc
-        let tile = aPack + mcMax * KernelConfig.kc
+        let config = p.config
+        let mr = config.mr
+        let nr = config.nr
+        let mcMax = config.mc
+        let tile = aPack + mcMax * config.kc
         var ic = rows.lowerBound
         while ic < rows.upperBound {
             let mc = min(mcMax, rows.upperBound - ic)
@@ -339,7 +356,7 @@ extension Kernels {
             if fullTiles < mc {
                 packA(
                     transposed: p.transA, source: p.a, ld: p.lda, i0: ic + fullTiles, mc: mc - fullTiles, k0: k0,
-                    kc: kc, destination: aPack)
+                    kc: kc, destination: aPack, mr: mr)
             }
             let activation = isLast ? p.activation : .identity
             // Whole tiles with no activation or ReLU are finished in registers and stored straight into C.
@@ -364,18 +381,16 @@ extension Kernels {
                             TileStore(
                                 c: c, ldc: p.ldc, alpha: p.alpha, beta: p.beta, mode: mode, bias: bias, floor: fused)
                         } else {
-                            TileStore(tile: tile)
+                            TileStore(tile: tile, nr: nr)
                         }
                     if ir < fullTiles {
-                        KernelConfig.microKernelDirectA(
-                            kc: kc, a: p.a + (ic + ir) * p.lda + k0, lda: p.lda, b: bp, store: store)
+                        config.tile(kc: kc, a: p.a + (ic + ir) * p.lda + k0, lda: p.lda, b: bp, store: store)
                     } else {
-                        KernelConfig.microKernel(
-                            kc: kc, a: aPack + (ir - fullTiles) / mr * kc * mr, b: bp, store: store)
+                        config.tile(kc: kc, a: aPack + (ir - fullTiles) / mr * kc * mr, lda: nil, b: bp, store: store)
                     }
                     if fused == nil {
                         storeTile(
-                            tile, rows: rows, columns: width, c: c, ldc: p.ldc, alpha: p.alpha, beta: p.beta,
+                            tile, rows: rows, columns: width, nr: nr, c: c, ldc: p.ldc, alpha: p.alpha, beta: p.beta,
                             mode: mode, bias: bias, activation: activation)
                     }
                     ir += mr
@@ -388,8 +403,8 @@ extension Kernels {
     /// Batch 1–`smallM`: each row of op(A) against the panels of B with the one-row kernel, no packing of A
     /// and (for a pre-packed or non-transposed B) no packing of B except a partial last panel.
     static func smallM(_ p: GEMMOperands, pool: WorkerPool?, threads: Int) {
-        let nr = KernelConfig.nr
-        let group = KernelConfig.rowPanels
+        let nr = p.config.nr
+        let group = p.config.rowPanels
         // A packed B is zero-padded, so its partial last panel is read in place; except that a narrow last
         // panel is read from its 16-wide copy (less than half the bytes: the GEMV is bandwidth-bound).
         let fullPanels = p.packed != nil && p.narrowTail == nil ? (p.n + nr - 1) / nr : p.n / nr
@@ -407,14 +422,14 @@ extension Kernels {
     static func rowPanels(
         _ p: GEMMOperands, row: Int, panel: Int, count: Int, tile: UnsafeMutablePointer<Float>
     ) {
-        let nr = KernelConfig.nr
+        let config = p.config
+        let nr = config.nr
         let (x, xStride) = p.aRow(row)
         guard let packed = p.packed else {
             if count == 1 {
-                KernelConfig.rowKernelOnePanel(
-                    k: p.k, x: x, xStride: xStride, b: p.b + panel * nr, rowStride: p.ldb, out: tile)
+                config.onePanel(k: p.k, x: x, xStride: xStride, b: p.b + panel * nr, rowStride: p.ldb, out: tile)
             } else {
-                KernelConfig.rowKernel(
+                config.rows(
                     k: p.k, x: x, xStride: xStride, b: p.b + panel * nr, panelStride: nr, rowStride: p.ldb,
                     out: tile)
             }
@@ -424,14 +439,13 @@ extension Kernels {
         let width = count * nr
         var k0 = 0
         while k0 < p.k {
-            let kc = min(KernelConfig.kc, p.k - k0)
+            let kc = min(config.kc, p.k - k0)
             let b = packed + k0 * panels * nr + panel * kc * nr
             let out = k0 == 0 ? tile : tile + width
             if count == 1 {
-                KernelConfig.rowKernelOnePanel(
-                    k: kc, x: x + k0 * xStride, xStride: xStride, b: b, rowStride: nr, out: out)
+                config.onePanel(k: kc, x: x + k0 * xStride, xStride: xStride, b: b, rowStride: nr, out: out)
             } else {
-                KernelConfig.rowKernel(
+                config.rows(
                     k: kc, x: x + k0 * xStride, xStride: xStride, b: b, panelStride: kc * nr, rowStride: nr, out: out)
             }
             if k0 > 0 {
@@ -493,10 +507,9 @@ extension Kernels {
     /// Writes a `rows × columns` corner of a register tile (row stride `nr`) into C through the epilogue.
     @inline(__always)
     static func storeTile(
-        _ tile: UnsafePointer<Float>, rows: Int, columns: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
+        _ tile: UnsafePointer<Float>, rows: Int, columns: Int, nr: Int, c: UnsafeMutablePointer<Float>, ldc: Int,
         alpha: Float, beta: Float, mode: TileMode, bias: UnsafePointer<Float>?, activation: Activation
     ) {
-        let nr = KernelConfig.nr
         for row in 0..<rows {
             finishRow(
                 tile + row * nr, c + row * ldc, columns, alpha: alpha, beta: beta, mode: mode, bias: bias,
@@ -571,9 +584,8 @@ extension Kernels {
     /// panel stride `kc·mr`), zero-padding the last panel.
     static func packA(
         transposed: Bool, source a: UnsafePointer<Float>, ld: Int, i0: Int, mc: Int, k0: Int, kc: Int,
-        destination: UnsafeMutablePointer<Float>
+        destination: UnsafeMutablePointer<Float>, mr: Int
     ) {
-        let mr = KernelConfig.mr
         var panel = 0
         while panel * mr < mc {
             let rows = min(mr, mc - panel * mr)
@@ -624,9 +636,8 @@ extension Kernels {
     /// step, `panelStride` apart), zero-padding the last panel.
     static func packB(
         transposed: Bool, source b: UnsafePointer<Float>, ld: Int, k0: Int, kc: Int, j0: Int, nc: Int,
-        destination: UnsafeMutablePointer<Float>, panelStride: Int
+        destination: UnsafeMutablePointer<Float>, panelStride: Int, nr: Int
     ) {
-        let nr = KernelConfig.nr
         var panel = 0
         while panel * nr < nc {
             let columns = min(nr, nc - panel * nr)

@@ -25,7 +25,7 @@ extension Kernels {
             packB(
                 transposed: p.transB, source: p.b, ld: p.ldb, k0: pc, kc: kc, j0: jc + first * nr,
                 nc: min(nc - first * nr, (last - first) * nr), destination: bPack + first * kc * nr,
-                panelStride: kc * nr)
+                panelStride: kc * nr, nr: nr)
         }
     }
 
@@ -44,10 +44,11 @@ extension Kernels {
         let isLast: Bool
 
         func run(_ task: Int) {
-            let (r0, r1, q0, q1) = partition(rows: p.m, panels: panels, threads: threads, index: task)
+            let (r0, r1, q0, q1) = partition(
+                rows: p.m, panels: panels, threads: threads, index: task, mr: p.config.mr)
             guard r0 < r1, q0 < q1 else { return }
             let scratch = ScratchBuffer.current()
-            let aPack = scratch.a(count: KernelConfig.mc * kcMax + KernelConfig.mr * nr)
+            let aPack = scratch.a(count: p.config.mc * kcMax + p.config.mr * nr)
             macroBlock(
                 p, rows: r0..<r1, panels: (panel0 + q0)..<(panel0 + q1), k0: pc, kc: kc, bBlock: bBlock,
                 bPanelBase: panel0, bPanelStride: kc * nr, mode: mode, isLast: isLast, aPack: aPack)
@@ -65,9 +66,10 @@ extension Kernels {
         let ncPanels: Int
 
         func run(_ task: Int) {
-            let (r0, r1, q0, q1) = partition(rows: p.m, panels: panels, threads: threads, index: task)
+            let (r0, r1, q0, q1) = partition(
+                rows: p.m, panels: panels, threads: threads, index: task, mr: p.config.mr)
             guard r0 < r1, q0 < q1 else { return }
-            let aPack = ScratchBuffer.current().a(count: KernelConfig.mc * kcMax + KernelConfig.mr * nr)
+            let aPack = ScratchBuffer.current().a(count: p.config.mc * kcMax + p.config.mr * nr)
             var jp = q0
             while jp < q1 {
                 let je = min(jp + ncPanels, q1)
@@ -104,7 +106,7 @@ extension Kernels {
                 let strip = scratch.b(count: p.k * nr)
                 packB(
                     transposed: false, source: p.b, ld: p.ldb, k0: 0, kc: p.k, j0: fullPanels * nr, nc: tailColumns,
-                    destination: strip, panelStride: p.k * nr)
+                    destination: strip, panelStride: p.k * nr, nr: nr)
                 tailPanel = strip
             }
             for row in 0..<p.m {
@@ -124,8 +126,7 @@ extension Kernels {
                 }
                 if let tailPanel {
                     let (x, xStride) = p.aRow(row)
-                    KernelConfig.rowKernelOnePanel(
-                        k: p.k, x: x, xStride: xStride, b: tailPanel, rowStride: nr, out: tile)
+                    p.config.onePanel(k: p.k, x: x, xStride: xStride, b: tailPanel, rowStride: nr, out: tile)
                     storeRow(p, tile, cRow, column: fullPanels * nr, width: tailColumns)
                 } else if let narrow = p.narrowTail, task == tasks - 1 && tailColumns > 0 {
                     let (x, xStride) = p.aRow(row)

@@ -12,14 +12,16 @@ import MLOpsCore
 /// `K × N` buffer, or from an `N × K` one with `transposed: true` (ONNX `Gemm` with `transB = 1`, PyTorch
 /// `Linear` weights).
 ///
-/// The layout is private to the kernels and depends on the build configuration; a `PackedMatrix` is
+/// The layout is private to the kernels and depends on the kernel configuration (the instruction-set level); a `PackedMatrix` is
 /// immutable and safe to share between threads.
 struct PackedMatrix: Sendable {
     /// The inner dimension `K` (rows of `op(B)`).
     let rows: Int
     /// The output dimension `N` (columns of `op(B)`).
     let columns: Int
-    /// Blocks of `KernelConfig.kc` rows; in each block, panels of `KernelConfig.nr` columns (`kc × nr` floats
+    /// The kernel configuration the panels are laid out for; SGEMM with this matrix uses its kernels.
+    let config: KernelConfig
+    /// Blocks of `config.kc` rows; in each block, panels of `config.nr` columns (`kc × nr` floats
     /// each, zero-padded on the right) one after the other.
     let storage: PackedStorage
     /// In builds whose panels are wider than 16 columns (AVX-512), a last panel with at most 16 real columns
@@ -28,7 +30,7 @@ struct PackedMatrix: Sendable {
     let narrowTail: PackedStorage?
 
     /// Number of `nr`-wide column panels.
-    var panelCount: Int { (columns + KernelConfig.nr - 1) / KernelConfig.nr }
+    var panelCount: Int { (columns + config.nr - 1) / config.nr }
 
     /// Packs a `rows × columns` logical matrix read from `source`.
     ///
@@ -39,27 +41,29 @@ struct PackedMatrix: Sendable {
     ///     `transposed` is `true`.
     ///   - leadingDimension: Elements between stored rows; defaults to the stored row length.
     ///   - transposed: Whether `source` holds the transpose of the logical matrix.
+    ///   - config: The kernels the matrix is packed for (tests pass each instruction-set level).
     /// - Precondition: Sizes are non-negative and `leadingDimension` is at least the stored row length.
     init(
         rows: Int, columns: Int, source: UnsafePointer<Float>, leadingDimension: Int? = nil,
-        transposed: Bool = false
+        transposed: Bool = false, config: KernelConfig = .current
     ) {
         precondition(rows >= 0 && columns >= 0, "PackedMatrix sizes must be non-negative")
         let ld = leadingDimension ?? (transposed ? rows : columns)
         precondition(ld >= (transposed ? rows : columns), "leadingDimension is shorter than a stored row")
         self.rows = rows
         self.columns = columns
-        let nr = KernelConfig.nr
+        self.config = config
+        let nr = config.nr
         let panels = (columns + nr - 1) / nr
         let storage = PackedStorage(count: panels * rows * nr)
-        // K blocks of `KernelConfig.kc` rows; inside a block the panels are contiguous, so SGEMM walks one block
+        // K blocks of `config.kc` rows; inside a block the panels are contiguous, so SGEMM walks one block
         // sequentially (no power-of-two strides between panels that would alias in the caches).
         var k0 = 0
         while k0 < rows {
-            let kc = min(KernelConfig.kc, rows - k0)
+            let kc = min(config.kc, rows - k0)
             Kernels.packB(
                 transposed: transposed, source: source, ld: ld, k0: k0, kc: kc, j0: 0, nc: columns,
-                destination: storage.pointer + k0 * panels * nr, panelStride: kc * nr)
+                destination: storage.pointer + k0 * panels * nr, panelStride: kc * nr, nr: nr)
             k0 += kc
         }
         self.storage = storage
@@ -79,7 +83,7 @@ struct PackedMatrix: Sendable {
     }
 
     /// Packs `matrix`, or its transpose when `transposed` is `true`.
-    init(_ matrix: Matrix, transposed: Bool = false) {
+    init(_ matrix: Matrix, transposed: Bool = false, config: KernelConfig = .current) {
         let rows = transposed ? matrix.columns : matrix.rows
         let columns = transposed ? matrix.rows : matrix.columns
         self = matrix.withUnsafeBufferPointer { buffer in
@@ -88,7 +92,7 @@ struct PackedMatrix: Sendable {
             return empty.withUnsafeBufferPointer { fallback in
                 PackedMatrix(
                     rows: rows, columns: columns, source: buffer.baseAddress ?? fallback.baseAddress.unsafelyUnwrapped,
-                    leadingDimension: max(matrix.columns, 1), transposed: transposed)
+                    leadingDimension: max(matrix.columns, 1), transposed: transposed, config: config)
             }
         }
     }
@@ -106,12 +110,13 @@ struct PackedMatrix: Sendable {
     /// Unpacks the logical `rows × columns` matrix (for tests and inspection; not a hot path).
     func unpacked() -> Matrix {
         var result = Matrix(rows: rows, columns: columns, repeating: 0)
-        let nr = KernelConfig.nr
+        let nr = config.nr
+        let kcMax = config.kc
         let base = storage.pointer
         result.withUnsafeMutableBufferPointer { out in
             for r in 0..<rows {
-                let k0 = r / KernelConfig.kc * KernelConfig.kc
-                let kc = min(KernelConfig.kc, rows - k0)
+                let k0 = r / kcMax * kcMax
+                let kc = min(kcMax, rows - k0)
                 for c in 0..<columns {
                     out[r * columns + c] = base[k0 * panelCount * nr + (c / nr) * kc * nr + (r - k0) * nr + c % nr]
                 }

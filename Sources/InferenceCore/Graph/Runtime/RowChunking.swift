@@ -65,7 +65,7 @@ struct RowChunking: Sendable {
             else { return nil }
         }
         rowFlops = max(0, flops)
-        let tile = KernelConfig.mr
+        let tile = KernelConfig.current.mr
         // A requested size is capped (2^24 rows) so rounding it up cannot overflow.
         let wanted = min(requestedRows ?? max(1, min(Self.maxRows, Self.targetBytes / rowBytes)), 1 << 24)
         rows = max(tile, (wanted + tile - 1) / tile * tile)
@@ -134,7 +134,7 @@ struct RowChunking: Sendable {
     /// thread when each thread's share of the products is worth a parallel job (the threshold
     /// the GEMM uses to go parallel), else it runs whole.
     func schedule(batch: Int, threads: Int) -> (rows: Int, count: Int, lastRows: Int)? {
-        let tile = KernelConfig.mr
+        let tile = KernelConfig.current.mr
         var rows = rows
         if batch < 2 * rows {
             guard threads > 1 else { return nil }
@@ -149,7 +149,7 @@ struct RowChunking: Sendable {
         var split = (rows: rows, count: full + 1, lastRows: rest)
         if rest == 0 {
             split = (rows, full, rows)
-        } else if rest <= KernelConfig.smallM {
+        } else if rest <= KernelConfig.current.smallM {
             // A few-row tail would run the GEMM's one-row kernel (other rounding): merge it.
             split = (rows, full, rows + rest)
         }

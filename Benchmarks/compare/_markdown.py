@@ -1,4 +1,6 @@
-"""Shared helper of the compare scripts: a padded Markdown table."""
+"""Shared helpers of the compare scripts: a padded Markdown table, the CPU model."""
+
+import platform
 
 
 def markdown_table(head, rows):
@@ -8,3 +10,15 @@ def markdown_table(head, rows):
              "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     lines += ["| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def cpu_model():
+    """The CPU's model name from /proc/cpuinfo (else what `platform` knows)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()

@@ -62,7 +62,7 @@ import sys
 import tempfile
 import time
 
-from _markdown import markdown_table
+from _markdown import cpu_model, markdown_table
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -125,17 +125,6 @@ def wait_quiet(max_wait):
     while busy >= 0.15 and time.monotonic() - start < max_wait:
         busy = busy_fraction()
     return round(busy, 2)
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor()
 
 
 # --------------------------------------------------------------------------- timing (as anchors/_common.py)

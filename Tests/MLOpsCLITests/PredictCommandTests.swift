@@ -212,3 +212,30 @@ import Testing
         #expect(unknown.err.joined().contains("unknown model format pickle"))
     }
 }
+
+/// `nan` in an input CSV is an error by default (a CSV rule); `--allow-non-finite` reads it as a
+/// number, and a tree model treats NaN exactly like an empty (missing) field.
+@Suite struct PredictNonFiniteInputTests {
+    @Test func nanIsAnErrorUnlessAllowedAndThenPredictsLikeAMissingValue() async throws {
+        let model = try PredictCommandTests().resource("xgb_binary.json")
+        let directory = FileManager.default.temporaryDirectory.path + "/predict-nan-\(SortableID())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let header = "f0,f1,f2,f3,f4,f5,f6,f7\n"
+        try Data((header + "nan,1,2,3,4,5,6,7\n").utf8).write(to: URL(fileURLWithPath: directory + "/nan.csv"))
+        try Data((header + ",1,2,3,4,5,6,7\n").utf8).write(to: URL(fileURLWithPath: directory + "/empty.csv"))
+
+        let refused = await runCLI(["predict", "--model", model, "--input", directory + "/nan.csv", "--output", "-"])
+        #expect(refused.status == 1)
+        #expect(refused.err.joined().contains("line 2"), "\(refused.err)")
+
+        let allowed = await runCLI([
+            "predict", "--model", model, "--input", directory + "/nan.csv", "--output", "-", "--allow-non-finite",
+        ])
+        let missing = await runCLI(["predict", "--model", model, "--input", directory + "/empty.csv", "--output", "-"])
+        #expect(allowed.status == 0, "\(allowed.err)")
+        #expect(missing.status == 0, "\(missing.err)")
+        #expect(allowed.out == missing.out)
+        #expect(allowed.out.joined(separator: "\n").split(separator: "\n").count == 2)
+    }
+}

@@ -6,19 +6,20 @@ enum PredictCommand {
         path: ["predict"],
         summary: "run a model (XGBoost JSON, LightGBM text, ONNX or model package) over a CSV of features",
         discussion: """
-            The model's format is recognised by its content. Missing values are empty fields. When the \
-            model names its features, the CSV must have exactly those columns (in any order); otherwise its \
-            columns are the features in order. Tree binary classifiers write probability and margin, \
-            regressors prediction, multiclass models probability_0…probability_{K-1}; ONNX and package \
-            models write one column per output named after it for an output of shape [N], and \
-            <name>_0…<name>_{K-1} for an output of shape [N, K] (also when K is 1). --output - writes \
-            the CSV to standard output.
+            The model's format is recognised by its content. Missing values are empty fields (and, with \
+            --allow-non-finite, nan). When the model names its features, the CSV must have exactly those \
+            columns (in any order); otherwise its columns are the features in order. Tree binary classifiers \
+            write probability and margin, regressors prediction, multiclass models \
+            probability_0…probability_{K-1}; ONNX and package models write one column per output named after \
+            it for an output of shape [N], and <name>_0…<name>_{K-1} for an output of shape [N, K] (also when \
+            K is 1). --output - writes the CSV to standard output.
             """,
         options: [
             .required("model", "FILE", "the model file"),
             .required("input", "CSV", "the input features (header row required)"),
             .required("output", "CSV", "where to write the predictions (- for standard output)"),
             .value("format", "FORMAT", "auto (default: detect from the content), xgboost, lightgbm, onnx or package"),
+            .flag("allow-non-finite", "read nan, inf and -inf in the input as numbers (default: an error)"),
         ],
         run: { arguments, context in
             // The parser has checked the required options.
@@ -26,7 +27,9 @@ enum PredictCommand {
             let inputPath = arguments.value("input") ?? ""
             let outputPath = arguments.value("output") ?? ""
             let model = try Model(contentsOf: modelPath, format: try format(arguments.value("format")))
-            let table = try Table.readCSV(path: inputPath)
+            var readOptions = CSVReadOptions()
+            readOptions.allowNonFiniteNumbers = arguments.flag("allow-non-finite")
+            let table = try Table.readCSV(path: inputPath, options: readOptions)
             let rows = try chunkRows(model)
             if outputPath == "-" {
                 // One chunk of predictions at a time, so only one chunk is ever text in memory.

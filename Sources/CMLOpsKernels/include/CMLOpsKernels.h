@@ -57,6 +57,16 @@ void mlops_sgemm_tile_avx512(
 void mlops_sgemm_rows_avx512(
     size_t count, size_t k, const float *x, ptrdiff_t xs, const float *b, ptrdiff_t ps, ptrdiff_t rs,
     float *out);
+
+/// Tree-ensemble block traversal, AVX-512, float32 models: adds, tree by tree in order, each tree's
+/// leaf value to acc[r] for the `row_count` rows of an expanded block (InferenceCore's interleaved
+/// groups of eight rows, `group_stride` int32 keys per group). Tree t is a perfect tree of depth
+/// trees[2t + 1] (at most 8) at perfect + trees[2t]: 2^D - 1 slots (x 8), as many int32 threshold
+/// keys, then 2^D float leaf values, in heap order; `perfect` must be readable 64 int32 past the
+/// last tree. Requires AVX-512 F.
+void mlops_trees_block_f32_avx512(
+    const int32_t *perfect, const int32_t *trees, size_t tree_count, const int32_t *expanded,
+    size_t group_stride, size_t row_count, float *acc);
 #endif
 
 #ifdef __cplusplus

@@ -1,3 +1,5 @@
+import MLOpsCore
+
 /// The traversal kernels.
 ///
 /// Rows are first *expanded* (see ``FastTreeNode``), which also does the one conversion from
@@ -431,12 +433,13 @@ extension CompiledTrees {
     ///
     /// `rows` must be valid for `rowCount * featureCount` reads (any non-null pointer when that
     /// is zero) and each non-nil output for `rowCount * outputCount` writes; the public wrappers
-    /// check this.
+    /// check this. `level` picks the block kernel (``blockKernel(at:)``); all give the same bits.
     func predict<I: TreeScalar, O: TreeScalar>(
         rows: UnsafePointer<I>,
         rowCount: Int,
         raw: UnsafeMutablePointer<O>?,
-        transformed: UnsafeMutablePointer<O>?
+        transformed: UnsafeMutablePointer<O>?,
+        level: KernelISA.Level = KernelISA.current.level
     ) {
         guard rowCount > 0 else { return }
         let width = expandedWidth
@@ -475,6 +478,7 @@ extension CompiledTrees {
                         rows,
                         rowCount: rowCount,
                         blockRows: blockRows,
+                        kernel: blockKernel(at: level),
                         expanded: expanded,
                         acc: acc,
                         raw: raw,
@@ -534,6 +538,7 @@ extension CompiledTrees {
         _ rows: UnsafePointer<I>,
         rowCount: Int,
         blockRows: Int,
+        kernel: TreeBlockKernel,
         expanded: UnsafeMutablePointer<T.Expanded>,
         acc: UnsafeMutablePointer<T>,
         raw: UnsafeMutablePointer<O>?,
@@ -551,7 +556,10 @@ extension CompiledTrees {
                 expand(source, into: expanded + (row &>> 3) * groupStride + (row & 7), spacing: 8)
             }
             for row in 0..<count { startRow(acc + row * width) }
-            accumulate(block: x, expanded: expanded, rowCount: count, into: acc)
+            switch kernel {
+            case .swift: accumulate(block: x, expanded: expanded, rowCount: count, into: acc)
+            case .avx512: accumulateVector(expanded: expanded, rowCount: count, into: acc)
+            }
             for row in 0..<count {
                 let offset = (start + row) * width
                 finalize(acc + row * width, raw: raw.map { $0 + offset }, transformed: transformed.map { $0 + offset })

@@ -113,6 +113,11 @@ final class CompiledTrees<T: TreeScalar>: @unchecked Sendable {
     let reachableNodeCount: Int
     /// Inputs with magnitude at most this are read as 0 (LightGBM); negative when unused.
     let inputZeroBand: T
+    /// The trees as perfect trees for the C block kernel (see ``perfectLayout(nodes:nodeLeaf:leafValues:trees:layout:)``),
+    /// empty when it does not support this ensemble.
+    let perfect: UnsafeMutableBufferPointer<Int32>
+    /// Per tree: the offset of its perfect tree in ``perfect`` and its depth.
+    let perfectTrees: UnsafeMutableBufferPointer<Int32>
 
     init(
         nodes: [FastTreeNode],
@@ -143,6 +148,10 @@ final class CompiledTrees<T: TreeScalar>: @unchecked Sendable {
         self.groups = Self.copy(groups)
         self.baseScores = Self.copy(baseScores)
         self.usedFeatures = Self.copy(usedFeatures)
+        let perfectLayout = Self.perfectLayout(
+            nodes: nodes, nodeLeaf: nodeLeaf, leafValues: leafValues, trees: trees, layout: layout)
+        self.perfect = Self.copy(perfectLayout.perfect)
+        self.perfectTrees = Self.copy(perfectLayout.trees)
         self.usesAllFeatures = usedFeatures.count == featureCount
         self.layout = layout
         self.featureCount = featureCount
@@ -168,6 +177,8 @@ final class CompiledTrees<T: TreeScalar>: @unchecked Sendable {
         groups.deallocate()
         baseScores.deallocate()
         usedFeatures.deallocate()
+        perfect.deallocate()
+        perfectTrees.deallocate()
     }
 
     private static func copy<E>(_ array: [E]) -> UnsafeMutableBufferPointer<E> {

@@ -1,0 +1,104 @@
+// Tree-ensemble block traversal for AVX-512 (float32 models): 16 rows walk one tree side by side,
+// one lane per row. InferenceCore's Swift code lays each tree out as a *perfect* tree in heap order
+// (CompiledTrees+Vector.swift), so a lane's next node is 2h + 1 + bit with no child lookup, and the
+// node attributes of the first six levels (up to 32 nodes) come from registers with vpermd /
+// vpermt2d instead of gathers; only the row values (and deeper levels) are gathered.
+//
+// Per tree at `perfect + offset`, with depth D and N = 2^D - 1 branch positions:
+//   int32 slot[N]        8 x the expanded-row slot a position reads;
+//   int32 threshold[N]   the order-preserving float32 key of its threshold;
+//   float leaf[2^D]      the leaf values (as bits) in heap order of the last level.
+// Step: bit = x[slot] < threshold (signed int32 keys), exactly Swift's Float.stepBit; a leaf met
+// before depth D is repeated below itself with threshold -1 on the constant-0 slot, so it stays.
+// Expanded rows: interleaved groups of eight rows, value[slot * 8 + row], `group_stride` values per
+// group. Leaf values are added to `acc` tree by tree in tree order (one IEEE add per tree and row),
+// so the sums are bit-identical to the Swift kernels.
+#include "CMLOpsKernels.h"
+
+#if defined(__x86_64__)
+
+#include <immintrin.h>
+
+#define MLOPS_TARGET_AVX512 __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma")))
+#define MLOPS_INLINE static inline __attribute__((always_inline))
+
+// One level of 16 walks: `h` the lanes' heap positions at level `k`; returns the next positions.
+MLOPS_INLINE MLOPS_TARGET_AVX512 __m512i level_f32(
+    const int32_t *slots, const int32_t *thresholds, int32_t k, const int32_t *x, __m512i lane,
+    __mmask16 live, __m512i h) {
+    __m512i slot;
+    __m512i threshold;
+    if (k <= 4) {
+        const int32_t base = (1 << k) - 1;
+        const __m512i r = _mm512_sub_epi32(h, _mm512_set1_epi32(base));
+        slot = _mm512_permutexvar_epi32(r, _mm512_loadu_si512(slots + base));
+        threshold = _mm512_permutexvar_epi32(r, _mm512_loadu_si512(thresholds + base));
+    } else if (k == 5) {
+        const __m512i r = _mm512_sub_epi32(h, _mm512_set1_epi32(31));
+        slot = _mm512_permutex2var_epi32(_mm512_loadu_si512(slots + 31), r, _mm512_loadu_si512(slots + 47));
+        threshold =
+            _mm512_permutex2var_epi32(_mm512_loadu_si512(thresholds + 31), r, _mm512_loadu_si512(thresholds + 47));
+    } else {
+        slot = _mm512_i32gather_epi32(h, slots, 4);
+        threshold = _mm512_i32gather_epi32(h, thresholds, 4);
+    }
+    const __m512i value =
+        _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), live, _mm512_add_epi32(slot, lane), x, 4);
+    const __mmask16 left = _mm512_cmplt_epi32_mask(value, threshold);
+    const __m512i next = _mm512_add_epi32(_mm512_add_epi32(h, h), _mm512_set1_epi32(1));
+    return _mm512_mask_add_epi32(next, left, next, _mm512_set1_epi32(1));
+}
+
+// The leaf value of each lane after `depth` levels.
+MLOPS_INLINE MLOPS_TARGET_AVX512 __m512 leaf_f32(const int32_t *tree, int32_t depth, __m512i h) {
+    const int32_t n = (1 << depth) - 1;
+    const float *leaves = (const float *)(tree + 2 * n);
+    return _mm512_i32gather_ps(_mm512_sub_epi32(h, _mm512_set1_epi32(n)), leaves, 4);
+}
+
+MLOPS_TARGET_AVX512 void mlops_trees_block_f32_avx512(
+    const int32_t *perfect, const int32_t *trees, size_t tree_count, const int32_t *expanded,
+    size_t group_stride, size_t row_count, float *acc) {
+    const int32_t g = (int32_t)group_stride;
+    const __m512i lane = _mm512_setr_epi32(
+        0, 1, 2, 3, 4, 5, 6, 7, g, g + 1, g + 2, g + 3, g + 4, g + 5, g + 6, g + 7);
+    for (size_t row = 0; row < row_count; row += 16) {
+        const size_t remaining = row_count - row;
+        const __mmask16 live = remaining >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << remaining) - 1);
+        const int32_t *x = expanded + (row >> 3) * group_stride;
+        __m512 sum = _mm512_maskz_loadu_ps(live, acc + row);
+        size_t t = 0;
+        // Two trees side by side (independent chains); their leaves are added in tree order.
+        for (; t + 1 < tree_count; t += 2) {
+            const int32_t *a = perfect + trees[2 * t];
+            const int32_t da = trees[2 * t + 1];
+            const int32_t *b = perfect + trees[2 * t + 2];
+            const int32_t db = trees[2 * t + 3];
+            const int32_t *ta = a + ((1 << da) - 1);
+            const int32_t *tb = b + ((1 << db) - 1);
+            __m512i ha = _mm512_setzero_si512();
+            __m512i hb = _mm512_setzero_si512();
+            const int32_t common = da < db ? da : db;
+            int32_t k = 0;
+            for (; k < common; k++) {
+                ha = level_f32(a, ta, k, x, lane, live, ha);
+                hb = level_f32(b, tb, k, x, lane, live, hb);
+            }
+            for (int32_t ka = k; ka < da; ka++) { ha = level_f32(a, ta, ka, x, lane, live, ha); }
+            for (int32_t kb = k; kb < db; kb++) { hb = level_f32(b, tb, kb, x, lane, live, hb); }
+            sum = _mm512_add_ps(sum, leaf_f32(a, da, ha));
+            sum = _mm512_add_ps(sum, leaf_f32(b, db, hb));
+        }
+        if (t < tree_count) {
+            const int32_t *a = perfect + trees[2 * t];
+            const int32_t da = trees[2 * t + 1];
+            const int32_t *ta = a + ((1 << da) - 1);
+            __m512i ha = _mm512_setzero_si512();
+            for (int32_t k = 0; k < da; k++) { ha = level_f32(a, ta, k, x, lane, live, ha); }
+            sum = _mm512_add_ps(sum, leaf_f32(a, da, ha));
+        }
+        _mm512_mask_storeu_ps(acc + row, live, sum);
+    }
+}
+
+#endif

@@ -68,34 +68,67 @@ MLOPS_TARGET_AVX512 void mlops_trees_block_f32_avx512(
         const int32_t *x = expanded + (row >> 3) * group_stride;
         __m512 sum = _mm512_maskz_loadu_ps(live, acc + row);
         size_t t = 0;
-        // Two trees side by side (independent chains); their leaves are added in tree order.
-        for (; t + 1 < tree_count; t += 2) {
-            const int32_t *a = perfect + trees[2 * t];
-            const int32_t da = trees[2 * t + 1];
-            const int32_t *b = perfect + trees[2 * t + 2];
-            const int32_t db = trees[2 * t + 3];
-            const int32_t *ta = a + ((1 << da) - 1);
-            const int32_t *tb = b + ((1 << db) - 1);
-            __m512i ha = _mm512_setzero_si512();
-            __m512i hb = _mm512_setzero_si512();
-            const int32_t common = da < db ? da : db;
-            int32_t k = 0;
-            for (; k < common; k++) {
-                ha = level_f32(a, ta, k, x, lane, live, ha);
-                hb = level_f32(b, tb, k, x, lane, live, hb);
+        // Four trees of equal depth side by side (independent gather chains hide their latency);
+        // their leaves are added in tree order.
+        while (t < tree_count) {
+            if (t + 3 < tree_count && trees[2 * t + 1] == trees[2 * t + 3] &&
+                trees[2 * t + 1] == trees[2 * t + 5] &&
+                trees[2 * t + 1] == trees[2 * t + 7]) {
+                const int32_t depth = trees[2 * t + 1];
+                const int32_t n = (1 << depth) - 1;
+                const int32_t *s0 = perfect + trees[2 * t];
+                const int32_t *s1 = perfect + trees[2 * t + 2];
+                const int32_t *s2 = perfect + trees[2 * t + 4];
+                const int32_t *s3 = perfect + trees[2 * t + 6];
+                __m512i h0 = _mm512_setzero_si512();
+                __m512i h1 = _mm512_setzero_si512();
+                __m512i h2 = _mm512_setzero_si512();
+                __m512i h3 = _mm512_setzero_si512();
+                for (int32_t k = 0; k < depth; k++) {
+                    h0 = level_f32(s0, s0 + n, k, x, lane, live, h0);
+                    h1 = level_f32(s1, s1 + n, k, x, lane, live, h1);
+                    h2 = level_f32(s2, s2 + n, k, x, lane, live, h2);
+                    h3 = level_f32(s3, s3 + n, k, x, lane, live, h3);
+                }
+                sum = _mm512_add_ps(sum, leaf_f32(s0, depth, h0));
+                sum = _mm512_add_ps(sum, leaf_f32(s1, depth, h1));
+                sum = _mm512_add_ps(sum, leaf_f32(s2, depth, h2));
+                sum = _mm512_add_ps(sum, leaf_f32(s3, depth, h3));
+                t += 4;
+                continue;
             }
-            for (int32_t ka = k; ka < da; ka++) { ha = level_f32(a, ta, ka, x, lane, live, ha); }
-            for (int32_t kb = k; kb < db; kb++) { hb = level_f32(b, tb, kb, x, lane, live, hb); }
-            sum = _mm512_add_ps(sum, leaf_f32(a, da, ha));
-            sum = _mm512_add_ps(sum, leaf_f32(b, db, hb));
-        }
-        if (t < tree_count) {
-            const int32_t *a = perfect + trees[2 * t];
-            const int32_t da = trees[2 * t + 1];
-            const int32_t *ta = a + ((1 << da) - 1);
-            __m512i ha = _mm512_setzero_si512();
-            for (int32_t k = 0; k < da; k++) { ha = level_f32(a, ta, k, x, lane, live, ha); }
-            sum = _mm512_add_ps(sum, leaf_f32(a, da, ha));
+            // Two trees side by side; their leaves are added in tree order.
+            if (t + 1 < tree_count) {
+                const int32_t *a = perfect + trees[2 * t];
+                const int32_t da = trees[2 * t + 1];
+                const int32_t *b = perfect + trees[2 * t + 2];
+                const int32_t db = trees[2 * t + 3];
+                const int32_t *ta = a + ((1 << da) - 1);
+                const int32_t *tb = b + ((1 << db) - 1);
+                __m512i ha = _mm512_setzero_si512();
+                __m512i hb = _mm512_setzero_si512();
+                const int32_t common = da < db ? da : db;
+                int32_t k = 0;
+                for (; k < common; k++) {
+                    ha = level_f32(a, ta, k, x, lane, live, ha);
+                    hb = level_f32(b, tb, k, x, lane, live, hb);
+                }
+                for (int32_t ka = k; ka < da; ka++) { ha = level_f32(a, ta, ka, x, lane, live, ha); }
+                for (int32_t kb = k; kb < db; kb++) { hb = level_f32(b, tb, kb, x, lane, live, hb); }
+                sum = _mm512_add_ps(sum, leaf_f32(a, da, ha));
+                sum = _mm512_add_ps(sum, leaf_f32(b, db, hb));
+                t += 2;
+                continue;
+            }
+            {
+                const int32_t *a = perfect + trees[2 * t];
+                const int32_t da = trees[2 * t + 1];
+                const int32_t *ta = a + ((1 << da) - 1);
+                __m512i ha = _mm512_setzero_si512();
+                for (int32_t k = 0; k < da; k++) { ha = level_f32(a, ta, k, x, lane, live, ha); }
+                sum = _mm512_add_ps(sum, leaf_f32(a, da, ha));
+                t += 1;
+            }
         }
         _mm512_mask_storeu_ps(acc + row, live, sum);
     }

@@ -134,4 +134,82 @@ MLOPS_TARGET_AVX512 void mlops_trees_block_f32_avx512(
     }
 }
 
+// One level of 8 walks over float64 thresholds (perfect layout: int32 slots, then double
+// thresholds); the comparison is the sign bit of x - threshold, exactly Swift's Double.stepBit.
+MLOPS_INLINE MLOPS_TARGET_AVX512 __m256i level_f64(
+    const int32_t *slots, const double *thresholds, int32_t k, const double *x, __m256i lane, __mmask8 live,
+    __m256i h) {
+    __m256i slot;
+    __m512d threshold;
+    if (k <= 3) {
+        const int32_t base = (1 << k) - 1;
+        const __m256i r = _mm256_sub_epi32(h, _mm256_set1_epi32(base));
+        slot = _mm256_permutexvar_epi32(r, _mm256_loadu_si256((const __m256i *)(slots + base)));
+        threshold = _mm512_permutexvar_pd(_mm512_cvtepi32_epi64(r), _mm512_loadu_pd(thresholds + base));
+    } else if (k == 4) {
+        const __m256i r = _mm256_sub_epi32(h, _mm256_set1_epi32(15));
+        slot = _mm256_permutex2var_epi32(
+            _mm256_loadu_si256((const __m256i *)(slots + 15)), r, _mm256_loadu_si256((const __m256i *)(slots + 23)));
+        threshold = _mm512_permutex2var_pd(
+            _mm512_loadu_pd(thresholds + 15), _mm512_cvtepi32_epi64(r), _mm512_loadu_pd(thresholds + 23));
+    } else {
+        slot = _mm256_i32gather_epi32(slots, h, 4);
+        threshold = _mm512_i32gather_pd(h, thresholds, 8);
+    }
+    const __m512d value =
+        _mm512_mask_i32gather_pd(_mm512_setzero_pd(), live, _mm256_add_epi32(slot, lane), x, 8);
+    const __mmask8 left = _mm512_movepi64_mask(_mm512_castpd_si512(_mm512_sub_pd(value, threshold)));
+    const __m256i next = _mm256_add_epi32(_mm256_add_epi32(h, h), _mm256_set1_epi32(1));
+    return _mm256_mask_add_epi32(next, left, next, _mm256_set1_epi32(1));
+}
+
+MLOPS_TARGET_AVX512 void mlops_trees_block_f64_avx512(
+    const int32_t *perfect, const int32_t *trees, size_t tree_count, const double *expanded,
+    size_t group_stride, size_t row_count, double *acc) {
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    for (size_t row = 0; row < row_count; row += 8) {
+        const size_t remaining = row_count - row;
+        const __mmask8 live = remaining >= 8 ? (__mmask8)0xFF : (__mmask8)((1u << remaining) - 1);
+        const double *x = expanded + (row >> 3) * group_stride;
+        __m512d sum = _mm512_maskz_loadu_pd(live, acc + row);
+        size_t t = 0;
+        // Four trees side by side while their depths agree, else one; leaves added in tree order.
+        while (t < tree_count) {
+            if (t + 3 < tree_count && trees[2 * t + 1] == trees[2 * t + 3] &&
+                trees[2 * t + 1] == trees[2 * t + 5] &&
+                trees[2 * t + 1] == trees[2 * t + 7]) {
+                const int32_t depth = trees[2 * t + 1];
+                const int32_t n = (1 << depth) - 1;
+                const int32_t *s[4];
+                __m256i h[4];
+                for (int i = 0; i < 4; i++) {
+                    s[i] = perfect + trees[2 * (t + (size_t)i)];
+                    h[i] = _mm256_setzero_si256();
+                }
+                for (int32_t k = 0; k < depth; k++) {
+                    for (int i = 0; i < 4; i++) {
+                        h[i] = level_f64(s[i], (const double *)(s[i] + n), k, x, lane, live, h[i]);
+                    }
+                }
+                for (int i = 0; i < 4; i++) {
+                    const double *leaves = (const double *)(s[i] + 3 * n);
+                    sum = _mm512_add_pd(
+                        sum, _mm512_i32gather_pd(_mm256_sub_epi32(h[i], _mm256_set1_epi32(n)), leaves, 8));
+                }
+                t += 4;
+                continue;
+            }
+            const int32_t depth = trees[2 * t + 1];
+            const int32_t n = (1 << depth) - 1;
+            const int32_t *s0 = perfect + trees[2 * t];
+            __m256i h0 = _mm256_setzero_si256();
+            for (int32_t k = 0; k < depth; k++) { h0 = level_f64(s0, (const double *)(s0 + n), k, x, lane, live, h0); }
+            const double *leaves = (const double *)(s0 + 3 * n);
+            sum = _mm512_add_pd(sum, _mm512_i32gather_pd(_mm256_sub_epi32(h0, _mm256_set1_epi32(n)), leaves, 8));
+            t += 1;
+        }
+        _mm512_mask_storeu_pd(acc + row, live, sum);
+    }
+}
+
 #endif

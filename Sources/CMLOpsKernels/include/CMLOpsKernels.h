@@ -67,6 +67,13 @@ void mlops_sgemm_rows_avx512(
 void mlops_trees_block_f32_avx512(
     const int32_t *perfect, const int32_t *trees, size_t tree_count, const int32_t *expanded,
     size_t group_stride, size_t row_count, float *acc);
+
+/// The float64 form of mlops_trees_block_f32_avx512, eight rows side by side: per tree 2^D - 1
+/// int32 slots, then as many double thresholds, then 2^D double leaf values (as int32 word pairs);
+/// the expanded block holds doubles. Requires AVX-512 F, VL, DQ.
+void mlops_trees_block_f64_avx512(
+    const int32_t *perfect, const int32_t *trees, size_t tree_count, const double *expanded,
+    size_t group_stride, size_t row_count, double *acc);
 #endif
 
 #ifdef __cplusplus

@@ -6,9 +6,9 @@ import MLOpsCore
 /// Which kernel walks the fast trees of a block of rows.
 ///
 /// The Swift block kernel is the portable path and the reference. On x86-64 with AVX-512 the C
-/// kernel of `CMLOpsKernels` walks 16 rows per tree side by side over the trees laid out as
+/// kernel of `CMLOpsKernels` walks 16 rows (8 for float64 models) per tree side by side over the trees laid out as
 /// perfect trees; it produces the same sums bit for bit. It is chosen per ensemble, only where it
-/// supports every tree: float32 thresholds, no general trees, one scalar output, depth at most 8.
+/// supports every tree: no general trees, one scalar output, depth at most 8.
 enum TreeBlockKernel: Sendable, Hashable {
     /// The Swift block kernel.
     case swift
@@ -21,7 +21,8 @@ extension CompiledTrees {
     static var maxPerfectDepth: Int { 8 }
 
     /// Lays every tree out as a perfect tree in heap order for the C block kernel: per tree its
-    /// `2^D - 1` slots, as many threshold keys, then `2^D` leaf values as bits; a leaf reached
+    /// `2^D - 1` slots, as many thresholds (float32: one key word; float64: the bits as two words), then
+    /// `2^D` leaf values as bits (one or two words each); a leaf reached
     /// early is repeated below itself (its node always steps to itself). Returns empty arrays when
     /// the kernel does not support the ensemble.
     static func perfectLayout(
@@ -31,7 +32,8 @@ extension CompiledTrees {
         trees: [CompiledTree],
         layout: LeafLayout
     ) -> (perfect: [Int32], trees: [Int32]) {
-        guard T.self == Float.self, layout == .single, !trees.isEmpty else { return ([], []) }
+        let isFloat = T.self == Float.self
+        guard isFloat || T.self == Double.self, layout == .single, !trees.isEmpty else { return ([], []) }
         guard trees.allSatisfy({ !$0.isGeneral && $0.depth <= Self.maxPerfectDepth }) else { return ([], []) }
         var perfect = [Int32]()
         var offsets = [Int32]()
@@ -41,18 +43,23 @@ extension CompiledTrees {
             offsets.append(Int32(depth))
             var level = [Int(tree.root)]
             var slots = [Int32]()
-            var thresholds = [Int32]()
+            var thresholds = [Int32]()  // float32: one key per node; float64: the bits as two words
             for _ in 0..<depth {
                 var next = [Int]()
                 next.reserveCapacity(level.count * 2)
                 for n in level {
                     let node = nodes[n]
                     // The kernel compares 32-bit keys; Swift compares them widened to 64 bits.
-                    guard let key = Int32(exactly: node.threshold), let slot = Int32(exactly: node.slot) else {
-                        return ([], [])
-                    }
+                    guard let slot = Int32(exactly: node.slot) else { return ([], []) }
                     slots.append(slot)
-                    thresholds.append(key)
+                    if isFloat {
+                        guard let key = Int32(exactly: node.threshold) else { return ([], []) }
+                        thresholds.append(key)
+                    } else {
+                        let bits = UInt64(bitPattern: node.threshold)
+                        thresholds.append(Int32(bitPattern: UInt32(truncatingIfNeeded: bits)))
+                        thresholds.append(Int32(bitPattern: UInt32(truncatingIfNeeded: bits >> 32)))
+                    }
                     let child = Int(node.child)
                     // bit 0 (x >= threshold) goes to `child`, bit 1 to `child + 1`; a leaf stays.
                     next.append(child)
@@ -64,8 +71,15 @@ extension CompiledTrees {
             perfect += thresholds
             for n in level {
                 let leaf = Int(nodeLeaf[n])
-                guard leaf >= 0, let value = leafValues[leaf] as? Float else { return ([], []) }
-                perfect.append(Int32(bitPattern: value.bitPattern))
+                guard leaf >= 0 else { return ([], []) }
+                if isFloat {
+                    let value: Float = leafValues[leaf].treeConverted()
+                    perfect.append(Int32(bitPattern: value.bitPattern))
+                } else {
+                    let value: Double = leafValues[leaf].treeConverted()
+                    perfect.append(Int32(bitPattern: UInt32(truncatingIfNeeded: value.bitPattern)))
+                    perfect.append(Int32(bitPattern: UInt32(truncatingIfNeeded: value.bitPattern >> 32)))
+                }
             }
         }
         guard perfect.count < Int(Int32.max) - 64 else { return ([], []) }
@@ -89,10 +103,17 @@ extension CompiledTrees {
     /// C kernel; requires ``blockKernel(at:)`` to have returned ``TreeBlockKernel/avx512``.
     func accumulateVector(expanded: UnsafePointer<T.Expanded>, rowCount: Int, into acc: UnsafeMutablePointer<T>) {
         #if arch(x86_64)
-            mlops_trees_block_f32_avx512(
-                perfect.baseAddress, perfectTrees.baseAddress, treeCount,
-                UnsafeRawPointer(expanded).assumingMemoryBound(to: Int32.self), expandedWidth * 8, rowCount,
-                UnsafeMutableRawPointer(acc).assumingMemoryBound(to: Float.self))
+            if T.self == Float.self {
+                mlops_trees_block_f32_avx512(
+                    perfect.baseAddress, perfectTrees.baseAddress, treeCount,
+                    UnsafeRawPointer(expanded).assumingMemoryBound(to: Int32.self), expandedWidth * 8, rowCount,
+                    UnsafeMutableRawPointer(acc).assumingMemoryBound(to: Float.self))
+            } else {
+                mlops_trees_block_f64_avx512(
+                    perfect.baseAddress, perfectTrees.baseAddress, treeCount,
+                    UnsafeRawPointer(expanded).assumingMemoryBound(to: Double.self), expandedWidth * 8, rowCount,
+                    UnsafeMutableRawPointer(acc).assumingMemoryBound(to: Double.self))
+            }
         #endif
     }
 }

@@ -14,9 +14,10 @@ struct SQLiteStoreThreadTests {
         return line.split(separator: " ").dropFirst().compactMap { UInt64($0) }
     }
 
-    /// Waits (at most a minute) until `process` has printed a line starting with `prefix`.
+    /// Waits (at most ten minutes: a loaded CI machine can take over a minute to start a process)
+    /// until `process` has printed a line starting with `prefix`.
     static func waitForLine(_ prefix: String, from process: WorkerProcess) async throws {
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + .seconds(600)
         while !process.outputLines().contains(where: { $0.hasPrefix(prefix) }) {
             if let termination = process.termination {
                 throw MLOpsError(

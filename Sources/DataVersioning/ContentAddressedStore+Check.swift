@@ -22,20 +22,7 @@ extension ContentAddressedStore {
                 continue
             }
             do {
-                let reader = try await blobs.openReader(key)
-                var hasher = SHA256()
-                do {
-                    while true {
-                        let chunk = try await reader.read(upTo: 1 << 20)
-                        if chunk.isEmpty { break }
-                        hasher.update(chunk)
-                    }
-                } catch {
-                    try? await reader.close()
-                    throw error
-                }
-                try await reader.close()
-                let found = hasher.finalize()
+                let found = try await blobs.sizeAndDigest(of: key).digest
                 if found == digest {
                     report.objectsVerified += 1
                 } else {

@@ -82,7 +82,7 @@ extension ExperimentTracker {
                 }
                 recorded.insert(key.rawValue)
                 do {
-                    let (size, digest) = try await Self.hash(key, in: artifacts)
+                    let (size, digest) = try await artifacts.sizeAndDigest(of: key)
                     if digest.hexString != artifact.sha256 {
                         report.problem(
                             at: location,
@@ -107,26 +107,6 @@ extension ExperimentTracker {
                 "artifact bytes with no artifact record: nothing proves them intact (logged by an older "
                     + "version, or the log call was interrupted)")
         }
-    }
-
-    /// The size and SHA-256 of a blob, read in 1 MiB pieces.
-    static func hash(_ key: BlobKey, in store: any BlobStore) async throws -> (Int, SHA256Digest) {
-        let reader = try await store.openReader(key)
-        var hasher = SHA256()
-        var size = 0
-        do {
-            while true {
-                let chunk = try await reader.read(upTo: 1 << 20)
-                if chunk.isEmpty { break }
-                size += chunk.count
-                hasher.update(chunk)
-            }
-        } catch {
-            try? await reader.close()
-            throw error
-        }
-        try await reader.close()
-        return (size, hasher.finalize())
     }
 }
 

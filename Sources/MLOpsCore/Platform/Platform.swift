@@ -118,6 +118,18 @@ extension Platform {
         package var size: Int
         /// Whether it is a symbolic link (only ever true for a status taken without following links).
         package var isSymbolicLink = false
+        /// The device the file is on (`st_dev`).
+        package var device: UInt64 = 0
+        /// The file's inode number (`st_ino`).
+        package var inode: UInt64 = 0
+        /// The permission bits and file type (`st_mode`).
+        package var mode: UInt32 = 0
+        /// The last modification time, in nanoseconds since 1970 (`st_mtim`).
+        package var modificationNanoseconds: Int64 = 0
+        /// The last status change time, in nanoseconds since 1970 (`st_ctim`).
+        package var changeNanoseconds: Int64 = 0
+        /// Whether any of the execute permission bits is set.
+        package var isExecutable: Bool { mode & 0o111 != 0 }
     }
 
     /// `open(2)`; returns the descriptor or -1 (see ``errno``).
@@ -223,6 +235,12 @@ extension Platform {
         unlink(path)
     }
 
+    /// `rmdir(2)` of an empty directory; 0 or -1.
+    @discardableResult
+    package static func removeDirectory(_ path: String) -> Int32 {
+        rmdir(path)
+    }
+
     /// `rename(2)`: atomically gives `source` the name `destination`, replacing what was there; 0 or -1.
     package static func rename(_ source: String, to destination: String) -> Int32 {
         #if canImport(Glibc)
@@ -270,6 +288,41 @@ extension Platform {
         return String(cString: resolved)
     }
 
+    /// The names in the open directory `directory` as raw bytes, without `.` and `..`, or `nil` (see
+    /// ``errno``): for callers that must notice names that are not valid UTF-8.
+    package static func directoryEntryBytes(_ directory: Int32) -> [[UInt8]]? {
+        let duplicate = fcntl(directory, F_DUPFD_CLOEXEC, 0)
+        guard duplicate >= 0 else { return nil }
+        guard let stream = fdopendir(duplicate) else {
+            let code = errno
+            close(duplicate)
+            errno = code
+            return nil
+        }
+        defer { closedir(stream) }
+        rewinddir(stream)
+        var names: [[UInt8]] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
+            if name != [0x2E] && name != [0x2E, 0x2E] { names.append(name) }
+        }
+        return names
+    }
+
+    /// `readlink(2)`: the target text of the symbolic link `name` in `directory`, or `nil`.
+    package static func linkTarget(at directory: Int32, _ name: String) -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        let count = buffer.withUnsafeMutableBytes { raw in
+            readlinkat(directory, name, raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count)
+        }
+        guard count >= 0 else { return nil }
+        return Array(buffer.prefix(count))
+    }
+
+    /// `fchmod(2)`: sets the permission bits of an open file.
+    @discardableResult
+    package static func setMode(_ descriptor: Int32, _ mode: UInt32) -> Int32 { fchmod(descriptor, mode_t(mode)) }
+
     /// The names in the open directory `directory`, without `.` and `..`, or `nil` (see ``errno``).
     ///
     /// Reads through a duplicate of the descriptor, so `directory` stays open and usable.
@@ -305,6 +358,17 @@ extension Platform.FileStatus {
         }
         size = Int(info.st_size)
         isSymbolicLink = info.st_mode & S_IFMT == S_IFLNK
+        device = UInt64(truncatingIfNeeded: info.st_dev)
+        inode = UInt64(truncatingIfNeeded: info.st_ino)
+        mode = UInt32(truncatingIfNeeded: info.st_mode)
+        #if canImport(Darwin)
+            modificationNanoseconds =
+                Int64(info.st_mtimespec.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtimespec.tv_nsec)
+            changeNanoseconds = Int64(info.st_ctimespec.tv_sec) &* 1_000_000_000 &+ Int64(info.st_ctimespec.tv_nsec)
+        #else
+            modificationNanoseconds = Int64(info.st_mtim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_mtim.tv_nsec)
+            changeNanoseconds = Int64(info.st_ctim.tv_sec) &* 1_000_000_000 &+ Int64(info.st_ctim.tv_nsec)
+        #endif
     }
 }
 

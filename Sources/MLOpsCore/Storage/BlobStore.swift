@@ -43,6 +43,14 @@ public protocol BlobStore: Sendable {
     /// Removes the object under `key`; removing an absent key is not an error.
     func delete(_ key: BlobKey) async throws
 
+    /// Returns `count` bytes of the object under `key` starting at byte `offset`.
+    ///
+    /// A default implementation streams the object from its start with ``openReader(_:)``; a backend
+    /// that can read a range directly (a file, an HTTP range request) should override it.
+    ///
+    /// - Throws: `notFound` if absent; `invalidArgument` for a negative offset or count;
+    ///   `corruptData` if the object ends before `offset + count`.
+    func read(_ key: BlobKey, offset: Int, count: Int) async throws -> [UInt8]
     /// Opens the object for chunked reading; throws `notFound` if absent.
     func openReader(_ key: BlobKey) async throws -> any BlobReader
     /// Starts writing a new object. Nothing is visible under `key` until
@@ -81,6 +89,40 @@ extension BlobStore {
         BufferedBlobWriter(key: key, store: self)
     }
 
+    /// Default: reads from the object's start with ``openReader(_:)``, skipping `offset` bytes.
+    public func read(_ key: BlobKey, offset: Int, count: Int) async throws -> [UInt8] {
+        try BlobRange.validate(key, offset: offset, count: count)
+        let reader = try await openReader(key)
+        do {
+            let bytes = try await Self.readRange(reader, key: key, offset: offset, count: count)
+            try? await reader.close()
+            return bytes
+        } catch {
+            try? await reader.close()
+            throw error
+        }
+    }
+
+    private static func readRange(_ reader: any BlobReader, key: BlobKey, offset: Int, count: Int) async throws
+        -> [UInt8]
+    {
+        guard offset <= reader.size - count else { throw BlobRange.pastEnd(key, offset: offset, count: count) }
+        var skipped = 0
+        while skipped < offset {
+            let piece = try await reader.read(upTo: Swift.min(1 << 20, offset - skipped))
+            guard !piece.isEmpty else { throw BlobRange.pastEnd(key, offset: offset, count: count) }
+            skipped += piece.count
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
+        while bytes.count < count {
+            let piece = try await reader.read(upTo: count - bytes.count)
+            guard !piece.isEmpty else { throw BlobRange.pastEnd(key, offset: offset, count: count) }
+            bytes += piece
+        }
+        return bytes
+    }
+
     /// Default: lists every key under `prefix` with ``list(prefix:)`` and returns the page after `cursor`.
     public func list(prefix: String, after cursor: BlobKey?, limit: Int) async throws -> BlobListPage {
         try BlobListPage.validate(limit: limit)
@@ -102,4 +144,22 @@ extension BlobStore {
     public func put(_ key: String, data: [UInt8]) async throws { try await put(BlobKey(key), data: data) }
     /// Convenience: validates `key` text and reads the object.
     public func get(_ key: String) async throws -> [UInt8] { try await get(BlobKey(key)) }
+}
+
+/// The checks and errors of ranged reads, shared by every backend.
+package enum BlobRange {
+    /// Throws `invalidArgument` for a negative offset or count, or a range past `Int.max`.
+    package static func validate(_ key: BlobKey, offset: Int, count: Int) throws {
+        guard offset >= 0, count >= 0, offset <= Int.max - count else {
+            throw MLOpsError(
+                .invalidArgument, "invalid byte range: offset \(offset), count \(count)", value: key.rawValue)
+        }
+    }
+
+    /// The error for a range that runs past the object's end.
+    package static func pastEnd(_ key: BlobKey, offset: Int, count: Int) -> MLOpsError {
+        MLOpsError(
+            .corruptData, "the object ends before byte \(offset + count) (reading \(count) bytes at \(offset))",
+            value: key.rawValue)
+    }
 }

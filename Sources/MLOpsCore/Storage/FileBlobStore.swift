@@ -62,6 +62,29 @@ public final class FileBlobStore: BlobStore {
         }
     }
 
+    /// Reads `count` bytes at `offset` with positioned reads.
+    public func read(_ key: BlobKey, offset: Int, count: Int) async throws -> [UInt8] {
+        try BlobRange.validate(key, offset: offset, count: count)
+        return try await BlockingExecutor.shared.run { [self] in
+            let fd = try openObject(key)
+            defer { Platform.close(fd) }
+            var bytes = [UInt8](repeating: 0, count: count)
+            var done = 0
+            while done < count {
+                let got = bytes.withUnsafeMutableBytes { raw in
+                    Platform.read(fd, UnsafeMutableRawBufferPointer(rebasing: raw[done...]), offset: offset + done)
+                }
+                if got < 0 {
+                    if Platform.errno == Platform.interrupted { continue }
+                    throw FileSystem.error("cannot read the object", key.rawValue)
+                }
+                if got == 0 { throw BlobRange.pastEnd(key, offset: offset, count: count) }
+                done += got
+            }
+            return bytes
+        }
+    }
+
     /// Whether a regular file is stored under `key`.
     public func exists(_ key: BlobKey) async throws -> Bool {
         try await BlockingExecutor.shared.run { [self] in

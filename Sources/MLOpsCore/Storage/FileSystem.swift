@@ -15,6 +15,24 @@ package enum FileSystem {
     }
 
     /// Creates `path` and its missing parents with mode 0700 (like `mkdir -p`).
+    /// Removes `path` and, if it is a directory, everything below it (like `rm -rf`), without
+    /// following symbolic links. A missing path is not an error.
+    package static func removeTree(_ path: String) throws {
+        guard let status = Platform.linkStatus(path: path) else { return }
+        if status.type == .directory && !status.isSymbolicLink {
+            let fd = Platform.open(path, [.readOnly, .directory, .noFollow])
+            guard fd >= 0 else { throw error("cannot open a directory to remove", path) }
+            let names = Platform.directoryEntries(fd)
+            Platform.close(fd)
+            for name in names ?? [] { try removeTree(path + "/" + name) }
+        }
+        let isDirectory = status.type == .directory && !status.isSymbolicLink
+        let result = isDirectory ? Platform.removeDirectory(path) : Platform.remove(path)
+        if result != 0 && Platform.errno != Platform.noSuchFile {
+            throw error("cannot remove", path)
+        }
+    }
+
     package static func makeDirectories(_ path: String) throws {
         var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {

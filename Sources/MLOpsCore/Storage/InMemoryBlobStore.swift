@@ -29,6 +29,14 @@ public final class InMemoryBlobStore: BlobStore {
         return data
     }
 
+    /// Returns the bytes of the range.
+    public func read(_ key: BlobKey, offset: Int, count: Int) async throws -> [UInt8] {
+        try BlobRange.validate(key, offset: offset, count: count)
+        let data = try await get(key)
+        guard offset <= data.count - count else { throw BlobRange.pastEnd(key, offset: offset, count: count) }
+        return Array(data[offset..<offset + count])
+    }
+
     public func exists(_ key: BlobKey) async throws -> Bool { objects.withLock { $0[key] != nil } }
 
     public func list(prefix: String) async throws -> [BlobKey] {

@@ -1,0 +1,384 @@
+import MLOpsCore
+
+/// Hashes, chunks and packs files: the hot path of `add` and `commit`.
+///
+/// One producer reads files and finds chunk boundaries (FastCDC) in order; the chunks of each
+/// buffer are hashed by parallel jobs; an in-order assembler appends the chunks no pack holds yet
+/// to a ``PackBuilder`` and hands full packs to ``PackStore/write(_:)`` while the next buffers are
+/// hashed. Small files are read a batch at a time into one buffer; a large file is read in
+/// ``segmentSize`` pieces, the bytes after its last cut carried into the next piece, so its chunk
+/// boundaries are those of one sequential pass.
+///
+/// Every file is checked after it is read (size, modification and change time, bytes read): a file
+/// that changed while it was being read fails the ingest with `conflict` naming it, and nothing
+/// refers to the bytes read.
+final class FileIngester: Sendable {
+    /// A file to ingest.
+    struct Input: Sendable {
+        var path: String
+        var status: Platform.FileStatus
+    }
+
+    /// What a file became.
+    struct Output: Sendable, Hashable {
+        var kind: TreeEntry.Kind
+        var size: UInt64
+        var id: ObjectID
+        /// The chunk list of a `.chunkedFile`, to be stored as a record.
+        var chunkList: ChunkList?
+    }
+
+    /// Progress so far.
+    struct Progress: Sendable {
+        var files: Int
+        var totalFiles: Int
+        var bytes: UInt64
+        var totalBytes: UInt64
+    }
+
+    static let segmentSize = 32 << 20
+    static let batchBytes = 8 << 20
+    static let batchFiles = 512
+
+    let packs: PackStore
+    let chunker: FastCDC
+    let parallelism: Int
+
+    init(packs: PackStore, chunker: FastCDC, parallelism: Int = Platform.processorCount) {
+        self.packs = packs
+        self.chunker = chunker
+        self.parallelism = Swift.max(1, parallelism)
+    }
+
+    /// A buffer of file bytes with its chunks: one unit of hashing work.
+    fileprivate final class Job: @unchecked Sendable {
+        // Owned by one task at a time: filled by the producer, hashed by one job, read by the assembler.
+        var buffer: [UInt8]
+        var chunkFiles: [Int] = []
+        var chunkStarts: [Int] = []
+        var chunkLengths: [Int] = []
+        var digests: [SHA256Digest] = []
+        /// Files whose last chunk is in this job.
+        var finishedFiles: [Int] = []
+
+        init(capacity: Int) {
+            buffer = []
+            buffer.reserveCapacity(capacity)
+        }
+
+        func hash() {
+            digests.reserveCapacity(chunkStarts.count)
+            buffer.withUnsafeBytes { raw in
+                for index in chunkStarts.indices {
+                    let start = chunkStarts[index]
+                    digests.append(
+                        SHA256.hash(UnsafeRawBufferPointer(rebasing: raw[start..<start + chunkLengths[index]])))
+                }
+            }
+        }
+    }
+
+    /// Ingests `inputs`, returning one output per input in order.
+    ///
+    /// - Throws: `conflict` if a file changed while it was read; `ioError` for unreadable files;
+    ///   storage errors from writing packs.
+    func ingest(_ inputs: [Input], progress: (@Sendable (Progress) -> Void)? = nil) async throws -> [Output] {
+        if inputs.isEmpty { return [] }
+        try await packs.refresh()
+        let producer = Producer(inputs: inputs, chunker: chunker)
+        let assembler = Assembler(inputs: inputs, known: packs.snapshot())
+        let totalBytes = inputs.reduce(UInt64(0)) { $0 + UInt64($1.status.size) }
+        let maxInFlight = parallelism + 1
+        var pendingWrites: [Task<Void, any Error>] = []
+        let packs = self.packs
+
+        func flushFullPacks() async throws {
+            for builder in assembler.takeFullPacks() {
+                if pendingWrites.count >= 2 {
+                    try await pendingWrites.removeFirst().value
+                }
+                pendingWrites.append(Task { try await packs.write(builder) })
+            }
+        }
+
+        do {
+            try await withThrowingTaskGroup(of: (Int, Job).self) { group in
+                var sequence = 0
+                var nextToAssemble = 0
+                var finished: [Int: Job] = [:]
+                var inFlight = 0
+
+                func assembleReady() async throws {
+                    while let job = finished.removeValue(forKey: nextToAssemble) {
+                        try await BlockingExecutor.shared.run { assembler.add(job) }
+                        nextToAssemble += 1
+                        if let progress {
+                            progress(
+                                Progress(
+                                    files: assembler.finishedFileCount, totalFiles: inputs.count,
+                                    bytes: assembler.bytesDone, totalBytes: totalBytes))
+                        }
+                        try await flushFullPacks()
+                    }
+                }
+
+                while let job = try await BlockingExecutor.shared.run({ try producer.next() }) {
+                    let number = sequence
+                    sequence += 1
+                    group.addTask {
+                        try await BlockingExecutor.shared.run { job.hash() }
+                        return (number, job)
+                    }
+                    inFlight += 1
+                    while inFlight >= maxInFlight, let (number, done) = try await group.next() {
+                        inFlight -= 1
+                        finished[number] = done
+                        try await assembleReady()
+                    }
+                }
+                while let (number, done) = try await group.next() {
+                    finished[number] = done
+                    try await assembleReady()
+                }
+            }
+            if let last = assembler.takeLastPack() {
+                pendingWrites.append(Task { try await packs.write(last) })
+            }
+            for write in pendingWrites { try await write.value }
+        } catch {
+            for write in pendingWrites { _ = try? await write.value }
+            throw error
+        }
+        return try assembler.outputs()
+    }
+}
+
+extension FileIngester {
+    /// Reads files and cuts chunks, in order. Used by one task at a time.
+    fileprivate final class Producer: @unchecked Sendable {
+        let inputs: [Input]
+        let chunker: FastCDC
+        var nextInput = 0
+        // The large file being read.
+        var descriptor: Int32 = -1
+        var fileIndex = 0
+        var fileOffset = 0
+        var carry: [UInt8] = []
+
+        init(inputs: [Input], chunker: FastCDC) {
+            self.inputs = inputs
+            self.chunker = chunker
+        }
+
+        deinit { if descriptor >= 0 { Platform.close(descriptor) } }
+
+        func next() throws -> Job? {
+            if descriptor >= 0 { return try nextSegment() }
+            guard nextInput < inputs.count else { return nil }
+            if inputs[nextInput].status.size > FileIngester.segmentSize {
+                fileIndex = nextInput
+                nextInput += 1
+                descriptor = try open(inputs[fileIndex].path)
+                fileOffset = 0
+                carry = []
+                return try nextSegment()
+            }
+            let job = Job(capacity: FileIngester.batchBytes + FileIngester.segmentSize)
+            var files = 0
+            while nextInput < inputs.count, inputs[nextInput].status.size <= FileIngester.segmentSize,
+                files < FileIngester.batchFiles, job.buffer.count < FileIngester.batchBytes
+            {
+                try readSmall(nextInput, into: job)
+                nextInput += 1
+                files += 1
+            }
+            return job
+        }
+
+        private func open(_ path: String) throws -> Int32 {
+            let fd = Platform.open(path, [.readOnly, .noFollow])
+            guard fd >= 0 else { throw FileSystem.error("cannot open the file to add", path) }
+            return fd
+        }
+
+        private func changed(_ index: Int) -> MLOpsError {
+            MLOpsError(
+                .conflict, "the file changed while it was being added; nothing was recorded for it — add it again",
+                value: DisplayText.escapingControlCharacters(inputs[index].path))
+        }
+
+        private func checkUnchanged(_ fd: Int32, _ index: Int, bytesRead: Int) throws {
+            let before = inputs[index].status
+            guard let after = Platform.status(fd), after.size == before.size, bytesRead == before.size,
+                after.modificationNanoseconds == before.modificationNanoseconds,
+                after.changeNanoseconds == before.changeNanoseconds
+            else { throw changed(index) }
+        }
+
+        /// Reads a whole small file into the job's buffer and cuts it.
+        private func readSmall(_ index: Int, into job: Job) throws {
+            let fd = try open(inputs[index].path)
+            defer { Platform.close(fd) }
+            let size = inputs[index].status.size
+            let start = job.buffer.count
+            // One byte more than expected, to notice a file that grew.
+            job.buffer.append(contentsOf: repeatElement(0, count: size + 1))
+            var done = 0
+            while done <= size {
+                let got = job.buffer.withUnsafeMutableBytes { raw in
+                    Platform.read(fd, UnsafeMutableRawBufferPointer(rebasing: raw[(start + done)..<(start + size + 1)]))
+                }
+                if got < 0 {
+                    if Platform.errno == Platform.interrupted { continue }
+                    throw FileSystem.error("cannot read the file to add", inputs[index].path)
+                }
+                if got == 0 { break }
+                done += got
+            }
+            try checkUnchanged(fd, index, bytesRead: done)
+            job.buffer.removeLast()
+            if size == 0 {
+                job.chunkFiles.append(index)
+                job.chunkStarts.append(start)
+                job.chunkLengths.append(0)
+            } else {
+                job.buffer.withUnsafeBytes { raw in
+                    var offset = start
+                    let end = start + size
+                    while offset < end {
+                        let rest = UnsafeRawBufferPointer(rebasing: raw[offset..<end])
+                        let length = chunker.nextCut(in: rest) ?? rest.count
+                        job.chunkFiles.append(index)
+                        job.chunkStarts.append(offset)
+                        job.chunkLengths.append(length)
+                        offset += length
+                    }
+                }
+            }
+            job.finishedFiles.append(index)
+        }
+
+        /// Reads the next segment of the large file and cuts it; the bytes after the last cut
+        /// are carried into the next segment unless the file ended.
+        private func nextSegment() throws -> Job {
+            let size = inputs[fileIndex].status.size
+            let job = Job(capacity: carry.count + FileIngester.segmentSize + 1)
+            job.buffer = carry
+            carry = []
+            let want = Swift.min(FileIngester.segmentSize, size - fileOffset)
+            let start = job.buffer.count
+            job.buffer.append(contentsOf: repeatElement(0, count: want))
+            var done = 0
+            while done < want {
+                let got = job.buffer.withUnsafeMutableBytes { raw in
+                    Platform.read(descriptor, UnsafeMutableRawBufferPointer(rebasing: raw[(start + done)...]))
+                }
+                if got < 0 {
+                    if Platform.errno == Platform.interrupted { continue }
+                    throw FileSystem.error("cannot read the file to add", inputs[fileIndex].path)
+                }
+                if got == 0 { break }
+                done += got
+            }
+            guard done == want else { throw changed(fileIndex) }
+            fileOffset += want
+            let atEnd = fileOffset == size
+            if atEnd {
+                var extra: UInt8 = 0
+                let got = withUnsafeMutableBytes(of: &extra) { Platform.read(descriptor, $0) }
+                try checkUnchanged(descriptor, fileIndex, bytesRead: fileOffset + Swift.max(0, got))
+                Platform.close(descriptor)
+                descriptor = -1
+            }
+            var keep = job.buffer.count
+            job.buffer.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let rest = UnsafeRawBufferPointer(rebasing: raw[offset...])
+                    guard let length = chunker.nextCut(in: rest) ?? (atEnd ? rest.count : nil) else { break }
+                    job.chunkFiles.append(fileIndex)
+                    job.chunkStarts.append(offset)
+                    job.chunkLengths.append(length)
+                    offset += length
+                }
+                keep = offset
+            }
+            if atEnd {
+                job.finishedFiles.append(fileIndex)
+            } else {
+                carry = Array(job.buffer[keep...])
+                job.buffer.removeSubrange(keep...)
+            }
+            return job
+        }
+    }
+
+    /// Builds packs and file outputs from hashed jobs, in order. Called by one task at a time.
+    fileprivate final class Assembler: @unchecked Sendable {
+        let inputs: [Input]
+        let known: [SHA256Digest: ChunkLocation]
+        var added = Set<SHA256Digest>()
+        var chunks: [[ChunkList.Chunk]]
+        var results: [Output?]
+        var current = PackBuilder()
+        var full: [PackBuilder] = []
+        var finishedFileCount = 0
+        var bytesDone: UInt64 = 0
+
+        init(inputs: [Input], known: [SHA256Digest: ChunkLocation]) {
+            self.inputs = inputs
+            self.known = known
+            chunks = Array(repeating: [], count: inputs.count)
+            results = Array(repeating: nil, count: inputs.count)
+        }
+
+        func add(_ job: Job) {
+            job.buffer.withUnsafeBytes { raw in
+                for index in job.chunkStarts.indices {
+                    let digest = job.digests[index]
+                    let length = job.chunkLengths[index]
+                    chunks[job.chunkFiles[index]].append(ChunkList.Chunk(id: ObjectID(digest), length: UInt32(length)))
+                    bytesDone += UInt64(length)
+                    if known[digest] == nil, added.insert(digest).inserted {
+                        let start = job.chunkStarts[index]
+                        current.append(digest, UnsafeRawBufferPointer(rebasing: raw[start..<start + length]))
+                        if current.isFull {
+                            full.append(current)
+                            current = PackBuilder()
+                        }
+                    }
+                }
+            }
+            for file in job.finishedFiles {
+                let list = chunks[file]
+                chunks[file] = []
+                if list.count == 1 {
+                    results[file] = Output(kind: .file, size: UInt64(list[0].length), id: list[0].id, chunkList: nil)
+                } else {
+                    let chunkList = ChunkList(chunks: list)
+                    results[file] = Output(
+                        kind: .chunkedFile, size: chunkList.size, id: chunkList.id, chunkList: chunkList)
+                }
+                finishedFileCount += 1
+            }
+        }
+
+        func takeFullPacks() -> [PackBuilder] {
+            defer { full = [] }
+            return full
+        }
+
+        func takeLastPack() -> PackBuilder? {
+            current.isEmpty ? nil : current
+        }
+
+        func outputs() throws -> [Output] {
+            try results.enumerated().map { index, output in
+                guard let output else {
+                    throw MLOpsError(.invalidState, "a file was not ingested", value: inputs[index].path)
+                }
+                return output
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import MLOpsCore
+import Synchronization
+
+/// The chunk layer of a data repository: chunks packed into large blobs
+/// (`data/packs/<SortableID>.pack`) with an index blob beside each (`<SortableID>.idx`), and an
+/// in-memory map from chunk digest to location built from the indexes.
+///
+/// Packing means ten thousand small files cost a handful of blob writes and fsyncs, not ten
+/// thousand. A pack becomes visible only when its index is written, after the pack itself is
+/// durable; a pack without an index is the trace of an interrupted write, which `gc` removes once
+/// it is older than the grace period. Two writers racing may store one chunk in two packs; either
+/// copy serves.
+final class PackStore: Sendable {
+    static let directory = "data/packs"
+
+    let blobs: any BlobStore
+
+    private struct State {
+        var index: [SHA256Digest: ChunkLocation] = [:]
+        var packs: [String: PackIndex] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    init(blobs: any BlobStore) { self.blobs = blobs }
+
+    static func packKey(_ name: String) -> BlobKey {
+        // Sortable ids are Crockford base-32 letters and digits: always a valid key.
+        try! BlobKey("\(directory)/\(name).pack")
+    }
+
+    static func indexKey(_ name: String) -> BlobKey { try! BlobKey("\(directory)/\(name).idx") }
+
+    /// Loads the indexes of packs written since the last refresh (by this or another process).
+    ///
+    /// - Throws: `corruptData` naming a damaged index; listing and read errors.
+    func refresh() async throws {
+        var cursor: BlobKey?
+        var missing: [String] = []
+        repeat {
+            let page = try await blobs.list(prefix: Self.directory, after: cursor, limit: 10_000)
+            let known = state.withLock { $0.packs }
+            for key in page.keys {
+                let name = String(key.lastSegment)
+                guard name.hasSuffix(".idx") else { continue }
+                let pack = String(name.dropLast(4))
+                if known[pack] == nil { missing.append(pack) }
+            }
+            cursor = page.next
+        } while cursor != nil
+        for pack in missing {
+            let index = try PackIndex(decoding: try await blobs.get(Self.indexKey(pack)), name: pack)
+            add(index, name: pack)
+        }
+    }
+
+    private func add(_ index: PackIndex, name: String) {
+        state.withLock { state in
+            state.packs[name] = index
+            for entry in index.entries where state.index[entry.digest] == nil {
+                state.index[entry.digest] = ChunkLocation(pack: name, offset: entry.offset, length: entry.length)
+            }
+        }
+    }
+
+    /// Forgets a deleted pack: its chunks are looked up in other packs after the next refresh.
+    func forget(_ name: String) {
+        state.withLock { state in
+            guard let index = state.packs.removeValue(forKey: name) else { return }
+            for entry in index.entries where state.index[entry.digest]?.pack == name {
+                state.index[entry.digest] = nil
+            }
+        }
+    }
+
+    /// Rebuilds the digest map from scratch, e.g. after packs were deleted.
+    func reload() async throws {
+        state.withLock { $0 = State() }
+        try await refresh()
+    }
+
+    func location(of digest: SHA256Digest) -> ChunkLocation? { state.withLock { $0.index[digest] } }
+
+    func contains(_ digest: SHA256Digest) -> Bool { state.withLock { $0.index[digest] != nil } }
+
+    /// A snapshot of the digest map, for lock-free lookups on worker threads.
+    func snapshot() -> [SHA256Digest: ChunkLocation] { state.withLock { $0.index } }
+
+    /// The loaded packs and their indexes.
+    func packs() -> [String: PackIndex] { state.withLock { $0.packs } }
+
+    /// Writes a pack durably, then its index, then makes its chunks visible; returns its name.
+    @discardableResult
+    func write(_ builder: PackBuilder) async throws -> String {
+        let name = SortableID().description
+        try await blobs.put(Self.packKey(name), data: builder.bytes)
+        let index = builder.index
+        try await blobs.put(Self.indexKey(name), data: index.encoded)
+        add(index, name: name)
+        return name
+    }
+
+    /// Reads one chunk and checks it against its digest.
+    ///
+    /// - Throws: `notFound` if no pack holds the chunk; `corruptData` if its bytes do not hash to it.
+    func read(_ digest: SHA256Digest) async throws -> [UInt8] {
+        guard let location = location(of: digest) else {
+            throw MLOpsError(.notFound, "no pack holds this chunk", value: ObjectID(digest).description)
+        }
+        let bytes = try await blobs.read(
+            Self.packKey(location.pack), offset: Int(location.offset), count: Int(location.length))
+        guard SHA256.hash(bytes) == digest else {
+            throw MLOpsError(
+                .corruptData, "chunk bytes in pack \(location.pack) do not match their id",
+                value: ObjectID(digest).description)
+        }
+        return bytes
+    }
+}

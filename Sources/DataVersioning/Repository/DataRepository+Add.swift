@@ -1,0 +1,335 @@
+import MLOpsCore
+
+/// What ``DataRepository/add(_:relativeTo:progress:)`` or ``DataRepository/snapshot(_:progress:)`` did.
+public struct AddResult: Sendable, Hashable, Codable {
+    /// The repository paths added (or removed, for paths gone from disk), `/`-separated.
+    public var paths: [String]
+    /// Files in what was added.
+    public var files: Int
+    /// Their total size.
+    public var bytes: UInt64
+    /// Files that were read and hashed (the others were unchanged since the last add, by the
+    /// stat cache).
+    public var hashedFiles: Int
+    /// Bytes read and hashed.
+    public var hashedBytes: UInt64
+    /// The root tree: the staging area's after ``DataRepository/add(_:relativeTo:progress:)``, the
+    /// snapshot's after ``DataRepository/snapshot(_:progress:)``.
+    public var root: ObjectID
+}
+
+/// Progress of a long operation, for a progress line.
+public struct DataProgress: Sendable, Hashable {
+    /// Files finished so far, and in all.
+    public var files: Int
+    public var totalFiles: Int
+    /// Bytes finished so far, and in all.
+    public var bytes: UInt64
+    public var totalBytes: UInt64
+
+    /// A progress value.
+    public init(files: Int, totalFiles: Int, bytes: UInt64, totalBytes: UInt64) {
+        self.files = files
+        self.totalFiles = totalFiles
+        self.bytes = bytes
+        self.totalBytes = totalBytes
+    }
+}
+
+extension DataRepository {
+    /// Stores the files at `paths` and stages them, Git-style: the staging area becomes the
+    /// current commit's tree (or the last staged one) with each path replaced by its content on
+    /// disk — a directory's whole subtree, so files deleted from it are unstaged too — or removed
+    /// if it no longer exists on disk but is staged.
+    ///
+    /// Paths are stored relative to `base` (an absolute directory, usually the current
+    /// directory); a path that leaves `base` is refused. `.` stages all of `base`. Content is
+    /// chunked, hashed on every core and packed; files whose size, times and inode match the stat
+    /// cache of `base` are not read again.
+    ///
+    /// - Throws: `invalidArgument` for paths outside `base` or refused files (see the scanner
+    ///   rules in the module documentation); `notFound` for a path neither on disk nor staged;
+    ///   `conflict` if a file changed while it was read (nothing is staged then).
+    @discardableResult
+    public func add(
+        _ paths: [String], relativeTo base: String, progress: (@Sendable (DataProgress) -> Void)? = nil
+    ) async throws -> AddResult {
+        let base = try Self.absoluteDirectory(base)
+        var targets: [(components: [String], item: DirectoryScanner.Item?)] = []
+        for path in paths {
+            let components = try Self.repositoryComponents(of: path, base: base)
+            let absolute = components.isEmpty ? base : base + "/" + components.joined(separator: "/")
+            let item: DirectoryScanner.Item? = try await BlockingExecutor.shared.run {
+                if Platform.linkStatus(path: absolute) == nil && Platform.errno == Platform.noSuchFile { return nil }
+                return try DirectoryScanner.scan(absolute)
+            }
+            targets.append((components, item))
+        }
+        let cacheKey = StatCache.key(forRoot: base)
+        var cache = StatCache()
+        if let bytes = try? await blobs.get(cacheKey) { cache = StatCache(decoding: bytes) }
+        var ingestion = Ingestion(base: base, cache: cache, packs: packs)
+        for target in targets {
+            if let item = target.item { ingestion.collect(item, at: target.components) }
+        }
+        let outputs = try await ingest(ingestion.inputs, progress: progress, known: ingestion.knownBytes)
+        let items: [DirectoryScanner.Item?] = targets.map { $0.item }
+        let built = try ingestion.build(items, outputs: outputs)
+        try await store(trees: built.trees, chunkLists: built.chunkLists)
+
+        // Stage: replace each path in the staged root, retrying on a concurrent stager.
+        let replacements = Array(zip(targets.map(\.components), built.entries))
+        let staged = try await updateStage { root in
+            var root = root
+            for (components, entry) in replacements {
+                if entry == nil, try await self.entry(at: components.joined(separator: "/"), in: root) == nil {
+                    throw MLOpsError(
+                        .notFound, "no such file or directory, on disk or staged",
+                        value: DisplayText.escapingControlCharacters(components.joined(separator: "/")))
+                }
+                root = try await self.replacing(components, with: entry, in: root)
+            }
+            return root
+        }
+        ingestion.cache.writtenNanoseconds = Int64(Platform.wallClockMilliseconds()) &* 1_000_000
+        try? await blobs.deleteIfPresent(cacheKey)
+        try? await blobs.put(cacheKey, data: ingestion.cache.encoded)
+        return AddResult(
+            paths: targets.map { $0.components.isEmpty ? "." : $0.components.joined(separator: "/") },
+            files: ingestion.fileCount, bytes: ingestion.totalBytes, hashedFiles: ingestion.inputs.count,
+            hashedBytes: ingestion.inputs.reduce(0) { $0 + UInt64($1.status.size) }, root: staged)
+    }
+
+    /// Stores the file or directory at `path` (absolute) without staging it, and returns what was
+    /// stored: its root is the directory's tree id (or a one-file tree for a file), ready for
+    /// ``commit(root:message:branch:author:metadata:expectedParent:)``.
+    ///
+    /// - Throws: As ``add(_:relativeTo:progress:)``.
+    public func snapshot(_ path: String, progress: (@Sendable (DataProgress) -> Void)? = nil) async throws
+        -> AddResult
+    {
+        let absolute = try Self.absoluteDirectory(path, mustBeDirectory: false)
+        let item = try await BlockingExecutor.shared.run { try DirectoryScanner.scan(absolute) }
+        let cacheKey = StatCache.key(forRoot: absolute)
+        var cache = StatCache()
+        if let bytes = try? await blobs.get(cacheKey) { cache = StatCache(decoding: bytes) }
+        var ingestion = Ingestion(base: absolute, cache: cache, packs: packs)
+        let name = String(absolute.split(separator: "/").last ?? "data")
+        let components: [String] = {
+            if case .file = item { return [name] }
+            return []
+        }()
+        ingestion.collect(item, at: components)
+        let outputs = try await ingest(ingestion.inputs, progress: progress, known: ingestion.knownBytes)
+        let built = try ingestion.build([item], outputs: outputs)
+        guard let entry = built.entries.first ?? nil else {
+            throw MLOpsError(.invalidState, "nothing was scanned", value: path)
+        }
+        var trees = built.trees
+        var root = entry.id
+        if entry.kind != .directory {
+            let tree = try Tree(entries: [
+                TreeEntry(
+                    name: name, kind: entry.kind, isExecutable: entry.isExecutable, size: entry.size, id: entry.id)
+            ])
+            trees.append(tree)
+            root = tree.id
+        }
+        try await store(trees: trees, chunkLists: built.chunkLists)
+        ingestion.cache.writtenNanoseconds = Int64(Platform.wallClockMilliseconds()) &* 1_000_000
+        try? await blobs.deleteIfPresent(cacheKey)
+        try? await blobs.put(cacheKey, data: ingestion.cache.encoded)
+        return AddResult(
+            paths: ["."], files: ingestion.fileCount, bytes: ingestion.totalBytes,
+            hashedFiles: ingestion.inputs.count,
+            hashedBytes: ingestion.inputs.reduce(0) { $0 + UInt64($1.status.size) }, root: root)
+    }
+
+    private func ingest(
+        _ inputs: [FileIngester.Input], progress: (@Sendable (DataProgress) -> Void)?,
+        known: (files: Int, bytes: UInt64)
+    ) async throws -> [FileIngester.Output] {
+        let ingester = FileIngester(
+            packs: packs, chunker: chunker, parallelism: options.parallelism ?? Platform.processorCount)
+        var report: (@Sendable (FileIngester.Progress) -> Void)?
+        if let progress {
+            report = { @Sendable value in
+                progress(
+                    DataProgress(
+                        files: known.files + value.files, totalFiles: known.files + value.totalFiles,
+                        bytes: known.bytes + value.bytes, totalBytes: known.bytes + value.totalBytes))
+            }
+        }
+        return try await ingester.ingest(inputs, progress: report)
+    }
+
+    /// `path` as an absolute, lexically normalised path.
+    static func absoluteDirectory(_ path: String, mustBeDirectory: Bool = true) throws -> String {
+        guard path.hasPrefix("/") else {
+            throw MLOpsError(.invalidArgument, "the base directory must be an absolute path", value: path)
+        }
+        let parts = try normalised(path.split(separator: "/").map(String.init), path: path)
+        let absolute = "/" + parts.joined(separator: "/")
+        if mustBeDirectory, Platform.status(path: absolute)?.type != .directory {
+            throw MLOpsError(.notFound, "no such directory", value: DisplayText.escapingControlCharacters(path))
+        }
+        return absolute
+    }
+
+    private static func normalised(_ parts: [String], path: String) throws -> [String] {
+        var result: [String] = []
+        for part in parts where part != "." && !part.isEmpty {
+            if part == ".." {
+                guard !result.isEmpty else {
+                    throw MLOpsError(
+                        .invalidArgument, "the path leaves the base directory",
+                        value: DisplayText.escapingControlCharacters(path))
+                }
+                result.removeLast()
+            } else {
+                result.append(part)
+            }
+        }
+        return result
+    }
+
+    /// The repository path components of `path` (relative to `base`, or absolute below it).
+    static func repositoryComponents(of path: String, base: String) throws -> [String] {
+        let joined = path.hasPrefix("/") ? path : base + "/" + path
+        let parts = try normalised(joined.split(separator: "/").map(String.init), path: path)
+        let baseParts = base.split(separator: "/").map(String.init)
+        guard parts.count >= baseParts.count, Array(parts.prefix(baseParts.count)) == baseParts else {
+            throw MLOpsError(
+                .invalidArgument, "the path is outside the directory paths are stored relative to (\(base))",
+                value: DisplayText.escapingControlCharacters(path))
+        }
+        let components = Array(parts.dropFirst(baseParts.count))
+        for component in components { try Tree.validateName(component) }
+        return components
+    }
+
+    /// `root` with the entry at `components` replaced by `entry` (removed when `nil`), creating
+    /// missing directories; stores the new trees and returns the new root id.
+    func replacing(_ components: [String], with entry: TreeEntry?, in root: ObjectID) async throws -> ObjectID {
+        var created: [Tree] = []
+        func rebuild(_ treeID: ObjectID?, _ depth: Int) async throws -> TreeEntry? {
+            if depth == components.count {
+                guard let entry else { return nil }
+                return TreeEntry(
+                    name: components.last ?? "", kind: entry.kind, isExecutable: entry.isExecutable, size: entry.size,
+                    id: entry.id)
+            }
+            var entries = try await self.entries(of: treeID)
+            let name = components[depth]
+            let existing = entries.firstIndex { $0.name == name }
+            let childTree = existing.flatMap { entries[$0].kind == .directory ? entries[$0].id : nil }
+            let replacement = try await rebuild(childTree, depth + 1)
+            if let existing { entries.remove(at: existing) }
+            if let replacement { entries.append(replacement) }
+            let tree = try Tree(entries: entries)
+            created.append(tree)
+            return TreeEntry(
+                name: depth == 0 ? "" : components[depth - 1], kind: .directory, size: tree.totalSize, id: tree.id)
+        }
+        if components.isEmpty {
+            guard let entry else { return Tree.empty.id }
+            guard entry.kind == .directory else {
+                throw MLOpsError(.invalidArgument, "the repository root must be a directory", value: ".")
+            }
+            return entry.id
+        }
+        let newRoot = try await rebuild(root, 0)
+        try await store(trees: created, chunkLists: [])
+        return newRoot?.id ?? Tree.empty.id
+    }
+}
+
+extension BlobStore {
+    /// Deletes `key` if present (a cache blob about to be replaced: blobs are immutable).
+    func deleteIfPresent(_ key: BlobKey) async throws {
+        try await delete(key)
+    }
+}
+
+/// The files of an add: which need hashing, and how to build the trees afterwards.
+struct Ingestion {
+    let base: String
+    var cache: StatCache
+    let packs: PackStore
+    var inputs: [FileIngester.Input] = []
+    /// Cache hits' results by their scanned path.
+    var cached: [String: FileIngester.Output] = [:]
+    var fileCount = 0
+    var totalBytes: UInt64 = 0
+    var knownBytes: (files: Int, bytes: UInt64) = (0, 0)
+    private var inputIndex: [String: Int] = [:]
+    /// The repository path of each scanned file path, for the new cache.
+    private var repositoryPaths: [String: String] = [:]
+    private var statuses: [String: Platform.FileStatus] = [:]
+
+    init(base: String, cache: StatCache, packs: PackStore) {
+        self.base = base
+        self.cache = cache
+        self.packs = packs
+    }
+
+    mutating func collect(_ item: DirectoryScanner.Item, at components: [String]) {
+        switch item {
+        case .file(let path, let status):
+            fileCount += 1
+            totalBytes += UInt64(status.size)
+            let repositoryPath = components.joined(separator: "/")
+            if inputIndex[path] != nil || cached[path] != nil { return }
+            repositoryPaths[path] = repositoryPath
+            statuses[path] = status
+            if let hit = cache.lookup(repositoryPath, status),
+                hit.kind == .chunkedFile || packs.contains(hit.id.digest)
+            {
+                cached[path] = FileIngester.Output(kind: hit.kind, size: hit.size, id: hit.id, chunkList: nil)
+                knownBytes.files += 1
+                knownBytes.bytes += hit.size
+            } else {
+                inputIndex[path] = inputs.count
+                inputs.append(FileIngester.Input(path: path, status: status))
+            }
+        case .directory(let items):
+            for (name, child) in items { collect(child, at: components + [name]) }
+        }
+    }
+
+    /// Builds the entries (one per item; `nil` for a missing item) and every tree below them, and
+    /// records the new stat cache entries.
+    mutating func build(_ items: [DirectoryScanner.Item?], outputs: [FileIngester.Output]) throws -> (
+        entries: [TreeEntry?], trees: [Tree], chunkLists: [ChunkList]
+    ) {
+        var trees: [Tree] = []
+        var lists: [ChunkList] = []
+        for output in outputs { if let list = output.chunkList { lists.append(list) } }
+        func output(for path: String) -> FileIngester.Output? {
+            if let index = inputIndex[path] { return outputs[index] }
+            return cached[path]
+        }
+        func entry(_ item: DirectoryScanner.Item, name: String) throws -> TreeEntry {
+            switch item {
+            case .file(let path, let status):
+                guard let result = output(for: path) else {
+                    throw MLOpsError(.invalidState, "a scanned file has no result", value: path)
+                }
+                if let repositoryPath = repositoryPaths[path] {
+                    cache.entries[repositoryPath] = StatCache.Entry(
+                        device: status.device, inode: status.inode, size: UInt64(status.size),
+                        modificationNanoseconds: status.modificationNanoseconds,
+                        changeNanoseconds: status.changeNanoseconds, kind: result.kind, id: result.id)
+                }
+                return TreeEntry(
+                    name: name, kind: result.kind, isExecutable: status.isExecutable, size: result.size, id: result.id)
+            case .directory(let items):
+                let tree = try Tree(entries: try items.map { try entry($0.value, name: $0.key) })
+                trees.append(tree)
+                return TreeEntry(name: name, kind: .directory, size: tree.totalSize, id: tree.id)
+            }
+        }
+        let entries = try items.map { item in try item.map { try entry($0, name: "") } }
+        return (entries, trees, lists)
+    }
+}

@@ -1,0 +1,168 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+import MLOpsCore
+
+/// A stored commit and its id.
+public struct DataLogEntry: Sendable, Hashable, Codable {
+    /// The commit's id.
+    public var id: ObjectID
+    /// The commit.
+    public var commit: DataCommit
+
+    /// An entry.
+    public init(id: ObjectID, commit: DataCommit) {
+        self.id = id
+        self.commit = commit
+    }
+}
+
+/// The staging area compared with the commit it is based on.
+public struct DataStatus: Sendable, Hashable, Codable {
+    /// The branch `HEAD` names.
+    public var branch: String
+    /// The branch's commit, if it has one.
+    public var head: ObjectID?
+    /// The staged root tree (the head's root when nothing is staged).
+    public var stagedRoot: ObjectID
+    /// What committing would change.
+    public var staged: DataDiff
+}
+
+extension DataRepository {
+    // MARK: Staging area
+
+    /// The root tree of `commit`, or the empty tree for no commit.
+    func rootOf(_ commit: ObjectID?) async throws -> ObjectID {
+        guard let commit else { return Tree.empty.id }
+        return try await self.commit(commit).root
+    }
+
+    /// The staging area: its root and the commit and branch it was staged on; when nothing is
+    /// staged, the current branch's commit and root.
+    func stage() async throws -> (record: StageRecord, version: UInt64?) {
+        if let stored = try await records.get(StageRecord.self, id: StageRecord.id) {
+            return (stored.record, stored.version)
+        }
+        let branch = try await currentBranch()
+        let head = try await branchHead(branch)
+        let root = try await rootOf(head)
+        return (StageRecord(base: head, branch: branch, root: root, updatedMilliseconds: Self.nowMilliseconds), nil)
+    }
+
+    /// Applies `change` to the staged root and stores the result with compare-and-swap, retrying
+    /// on a concurrent stager's change; returns the new staged root.
+    func updateStage(_ change: (ObjectID) async throws -> ObjectID) async throws -> ObjectID {
+        for attempt in 0..<64 {
+            let (stage, version) = try await stage()
+            var updated = stage
+            updated.root = try await change(stage.root)
+            updated.updatedMilliseconds = Self.nowMilliseconds
+            do {
+                if let version {
+                    try await records.update(updated, expectedVersion: version)
+                } else {
+                    try await records.insert(updated)
+                }
+                return updated.root
+            } catch let error as MLOpsError where error.code == .conflict || error.code == .notFound {
+                try await Task.sleep(for: .milliseconds(min(50, 1 << min(attempt, 5))))
+            }
+        }
+        throw MLOpsError(.busy, "the staging area kept changing under concurrent adds; try again", value: "stage")
+    }
+
+    /// The staging area compared with the commit it is based on.
+    public func status() async throws -> DataStatus {
+        let (stage, _) = try await stage()
+        let headRoot = try await rootOf(stage.base)
+        return DataStatus(
+            branch: stage.branch, head: stage.base, stagedRoot: stage.root,
+            staged: try await diff(trees: headRoot, stage.root))
+    }
+
+    /// Empties the staging area (back to the current commit's tree).
+    public func resetStage() async throws {
+        _ = try await records.delete(StageRecord.self, id: StageRecord.id)
+    }
+
+    // MARK: Committing
+
+    /// Commits the staging area to its branch (or to `branch`), then clears it.
+    ///
+    /// - Parameters:
+    ///   - allowEmpty: Commit even if the staged tree equals the parent's; otherwise such a call
+    ///     returns `nil` and commits nothing.
+    /// - Returns: The new commit, or `nil` when there was nothing to commit.
+    /// - Throws: `conflict` if the branch moved since the changes were staged (another writer
+    ///   committed): the commit is stored and named in the error, the staging area is kept.
+    @discardableResult
+    public func commitStaged(
+        message: String, branch: String? = nil, author: String? = nil, metadata: [String: String] = [:],
+        allowEmpty: Bool = false
+    ) async throws -> DataLogEntry? {
+        let (stage, stageVersion) = try await stage()
+        let parentRoot = try await rootOf(stage.base)
+        if !allowEmpty && parentRoot == stage.root && (branch == nil || branch == stage.branch) { return nil }
+        let entry = try await commit(
+            root: stage.root, message: message, branch: branch ?? stage.branch, author: author, metadata: metadata,
+            expectedParent: .some(stage.base))
+        if let stageVersion {
+            _ = try? await records.delete(StageRecord.self, id: StageRecord.id, expectedVersion: stageVersion)
+        }
+        return entry
+    }
+
+    /// Commits the tree `root` to `branch` (creating the branch if it does not exist).
+    ///
+    /// - Parameters:
+    ///   - expectedParent: The commit the branch must still point at (`.some(nil)`: the branch
+    ///     must not exist yet); `nil` to take the branch's commit when called. Either way the
+    ///     update is compare-and-swap.
+    /// - Throws: `conflict` naming the stored commit if the branch moved; `notFound` if `root` is
+    ///   not a stored tree; `invalidArgument` for a bad branch name.
+    @discardableResult
+    public func commit(
+        root: ObjectID, message: String, branch: String, author: String? = nil, metadata: [String: String] = [:],
+        expectedParent: ObjectID?? = nil
+    ) async throws -> DataLogEntry {
+        try Self.validateRefName(branch)
+        let rootTree = try await tree(root)
+        let files = try await files(in: root)
+        let refID = Self.refID(branch: branch)
+        let current = try await records.get(RefRecord.self, id: refID)
+        let parent: ObjectID? = expectedParent ?? current?.record.commit
+        let commit = DataCommit(
+            root: root, parents: parent.map { [$0] } ?? [], author: author ?? options.defaultAuthor, message: message,
+            timestampMilliseconds: Self.nowMilliseconds, metadata: metadata, size: rootTree.totalSize,
+            fileCount: UInt64(files.count))
+        let bytes = commit.encoded
+        let id = ObjectID.of(bytes)
+        let retention = current?.record.retention
+        try await records.transaction { tx in
+            if try await tx.get(CommitRecord.self, id: id.hex) == nil {
+                try await tx.insert(CommitRecord(id: id.hex, bytes: Data(bytes)))
+            }
+        }
+        try await records.transaction { tx in
+            let now = try await tx.get(RefRecord.self, id: refID)
+            guard now?.record.commit == parent else {
+                throw MLOpsError(
+                    .conflict,
+                    "branch '\(branch)' moved to \(now?.record.commit.short ?? "nothing") while committing on "
+                        + "\(parent?.short ?? "an empty branch"); commit \(id) is stored but not on the branch",
+                    value: id.description)
+            }
+            let ref = RefRecord(
+                name: refID, commit: id, retention: retention, updatedMilliseconds: Self.nowMilliseconds)
+            if let now {
+                try await tx.update(ref, expectedVersion: now.version)
+            } else {
+                try await tx.insert(ref)
+            }
+        }
+        return DataLogEntry(id: id, commit: commit)
+    }
+}

@@ -58,7 +58,7 @@ extension Workspace {
             ?? ExperimentTracker(
                 metadata: metadata, artifacts: objects, options: .init(captureEnvironment: false))
         report.add(try await tracker.check())
-        report.add(try await data.check())
+        report.add(try await contentObjects.check())
         var others = StoreCheckReport(component: "objects")
         for key in try await objects.list(prefix: "") {
             report.objects += 1

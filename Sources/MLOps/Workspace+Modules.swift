@@ -32,9 +32,31 @@ extension Workspace {
         }
     }
 
-    /// The workspace's content-addressed objects (DataVersioning's object layer): bytes stored
-    /// under their SHA-256 in ``objects``.
-    public var data: ContentAddressedStore { ContentAddressedStore(blobs: objects) }
+    /// The workspace's data repository: versioned datasets — chunked, deduplicated, committed on
+    /// branches and tags — kept in the `data` namespace of ``metadata`` and under `data/` in
+    /// ``objects``.
+    ///
+    /// Opened on first use — claiming its namespace — and shared by every copy of this workspace
+    /// value. In a read-only workspace the namespace is not claimed and only reads work.
+    ///
+    /// - Throws: `MLOpsError` `conflict` if another module claimed the `data` namespace; whatever
+    ///   the store throws.
+    public var data: DataRepository {
+        get async throws {
+            let metadata = metadata
+            let objects = objects
+            let readOnly = isReadOnly
+            return try await modules.data {
+                readOnly
+                    ? try DataRepository.reading(metadata: metadata, blobs: objects)
+                    : try await DataRepository.open(metadata: metadata, blobs: objects)
+            }
+        }
+    }
+
+    /// Bytes stored under their own SHA-256 in ``objects`` (DataVersioning's single-object
+    /// layer), for hosts that want one verified object rather than a versioned dataset.
+    public var contentObjects: ContentAddressedStore { ContentAddressedStore(blobs: objects) }
 
     /// Flushes and closes the module stores this workspace opened (today: ``tracking``).
     ///

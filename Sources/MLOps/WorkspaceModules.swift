@@ -1,3 +1,4 @@
+import DataVersioning
 import MLOpsCore
 import Synchronization
 
@@ -5,6 +6,18 @@ import Synchronization
 /// the workspace value.
 final class WorkspaceModules: Sendable {
     private let tracker = Mutex<ExperimentTracker?>(nil)
+    private let repository = Mutex<DataRepository?>(nil)
+
+    /// The workspace's data repository, opened (and its namespace claimed) on first use.
+    func data(open: @Sendable () async throws -> DataRepository) async throws -> DataRepository {
+        if let existing = repository.withLock({ $0 }) { return existing }
+        let opened = try await open()
+        return repository.withLock { current in
+            if let current { return current }
+            current = opened
+            return opened
+        }
+    }
 
     /// The workspace's tracker, opened (and its namespace claimed) on first use.
     func tracking(

@@ -17,8 +17,8 @@ func tour(in directory: String) async throws {
     print("opened \(count) times")
 
     // Objects: immutable, content-addressed, verified on every read.
-    let digest = try await workspace.data.put(Array("x,y\n1,2.5\n3,\n".utf8))
-    let bytes = try await workspace.data.get(digest)
+    let digest = try await workspace.contentObjects.put(Array("x,y\n1,2.5\n3,\n".utf8))
+    let bytes = try await workspace.contentObjects.get(digest)
 
     // Tables: typed columns with missing values, from RFC 4180 CSV.
     var reader = try CSVReader(bytes: bytes)

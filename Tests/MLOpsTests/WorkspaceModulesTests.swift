@@ -37,7 +37,7 @@ import Testing
             runID = run.runID
             try await run.logArtifact(path: "model.bin", data: [1, 2, 3])
         }
-        let digest = try await workspace.data.put(Array("dataset".utf8))
+        let digest = try await workspace.contentObjects.put(Array("dataset".utf8))
         try await workspace.close()
         #expect(try await workspace.check().isHealthy)
 

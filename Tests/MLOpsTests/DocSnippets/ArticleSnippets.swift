@@ -138,7 +138,7 @@ enum MLOpsArticle {
             try await run.log(metric: "auc", value: 0.87)
         }
 
-        let digest = try await workspace.data.putFile(at: "churn.csv")
+        let digest = try await workspace.contentObjects.putFile(at: "churn.csv")
         print(digest.hexString)
 
         let report = try await workspace.check()

@@ -36,18 +36,24 @@ final class FileIngester: Sendable {
         var totalBytes: UInt64
     }
 
-    static let segmentSize = 32 << 20
+    static let defaultSegmentSize = 32 << 20
     static let batchBytes = 8 << 20
     static let batchFiles = 512
 
     let packs: PackStore
     let chunker: FastCDC
     let parallelism: Int
+    /// Files larger than this are read in pieces of this size; smaller ones whole.
+    let segmentSize: Int
 
-    init(packs: PackStore, chunker: FastCDC, parallelism: Int = Platform.processorCount) {
+    init(
+        packs: PackStore, chunker: FastCDC, parallelism: Int = Platform.processorCount,
+        segmentSize: Int = FileIngester.defaultSegmentSize
+    ) {
         self.packs = packs
         self.chunker = chunker
         self.parallelism = Swift.max(1, parallelism)
+        self.segmentSize = Swift.max(segmentSize, chunker.parameters.maximumSize)
     }
 
     /// A buffer of file bytes with its chunks: one unit of hashing work.
@@ -60,6 +66,8 @@ final class FileIngester: Sendable {
         var digests: [SHA256Digest] = []
         /// Files whose last chunk is in this job.
         var finishedFiles: [Int] = []
+        /// Small files the job reads itself (in parallel with other jobs) before hashing.
+        var pendingFiles: [Int] = []
 
         init(capacity: Int) {
             buffer = []
@@ -85,7 +93,8 @@ final class FileIngester: Sendable {
     func ingest(_ inputs: [Input], progress: (@Sendable (Progress) -> Void)? = nil) async throws -> [Output] {
         if inputs.isEmpty { return [] }
         try await packs.refresh()
-        let producer = Producer(inputs: inputs, chunker: chunker)
+        let reading = FileReading(inputs: inputs, chunker: chunker)
+        let producer = Producer(reading: reading, segmentSize: segmentSize)
         let assembler = Assembler(inputs: inputs, known: packs.snapshot())
         let totalBytes = inputs.reduce(UInt64(0)) { $0 + UInt64($1.status.size) }
         let maxInFlight = parallelism + 1
@@ -126,7 +135,10 @@ final class FileIngester: Sendable {
                     let number = sequence
                     sequence += 1
                     group.addTask {
-                        try await BlockingExecutor.shared.run { job.hash() }
+                        try await BlockingExecutor.shared.run {
+                            for file in job.pendingFiles { try reading.readSmall(file, into: job) }
+                            job.hash()
+                        }
                         return (number, job)
                     }
                     inFlight += 1
@@ -156,8 +168,8 @@ final class FileIngester: Sendable {
 extension FileIngester {
     /// Reads files and cuts chunks, in order. Used by one task at a time.
     fileprivate final class Producer: @unchecked Sendable {
-        let inputs: [Input]
-        let chunker: FastCDC
+        let reading: FileReading
+        var inputs: [Input] { reading.inputs }
         var nextInput = 0
         // The large file being read.
         var descriptor: Int32 = -1
@@ -165,49 +177,115 @@ extension FileIngester {
         var fileOffset = 0
         var carry: [UInt8] = []
 
-        init(inputs: [Input], chunker: FastCDC) {
-            self.inputs = inputs
-            self.chunker = chunker
+        let segmentSize: Int
+
+        init(reading: FileReading, segmentSize: Int) {
+            self.reading = reading
+            self.segmentSize = segmentSize
         }
 
         deinit { if descriptor >= 0 { Platform.close(descriptor) } }
 
+        /// The next job: a segment of a large file, read and cut here, or a batch of small files
+        /// that the job reads itself.
         func next() throws -> Job? {
             if descriptor >= 0 { return try nextSegment() }
             guard nextInput < inputs.count else { return nil }
-            if inputs[nextInput].status.size > FileIngester.segmentSize {
+            if inputs[nextInput].status.size > segmentSize {
                 fileIndex = nextInput
                 nextInput += 1
-                descriptor = try open(inputs[fileIndex].path)
+                descriptor = try reading.open(inputs[fileIndex].path)
                 fileOffset = 0
                 carry = []
                 return try nextSegment()
             }
-            let job = Job(capacity: FileIngester.batchBytes + FileIngester.segmentSize)
-            var files = 0
-            while nextInput < inputs.count, inputs[nextInput].status.size <= FileIngester.segmentSize,
-                files < FileIngester.batchFiles, job.buffer.count < FileIngester.batchBytes
+            var files: [Int] = []
+            var bytes = 0
+            while nextInput < inputs.count, inputs[nextInput].status.size <= segmentSize,
+                files.count < FileIngester.batchFiles, bytes < FileIngester.batchBytes
             {
-                try readSmall(nextInput, into: job)
+                files.append(nextInput)
+                bytes += inputs[nextInput].status.size + 1
                 nextInput += 1
-                files += 1
             }
+            let job = Job(capacity: bytes)
+            job.pendingFiles = files
             return job
         }
 
-        private func open(_ path: String) throws -> Int32 {
+        /// Reads the next segment of the large file and cuts it; the bytes after the last cut
+        /// are carried into the next segment unless the file ended.
+        private func nextSegment() throws -> Job {
+            let size = inputs[fileIndex].status.size
+            let job = Job(capacity: carry.count + segmentSize + 1)
+            job.buffer = carry
+            carry = []
+            let want = Swift.min(segmentSize, size - fileOffset)
+            let start = job.buffer.count
+            job.buffer.append(contentsOf: repeatElement(0, count: want))
+            var done = 0
+            while done < want {
+                let got = job.buffer.withUnsafeMutableBytes { raw in
+                    Platform.read(descriptor, UnsafeMutableRawBufferPointer(rebasing: raw[(start + done)...]))
+                }
+                if got < 0 {
+                    if Platform.errno == Platform.interrupted { continue }
+                    throw FileSystem.error("cannot read the file to add", inputs[fileIndex].path)
+                }
+                if got == 0 { break }
+                done += got
+            }
+            guard done == want else { throw reading.changed(fileIndex) }
+            fileOffset += want
+            let atEnd = fileOffset == size
+            if atEnd {
+                var extra: UInt8 = 0
+                let got = withUnsafeMutableBytes(of: &extra) { Platform.read(descriptor, $0) }
+                try reading.checkUnchanged(descriptor, fileIndex, bytesRead: fileOffset + Swift.max(0, got))
+                Platform.close(descriptor)
+                descriptor = -1
+            }
+            var keep = job.buffer.count
+            job.buffer.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let rest = UnsafeRawBufferPointer(rebasing: raw[offset...])
+                    guard let length = reading.chunker.nextCut(in: rest) ?? (atEnd ? rest.count : nil) else { break }
+                    job.chunkFiles.append(fileIndex)
+                    job.chunkStarts.append(offset)
+                    job.chunkLengths.append(length)
+                    offset += length
+                }
+                keep = offset
+            }
+            if atEnd {
+                job.finishedFiles.append(fileIndex)
+            } else {
+                carry = Array(job.buffer[keep...])
+                job.buffer.removeSubrange(keep...)
+            }
+            return job
+        }
+    }
+
+    /// Reads and cuts files; shared by the producer and the jobs.
+    fileprivate struct FileReading: Sendable {
+        let inputs: [Input]
+        let chunker: FastCDC
+
+        func open(_ path: String) throws -> Int32 {
             let fd = Platform.open(path, [.readOnly, .noFollow])
             guard fd >= 0 else { throw FileSystem.error("cannot open the file to add", path) }
             return fd
         }
 
-        private func changed(_ index: Int) -> MLOpsError {
+        func changed(_ index: Int) -> MLOpsError {
             MLOpsError(
                 .conflict, "the file changed while it was being added; nothing was recorded for it — add it again",
                 value: DisplayText.escapingControlCharacters(inputs[index].path))
         }
 
-        private func checkUnchanged(_ fd: Int32, _ index: Int, bytesRead: Int) throws {
+        func checkUnchanged(_ fd: Int32, _ index: Int, bytesRead: Int) throws {
             let before = inputs[index].status
             guard let after = Platform.status(fd), after.size == before.size, bytesRead == before.size,
                 after.modificationNanoseconds == before.modificationNanoseconds,
@@ -216,7 +294,7 @@ extension FileIngester {
         }
 
         /// Reads a whole small file into the job's buffer and cuts it.
-        private func readSmall(_ index: Int, into job: Job) throws {
+        func readSmall(_ index: Int, into job: Job) throws {
             let fd = try open(inputs[index].path)
             defer { Platform.close(fd) }
             let size = inputs[index].status.size
@@ -256,60 +334,6 @@ extension FileIngester {
                 }
             }
             job.finishedFiles.append(index)
-        }
-
-        /// Reads the next segment of the large file and cuts it; the bytes after the last cut
-        /// are carried into the next segment unless the file ended.
-        private func nextSegment() throws -> Job {
-            let size = inputs[fileIndex].status.size
-            let job = Job(capacity: carry.count + FileIngester.segmentSize + 1)
-            job.buffer = carry
-            carry = []
-            let want = Swift.min(FileIngester.segmentSize, size - fileOffset)
-            let start = job.buffer.count
-            job.buffer.append(contentsOf: repeatElement(0, count: want))
-            var done = 0
-            while done < want {
-                let got = job.buffer.withUnsafeMutableBytes { raw in
-                    Platform.read(descriptor, UnsafeMutableRawBufferPointer(rebasing: raw[(start + done)...]))
-                }
-                if got < 0 {
-                    if Platform.errno == Platform.interrupted { continue }
-                    throw FileSystem.error("cannot read the file to add", inputs[fileIndex].path)
-                }
-                if got == 0 { break }
-                done += got
-            }
-            guard done == want else { throw changed(fileIndex) }
-            fileOffset += want
-            let atEnd = fileOffset == size
-            if atEnd {
-                var extra: UInt8 = 0
-                let got = withUnsafeMutableBytes(of: &extra) { Platform.read(descriptor, $0) }
-                try checkUnchanged(descriptor, fileIndex, bytesRead: fileOffset + Swift.max(0, got))
-                Platform.close(descriptor)
-                descriptor = -1
-            }
-            var keep = job.buffer.count
-            job.buffer.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let rest = UnsafeRawBufferPointer(rebasing: raw[offset...])
-                    guard let length = chunker.nextCut(in: rest) ?? (atEnd ? rest.count : nil) else { break }
-                    job.chunkFiles.append(fileIndex)
-                    job.chunkStarts.append(offset)
-                    job.chunkLengths.append(length)
-                    offset += length
-                }
-                keep = offset
-            }
-            if atEnd {
-                job.finishedFiles.append(fileIndex)
-            } else {
-                carry = Array(job.buffer[keep...])
-                job.buffer.removeSubrange(keep...)
-            }
-            return job
         }
     }
 

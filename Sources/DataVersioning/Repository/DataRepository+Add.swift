@@ -68,6 +68,7 @@ extension DataRepository {
         let cacheKey = StatCache.key(forRoot: base)
         var cache = StatCache()
         if let bytes = try? await blobs.get(cacheKey) { cache = StatCache(decoding: bytes) }
+        try await packs.refresh()
         var ingestion = Ingestion(base: base, cache: cache, packs: packs)
         for target in targets {
             if let item = target.item { ingestion.collect(item, at: target.components) }
@@ -113,6 +114,7 @@ extension DataRepository {
         let cacheKey = StatCache.key(forRoot: absolute)
         var cache = StatCache()
         if let bytes = try? await blobs.get(cacheKey) { cache = StatCache(decoding: bytes) }
+        try await packs.refresh()
         var ingestion = Ingestion(base: absolute, cache: cache, packs: packs)
         let name = String(absolute.split(separator: "/").last ?? "data")
         let components: [String] = {

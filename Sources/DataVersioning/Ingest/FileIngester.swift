@@ -1,4 +1,5 @@
 import MLOpsCore
+import Synchronization
 
 /// Hashes, chunks and packs files: the hot path of `add` and `commit`.
 ///
@@ -69,9 +70,13 @@ final class FileIngester: Sendable {
         /// Small files the job reads itself (in parallel with other jobs) before hashing.
         var pendingFiles: [Int] = []
 
-        init(capacity: Int) {
-            buffer = []
-            buffer.reserveCapacity(capacity)
+        init(buffer: [UInt8]) { self.buffer = buffer }
+
+        /// Moves the buffer out (for reuse), leaving the job empty.
+        func takeBuffer() -> [UInt8] {
+            var taken: [UInt8] = []
+            swap(&taken, &buffer)
+            return taken
         }
 
         func hash() {
@@ -93,20 +98,36 @@ final class FileIngester: Sendable {
     func ingest(_ inputs: [Input], progress: (@Sendable (Progress) -> Void)? = nil) async throws -> [Output] {
         if inputs.isEmpty { return [] }
         try await packs.refresh()
+        let pool = BufferPool()
         let reading = FileReading(inputs: inputs, chunker: chunker)
-        let producer = Producer(reading: reading, segmentSize: segmentSize)
+        let producer = Producer(reading: reading, segmentSize: segmentSize, pool: pool)
         let assembler = Assembler(inputs: inputs, known: packs.snapshot())
         let totalBytes = inputs.reduce(UInt64(0)) { $0 + UInt64($1.status.size) }
         let maxInFlight = parallelism + 1
-        var pendingWrites: [Task<Void, any Error>] = []
+        var finishing: [Task<Void, any Error>] = []
+        var pack: PackStreamWriter?
         let packs = self.packs
 
-        func flushFullPacks() async throws {
-            for builder in assembler.takeFullPacks() {
-                if pendingWrites.count >= 2 {
-                    try await pendingWrites.removeFirst().value
-                }
-                pendingWrites.append(Task { try await packs.write(builder) })
+        /// Writes a job's new chunks to the current pack; closes the pack once it is full.
+        func write(_ job: Job) async throws {
+            guard let (piece, chunks) = assembler.add(job) else {
+                pool.recycle(job.takeBuffer())
+                return
+            }
+            let writer: PackStreamWriter
+            if let pack {
+                writer = pack
+            } else {
+                writer = try await PackStreamWriter(store: packs)
+                pack = writer
+            }
+            // `nil` piece: every chunk of the job is new and its buffer is the piece.
+            try await writer.append(piece ?? job.buffer, chunks: chunks)
+            pool.recycle(job.takeBuffer())
+            if writer.size >= UInt64(PackBuilder.targetSize) {
+                pack = nil
+                if finishing.count >= 2 { try await finishing.removeFirst().value }
+                finishing.append(Task { try await writer.finish() })
             }
         }
 
@@ -119,7 +140,7 @@ final class FileIngester: Sendable {
 
                 func assembleReady() async throws {
                     while let job = finished.removeValue(forKey: nextToAssemble) {
-                        try await BlockingExecutor.shared.run { assembler.add(job) }
+                        try await write(job)
                         nextToAssemble += 1
                         if let progress {
                             progress(
@@ -127,7 +148,6 @@ final class FileIngester: Sendable {
                                     files: assembler.finishedFileCount, totalFiles: inputs.count,
                                     bytes: assembler.bytesDone, totalBytes: totalBytes))
                         }
-                        try await flushFullPacks()
                     }
                 }
 
@@ -153,15 +173,36 @@ final class FileIngester: Sendable {
                     try await assembleReady()
                 }
             }
-            if let last = assembler.takeLastPack() {
-                pendingWrites.append(Task { try await packs.write(last) })
+            if let last = pack {
+                pack = nil
+                finishing.append(Task { try await last.finish() })
             }
-            for write in pendingWrites { try await write.value }
+            for task in finishing { try await task.value }
         } catch {
-            for write in pendingWrites { _ = try? await write.value }
+            await pack?.abort()
+            for task in finishing { _ = try? await task.value }
             throw error
         }
         return try assembler.outputs()
+    }
+}
+
+/// Buffers of finished jobs, reused so that ingesting a gigabyte does not fault in a fresh
+/// gigabyte of pages.
+final class BufferPool: Sendable {
+    private let buffers = Mutex<[[UInt8]]>([])
+
+    /// An empty buffer with at least `capacity` bytes reserved.
+    func take(capacity: Int) -> [UInt8] {
+        var buffer = buffers.withLock { $0.popLast() } ?? []
+        buffer.removeAll(keepingCapacity: true)
+        buffer.reserveCapacity(capacity)
+        return buffer
+    }
+
+    /// Returns a buffer for reuse (a few are kept).
+    func recycle(_ buffer: [UInt8]) {
+        buffers.withLock { if $0.count < 8 { $0.append(buffer) } }
     }
 }
 
@@ -178,10 +219,12 @@ extension FileIngester {
         var carry: [UInt8] = []
 
         let segmentSize: Int
+        let pool: BufferPool
 
-        init(reading: FileReading, segmentSize: Int) {
+        init(reading: FileReading, segmentSize: Int, pool: BufferPool) {
             self.reading = reading
             self.segmentSize = segmentSize
+            self.pool = pool
         }
 
         deinit { if descriptor >= 0 { Platform.close(descriptor) } }
@@ -208,7 +251,7 @@ extension FileIngester {
                 bytes += inputs[nextInput].status.size + 1
                 nextInput += 1
             }
-            let job = Job(capacity: bytes)
+            let job = Job(buffer: pool.take(capacity: bytes))
             job.pendingFiles = files
             return job
         }
@@ -217,8 +260,8 @@ extension FileIngester {
         /// are carried into the next segment unless the file ended.
         private func nextSegment() throws -> Job {
             let size = inputs[fileIndex].status.size
-            let job = Job(capacity: carry.count + segmentSize + 1)
-            job.buffer = carry
+            let job = Job(buffer: pool.take(capacity: carry.count + segmentSize + 1))
+            job.buffer.append(contentsOf: carry)
             carry = []
             let want = Swift.min(segmentSize, size - fileOffset)
             let start = job.buffer.count
@@ -337,15 +380,14 @@ extension FileIngester {
         }
     }
 
-    /// Builds packs and file outputs from hashed jobs, in order. Called by one task at a time.
+    /// Builds file outputs from hashed jobs and picks the chunks to store, in order. Used by one
+    /// task at a time.
     fileprivate final class Assembler: @unchecked Sendable {
         let inputs: [Input]
         let known: [SHA256Digest: ChunkLocation]
         var added = Set<SHA256Digest>()
         var chunks: [[ChunkList.Chunk]]
         var results: [Output?]
-        var current = PackBuilder()
-        var full: [PackBuilder] = []
         var finishedFileCount = 0
         var bytesDone: UInt64 = 0
 
@@ -356,21 +398,20 @@ extension FileIngester {
             results = Array(repeating: nil, count: inputs.count)
         }
 
-        func add(_ job: Job) {
-            job.buffer.withUnsafeBytes { raw in
-                for index in job.chunkStarts.indices {
-                    let digest = job.digests[index]
-                    let length = job.chunkLengths[index]
-                    chunks[job.chunkFiles[index]].append(ChunkList.Chunk(id: ObjectID(digest), length: UInt32(length)))
-                    bytesDone += UInt64(length)
-                    if known[digest] == nil, added.insert(digest).inserted {
-                        let start = job.chunkStarts[index]
-                        current.append(digest, UnsafeRawBufferPointer(rebasing: raw[start..<start + length]))
-                        if current.isFull {
-                            full.append(current)
-                            current = PackBuilder()
-                        }
-                    }
+        /// Records the job's chunks and returns the bytes of those no pack holds yet with their
+        /// (digest, offset, length) — `nil` bytes when every chunk in the job is new, so the job's
+        /// own buffer is the piece — or `nil` when no chunk is new.
+        func add(_ job: Job) -> ([UInt8]?, [(SHA256Digest, Int, Int)])? {
+            var fresh: [(SHA256Digest, Int, Int)] = []
+            var freshBytes = 0
+            for index in job.chunkStarts.indices {
+                let digest = job.digests[index]
+                let length = job.chunkLengths[index]
+                chunks[job.chunkFiles[index]].append(ChunkList.Chunk(id: ObjectID(digest), length: UInt32(length)))
+                bytesDone += UInt64(length)
+                if known[digest] == nil, added.insert(digest).inserted {
+                    fresh.append((digest, job.chunkStarts[index], length))
+                    freshBytes += length
                 }
             }
             for file in job.finishedFiles {
@@ -385,15 +426,20 @@ extension FileIngester {
                 }
                 finishedFileCount += 1
             }
-        }
-
-        func takeFullPacks() -> [PackBuilder] {
-            defer { full = [] }
-            return full
-        }
-
-        func takeLastPack() -> PackBuilder? {
-            current.isEmpty ? nil : current
+            if fresh.isEmpty { return nil }
+            // The chunks of a job tile its buffer, so all-new means the buffer is the piece.
+            if freshBytes == job.buffer.count { return (nil, fresh) }
+            var piece: [UInt8] = []
+            piece.reserveCapacity(freshBytes)
+            var relocated: [(SHA256Digest, Int, Int)] = []
+            relocated.reserveCapacity(fresh.count)
+            job.buffer.withUnsafeBytes { raw in
+                for (digest, start, length) in fresh {
+                    relocated.append((digest, piece.count, length))
+                    piece.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start..<start + length]))
+                }
+            }
+            return (piece, relocated)
         }
 
         func outputs() throws -> [Output] {

@@ -50,11 +50,12 @@ final class PackStore: Sendable {
         } while cursor != nil
         for pack in missing {
             let index = try PackIndex(decoding: try await blobs.get(Self.indexKey(pack)), name: pack)
-            add(index, name: pack)
+            publish(index, name: pack)
         }
     }
 
-    private func add(_ index: PackIndex, name: String) {
+    /// Makes the chunks of a written pack visible to lookups.
+    func publish(_ index: PackIndex, name: String) {
         state.withLock { state in
             state.packs[name] = index
             for entry in index.entries where state.index[entry.digest] == nil {
@@ -96,7 +97,7 @@ final class PackStore: Sendable {
         try await blobs.put(Self.packKey(name), data: builder.bytes)
         let index = builder.index
         try await blobs.put(Self.indexKey(name), data: index.encoded)
-        add(index, name: name)
+        publish(index, name: name)
         return name
     }
 

@@ -73,12 +73,14 @@ extension DemoCommand {
         let (newChunks, allChunks) = try await chunkCounts(
             of: dataFileName, in: second.commit.root, against: first.commit.root, repository: repository)
         var stored =
-            "data stored      version 2 added \(secondStored) bytes to the chunk packs: \(newChunks) of its \(allChunks) "
-            + "chunk\(allChunks == 1 ? "" : "s") \(newChunks == 1 ? "is" : "are") new"
+            "data stored      version 2 added \(secondStored) bytes to the chunk packs; \(newChunks) of its "
+            + "\(allChunks) chunk\(allChunks == 1 ? "" : "s") \(newChunks == 1 ? "differs" : "differ") from version 1's"
         let minimum = repository.options.chunking.minimumSize
         if allChunks == 1, secondCSV.count < minimum {
-            stored +=
-                " (a file under the \(minimum / 1024) KiB minimum chunk is one chunk, so any change stores it again)"
+            stored += " (a file under the \(minimum / 1024) KiB minimum chunk is one chunk: any change makes a new one)"
+        }
+        if secondStored == 0, newChunks > 0 {
+            stored += "; the workspace already held \(newChunks == 1 ? "it" : "them")"
         }
         say(stored)
 

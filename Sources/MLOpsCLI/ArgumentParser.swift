@@ -74,14 +74,18 @@ struct ArgumentParser: Sendable {
                 continue
             }
             if !optionsEnded, word == "-h" || word == "--help" { return .help(command) }
-            if !optionsEnded, word.hasPrefix("--") {
-                var name = String(word.dropFirst(2))
+            // A one-dash alias (`-m`) stands for its long option.
+            let alias =
+                optionsEnded || word.count != 2 || !word.hasPrefix("-")
+                ? nil : command.options.first { $0.shortName == word.last }
+            if !optionsEnded, word.hasPrefix("--") || alias != nil {
+                var name = alias?.name ?? String(word.dropFirst(2))
                 var inlineValue: String?
-                if let equals = name.firstIndex(of: "=") {
+                if alias == nil, let equals = name.firstIndex(of: "=") {
                     inlineValue = String(name[name.index(after: equals)...])
                     name = String(name[..<equals])
                 }
-                guard let option = command.options.first(where: { $0.name == name }) else {
+                guard let option = alias ?? command.options.first(where: { $0.name == name }) else {
                     throw UsageError(
                         message: "unknown option '--\(name)' for '\(command.path.joined(separator: " "))'",
                         usage: command.usage)
@@ -108,7 +112,10 @@ struct ArgumentParser: Sendable {
                 continue
             }
             if !optionsEnded, word.hasPrefix("-"), word.count > 1, Double(word) == nil {
-                throw UsageError(message: "unknown option '\(word)' (options are spelled --name)", usage: command.usage)
+                let aliases = command.options.compactMap { option in option.shortName.map { "-\($0)" } }
+                let spelled = aliases.isEmpty ? "--name" : "--name or " + aliases.joined(separator: ", ")
+                throw UsageError(
+                    message: "unknown option '\(word)' (options are spelled \(spelled))", usage: command.usage)
             }
             parsed.positionals.append(word)
         }

@@ -9,6 +9,15 @@ struct OptionSpec: Sendable {
     /// Whether the command cannot run without it; the parser reports a missing
     /// required option as a usage error. Only options that take a value can be required.
     var isRequired: Bool = false
+    /// A one-letter alias spelled with one dash (`-m` for `--message`), or `nil`.
+    var shortName: Character?
+
+    /// This option with the one-dash alias `-<letter>`.
+    func short(_ letter: Character) -> OptionSpec {
+        var copy = self
+        copy.shortName = letter
+        return copy
+    }
 
     /// An option that takes a value.
     static func value(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
@@ -115,7 +124,9 @@ struct CommandSpec: Sendable {
         }
         lines += ["", "OPTIONS:"]
         for option in options {
-            let name = "--\(option.name)" + (option.valueName.map { " \($0)" } ?? "")
+            let name =
+                (option.shortName.map { "-\($0), " } ?? "") + "--\(option.name)"
+                + (option.valueName.map { " \($0)" } ?? "")
             lines.append("  " + pad(name, 22) + option.help + (option.isRequired ? " (required)" : ""))
         }
         lines.append("  " + pad("-h, --help", 22) + "show this help")

@@ -15,7 +15,7 @@ public enum MLOpsCLI {
             PredictCommand.spec,
             InspectCommand.spec,
             BenchCommand.spec,
-        ] + TrackingCommands.specs + [
+        ] + TrackingCommands.specs + DataCommands.specs + [
             CommandSpec(
                 path: ["version"], summary: "print the version and the kernels' instruction set", options: [],
                 run: { _, context in

@@ -12,6 +12,17 @@ func runCLI(_ arguments: [String]) async -> CLIResult {
     return (status, output.out, output.err)
 }
 
+/// Runs the CLI in-process with captured output, `directory` as the current directory, and
+/// progress lines (when the command draws them) passed to `progress`.
+func runCLI(
+    _ arguments: [String], in directory: String, progress: (@Sendable (String) -> Void)? = nil
+) async -> CLIResult {
+    let output = CapturedOutput()
+    let status = await MLOpsCLI.run(
+        arguments, context: output.context(currentDirectory: directory, progress: progress))
+    return (status, output.out, output.err)
+}
+
 /// A new workspace under /tmp and a tracker on it (no environment capture, so tests stay fast).
 func trackedWorkspace(_ label: String) throws -> (path: String, tracker: ExperimentTracker) {
     let path = "/tmp/mlops-cli-\(label)-\(SortableID())"

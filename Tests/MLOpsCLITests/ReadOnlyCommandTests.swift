@@ -10,7 +10,8 @@ import Testing
     static let readCommands: [[String]] = [
         ["store", "check"], ["store", "check", "--json"], ["experiments", "list"], ["runs", "list"],
         ["runs", "search", ""], ["runs", "show", "01ABC"], ["runs", "compare", "01ABC", "01DEF"],
-        ["export", "csv", "OUT"], ["export", "mlflow", "OUT"],
+        ["export", "csv", "OUT"], ["export", "mlflow", "OUT"], ["data", "status"], ["data", "log"],
+        ["data", "diff", "main~1", "main"], ["data", "branch", "--list"], ["data", "checkout", "main", "OUT"],
     ]
 
     @Test(arguments: readCommands)

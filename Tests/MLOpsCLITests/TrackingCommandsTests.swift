@@ -110,16 +110,55 @@ import Testing
         let text = demo.out.joined(separator: "\n")
         #expect(text.contains("lowest test RMSE (across every run of this experiment): least-squares-x0-x1"))
         #expect(text.contains("training estimators: planned (Training module)"))
-        #expect(text.contains("dataset digest   sha256 "))
-        #expect(!demo.out.contains { $0.hasPrefix("dataset version") })
         let listing = await run(["runs", "list", "--workspace", path, "--experiment", "demo-regression", "--json"])
         let runs = try JSONDecoder().decode([Run].self, from: Data(listing.out.joined().utf8))
         #expect(Set(runs.map(\.info.runName)) == ["baseline-mean", "least-squares-x0", "least-squares-x0-x1"])
         #expect(runs.allSatisfy { $0.info.status == .finished && $0.inputs.first?.context == "training" })
-        #expect(runs.allSatisfy { $0.inputs.first?.dataVersionID == nil })
 
-        // The logged metrics are what the demo's data and split really give.
-        let table = try DemoCommand.syntheticTable(rows: 2_000, seed: 7)
+        // Every run's input is the second data commit on the workspace's `demo` branch.
+        let repository = try await Workspace.open(at: path, mode: .readOnly).data
+        let second = try await repository.resolve("demo")
+        let first = try await repository.resolve("demo~1")
+        #expect(
+            runs.allSatisfy { run in
+                run.inputs == [
+                    DatasetInput(
+                        name: "synthetic.csv", digest: String(second.hex.prefix(36)), context: "training",
+                        source: second.description, sourceType: "data-version", dataVersionID: second.description)
+                ]
+            })
+        #expect(text.contains("data version 1   demo-data/synthetic.csv committed to data branch 'demo': \(first)"))
+        #expect(
+            text.contains("data version 2   y moved by N(0, 1) on 100 of 2000 rows (picked by the seed): \(second)"))
+
+        // The committed files are the generated table and its relabelled copy, and what the demo
+        // says it stored is what the packs hold: a new workspace has only these two versions' packs.
+        let generated = try DemoCommand.syntheticTable(rows: 2_000, seed: 7)
+        let (table, changedRows) = try DemoCommand.relabelled(generated, seed: 7)
+        #expect(changedRows.count == 100 && Set(changedRows).count == 100)
+        let firstCSV = try CSVWriter.encode(generated)
+        let secondCSV = try CSVWriter.encode(table)
+        #expect(try await repository.readFile("synthetic.csv", at: "demo~1") == firstCSV)
+        #expect(try await repository.readFile("synthetic.csv", at: "demo") == secondCSV)
+        #expect(
+            try String(contentsOfFile: path + "/demo-data/synthetic.csv", encoding: .utf8).utf8.elementsEqual(secondCSV)
+        )
+        let objects = try Workspace.open(at: path, mode: .readOnly).objects
+        var packBytes = 0
+        for key in try await objects.list(prefix: "data/packs/") where key.rawValue.hasSuffix(".pack") {
+            packBytes += try await objects.get(key).count
+        }
+        #expect(packBytes == firstCSV.count + secondCSV.count)
+        #expect(text.contains("(\(firstCSV.count) bytes; \(firstCSV.count) bytes newly stored in chunk packs)"))
+        #expect(
+            text.contains("data diff        modified synthetic.csv, \(firstCSV.count) bytes → \(secondCSV.count) bytes")
+        )
+        #expect(
+            text.contains(
+                "version 2 added \(secondCSV.count) bytes to the chunk packs; 1 of its 1 chunk differs from version 1's ("
+            ))
+
+        // The logged metrics are what the relabelled data and the split really give.
         let split = try TrainTestSplit(rowCount: table.rowCount, testFraction: 0.2, seed: 7)
         let y = try table.doubles(column: "y")
         let mean = split.train.map { y[$0] }.reduce(0, +) / Double(split.train.count)

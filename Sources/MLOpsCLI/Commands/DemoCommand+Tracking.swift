@@ -19,16 +19,16 @@ extension DemoCommand {
         }
     }
 
-    /// Step 7 of the demo: tracked runs of models that are really fitted and
+    /// Step 6 of the demo: tracked runs of models that are really fitted and
     /// scored here — the training mean, and closed-form least squares on one
     /// and on two features — each with its params, its test metrics, the
-    /// dataset object as input and its coefficients as an artifact; then the
-    /// run with the lowest test RMSE.
+    /// data commit they trained on as input and its coefficients as an
+    /// artifact; then the run with the lowest test RMSE.
     ///
     /// These are not Training estimators (there are none yet): the fits are a
     /// few loops written in the demo, and the output says so.
     static func trackExperiments(
-        workspace: Workspace, table: Table, split: TrainTestSplit, seed: UInt64, digest: SHA256Digest,
+        workspace: Workspace, table: Table, split: TrainTestSplit, seed: UInt64, dataVersion: ObjectID,
         say: @Sendable (String) -> Void
     ) async throws {
         var features: [String: [Double]] = [:]
@@ -51,10 +51,10 @@ extension DemoCommand {
                 ])
                 try await run.logInput(
                     DatasetInput(
-                        name: "synthetic.csv",
-                        digest: String(digest.hexString.prefix(TrackingLimits.maxDatasetDigestLength)),
-                        context: "training", source: ContentAddressedStore.key(for: digest).description,
-                        sourceType: DatasetInput.contentAddressedSourceType))
+                        name: dataFileName,
+                        digest: String(dataVersion.hex.prefix(TrackingLimits.maxDatasetDigestLength)),
+                        context: "training", source: dataVersion.description, sourceType: dataVersionSourceType,
+                        dataVersionID: dataVersion.description))
                 try await run.log(metrics: [
                     "rmse": metrics.rootMeanSquaredError, "mae": metrics.meanAbsoluteError, "r2": metrics.r2,
                     "train_rmse": trainMetrics.rootMeanSquaredError,

@@ -9,8 +9,8 @@ import MLOps
 /// workspace, and says what it did at each step.
 ///
 /// Every number it prints or logs is computed from its data in this run;
-/// what does not exist yet (training estimators, DataVersioning's dataset
-/// versions) is named as planned, never imitated.
+/// what does not exist yet (training estimators) is named as planned, never
+/// imitated.
 enum DemoCommand {
     static let spec = CommandSpec(
         path: ["demo"],
@@ -18,15 +18,18 @@ enum DemoCommand {
         discussion: """
             Uses --workspace or $MLOPS_WORKSPACE when given; otherwise a new temporary \
             directory, whose path is printed so that you can inspect it (e.g. with \
-            'mlops store check --workspace <path>').
+            'mlops store check --workspace <path>'). The dataset is written to demo-data/ in the \
+            workspace directory and versioned on the workspace's data branch 'demo' ('mlops data \
+            log demo --workspace <path>').
             """,
         options: [.workspace, .value("seed", "N", "seed for the synthetic data (default 42)")],
         run: { arguments, context in
             let path: String
             if arguments.value("workspace") != nil || context.environment["MLOPS_WORKSPACE"] != nil {
-                path = context.workspacePath(arguments)
+                path = try context.absolutePath(context.workspacePath(arguments))
             } else {
-                path = (context.environment["TMPDIR"] ?? "/tmp") + "/mlops-demo-\(SortableID())"
+                path = try context.absolutePath(
+                    (context.environment["TMPDIR"] ?? "/tmp") + "/mlops-demo-\(SortableID())")
             }
             guard let seed = UInt64(arguments.value("seed") ?? "42") else {
                 throw MLOpsError(
@@ -37,32 +40,25 @@ enum DemoCommand {
 
     static func run(workspacePath: String, seed: UInt64, say: @Sendable (String) -> Void) async throws {
         let workspace = try Workspace.open(at: workspacePath)
-        say("workspace        \(workspacePath)  (metadata.sqlite + objects/)")
+        say("workspace        \(workspacePath)  (metadata.sqlite + objects/ + \(dataDirectoryName)/)")
 
         // 1. Data: a seeded synthetic regression set, through CSV and back.
-        let table = try syntheticTable(rows: 2_000, seed: seed)
-        let csv = try CSVWriter.encode(table)
+        let generated = try syntheticTable(rows: 2_000, seed: seed)
+        let csv = try CSVWriter.encode(generated)
         var reader = try CSVReader(bytes: csv)
         let reread = try reader.readAll()
-        guard reread.rowCount == table.rowCount, reread.columnNames == table.columnNames else {
+        guard reread.rowCount == generated.rowCount, reread.columnNames == generated.columnNames else {
             throw MLOpsError(.corruptData, "the CSV round trip changed the table's shape")
         }
         say(
-            "data             \(table.rowCount) rows × \(table.columnCount) columns (seed \(seed)), CSV \(csv.count) bytes, read back identical in shape"
-        )
+            "data             \(generated.rowCount) rows × \(generated.columnCount) columns (seed \(seed)), CSV "
+                + "\(csv.count) bytes, read back identical in shape")
 
-        // 2. Store it as a content-addressed object, and keep the demo's own record of it in the
-        //    metadata store (DataVersioning's dataset versions are planned; this is not one).
-        let objects = ContentAddressedStore(blobs: workspace.objects)
-        let digest = try await objects.put(csv)
-        let recordID = SortableID()
-        let record = DemoDatasetRecord(
-            id: recordID.description, digest: digest.hexString, rows: table.rowCount, columns: table.columnNames)
-        try await workspace.metadata.putRecord(
-            record, at: StorageKey("demo", "dataset").appending(recordID.description).bytes)
-        say(
-            "dataset digest   sha256 \(digest.hexString.prefix(16))…, stored as an object; the demo's own record "
-                + "\(recordID) (dataset versions: planned, DataVersioning)")
+        // 2. Version it: commit the CSV, relabel 5% of the rows, commit again, diff the two, and
+        //    read the second version back for everything below (DemoCommand+Data.swift).
+        let versions = try await versionData(
+            workspace: workspace, workspacePath: workspacePath, table: generated, seed: seed, say: say)
+        let table = versions.table
 
         // 3. Profile it.
         for name in table.columnNames {
@@ -104,7 +100,7 @@ enum DemoCommand {
         // 6. Track experiments: runs of the mean baseline and of least squares fitted in the demo, with
         //    their real test metrics, then the best run (ExperimentTracking; see DemoCommand+Tracking.swift).
         try await trackExperiments(
-            workspace: workspace, table: table, split: split, seed: seed, digest: digest, say: say)
+            workspace: workspace, table: table, split: split, seed: seed, dataVersion: versions.second.id, say: say)
 
         // 7. Check everything written, the tracked runs and their artifacts included.
         let report = try await workspace.check()
@@ -140,12 +136,4 @@ enum DemoCommand {
         let scaled = (value * 1_000).rounded() / 1_000
         return String(scaled == 0 ? 0 : scaled)  // no "-0.0"
     }
-}
-
-/// The demo's own record of the dataset it stored (not a DataVersioning dataset version).
-struct DemoDatasetRecord: Codable, Sendable {
-    var id: String
-    var digest: String
-    var rows: Int
-    var columns: [String]
 }

@@ -70,6 +70,25 @@ enum TextTable {
         return "\(seconds / 60)m" + (remainder < 10 ? "0" : "") + "\(remainder)s"
     }
 
+    /// A byte count for display: `512 B`, `1.5 KiB`, `12.3 MiB`, `1.2 GiB` (binary units, one decimal).
+    static func bytes(_ count: UInt64) -> String {
+        if count < 1024 { return "\(count) B" }
+        var value = Double(count) / 1024
+        var unit = 0
+        let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
+        while value >= 1024 && unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        // Round first so that 1023.96 KiB shows as 1.0 MiB rather than 1024.0 KiB.
+        var tenths = (value * 10).rounded()
+        if tenths >= 10_240 && unit < units.count - 1 {
+            tenths = (value / 1024 * 10).rounded()
+            unit += 1
+        }
+        return "\(Int64(tenths) / 10).\(Int64(tenths) % 10) \(units[unit])"
+    }
+
     /// A metric value for display: up to 6 significant digits.
     static func number(_ value: Double) -> String {
         if value.isNaN { return "NaN" }

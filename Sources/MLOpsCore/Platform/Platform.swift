@@ -288,6 +288,17 @@ extension Platform {
         return String(cString: resolved)
     }
 
+    /// `getcwd(3)`: this process's current directory as an absolute path, or `nil` if it cannot be
+    /// had (it was removed, or its path is not UTF-8; see ``errno``).
+    package static var currentDirectory: String? {
+        guard let path = getcwd(nil, 0) else { return nil }
+        defer { free(path) }
+        return String(validatingCString: path)
+    }
+
+    /// `isatty(3)`: whether `descriptor` is a terminal (false for a file, a pipe or a closed descriptor).
+    package static func isTerminal(_ descriptor: Int32) -> Bool { isatty(descriptor) == 1 }
+
     /// The names in the open directory `directory` as raw bytes, without `.` and `..`, or `nil` (see
     /// ``errno``): for callers that must notice names that are not valid UTF-8.
     package static func directoryEntryBytes(_ directory: Int32) -> [[UInt8]]? {

@@ -128,14 +128,17 @@ import Testing
                 ]
             })
         #expect(text.contains("data version 1   demo-data/synthetic.csv committed to data branch 'demo': \(first)"))
-        #expect(
-            text.contains("data version 2   y moved by N(0, 1) on 100 of 2000 rows (picked by the seed): \(second)"))
 
         // The committed files are the generated table and its relabelled copy, and what the demo
-        // says it stored is what the packs hold: a new workspace has only these two versions' packs.
+        // says it stored is what the packs hold: a new workspace has only these two versions' packs,
+        // and the second version stores only its chunks the first does not have.
         let generated = try DemoCommand.syntheticTable(rows: 2_000, seed: 7)
         let (table, changedRows) = try DemoCommand.relabelled(generated, seed: 7)
-        #expect(changedRows.count == 100 && Set(changedRows).count == 100)
+        #expect(changedRows.count == 100 && changedRows == Array(changedRows[0]..<changedRows[0] + 100))
+        #expect(
+            text.contains(
+                "data version 2   y moved by N(0, 1) on rows \(changedRows[0])–\(changedRows[99]) (100 of 2000, "
+                    + "where they start picked by the seed): \(second)"))
         let firstCSV = try CSVWriter.encode(generated)
         let secondCSV = try CSVWriter.encode(table)
         #expect(try await repository.readFile("synthetic.csv", at: "demo~1") == firstCSV)
@@ -143,20 +146,32 @@ import Testing
         #expect(
             try String(contentsOfFile: path + "/demo-data/synthetic.csv", encoding: .utf8).utf8.elementsEqual(secondCSV)
         )
+        func chunks(_ bytes: [UInt8]) -> [[UInt8]] {
+            var start = 0
+            return bytes.withUnsafeBytes { FastCDC().chunkLengths(of: $0) }.map { length in
+                defer { start += length }
+                return Array(bytes[start..<start + length])
+            }
+        }
+        let firstChunks = Set(chunks(firstCSV))
+        let secondChunks = chunks(secondCSV)
+        let newChunks = secondChunks.filter { !firstChunks.contains($0) }
+        let newBytes = newChunks.reduce(0) { $0 + $1.count }
+        #expect(secondChunks.count > 1 && newBytes < secondCSV.count)
         let objects = try Workspace.open(at: path, mode: .readOnly).objects
         var packBytes = 0
         for key in try await objects.list(prefix: "data/packs/") where key.rawValue.hasSuffix(".pack") {
             packBytes += try await objects.get(key).count
         }
-        #expect(packBytes == firstCSV.count + secondCSV.count)
+        #expect(packBytes == firstCSV.count + newBytes)
         #expect(text.contains("(\(firstCSV.count) bytes; \(firstCSV.count) bytes newly stored in chunk packs)"))
         #expect(
             text.contains("data diff        modified synthetic.csv, \(firstCSV.count) bytes → \(secondCSV.count) bytes")
         )
         #expect(
             text.contains(
-                "version 2 added \(secondCSV.count) bytes to the chunk packs; 1 of its 1 chunk differs from version 1's ("
-            ))
+                "version 2 added \(newBytes) bytes to the chunk packs; \(newChunks.count) of its \(secondChunks.count) "
+                    + "chunk"))
 
         // The logged metrics are what the relabelled data and the split really give.
         let split = try TrainTestSplit(rowCount: table.rowCount, testFraction: 0.2, seed: 7)

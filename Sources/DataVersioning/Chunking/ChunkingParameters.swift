@@ -34,12 +34,14 @@ public struct ChunkingParameters: Sendable, Hashable, Codable {
     /// The largest allowed ``maximumSize``: 64 MiB.
     public static let largestMaximumSize = 64 << 20
 
-    /// 256 KiB minimum, 1 MiB average, 8 MiB maximum, normalization level 2.
+    /// 16 KiB minimum, 64 KiB average, 256 KiB maximum, normalization level 2: small enough
+    /// that an edit to a file of a few megabytes re-stores a few percent of it, large enough that
+    /// a gigabyte is 16,000 chunks.
     ///
     /// Part of the storage format of data versioning: repositories chunk with these unless
     /// configured otherwise.
     public static let `default` = ChunkingParameters(
-        validatedMinimum: 256 << 10, average: 1 << 20, maximum: 8 << 20, normalizationLevel: 2)
+        validatedMinimum: 16 << 10, average: 64 << 10, maximum: 256 << 10, normalizationLevel: 2)
 
     /// Creates chunking parameters, checking that they are usable.
     ///

@@ -23,8 +23,8 @@ public struct FastCDC: Sendable {
 
     /// Creates a chunker.
     ///
-    /// - Parameter parameters: The chunk sizes; ``ChunkingParameters/default`` (256 KiB /
-    ///   1 MiB / 8 MiB) unless the data calls for others.
+    /// - Parameter parameters: The chunk sizes; ``ChunkingParameters/default`` (16 KiB /
+    ///   64 KiB / 256 KiB) unless the data calls for others.
     public init(parameters: ChunkingParameters = .default) {
         self.parameters = parameters
         // averageSize is a power of two ≥ 128 (validated), so bits is in 7...26 and both

@@ -92,12 +92,16 @@ extension DataRepository {
 
     /// Commits the staging area to its branch (or to `branch`), then clears it.
     ///
+    /// The commit's parent is the commit the changes were staged on. Committing to another
+    /// `branch` creates it there if it does not exist; an existing one must point there.
+    ///
     /// - Parameters:
     ///   - allowEmpty: Commit even if the staged tree equals the parent's; otherwise such a call
     ///     returns `nil` and commits nothing.
     /// - Returns: The new commit, or `nil` when there was nothing to commit.
     /// - Throws: `conflict` if the branch moved since the changes were staged (another writer
-    ///   committed): the commit is stored and named in the error, the staging area is kept.
+    ///   committed): the commit is stored and named in the error, the staging area is kept;
+    ///   `invalidState` if `branch` exists and points at another commit.
     @discardableResult
     public func commitStaged(
         message: String, branch: String? = nil, author: String? = nil, metadata: [String: String] = [:],
@@ -105,10 +109,25 @@ extension DataRepository {
     ) async throws -> DataLogEntry? {
         let (stage, stageVersion) = try await stage()
         let parentRoot = try await rootOf(stage.base)
-        if !allowEmpty && parentRoot == stage.root && (branch == nil || branch == stage.branch) { return nil }
+        if !allowEmpty && parentRoot == stage.root { return nil }
+        let target = branch ?? stage.branch
+        try Self.validateRefName(target)
+        var expectedRef = stage.base
+        if target != stage.branch {
+            let current = try await branchHead(target)
+            if current == nil {
+                expectedRef = nil
+            } else if current != stage.base {
+                throw MLOpsError(
+                    .invalidState,
+                    "branch '\(target)' points at \(current?.short ?? "nothing"), not at the commit the changes were "
+                        + "staged on (\(stage.base?.short ?? "none")); commit them to their own branch or to a new one",
+                    value: target)
+            }
+        }
         let entry = try await commit(
-            root: stage.root, message: message, branch: branch ?? stage.branch, author: author, metadata: metadata,
-            expectedParent: .some(stage.base))
+            root: stage.root, message: message, branch: target, author: author, metadata: metadata,
+            parent: stage.base, expectedRef: expectedRef)
         if let stageVersion {
             _ = try? await records.delete(StageRecord.self, id: StageRecord.id, expectedVersion: stageVersion)
         }
@@ -129,11 +148,22 @@ extension DataRepository {
         expectedParent: ObjectID?? = nil
     ) async throws -> DataLogEntry {
         try Self.validateRefName(branch)
+        let current = try await branchHead(branch)
+        let parent: ObjectID? = expectedParent ?? current
+        return try await commit(
+            root: root, message: message, branch: branch, author: author, metadata: metadata, parent: parent,
+            expectedRef: parent)
+    }
+
+    /// Commits `root` with `parent` to `branch` if the branch still points at `expectedRef`.
+    func commit(
+        root: ObjectID, message: String, branch: String, author: String?, metadata: [String: String],
+        parent: ObjectID?, expectedRef: ObjectID?
+    ) async throws -> DataLogEntry {
         let rootTree = try await tree(root)
         let files = try await files(in: root)
         let refID = Self.refID(branch: branch)
         let current = try await records.get(RefRecord.self, id: refID)
-        let parent: ObjectID? = expectedParent ?? current?.record.commit
         let commit = DataCommit(
             root: root, parents: parent.map { [$0] } ?? [], author: author ?? options.defaultAuthor, message: message,
             timestampMilliseconds: Self.nowMilliseconds, metadata: metadata, size: rootTree.totalSize,
@@ -148,11 +178,11 @@ extension DataRepository {
         }
         try await records.transaction { tx in
             let now = try await tx.get(RefRecord.self, id: refID)
-            guard now?.record.commit == parent else {
+            guard now?.record.commit == expectedRef else {
                 throw MLOpsError(
                     .conflict,
                     "branch '\(branch)' moved to \(now?.record.commit.short ?? "nothing") while committing on "
-                        + "\(parent?.short ?? "an empty branch"); commit \(id) is stored but not on the branch",
+                        + "\(expectedRef?.short ?? "an empty branch"); commit \(id) is stored but not on the branch",
                     value: id.description)
             }
             let ref = RefRecord(

@@ -94,15 +94,9 @@ extension DataCommands {
             let repository = try await repository(arguments, context, writing: true)
             var entry: DataLogEntry?
             do {
-                if let target = arguments.value("branch"),
-                    try await !prepareBranch(target, repository, allowEmpty: arguments.flag("allow-empty"))
-                {
-                    entry = nil
-                } else {
-                    entry = try await repository.commitStaged(
-                        message: message, branch: arguments.value("branch"), author: arguments.value("author"),
-                        allowEmpty: arguments.flag("allow-empty"))
-                }
+                entry = try await repository.commitStaged(
+                    message: message, branch: arguments.value("branch"), author: arguments.value("author"),
+                    allowEmpty: arguments.flag("allow-empty"))
             } catch let error as MLOpsError where error.code == .conflict {
                 throw MLOpsError(
                     .conflict,
@@ -125,33 +119,6 @@ extension DataCommands {
                 context.out("nothing to commit")
             }
         })
-
-    /// Readies `branch` for a commit of the staging area with `--branch`: the staged changes must
-    /// go on top of the commit they were staged on, so a missing branch is created there and an
-    /// existing one must point there. Returns false when nothing is staged (and `allowEmpty` is
-    /// not set): nothing to commit, and no branch is created.
-    ///
-    /// - Throws: `invalidState` if the branch points elsewhere; `invalidArgument` for a bad name.
-    static func prepareBranch(_ branch: String, _ repository: DataRepository, allowEmpty: Bool) async throws -> Bool {
-        try DataRepository.validateRefName(branch)
-        let status = try await repository.status()
-        if status.staged.isEmpty && !allowEmpty { return false }
-        let current = try await repository.branchHead(branch)
-        if current == nil, let base = status.head {
-            do {
-                try await repository.createBranch(branch, at: base.description)
-            } catch let error as MLOpsError where error.code == .conflict {
-                // Created meanwhile by another writer: the commit's own compare-and-swap decides.
-            }
-        } else if let current, current != status.head {
-            throw MLOpsError(
-                .invalidState,
-                "branch '\(branch)' points at \(current.short), not at the commit the changes were staged on ("
-                    + "\(status.head?.short ?? "none")); commit them without --branch, or to a new branch",
-                value: branch)
-        }
-        return true
-    }
 
     static let status: CommandSpec = CommandSpec(
         path: ["data", "status"],

@@ -19,11 +19,14 @@ extension DemoCommand {
         var table: Table
     }
 
-    /// The table with the target `y` of one row in twenty (picked by the seed) moved by a draw of
-    /// N(0, 1): a relabelling of 5% of the rows. Returns the table and the rows changed, in order.
+    /// The table with the target `y` of a slice of one row in twenty (where it starts is picked by
+    /// the seed) moved by a draw of N(0, 1): a relabelling of 5% of the rows, as a correction of
+    /// one batch of labels would be. Returns the table and the rows changed, in order.
     static func relabelled(_ table: Table, seed: UInt64) throws -> (table: Table, rows: [Int]) {
         var random = SeededRandom(seed: seed ^ 0x5EED_DA7A)
-        let rows = try random.sample(k: table.rowCount / 20, from: 0..<table.rowCount).sorted()
+        let count = table.rowCount / 20
+        let start = Int(random.next() % UInt64(Swift.max(1, table.rowCount - count + 1)))
+        let rows = Array(start..<start + count)
         var y = try table.doubles(column: "y")
         for row in rows { y[row] += random.normal(mean: 0, standardDeviation: 1) }
         return (try table.removing(columns: ["y"]).adding(.double("y", y)), rows)
@@ -58,7 +61,8 @@ extension DemoCommand {
             secondCSV, to: file, directory: directory, repository: repository, workspace: workspace,
             message: "demo: relabel y on \(rows.count) of \(table.rowCount) rows")
         say(
-            "data version 2   y moved by N(0, 1) on \(rows.count) of \(table.rowCount) rows (picked by the seed): "
+            "data version 2   y moved by N(0, 1) on rows \(rows.first ?? 0)–\(rows.last ?? 0) (\(rows.count) of "
+                + "\(table.rowCount), where they start picked by the seed): "
                 + "\(second.id)")
 
         let diff = try await repository.diff(trees: first.commit.root, second.commit.root)

@@ -7,6 +7,28 @@ import Testing
 // aside) between the declarations of the context they assume; DocSnippetTests checks that they stay so.
 
 enum DocumentationSnippets {
+    // Documentation/DataVersioning.md (opens .mlops and paths of the example: compiled, not run)
+    static func dataVersioning() async throws -> ([DataLogEntry], ObjectID, DataDiff) {
+        let workspace = try Workspace.open(at: ".mlops")
+        let data = try await workspace.data
+
+        // Stage a directory (paths are stored relative to the base directory) and commit it.
+        try await data.add(["datasets/churn"], relativeTo: "/home/me/project")
+        if let commit = try await data.commitStaged(message: "churn snapshot, November") {
+            print(commit.id)  // sha256:…
+        }
+
+        // History, time travel and diffs.
+        let history = try await data.log(from: "main", limit: 10)
+        let lastWeek = try await data.resolve("main@{2026-11-30T00:00:00Z}")
+        let changes = try await data.diff("main~1", "main")
+        try await data.tag("v1", at: "main")
+
+        // Materialise a version (atomically) into an empty or new directory.
+        try await data.checkout("v1", into: "/tmp/churn-v1")
+        return (history, lastWeek, changes)
+    }
+
     // Documentation/ExperimentTracking.md (opens .mlops in the working directory: compiled, not run)
     static func experimentTracking() async throws -> (RunPage, Run?) {
         let workspace = try Workspace.open(at: ".mlops")

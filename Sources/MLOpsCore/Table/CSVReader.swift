@@ -62,6 +62,8 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
     private var scratch: [UInt8]
     /// Whether reads fill all free buffer space (reading the whole file) rather than one chunk.
     private var readWhole: Bool
+    /// Bytes dropped from the front of the buffer so far: a buffer index plus this is an offset in the input.
+    private var discarded: Int
 
     /// The column names: from the header, from ``CSVReadOptions/schema``, or `column1`, `column2`, …
     public private(set) var columnNames: [String]
@@ -130,6 +132,7 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
         self.line = 1
         self.scratch = []
         self.readWhole = false
+        self.discarded = 0
         self.columnNames = []
         self.schema = nil
     }
@@ -215,6 +218,24 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
             }
             try body(CSVRecord(line: record.line, fields: fields))
         }
+    }
+
+    /// Calls `body` with each remaining record in place, its fields neither copied nor converted: for a caller
+    /// that looks at every record and keeps little of each (hashing, comparing).
+    ///
+    /// The view is valid only during the call. Field counts are checked; UTF-8 is not (``CSVRecordView/text(_:scratch:)``
+    /// checks a field it converts). ``CSVRecordView/offset`` is the record's byte offset in the input, which
+    /// ``CSVRecordParser`` can scan again when the input is in memory.
+    /// - Throws: what `body` throws, or as ``nextBatch(maxRows:)``.
+    package mutating func forEachRecordView(_ body: (CSVRecordView) throws -> Void) throws {
+        _ = try scan(limit: Int.max, consume: true, expectedFields: columnNames.count, visit: body)
+    }
+
+    /// Type inference as this reader's reads do it (missing-value tokens, ``CSVReadOptions/columnTypes``,
+    /// ``CSVReadOptions/schema``), for records the caller visits with ``forEachRecordView(_:)``.
+    package func typeInference() -> CSVTypeInference {
+        CSVTypeInference(
+            names: columnNames, missingTokens: missingTokens, overrides: options.columnTypes, schema: options.schema)
     }
 
     /// Reads up to `limit` rows into a table: with the fixed `schema`, or, when it is `nil`, inferring the types
@@ -396,7 +417,7 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
     }
 
     @inline(__always)
-    private static func isToken(_ raw: UnsafeBufferPointer<UInt8>, _ tokens: [[UInt8]]) -> Bool {
+    static func isToken(_ raw: UnsafeBufferPointer<UInt8>, _ tokens: [[UInt8]]) -> Bool {
         for token in tokens where token.count == raw.count && token.elementsEqual(raw) {
             return true
         }
@@ -533,21 +554,11 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
     private mutating func knownSchema() throws -> TableSchema? {
         if let schema { return schema }
         guard let limit = options.inferenceRowLimit else { return nil }
-        var guesses = [CSVTypeGuess](repeating: CSVTypeGuess(), count: columnNames.count)
-        let tokens = missingTokens
+        var inference = typeInference()
         _ = try scan(limit: limit, consume: false, expectedFields: columnNames.count) { record in
-            for column in 0..<record.fieldCount {
-                let raw = record.content(column)
-                if !record.spans[column].quoted && (raw.isEmpty || (!tokens.isEmpty && Self.isToken(raw, tokens))) {
-                    continue
-                }
-                guesses[column].observe(raw)
-            }
+            inference.observe(record)
         }
-        let inferred = TableSchema(
-            zip(columnNames, guesses).map { TableSchema.Field(name: $0.0, type: $0.1.type) }
-        )
-        let fixed = applyOverrides(inferred)
+        let fixed = inference.schema
         schema = fixed
         return fixed
     }
@@ -615,7 +626,10 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
                     resources.growSpans(to: fieldCount)
                     continue
                 } else {
-                    try visit(CSVRecordView(bytes: bytes, spans: spans, fieldCount: fieldCount, line: currentLine))
+                    try visit(
+                        CSVRecordView(
+                            bytes: bytes, spans: spans, fieldCount: fieldCount, line: currentLine,
+                            offset: discarded + position))
                     visited += 1
                 }
                 position = next
@@ -639,6 +653,7 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
             if start > 0 {
                 Platform.moveBytes(to: resources.buffer, from: resources.buffer + start, count: end - start)
                 end -= start
+                discarded += start
                 start = 0
             }
             resources.grow(to: end + needed, keeping: end)
@@ -655,6 +670,7 @@ public struct CSVReader: ~Copyable, @unchecked Sendable {
         if shift > 0 {
             Platform.moveBytes(to: resources.buffer, from: resources.buffer + shift, count: end - shift)
             end -= shift
+            discarded += shift
             start = 0
         }
         // Grow reads with the buffered data so that a long record or a large first batch costs O(log n) rescans.

@@ -41,6 +41,9 @@ struct CSVTypeGuess {
         }
     }
 
+    /// Whether any present field was observed; without one, ``type`` is the default `double`.
+    var observedAny: Bool { sawValue || sawQuotedEmpty }
+
     /// The inferred type.
     var type: ColumnType {
         if !sawValue { return sawQuotedEmpty ? .string : .double }

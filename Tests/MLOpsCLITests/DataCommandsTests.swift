@@ -83,7 +83,8 @@ import Testing
         #expect(diff.out.prefix(2) == ["from  \(firstID)", "to    \(secondID)"])
         #expect(diff.out.contains { $0.hasPrefix("modified") && $0.contains("data/a.csv") })
         #expect(diff.out.contains { $0.hasPrefix("renamed") && $0.contains("data/b.txt → data/c.txt") })
-        #expect(diff.out.last == "2 changes: 1 modified, 1 renamed")
+        #expect(diff.out.contains("2 changes: 1 modified, 1 renamed"))
+        #expect(diff.out.contains("rows of data/a.csv:"))
         #expect(try await data(["diff", "HEAD", "main"]).out.last == "no differences")
 
         #expect(try await data(["tag", "v1", "HEAD~1"]).out == ["tagged \(firstID) as v1"])
@@ -157,7 +158,7 @@ import Testing
         #expect(log.first?["refs"] as? [String] == ["branch:main"] && log.last?["commit"] as? String == id)
 
         let diff = try object(try await data(["diff", id, "main", "--json"]))
-        #expect(Set(diff.keys) == ["from", "to", "changes", "summary"])
+        #expect(Set(diff.keys) == ["from", "to", "changes", "summary", "tables"])
         let diffChanges = try #require(diff["changes"] as? [[String: Any]])
         #expect(diffChanges.count == 1 && Set(diffChanges[0].keys) == change)
         #expect(diffChanges[0]["kind"] as? String == "modified" && diffChanges[0]["oldPath"] is NSNull)
@@ -298,15 +299,43 @@ import Testing
         #expect(try await data(["status"]).out.last == "2 changes: 1 added, 1 modified")  // on main: a.csv differs too
     }
 
-    @Test func theRowLevelDiffIsRefusedAsUnsupported() async throws {
+    @Test func modifiedCSVFilesGetARowLevelDiff() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
-        try write("t.csv", "id,v\n1,2\n")
+        try write("t.csv", "id,v,w\n1,2,a\n2,3,b\n3,4,c\n")
         _ = try await data(["add", "t.csv"])
         _ = try await data(["commit", "-m", "one"])
-        let result = try await data(["diff", "HEAD", "HEAD", "--key", "id"])
-        #expect(result.status == 1)
-        #expect(result.out.isEmpty)
-        #expect(result.err == ["error: row-level diff is not available in this build (--key id)"])
+        try write("t.csv", "id,v,x\n1,2,p\n2,5,q\n4,6,r\n")
+        _ = try await data(["add", "t.csv"])
+        _ = try await data(["commit", "-m", "two"])
+
+        let keyed = try await data(["diff", "HEAD~1", "HEAD", "--key", "id"])
+        #expect(keyed.status == 0, "\(keyed.err)")
+        let text = keyed.out.joined(separator: "\n")
+        #expect(text.contains("rows of t.csv:"), "\(text)")
+        #expect(text.contains("+1 rows, -1 rows, ~1 changed"), "\(text)")
+        #expect(text.contains("+x") && text.contains("-w"), "\(text)")
+
+        let json = try await data(["diff", "HEAD~1", "HEAD", "--key", "id", "--json"])
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.out.joined(separator: "\n").utf8)) as? [String: Any])
+        let tables = try #require(object["tables"] as? [[String: Any]])
+        #expect(tables.count == 1)
+        #expect(tables.first?["path"] as? String == "t.csv")
+        let diff = try #require(tables.first?["diff"] as? [String: Any])
+        #expect(diff["addedRowCount"] as? Int == 1)
+        #expect(diff["removedRowCount"] as? Int == 1)
+        #expect(diff["changedRowCount"] as? Int == 1)
+
+        let unkeyed = try await data(["diff", "HEAD~1", "HEAD", "--json"])
+        let plain = try #require(
+            try JSONSerialization.jsonObject(with: Data(unkeyed.out.joined(separator: "\n").utf8)) as? [String: Any])
+        let plainDiff = try #require((plain["tables"] as? [[String: Any]])?.first?["diff"] as? [String: Any])
+        #expect(plainDiff["changedRowCount"] as? Int == 0)
+        #expect(plainDiff["addedRowCount"] as? Int == 2)
+
+        let badKey = try await data(["diff", "HEAD~1", "HEAD", "--key", "nope"])
+        #expect(badKey.status == 1)
+        #expect(badKey.err.first?.contains("nope") == true, "\(badKey.err)")
     }
 
     @Test func branchNeedsANameOrList() async throws {

@@ -10,6 +10,21 @@ extension DataRepository {
         return try await diff(trees: oldRoot, newRoot)
     }
 
+    /// The row-level difference of the CSV file at `path` between revisions `old` and `new` (see
+    /// ``TableDiff``): by the `key` column when given, by row content otherwise, with schema changes.
+    ///
+    /// - Throws: `notFound` if either revision lacks the file; what ``TableDiff/compare(old:new:key:options:limit:)``
+    ///   throws for malformed CSV or a bad key.
+    public func tableDiff(
+        of path: String, from old: String, to new: String, key: String? = nil, limit: Int = 1_000
+    ) async throws -> TableDiff {
+        let oldBytes = try await readFile(path, at: old)
+        let newBytes = try await readFile(path, at: new)
+        return try await BlockingExecutor.shared.run {
+            try TableDiff.compare(old: oldBytes, new: newBytes, key: key, limit: limit)
+        }
+    }
+
     func entries(of tree: ObjectID?) async throws -> [TreeEntry] {
         guard let tree else { return [] }
         return try await self.tree(tree).entries

@@ -55,43 +55,52 @@ extension DataCommands {
         path: ["data", "diff"],
         summary: "show the files added, removed, modified and renamed from revision A to B",
         discussion: """
-            A file whose exact content moved to another path is reported as renamed. --key (a \
-            row-level diff of modified CSV files by a key column) is not available in this build \
-            and fails with an "unsupported" error.
+            A file whose exact content moved to another path is reported as renamed. Every modified \
+            .csv file also gets a row-level diff: rows matched by the --key column (added, removed \
+            and changed rows with the changed cells), or by content without --key, plus schema \
+            changes (columns added, removed, retyped, reordered).
 
-            With --json: {"from", "to", "changes", "summary"}; each change is {"kind", "path", \
-            "oldPath", "oldSize", "newSize", "oldID", "newID"}, the summary {"added", "removed", \
-            "modified", "renamed"}.
+            With --json: {"from", "to", "changes", "summary", "tables"}; each change is {"kind", \
+            "path", "oldPath", "oldSize", "newSize", "oldID", "newID"}, the summary {"added", \
+            "removed", "modified", "renamed"}, each table {"path", "diff"} with the row-level diff's \
+            fields (schemaChanges, addedRowCount, removedRowCount, changedRowCount, \
+            unchangedRowCount, addedRows, removedRows, changedRows, …).
             """,
         options: [
-            .workspace, .value("key", "COLUMN", "row-level CSV diff by this key column (not in this build)"), jsonFlag,
+            .workspace, .value("key", "COLUMN", "match the rows of modified CSV files by this key column"), jsonFlag,
         ],
         positionals: [
             PositionalSpec(name: "A", help: "the old revision: " + revisionHelp),
             PositionalSpec(name: "B", help: "the new revision"),
         ],
         run: { arguments, context in
-            if let key = arguments.value("key") {
-                throw MLOpsError(
-                    .unsupported, "row-level diff is not available in this build",
-                    value: "--key " + TextTable.escapingControlCharacters(key))
-            }
             let repository = try await repository(arguments, context, writing: false)
             let old = try await repository.resolve(arguments.positional(0) ?? "")
             let new = try await repository.resolve(arguments.positional(1) ?? "")
             let diff = try await repository.diff(
                 trees: try await repository.commit(old).root, try await repository.commit(new).root)
+            var tables: [DataJSON.Table] = []
+            for change in diff.changes where change.kind == .modified && change.path.lowercased().hasSuffix(".csv") {
+                let table = try await repository.tableDiff(
+                    of: change.path, from: old.description, to: new.description, key: arguments.value("key"))
+                tables.append(DataJSON.Table(path: change.path, diff: table))
+            }
             if arguments.flag("json") {
                 context.out(
                     try DataJSON.text(
                         DataJSON.Diff(
                             from: old.description, to: new.description, changes: diff.changes.map(DataJSON.Change.init),
-                            summary: DataJSON.Summary(diff))))
+                            summary: DataJSON.Summary(diff), tables: tables)))
                 return
             }
             context.out("from  \(old)")
             context.out("to    \(new)")
             context.out("")
             describe(diff, none: "no differences").forEach(context.out)
+            for table in tables {
+                context.out("")
+                context.out("rows of \(TextTable.escapingControlCharacters(table.path)):")
+                context.out(table.diff.report(maxRows: 10))
+            }
         })
 }

@@ -143,6 +143,13 @@ enum DataJSON {
         var to: String
         var changes: [Change]
         var summary: Summary
+        var tables: [Table]
+    }
+
+    /// The row-level diff of one modified CSV file: `path` and `diff` (``TableDiff``'s fields).
+    struct Table: Encodable {
+        var path: String
+        var diff: TableDiff
     }
 
     /// `mlops data checkout`: `commit`, `directory` (absolute), `files` and `bytes` written.

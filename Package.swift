@@ -64,6 +64,10 @@ let package = Package(
         // The child process of StorageCrashTests and SQLiteStorageTests; not a product.
         .executableTarget(
             name: "MLOpsStorageWorker", dependencies: ["MLOpsCore", "SQLiteStorage", "MLOpsTestKit", "CSQLite"]),
+        // The child process of DataVersioningTests' crash and multi-process tests; not a product.
+        .executableTarget(
+            name: "DataVersioningWorker",
+            dependencies: ["DataVersioning", "MLOpsCore", "SQLiteStorage", "MLOpsTestKit"]),
         // The child process of ExperimentTrackingTests' multi-process logging test; not a product.
         .executableTarget(
             name: "ExperimentTrackingWorker", dependencies: ["ExperimentTracking", "MLOpsCore", "SQLiteStorage"]),
@@ -74,7 +78,9 @@ let package = Package(
             dependencies: ["InferenceCore", "MLOpsTestKit"],
             resources: [.copy("Resources")]
         ),
-        .testTarget(name: "DataVersioningTests", dependencies: ["DataVersioning", "MLOpsTestKit"]),
+        .testTarget(
+            name: "DataVersioningTests",
+            dependencies: ["DataVersioning", "MLOpsTestKit", "SQLiteStorage", "DataVersioningWorker"]),
         .testTarget(
             name: "ExperimentTrackingTests",
             dependencies: ["ExperimentTracking", "MLOpsTestKit", "SQLiteStorage", "ExperimentTrackingWorker"]

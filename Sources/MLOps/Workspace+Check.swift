@@ -1,3 +1,4 @@
+import DataVersioning
 import MLOpsCore
 
 /// What ``Workspace/check()`` found.
@@ -7,7 +8,7 @@ public struct WorkspaceCheckReport: Sendable {
     /// Objects in the blob store.
     public var objects = 0
     /// Objects whose content was verified against a digest (data objects by their key,
-    /// artifacts by the digest recorded when they were logged).
+    /// dataset chunks by their id, artifacts by the digest recorded when they were logged).
     public var verifiedObjects = 0
     /// What each module's own check found, in the order they ran.
     public var components: [StoreCheckReport] = []
@@ -29,8 +30,10 @@ extension Workspace {
     /// `integrity_check` for the default workspace), that every record key can be read, then
     /// each module's check of its own records — ExperimentTracking follows every reference and
     /// hashes every artifact against its recorded digest; DataVersioning hashes every
-    /// content-addressed object against its key — and finally that every other object can be
-    /// read in full.
+    /// content-addressed object against its key, and verifies the data repository (every
+    /// commit, tree and chunk list its refs and staging area reach, every chunk re-hashed from
+    /// its pack: `DataRepository.verify`) — and finally that every other object can be read in
+    /// full.
     ///
     /// Reading never repairs anything and writes nothing; a problem is reported, not fixed.
     ///
@@ -59,11 +62,16 @@ extension Workspace {
                 metadata: metadata, artifacts: objects, options: .init(captureEnvironment: false))
         report.add(try await tracker.check())
         report.add(try await contentObjects.check())
+        let repository =
+            try modules.openedData ?? DataRepository.reading(metadata: metadata, blobs: objects)
+        report.add(try await repository.check())
         var others = StoreCheckReport(component: "objects")
         for key in try await objects.list(prefix: "") {
             report.objects += 1
             let segments = key.segments
             if segments.first == "sha256" { continue }
+            // Packs are read by the repository's verification (the chunks anything needs).
+            if segments.count == 3, segments[0] == "data", segments[1] == "packs" { continue }
             if segments.count >= 4, segments[0] == "runs", segments[2] == "artifacts" { continue }
             do {
                 let reader = try await objects.openReader(key)

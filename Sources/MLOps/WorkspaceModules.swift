@@ -35,4 +35,7 @@ final class WorkspaceModules: Sendable {
 
     /// The trackers opened so far, for ``Workspace/close()``.
     var openedTracker: ExperimentTracker? { tracker.withLock { $0 } }
+
+    /// The data repository, if it was opened.
+    var openedData: DataRepository? { repository.withLock { $0 } }
 }

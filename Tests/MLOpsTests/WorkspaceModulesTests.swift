@@ -17,7 +17,8 @@ import Testing
         try await workspace.close()
         let report = try await workspace.check()
         #expect(report.isHealthy, "\(report.problems)")
-        #expect(report.components.map(\.component) == ["ExperimentTracking", "DataVersioning", "objects"])
+        #expect(
+            report.components.map(\.component) == ["ExperimentTracking", "DataVersioning", "DataRepository", "objects"])
         #expect(report.verifiedObjects == 1)
     }
 
@@ -49,5 +50,34 @@ import Testing
         #expect(report.problems.count == 2, "\(text)")
         #expect(text.contains("artifact \(runID)/model.bin"), "\(text)")
         #expect(text.contains(hex), "\(text)")
+    }
+
+    @Test func checkVerifiesTheDataRepositoryAndFindsAFlippedChunk() async throws {
+        let directory = "/tmp/mlops-wsm-\(SortableID())"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let source = directory + "-source"
+        defer { try? FileManager.default.removeItem(atPath: source) }
+        try FileManager.default.createDirectory(atPath: source, withIntermediateDirectories: true)
+        try Data("id,x\n1,2\n".utf8).write(to: URL(fileURLWithPath: source + "/a.csv"))
+        let workspace = try Workspace.open(at: directory)
+        let data = try await workspace.data
+        try await data.add(["a.csv"], relativeTo: source)
+        let commit = try #require(try await data.commitStaged(message: "one"))
+        let healthy = try await workspace.check()
+        #expect(healthy.isHealthy, "\(healthy.problems)")
+        #expect(healthy.components.first { $0.component == "DataRepository" }?.objectsVerified == 1)
+
+        let packs = try FileManager.default.contentsOfDirectory(atPath: directory + "/objects/data/packs")
+        let pack = try #require(packs.first { $0.hasSuffix(".pack") })
+        let url = URL(fileURLWithPath: directory + "/objects/data/packs/" + pack)
+        var bytes = try Data(contentsOf: url)
+        bytes[0] ^= 0xFF
+        try bytes.write(to: url)
+        let report = try await Workspace.open(at: directory, mode: .readOnly).check()
+        let text = report.problems.joined(separator: "\n")
+        #expect(report.problems.count == 1, "\(text)")
+        #expect(
+            text.contains("DataRepository") && text.contains("a.csv") && text.contains(commit.id.description), "\(text)"
+        )
     }
 }

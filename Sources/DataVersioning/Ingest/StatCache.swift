@@ -8,6 +8,10 @@ import MLOpsCore
 /// entry whose modification time is within ``racyWindowNanoseconds`` of when the cache was written
 /// is not trusted, since a same-tick later write would not change the time ("racy" entries, as Git
 /// calls them).
+///
+/// A cache also records the garbage-collection epoch its add started under; an add under another
+/// epoch ignores it, since a collection may have deleted what its entries name (collections also
+/// delete every cache blob when they delete anything).
 struct StatCache: Sendable {
     struct Entry: Sendable, Hashable {
         var device: UInt64
@@ -19,16 +23,20 @@ struct StatCache: Sendable {
         var id: ObjectID
     }
 
-    static let magic = Array("MLDVSC1\0".utf8)
+    static let magic = Array("MLDVSC2\0".utf8)
     static let racyWindowNanoseconds: Int64 = 2_000_000_000
 
     var writtenNanoseconds: Int64 = 0
+    var collectionEpoch: UInt64 = 0
     var entries: [String: Entry] = [:]
 
     init() {}
 
+    /// Where stat caches live in the blob store.
+    static let directory = "data/cache"
+
     static func key(forRoot absolutePath: String) -> BlobKey {
-        try! BlobKey("data/cache/stat-\(SHA256.hash(Array(absolutePath.utf8)).hexString.prefix(32))")
+        try! BlobKey("\(directory)/stat-\(SHA256.hash(Array(absolutePath.utf8)).hexString.prefix(32))")
     }
 
     /// The cached output for `path` if its status still matches.
@@ -45,6 +53,7 @@ struct StatCache: Sendable {
         var writer = ByteWriter(capacity: 16 + entries.count * 96)
         writer.append(Self.magic)
         writer.append(UInt64(bitPattern: writtenNanoseconds))
+        writer.append(collectionEpoch)
         writer.append(UInt32(entries.count))
         for (path, entry) in entries {
             writer.appendString(path)
@@ -65,6 +74,7 @@ struct StatCache: Sendable {
         do {
             try reader.expect(Self.magic)
             writtenNanoseconds = Int64(bitPattern: try reader.u64())
+            collectionEpoch = try reader.u64()
             let count = Int(try reader.u32())
             guard count <= reader.remaining / 80 else { return }
             entries.reserveCapacity(count)

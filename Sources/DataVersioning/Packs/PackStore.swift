@@ -74,10 +74,47 @@ final class PackStore: Sendable {
         }
     }
 
-    /// Rebuilds the digest map from scratch, e.g. after packs were deleted.
+    /// Rebuilds the digest map from the indexes stored now, e.g. after packs were deleted: packs
+    /// whose index is gone are forgotten, new ones loaded (indexes already loaded are not read
+    /// again — they never change). Readers see the old map until the new one replaces it.
     func reload() async throws {
-        state.withLock { $0 = State() }
-        try await refresh()
+        var names: [String] = []
+        var cursor: BlobKey?
+        repeat {
+            let page = try await blobs.list(prefix: Self.directory, after: cursor, limit: 10_000)
+            for key in page.keys where key.lastSegment.hasSuffix(".idx") {
+                names.append(String(key.lastSegment.dropLast(4)))
+            }
+            cursor = page.next
+        } while cursor != nil
+        let known = state.withLock { $0.packs }
+        var fresh = State()
+        for name in names {
+            let index: PackIndex
+            if let loaded = known[name] {
+                index = loaded
+            } else {
+                do {
+                    index = try PackIndex(decoding: try await blobs.get(Self.indexKey(name)), name: name)
+                } catch let error as MLOpsError where error.code == .notFound {
+                    continue  // deleted since the listing
+                }
+            }
+            fresh.packs[name] = index
+            for entry in index.entries where fresh.index[entry.digest] == nil {
+                fresh.index[entry.digest] = ChunkLocation(pack: name, offset: entry.offset, length: entry.length)
+            }
+        }
+        state.withLock { state in
+            // Packs this process wrote while the listing ran are kept.
+            for (name, index) in state.packs where known[name] == nil && fresh.packs[name] == nil {
+                fresh.packs[name] = index
+                for entry in index.entries where fresh.index[entry.digest] == nil {
+                    fresh.index[entry.digest] = ChunkLocation(pack: name, offset: entry.offset, length: entry.length)
+                }
+            }
+            state = fresh
+        }
     }
 
     func location(of digest: SHA256Digest) -> ChunkLocation? { state.withLock { $0.index[digest] } }
@@ -101,15 +138,26 @@ final class PackStore: Sendable {
         return name
     }
 
-    /// Reads one chunk and checks it against its digest.
+    /// Reads one chunk and checks it against its digest. When the pack it was known in is gone
+    /// (garbage collection repacked or deleted it since the index was loaded), reloads the index
+    /// and reads the chunk from where it is now.
     ///
     /// - Throws: `notFound` if no pack holds the chunk; `corruptData` if its bytes do not hash to it.
     func read(_ digest: SHA256Digest) async throws -> [UInt8] {
-        guard let location = location(of: digest) else {
+        guard var location = location(of: digest) else {
             throw MLOpsError(.notFound, "no pack holds this chunk", value: ObjectID(digest).description)
         }
-        let bytes = try await blobs.read(
-            Self.packKey(location.pack), offset: Int(location.offset), count: Int(location.length))
+        let bytes: [UInt8]
+        do {
+            bytes = try await blobs.read(
+                Self.packKey(location.pack), offset: Int(location.offset), count: Int(location.length))
+        } catch let error as MLOpsError where error.code == .notFound {
+            try await reload()
+            guard let moved = self.location(of: digest), moved != location else { throw error }
+            location = moved
+            bytes = try await blobs.read(
+                Self.packKey(location.pack), offset: Int(location.offset), count: Int(location.length))
+        }
         guard SHA256.hash(bytes) == digest else {
             throw MLOpsError(
                 .corruptData, "chunk bytes in pack \(location.pack) do not match their id",

@@ -6,13 +6,16 @@
 import MLOpsCore
 
 // The records a data repository keeps in its `data` namespace. Trees, chunk lists and commits are
-// stored by the hex digest of their canonical bytes, which they carry (base64 in the record's JSON).
+// stored by the hex digest of their canonical bytes, which they carry (base64 in the record's JSON),
+// with the time they were first stored (`nil` in records written before it was kept: taken as old),
+// which garbage collection's grace period reads.
 
 /// A directory tree's canonical bytes.
 struct TreeRecord: StoredRecord {
     static let recordType = "tree"
     var id: String
     var bytes: Data
+    var createdMilliseconds: UInt64?
     var recordID: String { id }
 }
 
@@ -21,6 +24,7 @@ struct ChunkListRecord: StoredRecord {
     static let recordType = "chunklist"
     var id: String
     var bytes: Data
+    var createdMilliseconds: UInt64?
     var recordID: String { id }
 }
 
@@ -30,6 +34,7 @@ struct CommitRecord: StoredRecord {
     static let indexes = [RecordIndex<CommitRecord>("prefix") { String($0.id.prefix(4)) }]
     var id: String
     var bytes: Data
+    var createdMilliseconds: UInt64?
     var recordID: String { id }
 }
 
@@ -60,4 +65,24 @@ struct StageRecord: StoredRecord {
     var root: ObjectID
     var updatedMilliseconds: UInt64
     var recordID: String { Self.id }
+}
+
+/// Garbage collection's state: the collection epoch, bumped each time a collection starts
+/// deleting, and the lease of the collection running now. Writers read it when they publish (see
+/// `DataRepository+Publish.swift`).
+struct CollectorRecord: StoredRecord {
+    static let recordType = "collector"
+    static let id = "collector"
+    var epoch: UInt64
+    var lease: CollectorLease?
+    var recordID: String { Self.id }
+}
+
+/// A commit deleted by garbage collection (its ref's retention let it go) that a kept commit
+/// still names as a parent: history ends there on purpose, it is not lost.
+struct PrunedCommitRecord: StoredRecord {
+    static let recordType = "pruned"
+    var id: String
+    var prunedMilliseconds: UInt64
+    var recordID: String { id }
 }

@@ -66,44 +66,59 @@ extension DataRepository {
             targets.append((components, item))
         }
         let cacheKey = StatCache.key(forRoot: base)
-        var cache = StatCache()
-        if let bytes = try? await blobs.get(cacheKey) { cache = StatCache(decoding: bytes) }
-        try await packs.refresh()
-        var ingestion = Ingestion(base: base, cache: cache, packs: packs)
-        for target in targets {
-            if let item = target.item { ingestion.collect(item, at: target.components) }
-        }
-        let outputs = try await ingest(ingestion.inputs, progress: progress, known: ingestion.knownBytes)
         let items: [DirectoryScanner.Item?] = targets.map { $0.item }
-        let built = try ingestion.build(items, outputs: outputs)
-        try await store(trees: built.trees, chunkLists: built.chunkLists)
-
-        // Stage: replace each path in the staged root, retrying on a concurrent stager.
-        let replacements = Array(zip(targets.map(\.components), built.entries))
-        let staged = try await updateStage { root in
-            var root = root
-            for (components, entry) in replacements {
-                if entry == nil, try await self.entry(at: components.joined(separator: "/"), in: root) == nil {
-                    throw MLOpsError(
-                        .notFound, "no such file or directory, on disk or staged",
-                        value: DisplayText.escapingControlCharacters(components.joined(separator: "/")))
-                }
-                root = try await self.replacing(components, with: entry, in: root)
+        var ticket = try await collectionTicket()
+        // A garbage collection running beside the add may delete stored data the add deduplicated
+        // against; publishing the staging area then fails, and the add runs once more, hashing
+        // every file again (the stat cache is void after a collection).
+        var attempt = 0
+        while true {
+            attempt += 1
+            // The pack index is loaded before the stat cache is consulted (a hit must name a stored chunk).
+            try await packs.refresh()
+            var ingestion = Ingestion(base: base, cache: await loadStatCache(cacheKey, ticket: ticket), packs: packs)
+            for target in targets {
+                if let item = target.item { ingestion.collect(item, at: target.components) }
             }
-            return root
+            let outputs = try await ingest(ingestion.inputs, progress: progress, known: ingestion.knownBytes)
+            let built = try ingestion.build(items, outputs: outputs)
+            try await store(trees: built.trees, chunkLists: built.chunkLists)
+
+            // Stage: replace each path in the staged root, retrying on a concurrent stager.
+            let replacements = Array(zip(targets.map(\.components), built.entries))
+            let staged: ObjectID
+            do {
+                staged = try await updateStage(ticket: ticket) { root in
+                    var root = root
+                    for (components, entry) in replacements {
+                        if entry == nil, try await self.entry(at: components.joined(separator: "/"), in: root) == nil {
+                            throw MLOpsError(
+                                .notFound, "no such file or directory, on disk or staged",
+                                value: DisplayText.escapingControlCharacters(components.joined(separator: "/")))
+                        }
+                        root = try await self.replacing(components, with: entry, in: root)
+                    }
+                    return root
+                }
+            } catch let error as MLOpsError where Self.isCollected(error) && attempt == 1 {
+                ticket = try await collectionTicket()
+                continue
+            }
+            await saveStatCache(ingestion.cache, key: cacheKey, ticket: ticket)
+            return AddResult(
+                paths: targets.map { $0.components.isEmpty ? "." : $0.components.joined(separator: "/") },
+                files: ingestion.fileCount, bytes: ingestion.totalBytes, hashedFiles: ingestion.inputs.count,
+                hashedBytes: ingestion.inputs.reduce(0) { $0 + UInt64($1.status.size) }, root: staged)
         }
-        ingestion.cache.writtenNanoseconds = Int64(Platform.wallClockMilliseconds()) &* 1_000_000
-        try? await blobs.deleteIfPresent(cacheKey)
-        try? await blobs.put(cacheKey, data: ingestion.cache.encoded)
-        return AddResult(
-            paths: targets.map { $0.components.isEmpty ? "." : $0.components.joined(separator: "/") },
-            files: ingestion.fileCount, bytes: ingestion.totalBytes, hashedFiles: ingestion.inputs.count,
-            hashedBytes: ingestion.inputs.reduce(0) { $0 + UInt64($1.status.size) }, root: staged)
     }
 
     /// Stores the file or directory at `path` (absolute) without staging it, and returns what was
     /// stored: its root is the directory's tree id (or a one-file tree for a file), ready for
     /// ``commit(root:message:branch:author:metadata:expectedParent:)``.
+    ///
+    /// Until it is committed, nothing refers to what was stored: garbage collection keeps it only
+    /// for its grace period (see ``collectGarbage(dryRun:gracePeriodMilliseconds:now:)``), and a
+    /// commit of a snapshot whose data was collected fails with `conflict`.
     ///
     /// - Throws: As ``add(_:relativeTo:progress:)``.
     public func snapshot(_ path: String, progress: (@Sendable (DataProgress) -> Void)? = nil) async throws
@@ -112,10 +127,9 @@ extension DataRepository {
         let absolute = try Self.absoluteDirectory(path, mustBeDirectory: false)
         let item = try await BlockingExecutor.shared.run { try DirectoryScanner.scan(absolute) }
         let cacheKey = StatCache.key(forRoot: absolute)
-        var cache = StatCache()
-        if let bytes = try? await blobs.get(cacheKey) { cache = StatCache(decoding: bytes) }
+        let ticket = try await collectionTicket()
         try await packs.refresh()
-        var ingestion = Ingestion(base: absolute, cache: cache, packs: packs)
+        var ingestion = Ingestion(base: absolute, cache: await loadStatCache(cacheKey, ticket: ticket), packs: packs)
         let name = String(absolute.split(separator: "/").last ?? "data")
         let components: [String] = {
             if case .file = item { return [name] }
@@ -138,13 +152,29 @@ extension DataRepository {
             root = tree.id
         }
         try await store(trees: trees, chunkLists: built.chunkLists)
-        ingestion.cache.writtenNanoseconds = Int64(Platform.wallClockMilliseconds()) &* 1_000_000
-        try? await blobs.deleteIfPresent(cacheKey)
-        try? await blobs.put(cacheKey, data: ingestion.cache.encoded)
+        await saveStatCache(ingestion.cache, key: cacheKey, ticket: ticket)
         return AddResult(
             paths: ["."], files: ingestion.fileCount, bytes: ingestion.totalBytes,
             hashedFiles: ingestion.inputs.count,
             hashedBytes: ingestion.inputs.reduce(0) { $0 + UInt64($1.status.size) }, root: root)
+    }
+
+    /// The stat cache of an added root, or an empty one if it was written under another
+    /// garbage-collection epoch than `ticket`'s (a collection may have deleted what it names).
+    private func loadStatCache(_ key: BlobKey, ticket: CollectionTicket) async -> StatCache {
+        guard let epoch = ticket.epoch, let bytes = try? await blobs.get(key) else { return StatCache() }
+        let cache = StatCache(decoding: bytes)
+        return cache.collectionEpoch == epoch ? cache : StatCache()
+    }
+
+    /// Replaces the stat cache of an added root (best effort: it is only a cache).
+    private func saveStatCache(_ cache: StatCache, key: BlobKey, ticket: CollectionTicket) async {
+        try? await blobs.deleteIfPresent(key)
+        guard let epoch = ticket.epoch else { return }
+        var cache = cache
+        cache.writtenNanoseconds = Int64(Platform.wallClockMilliseconds()) &* 1_000_000
+        cache.collectionEpoch = epoch
+        try? await blobs.put(key, data: cache.encoded)
     }
 
     private func ingest(

@@ -52,22 +52,28 @@ extension DataRepository {
         return (StageRecord(base: head, branch: branch, root: root, updatedMilliseconds: Self.nowMilliseconds), nil)
     }
 
-    /// Applies `change` to the staged root and stores the result with compare-and-swap, retrying
-    /// on a concurrent stager's change; returns the new staged root.
-    func updateStage(_ change: (ObjectID) async throws -> ObjectID) async throws -> ObjectID {
+    /// Applies `change` to the staged root and publishes the result (see `publish`) with
+    /// compare-and-swap, retrying on a concurrent stager's change; returns the new staged root.
+    ///
+    /// - Throws: ``collected(_:_:)``'s `conflict` if garbage collection deleted something the new
+    ///   staged tree needs since `ticket` was taken.
+    func updateStage(ticket: CollectionTicket, _ change: (ObjectID) async throws -> ObjectID) async throws -> ObjectID {
         for attempt in 0..<64 {
             let (stage, version) = try await stage()
             var updated = stage
             updated.root = try await change(stage.root)
             updated.updatedMilliseconds = Self.nowMilliseconds
+            let staged = updated
             do {
-                if let version {
-                    try await records.update(updated, expectedVersion: version)
-                } else {
-                    try await records.insert(updated)
+                try await publish(ticket, .tree(staged.root)) { tx in
+                    let current = try await tx.get(StageRecord.self, id: StageRecord.id)
+                    guard current?.version == version else {
+                        throw MLOpsError(.conflict, "the staging area changed meanwhile", value: "stage")
+                    }
+                    try await tx.save(staged)
                 }
                 return updated.root
-            } catch let error as MLOpsError where error.code == .conflict || error.code == .notFound {
+            } catch let error as MLOpsError where error.code == .conflict && !Self.isCollected(error) {
                 try await Task.sleep(for: .milliseconds(min(50, 1 << min(attempt, 5))))
             }
         }
@@ -107,6 +113,8 @@ extension DataRepository {
         message: String, branch: String? = nil, author: String? = nil, metadata: [String: String] = [:],
         allowEmpty: Bool = false
     ) async throws -> DataLogEntry? {
+        // The ticket comes first: the staged tree is whole while the staging record holds it.
+        let ticket = try await collectionTicket()
         let (stage, stageVersion) = try await stage()
         let parentRoot = try await rootOf(stage.base)
         if !allowEmpty && parentRoot == stage.root { return nil }
@@ -127,7 +135,7 @@ extension DataRepository {
         }
         let entry = try await commit(
             root: stage.root, message: message, branch: target, author: author, metadata: metadata,
-            parent: stage.base, expectedRef: expectedRef)
+            parent: stage.base, expectedRef: expectedRef, ticket: ticket)
         if let stageVersion {
             _ = try? await records.delete(StageRecord.self, id: StageRecord.id, expectedVersion: stageVersion)
         }
@@ -136,29 +144,37 @@ extension DataRepository {
 
     /// Commits the tree `root` to `branch` (creating the branch if it does not exist).
     ///
+    /// Every tree, chunk list and chunk below `root` is checked to be stored before the branch
+    /// moves, so a commit never names data a garbage collection deleted (a root from
+    /// ``snapshot(_:progress:)`` is protected by the collection grace period only).
+    ///
     /// - Parameters:
     ///   - expectedParent: The commit the branch must still point at (`.some(nil)`: the branch
     ///     must not exist yet); `nil` to take the branch's commit when called. Either way the
     ///     update is compare-and-swap.
-    /// - Throws: `conflict` naming the stored commit if the branch moved; `notFound` if `root` is
-    ///   not a stored tree; `invalidArgument` for a bad branch name.
+    /// - Throws: `conflict` naming the stored commit if the branch moved; `conflict` if garbage
+    ///   collection deleted data below `root` (snapshot it again); `notFound` if `root` is not a
+    ///   stored tree; `invalidArgument` for a bad branch name.
     @discardableResult
     public func commit(
         root: ObjectID, message: String, branch: String, author: String? = nil, metadata: [String: String] = [:],
         expectedParent: ObjectID?? = nil
     ) async throws -> DataLogEntry {
         try Self.validateRefName(branch)
+        let ticket = try await collectionTicket()
+        try await requireComplete(root: root)
         let current = try await branchHead(branch)
         let parent: ObjectID? = expectedParent ?? current
         return try await commit(
             root: root, message: message, branch: branch, author: author, metadata: metadata, parent: parent,
-            expectedRef: parent)
+            expectedRef: parent, ticket: ticket)
     }
 
-    /// Commits `root` with `parent` to `branch` if the branch still points at `expectedRef`.
+    /// Commits `root` with `parent` to `branch` if the branch still points at `expectedRef`; every
+    /// object below `root` was stored when `ticket` was taken.
     func commit(
         root: ObjectID, message: String, branch: String, author: String?, metadata: [String: String],
-        parent: ObjectID?, expectedRef: ObjectID?
+        parent: ObjectID?, expectedRef: ObjectID?, ticket: CollectionTicket
     ) async throws -> DataLogEntry {
         let rootTree = try await tree(root)
         let files = try await files(in: root)
@@ -171,12 +187,11 @@ extension DataRepository {
         let bytes = commit.encoded
         let id = ObjectID.of(bytes)
         let retention = current?.record.retention
+        let record = CommitRecord(id: id.hex, bytes: Data(bytes), createdMilliseconds: Self.nowMilliseconds)
         try await records.transaction { tx in
-            if try await tx.get(CommitRecord.self, id: id.hex) == nil {
-                try await tx.insert(CommitRecord(id: id.hex, bytes: Data(bytes)))
-            }
+            if try await tx.get(CommitRecord.self, id: id.hex) == nil { try await tx.insert(record) }
         }
-        try await records.transaction { tx in
+        try await publish(ticket, .newCommit(record, root: root)) { tx in
             let now = try await tx.get(RefRecord.self, id: refID)
             guard now?.record.commit == expectedRef else {
                 throw MLOpsError(

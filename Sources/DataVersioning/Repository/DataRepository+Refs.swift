@@ -115,12 +115,16 @@ extension DataRepository {
     private func createRef(_ id: String, name: String, kind: DataRef.Kind, at revision: String) async throws -> DataRef
     {
         try Self.validateRefName(name)
+        let ticket = try await collectionTicket()
         let commit = try await resolve(revision)
-        do {
-            try await records.insert(
-                RefRecord(name: id, commit: commit, retention: nil, updatedMilliseconds: Self.nowMilliseconds))
-        } catch let error as MLOpsError where error.code == .conflict {
-            throw MLOpsError(.conflict, "a \(kind.rawValue) with this name exists", value: name)
+        // A commit no ref names (one that lost a race) may have been partly collected.
+        if try await !isRefTarget(commit) { try await requireComplete(commit: commit) }
+        let record = RefRecord(name: id, commit: commit, retention: nil, updatedMilliseconds: Self.nowMilliseconds)
+        try await publish(ticket, .commit(commit)) { tx in
+            if try await tx.get(RefRecord.self, id: id) != nil {
+                throw MLOpsError(.conflict, "a \(kind.rawValue) with this name exists", value: name)
+            }
+            try await tx.insert(record)
         }
         return DataRef(name: name, kind: kind, commit: commit, retention: .all)
     }
@@ -131,9 +135,11 @@ extension DataRepository {
     /// - Throws: `conflict` if the branch points elsewhere; `notFound` if `commit` is not stored.
     public func setBranch(_ branch: String, to commit: ObjectID, expecting expected: ObjectID?) async throws {
         try Self.validateRefName(branch)
+        let ticket = try await collectionTicket()
         _ = try await self.commit(commit)
+        if try await !isRefTarget(commit) { try await requireComplete(commit: commit) }
         let id = Self.refID(branch: branch)
-        try await records.transaction { tx in
+        try await publish(ticket, .commit(commit)) { tx in
             let now = try await tx.get(RefRecord.self, id: id)
             guard now?.record.commit == expected else {
                 throw MLOpsError(
@@ -246,6 +252,11 @@ extension DataRepository {
             .notFound, "no branch, tag or commit with this name", value: DisplayText.escapingControlCharacters(text))
     }
 
+    /// Whether garbage collection deleted the commit `id` as history its ref's retention let go.
+    func isPruned(_ id: ObjectID) async throws -> Bool {
+        try await records.get(PrunedCommitRecord.self, id: id.hex) != nil
+    }
+
     static func parseTime(_ text: String) throws -> UInt64 {
         if let milliseconds = UInt64(text) { return milliseconds }
         if let date = try? Date(text, strategy: .iso8601), date.timeIntervalSince1970 >= 0 {
@@ -256,12 +267,19 @@ extension DataRepository {
             value: DisplayText.escapingControlCharacters(String(text.prefix(100))))
     }
 
-    /// The first-parent history from `revision`, newest first, at most `limit` commits.
+    /// The first-parent history from `revision`, newest first, at most `limit` commits. It ends
+    /// early where garbage collection pruned older history (a ref's ``RetentionPolicy``).
     public func log(from revision: String = "HEAD", limit: Int = 100) async throws -> [DataLogEntry] {
         var entries: [DataLogEntry] = []
         var current: ObjectID? = try await resolve(revision)
         while let id = current, entries.count < limit {
-            let commit = try await commit(id)
+            let commit: DataCommit
+            do {
+                commit = try await self.commit(id)
+            } catch let error as MLOpsError where error.code == .notFound && !entries.isEmpty {
+                if try await isPruned(id) { break }
+                throw error
+            }
             entries.append(DataLogEntry(id: id, commit: commit))
             current = commit.parents.first
         }

@@ -4,6 +4,7 @@
     import Foundation
 #endif
 public import MLOpsCore
+import Synchronization
 
 /// A versioned dataset store: files and directories split into content-defined chunks, stored
 /// once each, snapshotted by commits on branches and tags — Git's model for data, with DVC's
@@ -20,8 +21,9 @@ public import MLOpsCore
 /// - Branch updates are compare-and-swap: of two writers committing to one branch from the same
 ///   parent, one wins and the other gets `MLOpsError` `conflict` naming both commits — its commit
 ///   is stored, nothing is lost, and it can be attached with ``setBranch(_:to:expecting:)``.
-/// - Many processes may use one repository at once; `gc` is safe beside writers within its
-///   grace period (see ``collectGarbage(dryRun:gracePeriodMilliseconds:)``).
+/// - Many processes may use one repository at once, garbage collection included: see
+///   ``collectGarbage(dryRun:gracePeriodMilliseconds:now:)`` for the rule that keeps a writer's
+///   commit whole while a collection runs.
 public final class DataRepository: Sendable {
     /// Tuning a host may change.
     public struct Options: Sendable {
@@ -58,6 +60,8 @@ public final class DataRepository: Sendable {
 
     let records: RecordStore
     let packs: PackStore
+    /// The collection epoch the pack index was last loaded under (see `collectionTicket()`).
+    let loadedCollectionEpoch = Mutex<UInt64?>(nil)
 
     private init(metadata: any KeyValueStore, blobs: any BlobStore, options: Options, records: RecordStore) {
         self.metadata = metadata
@@ -140,13 +144,14 @@ public final class DataRepository: Sendable {
     /// Stores trees and chunk lists not stored yet, in one transaction.
     func store(trees: [Tree], chunkLists: [ChunkList]) async throws {
         if trees.isEmpty && chunkLists.isEmpty { return }
+        let now = Self.nowMilliseconds
         let treeRecords = trees.filter { !$0.entries.isEmpty }.map { tree in
             let bytes = tree.encoded
-            return TreeRecord(id: ObjectID.of(bytes).hex, bytes: Data(bytes))
+            return TreeRecord(id: ObjectID.of(bytes).hex, bytes: Data(bytes), createdMilliseconds: now)
         }
         let listRecords = chunkLists.map { list in
             let bytes = list.encoded
-            return ChunkListRecord(id: ObjectID.of(bytes).hex, bytes: Data(bytes))
+            return ChunkListRecord(id: ObjectID.of(bytes).hex, bytes: Data(bytes), createdMilliseconds: now)
         }
         try await records.transaction { tx in
             for record in treeRecords where try await tx.get(TreeRecord.self, id: record.id) == nil {

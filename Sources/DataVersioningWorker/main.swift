@@ -19,6 +19,11 @@
 //       snapshots data generated from <seed>, prints "ready", waits for <go-file> to exist, then
 //       commits the snapshot to <branch> expecting <parent-id>; prints "won <id>" or
 //       "conflict <id of the stored commit>".
+//   DataVersioningWorker bench <dir> <MiB> <files>
+//       times verify and garbage collection (build with -c release): commits <files> random files
+//       of <MiB> in all (default chunking), verifies, commits new contents for half of them on a
+//       branch and deletes it, then times a dry run, the collection and another verify (the best of
+//       three verifications is printed).
 //
 // Acknowledgements go to standard output with one write(2) each (MLOpsTestKit's StorageWorker
 // printLine), so they survive a SIGKILL right after; diagnostics go to standard error.
@@ -217,13 +222,88 @@ func commitRace(_ arguments: [String]) async throws {
     }
 }
 
+func bench(_ arguments: [String]) async throws {
+    guard arguments.count == 3 else { fail("usage: bench <dir> <MiB> <files>") }
+    let directory = arguments[0]
+    let total = integer(arguments[1], "MiB") << 20
+    let count = Swift.max(1, integer(arguments[2], "files"))
+    let repository = try await DataRepository.open(
+        metadata: try SQLiteKeyValueStore(path: directory + "/metadata.sqlite"),
+        blobs: try FileBlobStore(root: directory + "/objects"), options: .init(defaultAuthor: "bench"))
+    let clock = ContinuousClock()
+    func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+    func files(salt: UInt64, only: Int? = nil) -> [(String, [UInt8])] {
+        (0..<count).compactMap { index in
+            if let only, index % 2 != only { return nil }
+            return ("f\(index).bin", Workload.bytes(total / count, seed: salt &* 1_000_003 &+ UInt64(index)))
+        }
+    }
+    let source = directory + "/source"
+    try Workload.write(files(salt: 1), into: source)
+    var elapsed = try await clock.measure { try await repository.add(["."], relativeTo: source) }
+    _ = try await repository.commitStaged(message: "bench")
+    print("add \(arguments[1]) MiB in \(count) files: \(seconds(elapsed)) s")
+    var report = DataVerifyReport()
+    // The best of three: the machine may be shared.
+    elapsed = .seconds(1_000_000)
+    for _ in 0..<3 { elapsed = min(elapsed, try await clock.measure { report = try await repository.verify() }) }
+    print(
+        "verify: \(report.chunks) chunks, \(report.bytesVerified) bytes in \(seconds(elapsed)) s "
+            + "(\(Double(report.bytesVerified) / 1e6 / seconds(elapsed)) MB/s), healthy \(report.isHealthy)")
+
+    let changed = directory + "/changed"
+    try Workload.write(files(salt: 2, only: 0), into: changed)
+    let snapshot = try await repository.snapshot(changed)
+    try await repository.commit(root: snapshot.root, message: "scratch", branch: "scratch")
+    try await repository.deleteRef("scratch", kind: .branch)
+    let later = UInt64(Date().timeIntervalSince1970 * 1_000) + 60_000
+    var collected = GarbageCollectionReport(dryRun: true, nowMilliseconds: 0, gracePeriodMilliseconds: 0)
+    elapsed = try await clock.measure {
+        collected = try await repository.collectGarbage(dryRun: true, gracePeriodMilliseconds: 0, now: later)
+    }
+    print("gc dry run: would free \(collected.bytesFreed) bytes in \(seconds(elapsed)) s")
+    elapsed = try await clock.measure {
+        collected = try await repository.collectGarbage(gracePeriodMilliseconds: 0, now: later)
+    }
+    print(
+        "gc: \(collected.packs.count) packs deleted, \(collected.repacks.count) rewritten, "
+            + "\(collected.packBytesFreed) pack bytes freed in \(seconds(elapsed)) s")
+    elapsed = try await clock.measure {
+        collected = try await repository.collectGarbage(gracePeriodMilliseconds: 0, now: later)
+    }
+    print("gc with nothing to delete: \(seconds(elapsed)) s")
+    elapsed = try await clock.measure { report = try await repository.verify() }
+    print("verify after gc: \(report.bytesVerified) bytes in \(seconds(elapsed)) s, healthy \(report.isHealthy)")
+
+    // Half of every file of the first commit replaced on main, the first commit let go: every
+    // old pack is about half dead and is rewritten.
+    for (name, bytes) in files(salt: 3, only: 1) {
+        try Data(bytes).write(to: URL(fileURLWithPath: source + "/" + name))
+    }
+    try await repository.add(["."], relativeTo: source)
+    _ = try await repository.commitStaged(message: "half replaced")
+    try await repository.setRetention(RetentionPolicy(keepCommits: 1), for: "main")
+    elapsed = try await clock.measure {
+        collected = try await repository.collectGarbage(gracePeriodMilliseconds: 0, now: later + 60_000)
+    }
+    print(
+        "gc rewriting packs: \(collected.repacks.count) rewritten (\(collected.repacks.reduce(0) { $0 + $1.keptBytes }) "
+            + "bytes copied), \(collected.packs.count) deleted, \(collected.packBytesFreed) pack bytes freed in "
+            + "\(seconds(elapsed)) s")
+    elapsed = try await clock.measure { report = try await repository.verify() }
+    print("verify after rewriting: \(report.bytesVerified) bytes in \(seconds(elapsed)) s, healthy \(report.isHealthy)")
+}
+
 do {
     switch arguments.first {
     case "commit-loop": try await commitLoop(Array(arguments.dropFirst()))
     case "gc-loop": try await gcLoop(Array(arguments.dropFirst()))
     case "generate": try generate(Array(arguments.dropFirst()))
     case "commit-race": try await commitRace(Array(arguments.dropFirst()))
-    default: fail("unknown command; expected commit-loop, gc-loop, generate or commit-race")
+    case "bench": try await bench(Array(arguments.dropFirst()))
+    default: fail("unknown command; expected commit-loop, gc-loop, generate, commit-race or bench")
     }
 } catch {
     fail("\(error)")

@@ -149,6 +149,8 @@ import Testing
         #expect(report.protectedPacks == 2)
         #expect(report.protectedRecords == 2)  // the snapshot's tree and chunk list
         #expect(try await contents(fixture).filter { !$0.contains("collector") } == before)
+        // A collection that deletes nothing starts no new epoch: writers' stat caches stay valid.
+        #expect(try await repository.records.get(CollectorRecord.self, id: CollectorRecord.id)?.record.epoch == 0)
 
         // The snapshot can still be committed and checked out.
         try await repository.commit(root: snapshot.root, message: "late", branch: "late")
@@ -220,6 +222,32 @@ import Testing
         let isCollector: (String) -> Bool = { $0.contains("collector") }
         #expect(try await contents(fixture).filter { !isCollector($0) } == before.filter { !isCollector($0) })
         #expect(try await repository.records.get(CollectorRecord.self, id: CollectorRecord.id)?.record.lease == nil)
+    }
+
+    @Test func aStatCacheWrittenBeforeACollectionIsIgnored() async throws {
+        let fixture = try DataFixture()
+        let (repository, _, _) = try await repositoryWithADeletedBranch(fixture)
+        try fixture.write("d/one.txt", "one")
+        try fixture.write("d/two.txt", "two")
+        let past = Date(timeIntervalSinceNow: -3_600)
+        for name in ["d/one.txt", "d/two.txt"] {
+            try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: fixture.path(name))
+        }
+        try await repository.add(["d"], relativeTo: fixture.root)
+        #expect(try await repository.add(["d"], relativeTo: fixture.root).hashedFiles == 0)
+        let key = StatCache.key(forRoot: fixture.root)
+        let cache = try await fixture.blobs.get(key)
+
+        let report = try await repository.collectGarbage(gracePeriodMilliseconds: 0, now: Self.later())
+        #expect(report.commits.count == 1 && report.statCachesDeleted >= 1)
+        #expect(try await !fixture.blobs.exists(key))
+        // Even if the old cache were still there, its epoch is over: every file is read again.
+        try await fixture.blobs.put(key, data: cache)
+        #expect(try await repository.add(["d"], relativeTo: fixture.root).hashedFiles == 2)
+        #expect(try await repository.add(["d"], relativeTo: fixture.root).hashedFiles == 0)
+        // A damaged or old-format cache reads as empty.
+        #expect(StatCache(decoding: Array("MLDVSC1\0garbage".utf8)).entries.isEmpty)
+        #expect(StatCache(decoding: Array(cache.prefix(cache.count / 2))).entries.isEmpty)
     }
 
     // MARK: Concurrency

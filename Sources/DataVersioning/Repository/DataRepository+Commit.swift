@@ -102,6 +102,10 @@ extension DataRepository {
     /// `branch` creates it there if it does not exist; an existing one must point there.
     ///
     /// - Parameters:
+    ///   - message: Why: the commit's message.
+    ///   - branch: The branch to commit to; `nil` for the branch the changes were staged on.
+    ///   - author: Who; `nil` for ``Options/defaultAuthor``.
+    ///   - metadata: Free key-value metadata stored in the commit.
     ///   - allowEmpty: Commit even if the staged tree equals the parent's; otherwise such a call
     ///     returns `nil` and commits nothing.
     /// - Returns: The new commit, or `nil` when there was nothing to commit.
@@ -149,6 +153,11 @@ extension DataRepository {
     /// ``snapshot(_:progress:)`` is protected by the collection grace period only).
     ///
     /// - Parameters:
+    ///   - root: The root tree, from ``snapshot(_:progress:)`` or a stored commit.
+    ///   - message: Why: the commit's message.
+    ///   - branch: The branch to commit to.
+    ///   - author: Who; `nil` for ``Options/defaultAuthor``.
+    ///   - metadata: Free key-value metadata stored in the commit.
     ///   - expectedParent: The commit the branch must still point at (`.some(nil)`: the branch
     ///     must not exist yet); `nil` to take the branch's commit when called. Either way the
     ///     update is compare-and-swap.

@@ -51,9 +51,10 @@ extension DataRepository {
     ///
     /// **Concurrency.** Collections exclude each other: a second one throws `busy`. A collection
     /// first lists and marks without holding anything, then takes a lease — a record in the
-    /// key-value store that also counts collections (the *collection epoch*) — re-reads the refs
-    /// and the staging area, and deletes only while it holds the lease, renewing it as it goes
-    /// and releasing it at the end. The lease of a collection that died ends as soon as its
+    /// key-value store that also counts the collections that deleted something (the *collection
+    /// epoch*) — re-reads the refs and the staging area, starts a new epoch if it has anything to
+    /// delete, and deletes only while it holds the lease, renewing it as it goes and releasing it
+    /// at the end. The lease of a collection that died ends as soon as its
     /// process no longer exists (on the same machine), else when it expires (two minutes after
     /// its last renewal).
     ///
@@ -110,9 +111,9 @@ extension DataRepository {
             return report
         }
 
-        var (lease, previousEpoch) = try await acquireCollectorLease()
+        var (lease, epoch) = try await acquireCollectorLease()
         do {
-            if previousEpoch != survey.epoch || survey.collectorWasRunning {
+            if epoch != survey.epoch || survey.collectorWasRunning {
                 // Another collection ran since the survey: look again.
                 survey = try await GarbageCollector.survey(of: self, cutoff: cutoff)
                 collector = GarbageCollector(repository: self, survey: survey, now: now, cutoff: cutoff)
@@ -124,14 +125,18 @@ extension DataRepository {
             }
             let plan = collector.plan()
             try await describe(plan, collector, into: &report)
-            try await sweep(plan, survey, lease: &lease, into: &report)
+            if plan.deletesAnything {
+                // Writers that looked before this point check what they publish once it is over.
+                epoch = try await startDeleting(lease)
+                try await sweep(plan, survey, lease: &lease, into: &report)
+            }
             try await releaseCollectorLease(lease)
         } catch {
             try? await releaseCollectorLease(lease)
             throw error
         }
         try await packs.reload()
-        loadedCollectionEpoch.withLock { $0 = previousEpoch + 1 }
+        loadedCollectionEpoch.withLock { $0 = epoch }
         return report
     }
 
@@ -202,18 +207,21 @@ extension DataRepository {
             } while cursor != nil
         }
 
-        // Packs: rewrite the partly dead ones, then delete the dead ones.
-        for (index, repack) in plan.repacks.enumerated() {
+        // Packs: rewrite the partly dead ones, then delete the dead ones. The report ends up
+        // listing what was done.
+        var repacked: [GarbageCollectionReport.Repack] = []
+        for repack in plan.repacks {
             try await keepCollectorLease(&lease)
             switch try await rewrite(repack.name, keeping: repack.keep, lease: &lease) {
             case .success(let newName):
-                report.repacks[index].newName = newName
+                var done = repack.report
+                done.newName = newName
+                repacked.append(done)
             case .failure(let problem):
                 report.skipped.append(problem.message)
-                report.chunksDeleted -= repack.report.droppedChunks
-                report.packBytesFreed -= repack.report.droppedBytes
             }
         }
+        var removed: [GarbageCollectionReport.PackRemoval] = []
         for removal in report.packs {
             try await keepCollectorLease(&lease)
             switch removal.reason {
@@ -232,7 +240,14 @@ extension DataRepository {
                 try await blobs.delete(PackStore.indexKey(removal.name))
             }
             packs.forget(removal.name)
+            removed.append(removal)
         }
+        report.repacks = repacked
+        report.packs = removed
+        report.chunksDeleted =
+            removed.reduce(0) { $0 + ($1.reason == .unreferenced ? $1.chunks : 0) }
+            + repacked.reduce(0) { $0 + $1.droppedChunks }
+        report.packBytesFreed = removed.reduce(0) { $0 + $1.bytes } + repacked.reduce(0) { $0 + $1.droppedBytes }
 
         if !plan.stalePruned.isEmpty {
             try await keepCollectorLease(&lease)
@@ -340,8 +355,7 @@ extension DataRepository {
 
     // MARK: The lease
 
-    /// Takes the collector lease and starts a new collection epoch; returns the lease and the
-    /// epoch before.
+    /// Takes the collector lease; returns it and the collection epoch.
     ///
     /// - Throws: `busy` if another collection holds the lease.
     private func acquireCollectorLease() async throws -> (CollectorLease, UInt64) {
@@ -355,9 +369,26 @@ extension DataRepository {
                         + "try again later", value: held.token)
             }
             let lease = CollectorLease.take(now: now, duration: Self.collectorLeaseMilliseconds)
-            let previous = current?.epoch ?? 0
-            try await tx.save(CollectorRecord(epoch: previous + 1, lease: lease))
-            return (lease, previous)
+            let epoch = current?.epoch ?? 0
+            try await tx.save(CollectorRecord(epoch: epoch, lease: lease))
+            return (lease, epoch)
+        }
+    }
+
+    /// Starts a new collection epoch before the first deletion; returns it. A collection that
+    /// deletes nothing leaves the epoch (and so writers' stat caches) alone.
+    ///
+    /// - Throws: `busy` if the lease was lost.
+    private func startDeleting(_ lease: CollectorLease) async throws -> UInt64 {
+        let token = lease.token
+        return try await records.transaction { tx in
+            try await Self.requireLease(token, in: tx)
+            guard var state = try await tx.get(CollectorRecord.self, id: CollectorRecord.id)?.record else {
+                throw Self.lostLease(token)
+            }
+            state.epoch += 1
+            try await tx.save(state)
+            return state.epoch
         }
     }
 

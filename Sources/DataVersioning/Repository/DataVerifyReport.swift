@@ -82,11 +82,13 @@ public struct DataVerifyReport: Sendable, Hashable, Codable {
     public struct Progress: Sendable, Hashable {
         /// Records (commits, trees, chunk lists) read and checked so far.
         public var records: Int
-        /// Chunks hashed so far, and in all (`0` while the records are being walked).
+        /// Chunks hashed so far (`0` while the records are being walked).
         public var chunks: Int
+        /// Chunks to hash in all (`0` while the records are being walked).
         public var totalChunks: Int
-        /// Chunk bytes hashed so far, and in all.
+        /// Chunk bytes hashed so far.
         public var bytes: UInt64
+        /// Chunk bytes to hash in all.
         public var totalBytes: UInt64
     }
 

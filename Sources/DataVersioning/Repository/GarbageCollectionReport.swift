@@ -20,8 +20,10 @@ public struct GarbageCollectionReport: Sendable, Hashable, Codable {
         public var name: String
         /// Why it goes.
         public var reason: Reason
-        /// Its chunks and bytes.
+        /// The chunks its index lists (`0` for a pack without an index).
         public var chunks: Int
+        /// Its bytes: by its index, or its stored size without one (`0` for an index whose pack
+        /// is gone).
         public var bytes: UInt64
     }
 
@@ -31,11 +33,13 @@ public struct GarbageCollectionReport: Sendable, Hashable, Codable {
         public var name: String
         /// The pack holding its live chunks now (`nil` in a dry run).
         public var newName: String?
-        /// Chunks and bytes dropped.
+        /// Chunks dropped.
         public var droppedChunks: Int
+        /// Bytes dropped.
         public var droppedBytes: UInt64
-        /// Chunks and bytes copied to the new pack.
+        /// Chunks copied to the new pack.
         public var keptChunks: Int
+        /// Bytes copied to the new pack.
         public var keptBytes: UInt64
     }
 
@@ -71,14 +75,19 @@ public struct GarbageCollectionReport: Sendable, Hashable, Codable {
     /// deleted chunk).
     public var statCachesDeleted = 0
 
-    /// Commits, trees, chunk lists and chunks kept because something reaches them.
+    /// Commits kept because a ref or the staging area reaches them.
     public var liveCommits = 0
+    /// Directory trees kept because a ref or the staging area reaches them.
     public var liveTrees = 0
+    /// Chunk lists kept because a ref or the staging area reaches them.
     public var liveChunkLists = 0
+    /// Distinct chunks a ref or the staging area needs.
     public var liveChunks = 0
-    /// Unreachable objects kept only because they are younger than the grace period (records,
-    /// and packs not touched at all).
+    /// Unreachable commits, trees and chunk lists kept only because they are younger than the
+    /// grace period.
     public var protectedRecords = 0
+    /// Packs (with or without an index) left untouched because they are younger than the grace
+    /// period.
     public var protectedPacks = 0
     /// Packs and dead chunks left alone for a reason worth knowing (a damaged index, a live chunk
     /// whose bytes did not match while repacking), one sentence each. `verify` tells more.

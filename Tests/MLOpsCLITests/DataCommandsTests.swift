@@ -338,6 +338,55 @@ import Testing
         #expect(badKey.err.first?.contains("nope") == true, "\(badKey.err)")
     }
 
+    @Test func verifyFindsDamageAndGCFreesUnreachableData() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try write("keep/a.txt", String(repeating: "kept bytes ", count: 100))
+        _ = try await data(["add", "keep"])
+        _ = try await data(["commit", "-m", "kept"])
+        try write("drop/b.txt", String(repeating: "dropped bytes ", count: 100))
+        _ = try await data(["add", "drop"])
+        _ = try await data(["commit", "-m", "to drop", "--branch", "scratch"])
+        let healthy = try await data(["verify"])
+        #expect(healthy.status == 0, "\(healthy.err)")
+        #expect(healthy.out.last == "status: ok")
+        let report = try object(try await data(["verify", "--json"]))
+        #expect(report["commits"] as? Int == 2)
+        #expect((report["problems"] as? [Any])?.isEmpty == true)
+
+        // Nothing is unreachable yet; within the grace period nothing would go anyway.
+        let dry = try object(try await data(["gc", "--dry-run", "--json", "--grace-seconds", "0"]))
+        #expect((dry["commits"] as? [Any])?.isEmpty == true)
+
+        // Staged on main, committed to 'scratch': main never had the 'drop' files. Reset main's
+        // staging, delete the branch; its commit and chunks become unreachable.
+        _ = try await data(["reset"])
+        let repository = try await Workspace.open(at: workspace).data
+        #expect(try await repository.deleteRef("scratch", kind: .branch))
+        let wouldGo = try object(try await data(["gc", "--dry-run", "--json", "--grace-seconds", "0"]))
+        #expect((wouldGo["commits"] as? [Any])?.count == 1)
+        #expect(try await data(["log", "-n", "5"]).status == 0)
+        let collected = try await data(["gc", "--grace-seconds", "0"])
+        #expect(collected.status == 0, "\(collected.err)")
+        #expect(collected.out.first?.hasPrefix("deleted 1 commits") == true, "\(collected.out)")
+        #expect(try await data(["verify"]).status == 0)
+        #expect(try await data(["checkout", "main", "out"]).status == 0)
+        #expect(try read("out/keep/a.txt") == String(repeating: "kept bytes ", count: 100))
+
+        // Damage a pack: verify names the chunk and exits 1.
+        let packs = try FileManager.default.contentsOfDirectory(atPath: workspace + "/objects/data/packs")
+            .filter { $0.hasSuffix(".pack") }
+        for pack in packs {
+            let url = URL(fileURLWithPath: workspace + "/objects/data/packs/" + pack)
+            var bytes = try Data(contentsOf: url)
+            bytes[bytes.count / 2] ^= 0xFF
+            try bytes.write(to: url)
+        }
+        let damaged = try await data(["verify"])
+        #expect(damaged.status == 1)
+        #expect(damaged.out.contains { $0.contains("corrupt") && $0.contains("keep/a.txt") }, "\(damaged.out)")
+        #expect(damaged.err.first?.contains("problem") == true, "\(damaged.err)")
+    }
+
     @Test func branchNeedsANameOrList() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let missing = try await data(["branch"])

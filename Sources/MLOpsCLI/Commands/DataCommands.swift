@@ -8,7 +8,7 @@ import MLOps
 /// takes `--json`: one JSON object or array on standard output, keys documented in its help and
 /// in ``DataJSON``.
 enum DataCommands {
-    static var specs: [CommandSpec] { [add, commit, status, reset, log, diff, checkout, branch, tag] }
+    static var specs: [CommandSpec] { [add, commit, status, reset, log, diff, checkout, branch, tag, verify, gc] }
 
     static let jsonFlag = OptionSpec.flag("json", "print JSON (the keys are listed above)")
 

@@ -387,6 +387,32 @@ import Testing
         #expect(damaged.err.first?.contains("problem") == true, "\(damaged.err)")
     }
 
+    @Test func pushAndPullThroughARemoteDirectory() async throws {
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try write("d/a.csv", "id,v\n1,2\n")
+        _ = try await data(["add", "d"])
+        _ = try await data(["commit", "-m", "one"])
+        _ = try await data(["tag", "v1"])
+        let pushed = try object(try await data(["push", root + "/remote", "--json"]))
+        #expect((pushed["refsUpdated"] as? [Any])?.count == 2)
+        #expect((pushed["chunksCopied"] as? Int ?? 0) >= 1)
+        let again = try await data(["push", root + "/remote"])
+        #expect(again.status == 0)
+        #expect(again.out.first?.hasPrefix("pushed 0 chunks and 0 objects") == true, "\(again.out)")
+        #expect(again.out.contains("  every ref was up to date"))
+
+        // A second workspace pulls it and checks out the same bytes.
+        let other = await runCLI(
+            ["data", "pull", root + "/remote", "--workspace", root + "/ws2"], in: project, progress: nil)
+        #expect(other.status == 0, "\(other.err)")
+        let checkout = await runCLI(
+            ["data", "checkout", "v1", "copy", "--workspace", root + "/ws2"], in: project, progress: nil)
+        #expect(checkout.status == 0, "\(checkout.err)")
+        #expect(try read("copy/d/a.csv") == "id,v\n1,2\n")
+        let missing = try await data(["pull", root + "/nowhere"])
+        #expect(missing.status == 1)
+    }
+
     @Test func branchNeedsANameOrList() async throws {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let missing = try await data(["branch"])

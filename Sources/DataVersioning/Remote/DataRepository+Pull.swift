@@ -50,6 +50,9 @@ extension DataRepository {
         from remote: any BlobStore, refs names: [String]?, force: Bool, packTargetSize: Int,
         progress: (@Sendable (TransferProgress) -> Void)?
     ) async throws -> TransferReport {
+        // Garbage collection's fence: what this pull finds stored locally (and so does not fetch)
+        // stays stored until the refs that need it are published (see DataRepository+Publish.swift).
+        let ticket = try await collectionTicket()
         let log = RemoteRefLog(store: remote)
         let selected = try await selectedRemoteRefs(names, log: log)
 
@@ -137,7 +140,7 @@ extension DataRepository {
         var late: [String] = []
         var lateNames: [String] = []
         for (update, move) in zip(updates, moves) {
-            switch try await updateLocalRef(update.remote, expecting: update.local, move: move) {
+            switch try await updateLocalRef(update.remote, expecting: update.local, move: move, ticket: ticket) {
             case .updated(let done): report.refsUpdated.append(done)
             case .unchanged: continue
             case .refused(let problem):
@@ -195,6 +198,7 @@ extension DataRepository {
         var start = 0
         while start < objects.count {
             let batch = objects[start..<Swift.min(start + batchSize, objects.count)]
+            let now = Self.nowMilliseconds
             try await records.transaction { tx in
                 for object in batch {
                     let hex = object.id.hex
@@ -202,15 +206,15 @@ extension DataRepository {
                     switch object.kind {
                     case .commit:
                         if try await tx.get(CommitRecord.self, id: hex) == nil {
-                            try await tx.insert(CommitRecord(id: hex, bytes: bytes))
+                            try await tx.insert(CommitRecord(id: hex, bytes: bytes, createdMilliseconds: now))
                         }
                     case .tree:
                         if try await tx.get(TreeRecord.self, id: hex) == nil {
-                            try await tx.insert(TreeRecord(id: hex, bytes: bytes))
+                            try await tx.insert(TreeRecord(id: hex, bytes: bytes, createdMilliseconds: now))
                         }
                     case .chunklist:
                         if try await tx.get(ChunkListRecord.self, id: hex) == nil {
-                            try await tx.insert(ChunkListRecord(id: hex, bytes: bytes))
+                            try await tx.insert(ChunkListRecord(id: hex, bytes: bytes, createdMilliseconds: now))
                         }
                     }
                 }
@@ -222,10 +226,11 @@ extension DataRepository {
 
     /// Points the local ref at the remote's commit if it still is what the pull saw at its start.
     private func updateLocalRef(
-        _ remote: RemoteRefLog.Entry, expecting seen: VersionedRecord<RefRecord>?, move: RefMove
+        _ remote: RemoteRefLog.Entry, expecting seen: VersionedRecord<RefRecord>?, move: RefMove,
+        ticket: CollectionTicket
     ) async throws -> RefOutcome {
         let id = Self.refRecordID(remote.kind, remote.name)
-        return try await records.transaction { tx in
+        return try await publish(ticket, .commit(remote.commit)) { tx in
             let now = try await tx.get(RefRecord.self, id: id)
             if now?.record.commit == remote.commit { return .unchanged }
             guard now?.version == seen?.version else {

@@ -8,7 +8,9 @@ import MLOps
 /// takes `--json`: one JSON object or array on standard output, keys documented in its help and
 /// in ``DataJSON``.
 enum DataCommands {
-    static var specs: [CommandSpec] { [add, commit, status, reset, log, diff, checkout, branch, tag, verify, gc] }
+    static var specs: [CommandSpec] {
+        [add, commit, status, reset, log, diff, checkout, branch, tag, verify, gc, push, pull]
+    }
 
     static let jsonFlag = OptionSpec.flag("json", "print JSON (the keys are listed above)")
 

@@ -13,8 +13,8 @@ struct DirectoryScanner {
     indirect enum Item: Sendable {
         /// A file to read at `path` (the link's target for a followed link).
         case file(path: String, status: Platform.FileStatus)
-        /// A directory and its items by name.
-        case directory([String: Item])
+        /// A directory and its items, sorted by the bytes of their names (a tree's order).
+        case directory([(name: String, item: Item)])
     }
 
     /// The most directory levels followed, so that a pathological tree cannot exhaust the stack.
@@ -49,10 +49,11 @@ struct DirectoryScanner {
         let fd = Platform.open(path, [.readOnly, .directory, .noFollow])
         guard fd >= 0 else { throw FileSystem.error("cannot open the directory", path) }
         defer { Platform.close(fd) }
-        guard let rawNames = Platform.directoryEntryBytes(fd) else {
+        guard var rawNames = Platform.directoryEntryBytes(fd) else {
             throw FileSystem.error("cannot list the directory", path)
         }
-        var items: [String: Item] = [:]
+        rawNames.sort { $0.lexicographicallyPrecedes($1) }
+        var items: [(name: String, item: Item)] = []
         items.reserveCapacity(rawNames.count)
         for raw in rawNames {
             guard let name = String(validating: raw, as: UTF8.self) else {
@@ -70,12 +71,12 @@ struct DirectoryScanner {
                 throw FileSystem.error("cannot inspect the file", child)
             }
             if status.isSymbolicLink {
-                items[name] = try followLink(child)
+                items.append((name, try followLink(child)))
                 continue
             }
             switch status.type {
-            case .regular: items[name] = .file(path: child, status: status)
-            case .directory: items[name] = try scanDirectory(child, depth: depth + 1)
+            case .regular: items.append((name, .file(path: child, status: status)))
+            case .directory: items.append((name, try scanDirectory(child, depth: depth + 1)))
             case .other:
                 throw refuse("not a regular file or directory (a device, FIFO or socket cannot be added)", child)
             }

@@ -55,10 +55,10 @@ struct ByteReader {
     }
 
     mutating func integer<T: FixedWidthInteger>(_: T.Type) throws -> T {
-        let slice = try raw(MemoryLayout<T>.size)
-        var value: T = 0
-        for (index, byte) in slice.enumerated() { value |= T(byte) << (8 * index) }
-        return value
+        let size = MemoryLayout<T>.size
+        guard remaining >= size else { throw failure("ends early") }
+        defer { offset += size }
+        return bytes.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
     }
 
     mutating func u8() throws -> UInt8 { try integer(UInt8.self) }
@@ -67,8 +67,9 @@ struct ByteReader {
     mutating func u64() throws -> UInt64 { try integer(UInt64.self) }
 
     mutating func digest() throws -> SHA256Digest {
-        guard let digest = SHA256Digest(bytes: try raw(SHA256Digest.byteCount)) else { throw failure("bad digest") }
-        return digest
+        guard remaining >= SHA256Digest.byteCount else { throw failure("ends early") }
+        defer { offset += SHA256Digest.byteCount }
+        return bytes.withUnsafeBytes { SHA256Digest(loading: UnsafeRawBufferPointer(rebasing: $0[offset...])) }
     }
 
     mutating func string() throws -> String {

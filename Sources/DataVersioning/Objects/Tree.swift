@@ -18,7 +18,7 @@ public struct Tree: Sendable, Hashable {
     ///   path component (see ``validateName(_:)``) or appears twice.
     public init(entries: [TreeEntry]) throws {
         for entry in entries { try Self.validateName(entry.name) }
-        let sorted = entries.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        let sorted = entries.sorted { Self.precedes($0.name, $1.name) }
         for index in sorted.indices.dropFirst() where sorted[index].name == sorted[index - 1].name {
             throw MLOpsError(.invalidArgument, "a directory has two entries with one name", value: sorted[index].name)
         }
@@ -26,6 +26,25 @@ public struct Tree: Sendable, Hashable {
     }
 
     private init(sortedUnchecked entries: [TreeEntry]) { self.entries = entries }
+
+    /// A tree of entries whose names were validated and are sorted by their bytes, unique.
+    init(sortedValidated entries: [TreeEntry]) { self.entries = entries }
+
+    /// Whether `first` sorts before `second` by the bytes of their UTF-8 (a tree's order).
+    static func precedes(_ first: String, _ second: String) -> Bool {
+        var first = first
+        var second = second
+        return first.withUTF8 { a in
+            second.withUTF8 { b in
+                let common = Swift.min(a.count, b.count)
+                if common > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+                    let order = Platform.compareBytes(pa, pb, count: common)
+                    if order != 0 { return order < 0 }
+                }
+                return a.count < b.count
+            }
+        }
+    }
 
     /// An empty directory.
     public static let empty = Tree(sortedUnchecked: [])
@@ -62,7 +81,7 @@ public struct Tree: Sendable, Hashable {
         var high = entries.count
         while low < high {
             let middle = (low + high) / 2
-            if entries[middle].name.utf8.lexicographicallyPrecedes(name.utf8) {
+            if Self.precedes(entries[middle].name, name) {
                 low = middle + 1
             } else {
                 high = middle

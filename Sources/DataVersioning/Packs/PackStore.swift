@@ -58,6 +58,7 @@ final class PackStore: Sendable {
     func publish(_ index: PackIndex, name: String) {
         state.withLock { state in
             state.packs[name] = index
+            state.index.reserveCapacity(state.index.count + index.entries.count)
             for entry in index.entries where state.index[entry.digest] == nil {
                 state.index[entry.digest] = ChunkLocation(pack: name, offset: entry.offset, length: entry.length)
             }
@@ -116,6 +117,9 @@ final class PackStore: Sendable {
             state = fresh
         }
     }
+
+    /// Whether any pack index has been loaded (a fresh store has none to be stale).
+    var hasLoaded: Bool { state.withLock { !$0.packs.isEmpty } }
 
     func location(of digest: SHA256Digest) -> ChunkLocation? { state.withLock { $0.index[digest] } }
 

@@ -205,15 +205,15 @@ extension DataRepository {
                     let bytes = Data(object.bytes)
                     switch object.kind {
                     case .commit:
-                        if try await tx.get(CommitRecord.self, id: hex) == nil {
+                        if try await !tx.contains(CommitRecord.self, id: hex) {
                             try await tx.insert(CommitRecord(id: hex, bytes: bytes, createdMilliseconds: now))
                         }
                     case .tree:
-                        if try await tx.get(TreeRecord.self, id: hex) == nil {
+                        if try await !tx.contains(TreeRecord.self, id: hex) {
                             try await tx.insert(TreeRecord(id: hex, bytes: bytes, createdMilliseconds: now))
                         }
                     case .chunklist:
-                        if try await tx.get(ChunkListRecord.self, id: hex) == nil {
+                        if try await !tx.contains(ChunkListRecord.self, id: hex) {
                             try await tx.insert(ChunkListRecord(id: hex, bytes: bytes, createdMilliseconds: now))
                         }
                     }

@@ -104,7 +104,7 @@ extension DataRepository {
                 ticket = try await collectionTicket()
                 continue
             }
-            await saveStatCache(ingestion.cache, key: cacheKey, ticket: ticket)
+            if ingestion.cacheChanged { await saveStatCache(ingestion.cache, key: cacheKey, ticket: ticket) }
             return AddResult(
                 paths: targets.map { $0.components.isEmpty ? "." : $0.components.joined(separator: "/") },
                 files: ingestion.fileCount, bytes: ingestion.totalBytes, hashedFiles: ingestion.inputs.count,
@@ -152,7 +152,7 @@ extension DataRepository {
             root = tree.id
         }
         try await store(trees: trees, chunkLists: built.chunkLists)
-        await saveStatCache(ingestion.cache, key: cacheKey, ticket: ticket)
+        if ingestion.cacheChanged { await saveStatCache(ingestion.cache, key: cacheKey, ticket: ticket) }
         return AddResult(
             paths: ["."], files: ingestion.fileCount, bytes: ingestion.totalBytes,
             hashedFiles: ingestion.inputs.count,
@@ -284,20 +284,28 @@ extension BlobStore {
 }
 
 /// The files of an add: which need hashing, and how to build the trees afterwards.
+///
+/// ``collect(_:at:)`` and ``build(_:outputs:)`` walk the scanned items in the same order, so the
+/// n-th file met by one is the n-th met by the other: results are kept in that order, without a
+/// lookup by path.
 struct Ingestion {
+    /// Where a file's result comes from.
+    private enum Slot {
+        case input(Int)
+        case cached(FileIngester.Output)
+    }
+
     let base: String
     var cache: StatCache
     let packs: PackStore
     var inputs: [FileIngester.Input] = []
-    /// Cache hits' results by their scanned path.
-    var cached: [String: FileIngester.Output] = [:]
     var fileCount = 0
     var totalBytes: UInt64 = 0
     var knownBytes: (files: Int, bytes: UInt64) = (0, 0)
-    private var inputIndex: [String: Int] = [:]
-    /// The repository path of each scanned file path, for the new cache.
-    private var repositoryPaths: [String: String] = [:]
-    private var statuses: [String: Platform.FileStatus] = [:]
+    /// Whether the stat cache gained or changed an entry.
+    private(set) var cacheChanged = false
+    private var slots: [Slot] = []
+    private var repositoryPaths: [String] = []
 
     init(base: String, cache: StatCache, packs: PackStore) {
         self.base = base
@@ -306,26 +314,29 @@ struct Ingestion {
     }
 
     mutating func collect(_ item: DirectoryScanner.Item, at components: [String]) {
+        collect(item, path: components.joined(separator: "/"))
+    }
+
+    private mutating func collect(_ item: DirectoryScanner.Item, path repositoryPath: String) {
         switch item {
         case .file(let path, let status):
             fileCount += 1
             totalBytes += UInt64(status.size)
-            let repositoryPath = components.joined(separator: "/")
-            if inputIndex[path] != nil || cached[path] != nil { return }
-            repositoryPaths[path] = repositoryPath
-            statuses[path] = status
+            repositoryPaths.append(repositoryPath)
             if let hit = cache.lookup(repositoryPath, status),
                 hit.kind == .chunkedFile || packs.contains(hit.id.digest)
             {
-                cached[path] = FileIngester.Output(kind: hit.kind, size: hit.size, id: hit.id, chunkList: nil)
+                slots.append(.cached(FileIngester.Output(kind: hit.kind, size: hit.size, id: hit.id, chunkList: nil)))
                 knownBytes.files += 1
                 knownBytes.bytes += hit.size
             } else {
-                inputIndex[path] = inputs.count
+                slots.append(.input(inputs.count))
                 inputs.append(FileIngester.Input(path: path, status: status))
             }
         case .directory(let items):
-            for (name, child) in items { collect(child, at: components + [name]) }
+            for (name, child) in items {
+                collect(child, path: repositoryPath.isEmpty ? name : repositoryPath + "/" + name)
+            }
         }
     }
 
@@ -337,26 +348,31 @@ struct Ingestion {
         var trees: [Tree] = []
         var lists: [ChunkList] = []
         for output in outputs { if let list = output.chunkList { lists.append(list) } }
-        func output(for path: String) -> FileIngester.Output? {
-            if let index = inputIndex[path] { return outputs[index] }
-            return cached[path]
-        }
+        var next = 0
         func entry(_ item: DirectoryScanner.Item, name: String) throws -> TreeEntry {
             switch item {
             case .file(let path, let status):
-                guard let result = output(for: path) else {
+                guard next < slots.count else {
                     throw MLOpsError(.invalidState, "a scanned file has no result", value: path)
                 }
-                if let repositoryPath = repositoryPaths[path] {
-                    cache.entries[repositoryPath] = StatCache.Entry(
+                let result: FileIngester.Output
+                switch slots[next] {
+                case .input(let index):
+                    result = outputs[index]
+                    cacheChanged = true
+                    cache.entries[repositoryPaths[next]] = StatCache.Entry(
                         device: status.device, inode: status.inode, size: UInt64(status.size),
                         modificationNanoseconds: status.modificationNanoseconds,
                         changeNanoseconds: status.changeNanoseconds, kind: result.kind, id: result.id)
+                case .cached(let output):
+                    result = output
                 }
+                next += 1
                 return TreeEntry(
                     name: name, kind: result.kind, isExecutable: status.isExecutable, size: result.size, id: result.id)
             case .directory(let items):
-                let tree = try Tree(entries: try items.map { try entry($0.value, name: $0.key) })
+                // The scanner checked every name and sorted them by their bytes.
+                let tree = Tree(sortedValidated: try items.map { try entry($0.item, name: $0.name) })
                 trees.append(tree)
                 return TreeEntry(name: name, kind: .directory, size: tree.totalSize, id: tree.id)
             }

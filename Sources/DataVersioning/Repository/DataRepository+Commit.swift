@@ -198,7 +198,7 @@ extension DataRepository {
         let retention = current?.record.retention
         let record = CommitRecord(id: id.hex, bytes: Data(bytes), createdMilliseconds: Self.nowMilliseconds)
         try await records.transaction { tx in
-            if try await tx.get(CommitRecord.self, id: id.hex) == nil { try await tx.insert(record) }
+            if try await !tx.contains(CommitRecord.self, id: id.hex) { try await tx.insert(record) }
         }
         try await publish(ticket, .newCommit(record, root: root)) { tx in
             let now = try await tx.get(RefRecord.self, id: refID)

@@ -48,7 +48,9 @@ extension DataRepository {
         }
         let epoch = state?.epoch ?? 0
         if loadedCollectionEpoch.withLock({ $0 }) != epoch {
-            try await packs.reload()
+            // An index that has loaded nothing yet holds nothing stale: its first refresh reads the
+            // packs as they are now.
+            if packs.hasLoaded { try await packs.reload() }
             loadedCollectionEpoch.withLock { $0 = epoch }
         }
         return CollectionTicket(epoch: epoch)
@@ -171,7 +173,7 @@ extension DataRepository {
             try await requireComplete(commit: id)
         case .newCommit(let record, let root):
             try await records.transaction { tx in
-                if try await tx.get(CommitRecord.self, id: record.id) == nil { try await tx.insert(record) }
+                if try await !tx.contains(CommitRecord.self, id: record.id) { try await tx.insert(record) }
             }
             try await requireComplete(root: root)
         }

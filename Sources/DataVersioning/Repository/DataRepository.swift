@@ -154,10 +154,10 @@ public final class DataRepository: Sendable {
             return ChunkListRecord(id: ObjectID.of(bytes).hex, bytes: Data(bytes), createdMilliseconds: now)
         }
         try await records.transaction { tx in
-            for record in treeRecords where try await tx.get(TreeRecord.self, id: record.id) == nil {
+            for record in treeRecords where try await !tx.contains(TreeRecord.self, id: record.id) {
                 try await tx.insert(record)
             }
-            for record in listRecords where try await tx.get(ChunkListRecord.self, id: record.id) == nil {
+            for record in listRecords where try await !tx.contains(ChunkListRecord.self, id: record.id) {
                 try await tx.insert(record)
             }
         }

@@ -36,6 +36,10 @@ public struct SHA256Digest: Sendable, Hashable, Comparable, CustomStringConverti
     /// Use this to rebuild a digest stored in binary form.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == Self.byteCount else { return nil }
+        if let digest = bytes.withContiguousStorageIfAvailable({ SHA256Digest(loading: UnsafeRawBufferPointer($0)) }) {
+            self = digest
+            return
+        }
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var index = 0
         for byte in bytes {
@@ -50,6 +54,16 @@ public struct SHA256Digest: Sendable, Hashable, Comparable, CustomStringConverti
             index += 1
         }
         self.init(words: words.0, words.1, words.2, words.3)
+    }
+
+    /// Reads a digest from the first 32 bytes of `raw` (which must hold at least 32).
+    package init(loading raw: UnsafeRawBufferPointer) {
+        precondition(raw.count >= Self.byteCount)
+        self.init(
+            words: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+            UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
     }
 
     /// Parses 64 hexadecimal characters (either case); returns `nil` for any other text.

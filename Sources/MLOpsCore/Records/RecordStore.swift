@@ -185,6 +185,12 @@ public struct RecordStore: Sendable {
             record: try RecordEnvelope.decode(type, from: entry.value, key: key), version: entry.version)
     }
 
+    /// Whether a record of `type` with `id` exists, without decoding it.
+    public func contains<Record: StoredRecord>(_ type: Record.Type, id: String) async throws -> Bool {
+        try Self.checkID(id, type: Record.recordType)
+        return try await store.get(keys.record(Record.recordType, id)) != nil
+    }
+
     /// Reads the record holding `value` in the unique index `index`, or `nil`.
     public func get<Record: StoredRecord>(
         _ type: Record.Type, unique index: String, value: String

@@ -38,6 +38,13 @@ public final class RecordTransaction {
             record: try RecordEnvelope.decode(type, from: entry.value, key: key), version: entry.version)
     }
 
+    /// Whether a record of `type` with `id` exists, without decoding it.
+    nonisolated(nonsending) public func contains<Record: StoredRecord>(
+        _ type: Record.Type, id: String
+    ) async throws -> Bool {
+        try await context.get(try recordKey(type, id)) != nil
+    }
+
     /// Reads up to `limit` records of `type` in ID order, after `cursor`.
     nonisolated(nonsending) public func list<Record: StoredRecord>(
         _ type: Record.Type, after cursor: RecordCursor? = nil, limit: Int = 100

@@ -103,12 +103,27 @@ final class FileIngester: Sendable {
         let producer = Producer(reading: reading, segmentSize: segmentSize, pool: pool)
         let assembler = Assembler(inputs: inputs, known: packs.snapshot())
         let totalBytes = inputs.reduce(UInt64(0)) { $0 + UInt64($1.status.size) }
-        let maxInFlight = parallelism + 1
-        var finishing: [Task<Void, any Error>] = []
+        let maxInFlight = parallelism * 2 + 1
         var pack: PackStreamWriter?
+        var packSize = 0
         let packs = self.packs
+        // Pack writes run in order on a chain of tasks, beside the hashing and the next reads; at
+        // most a few pieces wait, so memory stays bounded.
+        var chain: Task<Void, any Error>?
+        var links: [Task<Void, any Error>] = []
 
-        /// Writes a job's new chunks to the current pack; closes the pack once it is full.
+        func enqueue(_ operation: @escaping @Sendable () async throws -> Void) async throws {
+            let previous = chain
+            let link = Task {
+                try await previous?.value
+                try await operation()
+            }
+            chain = link
+            links.append(link)
+            while links.count > 4 { try await links.removeFirst().value }
+        }
+
+        /// Queues a job's new chunks for the current pack; closes the pack once it is full.
         func write(_ job: Job) async throws {
             guard let (piece, chunks) = assembler.add(job) else {
                 pool.recycle(job.takeBuffer())
@@ -122,12 +137,17 @@ final class FileIngester: Sendable {
                 pack = writer
             }
             // `nil` piece: every chunk of the job is new and its buffer is the piece.
-            try await writer.append(piece ?? job.buffer, chunks: chunks)
-            pool.recycle(job.takeBuffer())
-            if writer.size >= UInt64(PackBuilder.targetSize) {
+            let bytes = piece ?? job.takeBuffer()
+            let reusable = piece == nil
+            try await enqueue {
+                try await writer.append(bytes, chunks: chunks)
+                if reusable { pool.recycle(bytes) }
+            }
+            packSize += bytes.count
+            if packSize >= PackBuilder.targetSize {
                 pack = nil
-                if finishing.count >= 2 { try await finishing.removeFirst().value }
-                finishing.append(Task { try await writer.finish() })
+                packSize = 0
+                try await enqueue { try await writer.finish() }
             }
         }
 
@@ -175,12 +195,12 @@ final class FileIngester: Sendable {
             }
             if let last = pack {
                 pack = nil
-                finishing.append(Task { try await last.finish() })
+                try await enqueue { try await last.finish() }
             }
-            for task in finishing { try await task.value }
+            for link in links { try await link.value }
         } catch {
+            for link in links { _ = try? await link.value }
             await pack?.abort()
-            for task in finishing { _ = try? await task.value }
             throw error
         }
         return try assembler.outputs()

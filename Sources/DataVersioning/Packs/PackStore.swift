@@ -49,8 +49,13 @@ final class PackStore: Sendable {
             cursor = page.next
         } while cursor != nil
         for pack in missing {
-            let index = try PackIndex(decoding: try await blobs.get(Self.indexKey(pack)), name: pack)
-            publish(index, name: pack)
+            let bytes: [UInt8]
+            do {
+                bytes = try await blobs.get(Self.indexKey(pack))
+            } catch let error as MLOpsError where error.code == .notFound {
+                continue  // deleted by a garbage collection since the listing: nothing to load
+            }
+            publish(try PackIndex(decoding: bytes, name: pack), name: pack)
         }
     }
 

@@ -185,8 +185,16 @@ extension DataRepository {
         root: ObjectID, message: String, branch: String, author: String?, metadata: [String: String],
         parent: ObjectID?, expectedRef: ObjectID?, ticket: CollectionTicket
     ) async throws -> DataLogEntry {
-        let rootTree = try await tree(root)
-        let files = try await files(in: root)
+        let rootTree: Tree
+        let files: [(path: String, entry: TreeEntry)]
+        do {
+            rootTree = try await tree(root)
+            files = try await self.files(in: root)
+        } catch let error as MLOpsError where error.code == .notFound {
+            // A tree stored by a snapshot, then collected before this commit published it.
+            if try await collectionRan(since: ticket) { throw Self.collected("the snapshot's tree", root) }
+            throw error
+        }
         let refID = Self.refID(branch: branch)
         let current = try await records.get(RefRecord.self, id: refID)
         let commit = DataCommit(

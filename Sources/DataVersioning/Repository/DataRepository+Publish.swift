@@ -56,6 +56,14 @@ extension DataRepository {
         return CollectionTicket(epoch: epoch)
     }
 
+    /// Whether a collection is running or has run since `ticket` was taken.
+    func collectionRan(since ticket: CollectionTicket) async throws -> Bool {
+        guard let epoch = ticket.epoch else { return true }
+        let state = try await records.get(CollectorRecord.self, id: CollectorRecord.id)?.record
+        if let lease = state?.lease, lease.isActive(now: Self.nowMilliseconds) { return true }
+        return (state?.epoch ?? 0) != epoch
+    }
+
     /// Waits until no collection holds the lease; returns the epoch then.
     ///
     /// - Throws: `busy` after ``collectorWaitMilliseconds``.

@@ -235,6 +235,32 @@ extension Platform {
         unlink(path)
     }
 
+    /// Turns direct I/O on or off for an open file (`O_DIRECT` on Linux): writes then go from
+    /// the caller's buffer to the device without a copy into the page cache. Returns whether the
+    /// file system accepted it; always false where the platform has no such mode. With it on,
+    /// buffers, sizes and offsets must be multiples of ``directIOAlignment``.
+    @discardableResult
+    package static func setDirectIO(_ descriptor: Int32, _ enabled: Bool) -> Bool {
+        #if os(Linux)
+            let flags = fcntl(descriptor, F_GETFL)
+            guard flags >= 0 else { return false }
+            // O_DIRECT is behind _GNU_SOURCE, which Swift's Glibc module does not define: its
+            // value from the kernel's asm-generic and arm64 fcntl.h.
+            #if arch(arm64) || arch(arm)
+                let direct: Int32 = 0o200000
+            #else
+                let direct: Int32 = 0o40000
+            #endif
+            return fcntl(descriptor, F_SETFL, enabled ? flags | direct : flags & ~direct) == 0
+        #else
+            return false
+        #endif
+    }
+
+    /// The alignment direct I/O needs for buffers, sizes and offsets (4 KiB covers the devices
+    /// swift-mlops runs on).
+    package static let directIOAlignment = 4_096
+
     /// `rmdir(2)` of an empty directory; 0 or -1.
     @discardableResult
     package static func removeDirectory(_ path: String) -> Int32 {

@@ -11,7 +11,17 @@ public final class FileBlobWriter: BlobWriter {
         var directory: Int32
         var file: Int32
         var finished = false
+        /// Bytes written so far.
+        var written = 0
+        /// Large objects are written with direct I/O through this aligned buffer (see ``append(_:)``).
+        var staging: UnsafeMutableRawPointer?
+        var staged = 0
     }
+
+    /// A first write at least this large switches the object to direct I/O.
+    static let directThreshold = 4 << 20
+    /// The aligned buffer direct writes go through.
+    static let stagingSize = 8 << 20
 
     private let key: BlobKey
     private let temporaryName: String
@@ -65,7 +75,56 @@ public final class FileBlobWriter: BlobWriter {
             guard !state.finished else {
                 throw MLOpsError(.invalidState, "the blob writer was already committed or aborted", value: key.rawValue)
             }
-            try FileSystem.writeAll(state.file, bytes, what: key.rawValue)
+            // A large object bypasses the page cache: copying it there costs the kernel more than
+            // the hashing that produced it, and the data is on the device by the fsync anyway.
+            if state.written == 0, state.staging == nil, bytes.count >= Self.directThreshold,
+                Platform.setDirectIO(state.file, true)
+            {
+                state.staging = UnsafeMutableRawPointer.allocate(
+                    byteCount: Self.stagingSize, alignment: Platform.directIOAlignment)
+            }
+            guard let staging = state.staging else {
+                try FileSystem.writeAll(state.file, bytes, what: key.rawValue)
+                state.written += bytes.count
+                return
+            }
+            try bytes.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let take = Swift.min(Self.stagingSize - state.staged, raw.count - offset)
+                    (staging + state.staged).copyMemory(from: raw.baseAddress! + offset, byteCount: take)
+                    state.staged += take
+                    offset += take
+                    if state.staged == Self.stagingSize { try flushStaging(&state, count: Self.stagingSize) }
+                }
+            }
+        }
+    }
+
+    /// Writes the first `count` staged bytes (a multiple of the alignment) with direct I/O and
+    /// moves the rest to the front of the buffer.
+    private func flushStaging(_ state: inout State, count: Int) throws {
+        guard let staging = state.staging, count > 0 else { return }
+        try FileSystem.writeAll(state.file, UnsafeRawBufferPointer(start: staging, count: count), what: key.rawValue)
+        state.written += count
+        let rest = state.staged - count
+        if rest > 0 { Platform.moveBytes(to: staging, from: staging + count, count: rest) }
+        state.staged = rest
+    }
+
+    /// Writes what is staged: the aligned part directly, the tail through the page cache.
+    private func drainStaging(_ state: inout State) throws {
+        guard state.staging != nil else { return }
+        let aligned = state.staged - state.staged % Platform.directIOAlignment
+        try flushStaging(&state, count: aligned)
+        if state.staged > 0, let staging = state.staging {
+            guard Platform.setDirectIO(state.file, false) else {
+                throw FileSystem.error("cannot leave direct I/O for the object's last bytes", key.rawValue)
+            }
+            try FileSystem.writeAll(
+                state.file, UnsafeRawBufferPointer(start: staging, count: state.staged), what: key.rawValue)
+            state.written += state.staged
+            state.staged = 0
         }
     }
 
@@ -75,6 +134,7 @@ public final class FileBlobWriter: BlobWriter {
                 throw MLOpsError(.invalidState, "the blob writer was already committed or aborted", value: key.rawValue)
             }
             defer { Self.cleanUp(&state, temporaryName) }
+            try drainStaging(&state)
             if Platform.synchronize(state.file) != 0 {
                 throw FileSystem.error("fsync of the new object failed", key.rawValue)
             }
@@ -104,6 +164,10 @@ public final class FileBlobWriter: BlobWriter {
     }
 
     private static func cleanUp(_ state: inout State, _ temporaryName: String) {
+        if let staging = state.staging {
+            staging.deallocate()
+            state.staging = nil
+        }
         guard !state.finished else { return }
         state.finished = true
         Platform.close(state.file)

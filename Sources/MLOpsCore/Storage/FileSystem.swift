@@ -45,16 +45,19 @@ package enum FileSystem {
 
     /// Writes every byte of `bytes` to `fd`.
     package static func writeAll(_ fd: Int32, _ bytes: [UInt8], what: String) throws {
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Platform.write(fd, UnsafeRawBufferPointer(rebasing: buffer[offset...]))
-                if written < 0 {
-                    if Platform.errno == Platform.interrupted { continue }
-                    throw error("write failed", what)
-                }
-                offset += written
+        try bytes.withUnsafeBytes { try writeAll(fd, $0, what: what) }
+    }
+
+    /// Writes every byte of `buffer` to `fd`, retrying short and interrupted writes.
+    package static func writeAll(_ fd: Int32, _ buffer: UnsafeRawBufferPointer, what: String) throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Platform.write(fd, UnsafeRawBufferPointer(rebasing: buffer[offset...]))
+            if written < 0 {
+                if Platform.errno == Platform.interrupted { continue }
+                throw error("write failed", what)
             }
+            offset += written
         }
     }
 

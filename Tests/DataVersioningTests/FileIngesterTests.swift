@@ -35,3 +35,38 @@ import Testing
         }
     }
 }
+
+@Suite struct StatCacheTests {
+    /// Entries modified within the racy window of the cache's writing are not trusted; the window
+    /// is wide for whole-second times (coarse file systems).
+    @Test func racyEntriesAreNotTrusted() throws {
+        let fixture = try DataFixture()
+        try fixture.write("f", "0123456789")
+        let real = try #require(Platform.status(path: fixture.path("f")))
+        var cache = StatCache()
+        let written: Int64 = 1_800_000_000_000_000_000
+        cache.writtenNanoseconds = written
+        func status(modified: Int64) -> Platform.FileStatus {
+            var status = real
+            status.size = 10
+            status.device = 0
+            status.modificationNanoseconds = modified
+            status.changeNanoseconds = modified
+            status.inode = 7
+            return status
+        }
+        let id = ObjectID.of([1])
+        for (modified, trusted) in [
+            (written - 50_000_000 - 1, false), (written - 150_000_000 - 1, true),
+            (written - 1_000_000_000, false), (written - 3_000_000_000, true),
+        ] {
+            cache.entries["f"] = StatCache.Entry(
+                device: 0, inode: 7, size: 10, modificationNanoseconds: modified, changeNanoseconds: modified,
+                kind: .file, id: id)
+            #expect((cache.lookup("f", status(modified: modified)) != nil) == trusted, "\(modified)")
+        }
+        // A changed size or inode is a miss whatever the times.
+        cache.entries["f"]?.size = 11
+        #expect(cache.lookup("f", status(modified: written - 3_000_000_000)) == nil)
+    }
+}

@@ -5,9 +5,11 @@ import MLOpsCore
 /// Git's index avoid re-reading unchanged files.
 ///
 /// Stored as one blob per added root under `data/cache/` (a cache: losing it costs time only). An
-/// entry whose modification time is within ``racyWindowNanoseconds`` of when the cache was written
-/// is not trusted, since a same-tick later write would not change the time ("racy" entries, as Git
-/// calls them).
+/// entry whose modification time is within a window of when the cache was written is not trusted,
+/// since a write in the same timestamp tick would not change the time ("racy" entries, as Git
+/// calls them): ``racyWindowNanoseconds`` for file systems with fine timestamps, and
+/// ``coarseRacyWindowNanoseconds`` when a time has no sub-second part (FAT, some network file
+/// systems, whose ticks are up to two seconds).
 ///
 /// A cache also records the garbage-collection epoch its add started under; an add under another
 /// epoch ignores it, since a collection may have deleted what its entries name (collections also
@@ -24,9 +26,16 @@ struct StatCache: Sendable {
     }
 
     static let magic = Array("MLDVSC2\0".utf8)
-    static let racyWindowNanoseconds: Int64 = 2_000_000_000
+    static let racyWindowNanoseconds: Int64 = 100_000_000
+    static let coarseRacyWindowNanoseconds: Int64 = 2_000_000_000
 
     var writtenNanoseconds: Int64 = 0
+
+    /// The window for a modification time: wide when the time looks whole-second (a coarse file
+    /// system), narrow otherwise.
+    static func racyWindow(_ modification: Int64) -> Int64 {
+        modification % 1_000_000_000 == 0 ? coarseRacyWindowNanoseconds : racyWindowNanoseconds
+    }
     var collectionEpoch: UInt64 = 0
     var entries: [String: Entry] = [:]
 
@@ -44,7 +53,7 @@ struct StatCache: Sendable {
         guard let entry = entries[path], entry.size == UInt64(status.size), entry.inode == status.inode,
             entry.device == status.device, entry.modificationNanoseconds == status.modificationNanoseconds,
             entry.changeNanoseconds == status.changeNanoseconds,
-            entry.modificationNanoseconds < writtenNanoseconds - Self.racyWindowNanoseconds
+            entry.modificationNanoseconds < writtenNanoseconds - Self.racyWindow(entry.modificationNanoseconds)
         else { return nil }
         return entry
     }

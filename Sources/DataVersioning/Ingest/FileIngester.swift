@@ -3,10 +3,11 @@ import Synchronization
 
 /// Hashes, chunks and packs files: the hot path of `add` and `commit`.
 ///
-/// One producer reads files and finds chunk boundaries (FastCDC) in order; the chunks of each
-/// buffer are hashed by parallel jobs; an in-order assembler appends the chunks no pack holds yet
-/// to a ``PackBuilder`` and hands full packs to ``PackStore/write(_:)`` while the next buffers are
-/// hashed. Small files are read a batch at a time into one buffer; a large file is read in
+/// One producer forms jobs in order: segments of a large file, read and cut (FastCDC) here, and
+/// batches of small files, which the jobs read and cut themselves. Jobs are hashed in parallel; an
+/// in-order assembler picks the chunks no pack holds yet and queues them, as pieces of a
+/// ``PackStreamWriter``, on a chain of write tasks that runs beside the hashing. Small files are
+/// read a batch at a time into one buffer; a large file is read in
 /// ``segmentSize`` pieces, the bytes after its last cut carried into the next piece, so its chunk
 /// boundaries are those of one sequential pass.
 ///

@@ -31,23 +31,29 @@ final class PackStore: Sendable {
 
     static func indexKey(_ name: String) -> BlobKey { try! BlobKey("\(directory)/\(name).idx") }
 
+    /// The names of the packs and of the pack indexes stored, from one listing of ``directory``.
+    func listFiles() async throws -> (packs: Set<String>, indexes: [String]) {
+        var packs = Set<String>()
+        var indexes: [String] = []
+        var cursor: BlobKey?
+        repeat {
+            let page = try await blobs.list(prefix: Self.directory, after: cursor, limit: 10_000)
+            for key in page.keys {
+                let name = key.lastSegment
+                if name.hasSuffix(".pack") { packs.insert(String(name.dropLast(5))) }
+                if name.hasSuffix(".idx") { indexes.append(String(name.dropLast(4))) }
+            }
+            cursor = page.next
+        } while cursor != nil
+        return (packs, indexes)
+    }
+
     /// Loads the indexes of packs written since the last refresh (by this or another process).
     ///
     /// - Throws: `corruptData` naming a damaged index; listing and read errors.
     func refresh() async throws {
-        var cursor: BlobKey?
-        var missing: [String] = []
-        repeat {
-            let page = try await blobs.list(prefix: Self.directory, after: cursor, limit: 10_000)
-            let known = state.withLock { $0.packs }
-            for key in page.keys {
-                let name = String(key.lastSegment)
-                guard name.hasSuffix(".idx") else { continue }
-                let pack = String(name.dropLast(4))
-                if known[pack] == nil { missing.append(pack) }
-            }
-            cursor = page.next
-        } while cursor != nil
+        let known = state.withLock { $0.packs }
+        let missing = try await listFiles().indexes.filter { known[$0] == nil }
         for pack in missing {
             let bytes: [UInt8]
             do {

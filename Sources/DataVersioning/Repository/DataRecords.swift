@@ -10,8 +10,29 @@ import MLOpsCore
 // with the time they were first stored (`nil` in records written before it was kept: taken as old),
 // which garbage collection's grace period reads.
 
+/// A record holding one stored object's canonical bytes under their hex digest.
+protocol ObjectRecord: StoredRecord {
+    var id: String { get }
+    var bytes: Data { get }
+    var createdMilliseconds: UInt64? { get }
+}
+
+extension RecordStore {
+    /// Calls `body` with every record of `type`, in ID order, a page of 1,000 at a time.
+    func forEachRecord<Record: StoredRecord>(
+        _ type: Record.Type, _ body: (VersionedRecord<Record>) throws -> Void
+    ) async throws {
+        var cursor: RecordCursor?
+        repeat {
+            let page = try await list(type, after: cursor, limit: 1_000)
+            for record in page.records { try body(record) }
+            cursor = page.next
+        } while cursor != nil
+    }
+}
+
 /// A directory tree's canonical bytes.
-struct TreeRecord: StoredRecord {
+struct TreeRecord: ObjectRecord {
     static let recordType = "tree"
     var id: String
     var bytes: Data
@@ -20,7 +41,7 @@ struct TreeRecord: StoredRecord {
 }
 
 /// A chunked file's chunk list's canonical bytes.
-struct ChunkListRecord: StoredRecord {
+struct ChunkListRecord: ObjectRecord {
     static let recordType = "chunklist"
     var id: String
     var bytes: Data
@@ -29,7 +50,7 @@ struct ChunkListRecord: StoredRecord {
 }
 
 /// A commit's canonical bytes; indexed by the first four hex digits for prefix lookups.
-struct CommitRecord: StoredRecord {
+struct CommitRecord: ObjectRecord {
     static let recordType = "commit"
     static let indexes = [RecordIndex<CommitRecord>("prefix") { String($0.id.prefix(4)) }]
     var id: String

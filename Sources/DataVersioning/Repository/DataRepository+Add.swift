@@ -76,7 +76,7 @@ extension DataRepository {
             attempt += 1
             // The pack index is loaded before the stat cache is consulted (a hit must name a stored chunk).
             try await packs.refresh()
-            var ingestion = Ingestion(base: base, cache: await loadStatCache(cacheKey, ticket: ticket), packs: packs)
+            var ingestion = Ingestion(cache: await loadStatCache(cacheKey, ticket: ticket), packs: packs)
             for target in targets {
                 if let item = target.item { ingestion.collect(item, at: target.components) }
             }
@@ -108,7 +108,7 @@ extension DataRepository {
             return AddResult(
                 paths: targets.map { $0.components.isEmpty ? "." : $0.components.joined(separator: "/") },
                 files: ingestion.fileCount, bytes: ingestion.totalBytes, hashedFiles: ingestion.inputs.count,
-                hashedBytes: ingestion.inputs.reduce(0) { $0 + UInt64($1.status.size) }, root: staged)
+                hashedBytes: ingestion.hashedBytes, root: staged)
         }
     }
 
@@ -129,7 +129,7 @@ extension DataRepository {
         let cacheKey = StatCache.key(forRoot: absolute)
         let ticket = try await collectionTicket()
         try await packs.refresh()
-        var ingestion = Ingestion(base: absolute, cache: await loadStatCache(cacheKey, ticket: ticket), packs: packs)
+        var ingestion = Ingestion(cache: await loadStatCache(cacheKey, ticket: ticket), packs: packs)
         let name = String(absolute.split(separator: "/").last ?? "data")
         let components: [String] = {
             if case .file = item { return [name] }
@@ -156,7 +156,7 @@ extension DataRepository {
         return AddResult(
             paths: ["."], files: ingestion.fileCount, bytes: ingestion.totalBytes,
             hashedFiles: ingestion.inputs.count,
-            hashedBytes: ingestion.inputs.reduce(0) { $0 + UInt64($1.status.size) }, root: root)
+            hashedBytes: ingestion.hashedBytes, root: root)
     }
 
     /// The stat cache of an added root, or an empty one if it was written under another
@@ -295,20 +295,20 @@ struct Ingestion {
         case cached(FileIngester.Output)
     }
 
-    let base: String
     var cache: StatCache
     let packs: PackStore
     var inputs: [FileIngester.Input] = []
     var fileCount = 0
     var totalBytes: UInt64 = 0
     var knownBytes: (files: Int, bytes: UInt64) = (0, 0)
+    /// The bytes of the files that are read and hashed (not known from the stat cache).
+    var hashedBytes: UInt64 { inputs.reduce(0) { $0 + UInt64($1.status.size) } }
     /// Whether the stat cache gained or changed an entry.
     private(set) var cacheChanged = false
     private var slots: [Slot] = []
     private var repositoryPaths: [String] = []
 
-    init(base: String, cache: StatCache, packs: PackStore) {
-        self.base = base
+    init(cache: StatCache, packs: PackStore) {
         self.cache = cache
         self.packs = packs
     }

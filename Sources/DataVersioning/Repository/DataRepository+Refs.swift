@@ -79,20 +79,15 @@ extension DataRepository {
     /// Every branch and tag, branches first, each by name.
     public func refs() async throws -> [DataRef] {
         var refs: [DataRef] = []
-        var cursor: RecordCursor?
-        repeat {
-            let page = try await records.list(RefRecord.self, after: cursor, limit: 1_000)
-            for stored in page.records {
-                let record = stored.record
-                let isBranch = record.name.hasPrefix("branch:")
-                let name = String(record.name.drop(while: { $0 != ":" }).dropFirst())
-                refs.append(
-                    DataRef(
-                        name: name, kind: isBranch ? .branch : .tag, commit: record.commit,
-                        retention: record.retention ?? .all))
-            }
-            cursor = page.next
-        } while cursor != nil
+        try await records.forEachRecord(RefRecord.self) { stored in
+            let record = stored.record
+            let isBranch = record.name.hasPrefix("branch:")
+            let name = String(record.name.drop(while: { $0 != ":" }).dropFirst())
+            refs.append(
+                DataRef(
+                    name: name, kind: isBranch ? .branch : .tag, commit: record.commit,
+                    retention: record.retention ?? .all))
+        }
         return refs
     }
 

@@ -95,18 +95,7 @@ extension DataRepository {
         _ needs: [SHA256Digest: VerifyWalk.Need], records: Int, into report: inout DataVerifyReport,
         progress: (@Sendable (DataVerifyReport.Progress) -> Void)?
     ) async throws {
-        var packFiles = Set<String>()
-        var indexFiles: [String] = []
-        var cursor: BlobKey?
-        repeat {
-            let page = try await blobs.list(prefix: PackStore.directory, after: cursor, limit: 10_000)
-            for key in page.keys {
-                let name = key.lastSegment
-                if name.hasSuffix(".pack") { packFiles.insert(String(name.dropLast(5))) }
-                if name.hasSuffix(".idx") { indexFiles.append(String(name.dropLast(4))) }
-            }
-            cursor = page.next
-        } while cursor != nil
+        let (packFiles, indexFiles) = try await packs.listFiles()
         report.packsWithoutIndex = packFiles.subtracting(indexFiles).sorted()
 
         var copies: [SHA256Digest: [ChunkLocation]] = [:]

@@ -103,42 +103,39 @@ public final class DataRepository: Sendable {
     /// - Throws: `notFound` if no such tree is stored; `corruptData` if its bytes do not hash to `id`.
     public func tree(_ id: ObjectID) async throws -> Tree {
         if id == Tree.empty.id { return .empty }
-        guard let record = try await records.get(TreeRecord.self, id: id.hex)?.record else {
-            throw MLOpsError(.notFound, "no directory tree with this id", value: id.description)
-        }
-        let bytes = [UInt8](record.bytes)
-        guard ObjectID.of(bytes) == id else {
-            throw MLOpsError(.corruptData, "a stored tree does not match its id", value: id.description)
-        }
-        return try Tree(decoding: bytes)
+        return try Tree(decoding: try await objectBytes(TreeRecord.self, id, missing: "directory tree", stored: "tree"))
     }
 
     /// The chunk list of the chunked file with `id`.
     ///
     /// - Throws: `notFound` or `corruptData` as for ``tree(_:)``.
     public func chunkList(_ id: ObjectID) async throws -> ChunkList {
-        guard let record = try await records.get(ChunkListRecord.self, id: id.hex)?.record else {
-            throw MLOpsError(.notFound, "no chunk list with this id", value: id.description)
-        }
-        let bytes = [UInt8](record.bytes)
-        guard ObjectID.of(bytes) == id else {
-            throw MLOpsError(.corruptData, "a stored chunk list does not match its id", value: id.description)
-        }
-        return try ChunkList(decoding: bytes)
+        try ChunkList(
+            decoding: try await objectBytes(ChunkListRecord.self, id, missing: "chunk list", stored: "chunk list"))
     }
 
     /// The commit with `id`.
     ///
     /// - Throws: `notFound` or `corruptData` as for ``tree(_:)``.
     public func commit(_ id: ObjectID) async throws -> DataCommit {
-        guard let record = try await records.get(CommitRecord.self, id: id.hex)?.record else {
-            throw MLOpsError(.notFound, "no commit with this id", value: id.description)
+        try DataCommit(decoding: try await objectBytes(CommitRecord.self, id, missing: "commit", stored: "commit"))
+    }
+
+    /// The canonical bytes of the stored object `id`, checked against it.
+    ///
+    /// - Throws: `notFound` ("no <missing> with this id"); `corruptData` ("a stored <stored> does
+    ///   not match its id").
+    private func objectBytes<Record: ObjectRecord>(
+        _ type: Record.Type, _ id: ObjectID, missing: String, stored: String
+    ) async throws -> [UInt8] {
+        guard let record = try await records.get(type, id: id.hex)?.record else {
+            throw MLOpsError(.notFound, "no \(missing) with this id", value: id.description)
         }
         let bytes = [UInt8](record.bytes)
         guard ObjectID.of(bytes) == id else {
-            throw MLOpsError(.corruptData, "a stored commit does not match its id", value: id.description)
+            throw MLOpsError(.corruptData, "a stored \(stored) does not match its id", value: id.description)
         }
-        return try DataCommit(decoding: bytes)
+        return bytes
     }
 
     /// Stores trees and chunk lists not stored yet, in one transaction.

@@ -103,61 +103,29 @@ final class GarbageCollector {
             epoch: state?.epoch ?? 0,
             collectorWasRunning: state?.lease?.isActive(now: DataRepository.nowMilliseconds) ?? false)
         let records = repository.records
-        var cursor: RecordCursor?
-        repeat {
-            let page = try await records.list(CommitRecord.self, after: cursor, limit: 1_000)
-            for stored in page.records {
-                guard let id = try? ObjectID(parsing: ObjectID.algorithmPrefix + stored.record.id) else { continue }
+        func id(_ hex: String) -> ObjectID? { try? ObjectID(parsing: ObjectID.algorithmPrefix + hex) }
+        func objects<Record: ObjectRecord>(
+            _ type: Record.Type, created: (Record, [UInt8]) -> UInt64 = { record, _ in record.createdMilliseconds ?? 0 }
+        ) async throws -> [ObjectID: Stored] {
+            var found: [ObjectID: Stored] = [:]
+            try await records.forEachRecord(type) { stored in
+                guard let id = id(stored.record.id) else { return }
                 let bytes = [UInt8](stored.record.bytes)
-                let created =
-                    stored.record.createdMilliseconds
-                    ?? (try? DataCommit(decoding: bytes).timestampMilliseconds) ?? 0
-                survey.commits[id] = Stored(bytes: bytes, created: created, version: stored.version)
+                found[id] = Stored(bytes: bytes, created: created(stored.record, bytes), version: stored.version)
             }
-            cursor = page.next
-        } while cursor != nil
-        repeat {
-            let page = try await records.list(TreeRecord.self, after: cursor, limit: 1_000)
-            for stored in page.records {
-                guard let id = try? ObjectID(parsing: ObjectID.algorithmPrefix + stored.record.id) else { continue }
-                survey.trees[id] = Stored(
-                    bytes: [UInt8](stored.record.bytes), created: stored.record.createdMilliseconds ?? 0,
-                    version: stored.version)
-            }
-            cursor = page.next
-        } while cursor != nil
-        repeat {
-            let page = try await records.list(ChunkListRecord.self, after: cursor, limit: 1_000)
-            for stored in page.records {
-                guard let id = try? ObjectID(parsing: ObjectID.algorithmPrefix + stored.record.id) else { continue }
-                survey.lists[id] = Stored(
-                    bytes: [UInt8](stored.record.bytes), created: stored.record.createdMilliseconds ?? 0,
-                    version: stored.version)
-            }
-            cursor = page.next
-        } while cursor != nil
-        repeat {
-            let page = try await records.list(PrunedCommitRecord.self, after: cursor, limit: 1_000)
-            for stored in page.records {
-                guard let id = try? ObjectID(parsing: ObjectID.algorithmPrefix + stored.record.id) else { continue }
-                survey.pruned[id] = stored.version
-            }
-            cursor = page.next
-        } while cursor != nil
+            return found
+        }
+        survey.commits = try await objects(CommitRecord.self) { record, bytes in
+            record.createdMilliseconds ?? (try? DataCommit(decoding: bytes).timestampMilliseconds) ?? 0
+        }
+        survey.trees = try await objects(TreeRecord.self)
+        survey.lists = try await objects(ChunkListRecord.self)
+        try await records.forEachRecord(PrunedCommitRecord.self) { stored in
+            if let id = id(stored.record.id) { survey.pruned[id] = stored.version }
+        }
 
         let blobs = repository.blobs
-        var packFiles = Set<String>()
-        var indexFiles: [String] = []
-        var blobCursor: BlobKey?
-        repeat {
-            let page = try await blobs.list(prefix: PackStore.directory, after: blobCursor, limit: 10_000)
-            for key in page.keys {
-                let name = key.lastSegment
-                if name.hasSuffix(".pack") { packFiles.insert(String(name.dropLast(5))) }
-                if name.hasSuffix(".idx") { indexFiles.append(String(name.dropLast(4))) }
-            }
-            blobCursor = page.next
-        } while blobCursor != nil
+        let (packFiles, indexFiles) = try await repository.packs.listFiles()
         func isFresh(_ name: String) -> Bool {
             guard let id = SortableID(name) else { return true }
             return id.timestampMilliseconds >= cutoff
@@ -176,7 +144,7 @@ final class GarbageCollector {
         for name in packFiles where survey.packs[name] == nil && survey.damagedIndexes[name] == nil {
             survey.unindexed[name] = isFresh(name)
         }
-        blobCursor = nil
+        var blobCursor: BlobKey?
         repeat {
             let page = try await blobs.list(prefix: StatCache.directory, after: blobCursor, limit: 10_000)
             survey.statCaches += page.keys

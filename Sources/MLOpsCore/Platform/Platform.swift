@@ -327,6 +327,8 @@ extension Platform {
 
     /// The names in the open directory `directory` as raw bytes, without `.` and `..`, or `nil` (see
     /// ``errno``): for callers that must notice names that are not valid UTF-8.
+    ///
+    /// Reads through a duplicate of the descriptor, so `directory` stays open and usable.
     package static func directoryEntryBytes(_ directory: Int32) -> [[UInt8]]? {
         let duplicate = fcntl(directory, F_DUPFD_CLOEXEC, 0)
         guard duplicate >= 0 else { return nil }
@@ -337,13 +339,25 @@ extension Platform {
             return nil
         }
         defer { closedir(stream) }
+        // The duplicate shares the original's position: start from the first entry whatever it was.
         rewinddir(stream)
         var names: [[UInt8]] = []
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix(while: { $0 != 0 })) }
+            let name = entryName(entry)
             if name != [0x2E] && name != [0x2E, 0x2E] { names.append(name) }
         }
         return names
+    }
+
+    /// The name of the entry `readdir(3)` returned, read in place up to its terminating zero.
+    ///
+    /// `entry.pointee.d_name` must not be touched as a value: that copies the whole fixed-size array,
+    /// and the C library packs entries tightly (`d_reclen`), so an entry near the end of its buffer
+    /// would be read past the end of the mapped memory.
+    package static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> [UInt8] {
+        let offset = MemoryLayout<dirent>.offset(of: \.d_name)!
+        let start = UnsafeRawPointer(entry).advanced(by: offset).assumingMemoryBound(to: CChar.self)
+        return Array(UnsafeRawBufferPointer(start: start, count: strlen(start)))
     }
 
     /// `readlink(2)`: the target text of the symbolic link `name` in `directory`, or `nil`.
@@ -364,25 +378,7 @@ extension Platform {
     ///
     /// Reads through a duplicate of the descriptor, so `directory` stays open and usable.
     package static func directoryEntries(_ directory: Int32) -> [String]? {
-        let duplicate = fcntl(directory, F_DUPFD_CLOEXEC, 0)
-        guard duplicate >= 0 else { return nil }
-        guard let stream = fdopendir(duplicate) else {
-            let code = errno
-            close(duplicate)
-            errno = code
-            return nil
-        }
-        defer { closedir(stream) }
-        // The duplicate shares the original's position: start from the first entry whatever it was.
-        rewinddir(stream)
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        directoryEntryBytes(directory)?.map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

@@ -85,7 +85,9 @@ let package = Package(
             name: "ExperimentTrackingTests",
             dependencies: ["ExperimentTracking", "MLOpsTestKit", "SQLiteStorage", "ExperimentTrackingWorker"]
         ),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "MLOpsTestKit"]),
+        .testTarget(
+            name: "TrainingTests", dependencies: ["Training", "InferenceCore", "MLOpsTestKit"],
+            resources: [.copy("Resources")]),
         .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "MLOpsTestKit"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "MLOpsTestKit"]),
         .testTarget(

@@ -27,7 +27,10 @@
 ///
 /// xoshiro256** is fast and statistically strong but not cryptographically
 /// secure; use `SystemRandomNumberGenerator` for secrets.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
+///
+/// A generator is `Codable`: its whole state round-trips, so a checkpoint that
+/// stores it resumes the same sequence.
+public struct SeededRandom: RandomNumberGenerator, Sendable, Hashable, Codable {
     private var s0: UInt64
     private var s1: UInt64
     private var s2: UInt64

@@ -153,6 +153,36 @@ import Training
         #expect(outcome.reports.count < 400)
     }
 
+    /// Signals once the first iteration has ended.
+    struct Started: TrainingCallback {
+        let signal: AsyncStream<Void>.Continuation
+        mutating func iterationEnded(_ report: IterationReport) -> TrainingDecision {
+            signal.yield()
+            return .proceed
+        }
+    }
+
+    @Test func cancellingTheCallerStopsTrainingAndEndsTheRunAsKilled() async throws {
+        let tracker = ExperimentTracker(metadata: InMemoryKeyValueStore(), artifacts: InMemoryBlobStore())
+        let data = try Self.data()
+        var estimator = StepRegressor()
+        estimator.iterations = 100_000_000
+        let endless = estimator
+        let (started, signal) = AsyncStream.makeStream(of: Void.self)
+        let trainer = Trainer(tracker: tracker, callbacks: [Started(signal: signal)])
+        let task = Task {
+            try await trainer.run(
+                Self.job(endless, data), fit: { try endless.fit(data, context: &$0) }, summarize: Self.summary)
+        }
+        for await _ in started { break }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await task.value }
+        try await tracker.flush()
+        let experiment = try #require(try await tracker.experiment(named: Experiment.defaultName))
+        let runs = try await tracker.searchRuns(experimentIDs: [experiment.id]).runs
+        #expect(runs.map(\.info.status) == [.killed])
+    }
+
     @Test func progressTextShowsIterationMetricAndETA() {
         let report = IterationReport(iteration: 25, totalIterations: 100, metrics: ["train_loss": 0.123456])
         let text = TrainingProgress.text("training gbdt", report, elapsedNanoseconds: 2_000_000_000)

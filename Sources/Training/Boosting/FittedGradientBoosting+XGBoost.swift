@@ -80,7 +80,7 @@ extension FittedGradientBoosting {
                 features.append(String(tree.splitFeature[index]))
                 conditions.append(try number(threshold(above: tree.threshold[index])))
                 defaults.append(tree.defaultLeft[index] ? "1" : "0")
-                weights.append("0")
+                weights.append("0.0")
                 gains.append(try number(Float(tree.gain[index])))
                 hessians.append(try number(Float(tree.internalHessian[index])))
             } else {
@@ -90,7 +90,7 @@ extension FittedGradientBoosting {
                 conditions.append(value)
                 defaults.append("0")
                 weights.append(value)
-                gains.append("0")
+                gains.append("0.0")
                 hessians.append(try number(Float(tree.leafHessian[leaf])))
             }
         }

@@ -45,12 +45,18 @@ enum BoostingObjective: Sendable, Hashable {
         }
     }
 
-    /// Writes the gradient and hessian of every output of every row into `gh` (class-major).
+    /// Writes the gradient and hessian of every output of every row into `gh` (class-major, in
+    /// single precision like LightGBM's; histograms sum them in double precision) and
+    /// returns the mean loss of `scores` (the loss of the model so far, from the same pass). The
+    /// loss is summed in fixed blocks, then the blocks in order, so it does not depend on the
+    /// thread count.
+    @discardableResult
     func gradients(
         scores: UnsafePointer<Double>, targets: UnsafePointer<Double>, rowCount: Int,
-        gh: UnsafeMutablePointer<SIMD2<Double>>, pool: WorkerPool
-    ) {
+        gh: UnsafeMutablePointer<SIMD2<Float>>, pool: WorkerPool
+    ) -> Double {
         let blocks = (rowCount + Self.blockSize - 1) / Self.blockSize
+        let partial = SharedResults<Double>(count: blocks, initial: 0)
         let scores = UnsafeSendable(scores)
         let targets = UnsafeSendable(targets)
         let gh = UnsafeSendable(gh)
@@ -61,32 +67,43 @@ enum BoostingObjective: Sendable, Hashable {
             let s = scores.pointer
             let y = targets.pointer
             let out = gh.pointer
+            var sum = 0.0
             switch objective {
             case .squaredError:
-                for r in start..<end { out[r] = SIMD2(s[r] - y[r], 1) }
+                for r in start..<end {
+                    let d = s[r] - y[r]
+                    out[r] = SIMD2(Float(d), 1)
+                    sum += d * d
+                }
             case .logistic:
                 for r in start..<end {
-                    let p = 1 / (1 + Platform.exp(-s[r]))
-                    out[r] = SIMD2(p - y[r], max(p * (1 - p), 1e-16))
+                    // e = exp(-|m|) once gives both p and the log loss log(1 + exp(-m_true)).
+                    let m = s[r]
+                    let e = Platform.exp(-abs(m))
+                    let p = m >= 0 ? 1 / (1 + e) : e / (1 + e)
+                    let positive = y[r] > 0.5
+                    out[r] = SIMD2(Float(p - (positive ? 1 : 0)), Float(max(p * (1 - p), 1e-16)))
+                    let trueMargin = positive ? m : -m
+                    sum += Platform.log(1 + e) + (trueMargin < 0 ? -trueMargin : 0)
                 }
             case .softmax(let classes):
                 for r in start..<end {
                     var largest = -Double.infinity
                     for k in 0..<classes { largest = max(largest, s[k * rowCount + r]) }
                     var total = 0.0
-                    for k in 0..<classes {
-                        let e = Platform.exp(s[k * rowCount + r] - largest)
-                        out[k * rowCount + r] = SIMD2(e, 0)
-                        total += e
-                    }
+                    for k in 0..<classes { total += Platform.exp(s[k * rowCount + r] - largest) }
                     let label = Int(y[r])
                     for k in 0..<classes {
-                        let p = out[k * rowCount + r].x / total
-                        out[k * rowCount + r] = SIMD2(p - (k == label ? 1 : 0), max(p * (1 - p), 1e-16))
+                        let p = Platform.exp(s[k * rowCount + r] - largest) / total
+                        out[k * rowCount + r] = SIMD2(
+                            Float(p - (k == label ? 1 : 0)), Float(max(p * (1 - p), 1e-16)))
                     }
+                    sum += largest + Platform.log(total) - s[label * rowCount + r]
                 }
             }
+            partial.set(block, sum)
         }
+        return partial.values.reduce(0, +) / Double(max(1, rowCount))
     }
 
     /// The mean loss: the mean squared error for regression, the mean log loss for

@@ -103,12 +103,13 @@ struct BoostingTrainer {
             try restore(checkpoint.state)
             startRound = trees.count / outputs
         }
-        var gh = [SIMD2<Double>](repeating: .zero, count: trainCount * outputs)
+        var gh = [SIMD2<Float>](repeating: .zero, count: trainCount * outputs)
         var inBag = [Bool](repeating: true, count: subsampling ? trainCount : 0)
         var bagRows: [Int32] = []
         let allFeatures = Array(0..<featureCount)
         let sampledFeatures = max(1, Int((estimator.colsample * Double(featureCount)).rounded()))
         var round = startRound
+        var gradientsReady = false
         while round < rounds {
             // A checkpoint taken when early stopping had already decided to stop.
             if earlyStopping, roundsWithoutImprovement >= estimator.nIterNoChange { break }
@@ -125,15 +126,7 @@ struct BoostingTrainer {
                     inBag[0] = true
                 }
             }
-            scores.withUnsafeBufferPointer { s in
-                trainTargets.withUnsafeBufferPointer { y in
-                    gh.withUnsafeMutableBufferPointer { out in
-                        objective.gradients(
-                            scores: s.baseAddress!, targets: y.baseAddress!, rowCount: trainCount,
-                            gh: out.baseAddress!, pool: context.pool)
-                    }
-                }
-            }
+            if !gradientsReady { _ = computeGradients(&gh, pool: context.pool) }
             for output in 0..<outputs {
                 var features = allFeatures
                 if sampledFeatures < featureCount {
@@ -160,7 +153,9 @@ struct BoostingTrainer {
                 trees.append(tree)
             }
             round += 1
-            var metrics = ["train_loss": loss(scores, trainTargets, trainCount, context.pool)]
+            // The next round's gradients, and from the same pass the loss of the model so far.
+            var metrics = ["train_loss": computeGradients(&gh, pool: context.pool)]
+            gradientsReady = true
             var noImprovement = false
             if earlyStopping {
                 let validationLoss = loss(validationScores, validationTargets, validationCount, context.pool)
@@ -191,6 +186,19 @@ struct BoostingTrainer {
     }
 
     var subsampling: Bool { estimator.subsample < 1 }
+
+    /// Writes the gradients of the current scores into `gh`; returns the training loss.
+    private func computeGradients(_ gh: inout [SIMD2<Float>], pool: WorkerPool) -> Double {
+        scores.withUnsafeBufferPointer { s in
+            trainTargets.withUnsafeBufferPointer { y in
+                gh.withUnsafeMutableBufferPointer { out in
+                    objective.gradients(
+                        scores: s.baseAddress!, targets: y.baseAddress!, rowCount: trainCount,
+                        gh: out.baseAddress!, pool: pool)
+                }
+            }
+        }
+    }
 
     private func loss(_ scores: [Double], _ targets: [Double], _ count: Int, _ pool: WorkerPool) -> Double {
         scores.withUnsafeBufferPointer { s in

@@ -122,13 +122,15 @@ struct FeatureBins: Sendable, Hashable {
     @inline(__always)
     static func bin(_ value: Double, edges: UnsafeBufferPointer<Double>) -> UInt8 {
         if value.isNaN { return UInt8(truncatingIfNeeded: edges.count) }
-        var low = 0
-        var high = edges.count - 1
-        while low < high {
-            let middle = (low + high) >> 1
-            if value <= edges[middle] { high = middle } else { low = middle + 1 }
+        // Branch-free lower bound: the first edge >= value (the last edge is +inf).
+        var first = 0
+        var length = edges.count
+        while length > 1 {
+            let half = length >> 1
+            first = edges[first + half - 1] < value ? first + half : first
+            length -= half
         }
-        return UInt8(truncatingIfNeeded: low)
+        return UInt8(truncatingIfNeeded: first)
     }
 
     /// The rows `rows` of `features`, binned, column-major: the bin of row `i` (of `rows`) and

@@ -4,9 +4,10 @@ import InferenceCore
 ///
 /// The binned training rows are column-major `UInt8`. The rows of each leaf are a contiguous
 /// range of ``rowOrder`` (kept in ascending row order by a stable partition). A histogram holds,
-/// for every bin of every feature, `(gradient sum, hessian sum, row count, 0)` as one
-/// `SIMD4<Double>`; after a split only the smaller child's histogram is built (from the leaf's
-/// gradients gathered into row order), the larger child's is the parent's minus it.
+/// for every bin of every feature, `(gradient sum, hessian sum)` as one `SIMD2<Double>` (row
+/// counts come from the partition; a candidate child's is estimated from its share of the
+/// hessian, as LightGBM does). After a split only the smaller child's histogram is built (from
+/// the leaf's gradients gathered into row order); the larger child's is the parent's minus it.
 ///
 /// Determinism: each feature's histogram is accumulated by one thread in row order, whatever the
 /// thread count, and every other step is element-wise or serial — so the tree is the same on any
@@ -26,13 +27,13 @@ final class HistogramTreeGrower {
         var bin: Int
         var defaultLeft: Bool
         var gain: Double
-        var left: SIMD4<Double>
+        var left: SIMD2<Double>
     }
 
     struct Leaf {
         var start: Int
         var count: Int
-        var sums: SIMD4<Double>
+        var sums: SIMD2<Double>
         var depth: Int
         var slot: Int
         var parent: Int
@@ -53,18 +54,21 @@ final class HistogramTreeGrower {
     /// The training rows of the current tree, grouped by leaf.
     let rowOrder: UnsafeMutablePointer<Int32>
     private let scratch: UnsafeMutablePointer<Int32>
-    private let ordered: UnsafeMutablePointer<SIMD2<Double>>
+    private let ordered: UnsafeMutablePointer<SIMD2<Float>>
     private let selected: UnsafeMutablePointer<Int>
     /// Per bin, 1 when the split being applied sends it left.
     private let goesLeft: UnsafeMutablePointer<UInt8>
+    /// Per partition block, how many of its rows go left.
+    private let partitionCounts: UnsafeMutablePointer<Int>
     private var selectedCount = 0
-    private var slots: [UnsafeMutablePointer<SIMD4<Double>>] = []
+    private var slots: [UnsafeMutablePointer<SIMD2<Double>>] = []
     private var freeSlots: [Int] = []
     private(set) var leaves: [Leaf] = []
 
     /// Work below this many row-feature updates runs on the calling thread.
     static let parallelThreshold = 32_768
     static let gatherBlock = 65_536
+    static let partitionBlock = 65_536
 
     init(binned: [UInt8], rowCount: Int, bins: FeatureBins, settings: Settings, pool: WorkerPool) {
         self.rowCount = rowCount
@@ -93,6 +97,7 @@ final class HistogramTreeGrower {
         ordered = .allocate(capacity: max(1, rowCount))
         selected = .allocate(capacity: max(1, featureCount))
         goesLeft = .allocate(capacity: 256)
+        partitionCounts = .allocate(capacity: max(1, (rowCount + Self.partitionBlock - 1) / Self.partitionBlock))
     }
 
     deinit {
@@ -105,6 +110,7 @@ final class HistogramTreeGrower {
         ordered.deallocate()
         selected.deallocate()
         goesLeft.deallocate()
+        partitionCounts.deallocate()
         for slot in slots { slot.deallocate() }
     }
 
@@ -113,7 +119,7 @@ final class HistogramTreeGrower {
     /// Grows a tree on the first `bagCount` rows of ``rowOrder`` (ascending; all rows in order when
     /// `allRows`), splitting only on `features` (ascending), with gradients and hessians `gh`
     /// indexed by row. Afterwards ``leaves`` holds each leaf's rows.
-    func grow(gh: UnsafePointer<SIMD2<Double>>, bagCount: Int, allRows: Bool, features: [Int]) -> BoostedTree {
+    func grow(gh: UnsafePointer<SIMD2<Float>>, bagCount: Int, allRows: Bool, features: [Int]) -> BoostedTree {
         selectedCount = features.count
         for (index, feature) in features.enumerated() { selected[index] = feature }
         freeSlots = Array(slots.indices.reversed())
@@ -122,7 +128,7 @@ final class HistogramTreeGrower {
 
         let rootSlot = takeSlot()
         buildHistogram(slot: rootSlot, start: 0, count: bagCount, allRows: allRows, gh: gh)
-        var rootSums = SIMD4<Double>()
+        var rootSums = SIMD2<Double>()
         if selectedCount > 0 {
             let feature = selected[0]
             let histogram = slots[rootSlot] + offsets[feature]
@@ -130,12 +136,12 @@ final class HistogramTreeGrower {
         } else {
             for k in 0..<bagCount {
                 let value = gh[Int(rowOrder[k])]
-                rootSums += SIMD4(value.x, value.y, 1, 0)
+                rootSums += SIMD2<Double>(value)
             }
         }
         leaves.append(
             Leaf(start: 0, count: bagCount, sums: rootSums, depth: 0, slot: rootSlot, parent: -1, isLeft: true))
-        leaves[0].split = canSplit(leaves[0]) ? bestSplit(slot: rootSlot, sums: rootSums) : nil
+        leaves[0].split = canSplit(leaves[0]) ? bestSplit(slot: rootSlot, sums: rootSums, count: bagCount) : nil
 
         while leaves.count < settings.numLeaves {
             var best = -1
@@ -158,7 +164,7 @@ final class HistogramTreeGrower {
         return tree
     }
 
-    private func leafValue(_ sums: SIMD4<Double>) -> Double {
+    private func leafValue(_ sums: SIMD2<Double>) -> Double {
         let denominator = sums.y + settings.lambda
         guard denominator > 0 else { return 0 }
         return -sums.x / denominator * settings.learningRate
@@ -169,7 +175,7 @@ final class HistogramTreeGrower {
         return leaf.count >= 2 * settings.minSamplesLeaf
     }
 
-    private func apply(_ split: Split, to index: Int, tree: inout BoostedTree, gh: UnsafePointer<SIMD2<Double>>) {
+    private func apply(_ split: Split, to index: Int, tree: inout BoostedTree, gh: UnsafePointer<SIMD2<Float>>) {
         let parent = leaves[index]
         let node = Int32(tree.internalCount)
         let newLeaf = leaves.count
@@ -211,8 +217,8 @@ final class HistogramTreeGrower {
                 right.slot = smallSlot
                 left.slot = parent.slot
             }
-            left.split = leftSplittable ? bestSplit(slot: left.slot, sums: left.sums) : nil
-            right.split = rightSplittable ? bestSplit(slot: right.slot, sums: right.sums) : nil
+            left.split = leftSplittable ? bestSplit(slot: left.slot, sums: left.sums, count: left.count) : nil
+            right.split = rightSplittable ? bestSplit(slot: right.slot, sums: right.sums, count: right.count) : nil
             if !leftSplittable {
                 releaseSlot(left.slot)
                 left.slot = -1
@@ -244,31 +250,47 @@ final class HistogramTreeGrower {
     private func partition(start: Int, count: Int, feature: Int, bin: Int, defaultLeft: Bool) -> Int {
         for value in 0..<256 { goesLeft[value] = value <= bin ? 1 : 0 }
         goesLeft[Int(nanBins[feature])] = defaultLeft ? 1 : 0
-        let column = bins + feature * rowCount
-        let rows = rowOrder + start
-        var left = 0
-        var right = 0
-        for k in 0..<count {
-            let row = rows[k]
-            let isLeft = Int(goesLeft[Int(column[Int(row)])])
-            rows[left] = row
-            scratch[right] = row
-            left += isLeft
-            right += 1 - isLeft
+        let blocks = (count + Self.partitionBlock - 1) / Self.partitionBlock
+        let work = PartitionWork(
+            column: UnsafeSendable(bins + feature * rowCount), goesLeft: UnsafeSendable(goesLeft),
+            rows: UnsafeSendable(rowOrder + start), scratch: UnsafeSendable(scratch + start),
+            leftCounts: UnsafeSendable(partitionCounts), count: count)
+        if blocks == 1 {
+            return work.splitInPlace()
         }
-        (rows + left).update(from: scratch, count: right)
-        return left
+        // Each fixed block of rows is split into its scratch range (lefts, then rights); the
+        // blocks' parts are then copied into place in block order: the same result as a serial
+        // stable partition, on any number of threads.
+        if pool.threadCount > 1 {
+            pool.parallelFor(blocks, work: work)
+        } else {
+            for block in 0..<blocks { work.run(block) }
+        }
+        var leftTotal = 0
+        for block in 0..<blocks { leftTotal += partitionCounts[block] }
+        var left = 0
+        var right = leftTotal
+        for block in 0..<blocks {
+            let blockStart = block * Self.partitionBlock
+            let blockCount = min(count - blockStart, Self.partitionBlock)
+            let lefts = partitionCounts[block]
+            (rowOrder + start + left).update(from: scratch + start + blockStart, count: lefts)
+            (rowOrder + start + right).update(from: scratch + start + blockStart + lefts, count: blockCount - lefts)
+            left += lefts
+            right += blockCount - lefts
+        }
+        return leftTotal
     }
 
     // MARK: Histograms
 
     private func buildHistogram(
-        slot: Int, start: Int, count: Int, allRows: Bool, gh: UnsafePointer<SIMD2<Double>>
+        slot: Int, start: Int, count: Int, allRows: Bool, gh: UnsafePointer<SIMD2<Float>>
     ) {
         let histogram = slots[slot]
         for index in 0..<selectedCount {
             let feature = selected[index]
-            (histogram + offsets[feature]).update(repeating: SIMD4<Double>(), count: binCounts[feature])
+            (histogram + offsets[feature]).update(repeating: SIMD2<Double>(), count: binCounts[feature])
         }
         guard count > 0, selectedCount > 0 else { return }
         let parallel = count * selectedCount >= Self.parallelThreshold && pool.threadCount > 1
@@ -287,11 +309,18 @@ final class HistogramTreeGrower {
             source = UnsafePointer(ordered)
             rows = UnsafePointer(rowOrder + start)
         }
+        // Groups of up to four features (one pass over the rows each), as many as a multiple of
+        // the thread count so that the threads get equal shares. Each feature's histogram is
+        // accumulated the same way whatever the grouping, so it does not change the result.
+        var groups = (selectedCount + 3) / 4
+        if parallel {
+            let threads = pool.threadCount
+            groups = min(selectedCount, (groups + threads - 1) / threads * threads)
+        }
         let work = HistogramWork(
             bins: UnsafeSendable(bins), rowCount: rowCount, histogram: UnsafeSendable(histogram),
             offsets: UnsafeSendable(offsets), features: UnsafeSendable(selected), featureCount: selectedCount,
-            gh: UnsafeSendable(source), rows: rows.map { UnsafeSendable($0) }, count: count)
-        let groups = (selectedCount + HistogramWork.groupSize - 1) / HistogramWork.groupSize
+            groupCount: groups, gh: UnsafeSendable(source), rows: rows.map { UnsafeSendable($0) }, count: count)
         if parallel, groups > 1 {
             pool.parallelFor(groups, work: work)
         } else {
@@ -312,7 +341,7 @@ final class HistogramTreeGrower {
 
     // MARK: Split finding
 
-    private func bestSplit(slot: Int, sums: SIMD4<Double>) -> Split? {
+    private func bestSplit(slot: Int, sums: SIMD2<Double>, count: Int) -> Split? {
         let lambda = settings.lambda
         let minCount = Double(settings.minSamplesLeaf)
         let minHessian = settings.minChildWeight
@@ -324,17 +353,17 @@ final class HistogramTreeGrower {
         var bestGain = parentScore * 1e-12
         // Like LightGBM, a child's row count is estimated from its share of the hessian sum (exact
         // for squared error, whose hessians are all 1).
-        let rowsPerHessian = sums.z / sums.y
-        @inline(__always) func rows(_ sums: SIMD4<Double>) -> Double { (sums.y * rowsPerHessian).rounded() }
+        let rowsPerHessian = Double(count) / sums.y
+        @inline(__always) func rows(_ sums: SIMD2<Double>) -> Double { (sums.y * rowsPerHessian).rounded() }
         let histogram = slots[slot]
         for index in 0..<selectedCount {
             let feature = selected[index]
             let bins = histogram + offsets[feature]
             let nanBin = Int(nanBins[feature])
-            guard nanBin >= 2 || bins[nanBin].z > 0 else { continue }
+            guard nanBin >= 2 || bins[nanBin].y > 0 else { continue }
             let missing = bins[nanBin]
-            let hasMissing = missing.z > 0
-            var left = SIMD4<Double>()
+            let hasMissing = missing.y > 0
+            var left = SIMD2<Double>()
             let lastThreshold = hasMissing ? nanBin - 1 : nanBin - 2
             if lastThreshold < 0 { continue }
             for bin in 0...lastThreshold {
@@ -347,7 +376,7 @@ final class HistogramTreeGrower {
                     let gain = score(left.x, left.y) + score(right.x, right.y) - parentScore
                     if gain > bestGain {
                         bestGain = gain
-                        let defaultLeft = hasMissing ? false : left.z >= right.z
+                        let defaultLeft = hasMissing ? false : rows(left) >= rows(right)
                         best = Split(feature: feature, bin: bin, defaultLeft: defaultLeft, gain: gain, left: left)
                     }
                 }
@@ -371,11 +400,73 @@ final class HistogramTreeGrower {
     }
 }
 
+/// Splits one fixed block of a leaf's rows into its scratch range: the rows going left, in
+/// order, then those going right; records the left count.
+struct PartitionWork: ParallelWork {
+    let column: UnsafeSendable<UInt8>
+    let goesLeft: UnsafeSendable<UInt8>
+    let rows: UnsafeSendable<Int32>
+    let scratch: UnsafeSendable<Int32>
+    let leftCounts: UnsafeSendable<Int>
+    let count: Int
+
+    func run(_ block: Int) {
+        let start = block * HistogramTreeGrower.partitionBlock
+        let end = min(count, start + HistogramTreeGrower.partitionBlock)
+        let column = column.pointer
+        let table = goesLeft.pointer
+        let rows = rows.pointer
+        let out = scratch.pointer + start
+        // Lefts fill the block's range from the front, rights from the back (reversed).
+        var left = 0
+        var back = end - start - 1
+        for k in start..<end {
+            let row = rows[k]
+            let isLeft = Int(table[Int(column[Int(row)])])
+            out[left] = row
+            out[back] = row
+            left += isLeft
+            back -= 1 - isLeft
+        }
+        // Restore the rights' order.
+        var low = left
+        var high = end - start - 1
+        while low < high {
+            let swap = out[low]
+            out[low] = out[high]
+            out[high] = swap
+            low += 1
+            high -= 1
+        }
+        leftCounts.pointer[block] = left
+    }
+
+    /// The whole range as one block, in place: returns the left count.
+    func splitInPlace() -> Int {
+        let column = column.pointer
+        let table = goesLeft.pointer
+        let rows = rows.pointer
+        let spill = scratch.pointer
+        var left = 0
+        var right = 0
+        for k in 0..<count {
+            let row = rows[k]
+            let isLeft = Int(table[Int(column[Int(row)])])
+            rows[left] = row
+            spill[right] = row
+            left += isLeft
+            right += 1 - isLeft
+        }
+        (rows + left).update(from: spill, count: right)
+        return left
+    }
+}
+
 /// Gathers a leaf's gradients into row order: block `b` copies 65,536 rows.
 struct GatherWork: ParallelWork {
     let rows: UnsafeSendable<Int32>
-    let gh: UnsafeSendable<SIMD2<Double>>
-    let ordered: UnsafeSendable<SIMD2<Double>>
+    let gh: UnsafeSendable<SIMD2<Float>>
+    let ordered: UnsafeSendable<SIMD2<Float>>
     let count: Int
 
     func run(_ block: Int) {
@@ -390,30 +481,33 @@ struct GatherWork: ParallelWork {
 
 /// Accumulates the histograms of one group of up to four features over a leaf's rows.
 struct HistogramWork: ParallelWork {
-    static let groupSize = 4
-
     let bins: UnsafeSendable<UInt8>
     let rowCount: Int
-    let histogram: UnsafeSendable<SIMD4<Double>>
+    let histogram: UnsafeSendable<SIMD2<Double>>
     let offsets: UnsafeSendable<Int>
     let features: UnsafeSendable<Int>
     let featureCount: Int
+    let groupCount: Int
     /// Gradients: indexed by row when `rows` is nil, else by position in the leaf.
-    let gh: UnsafeSendable<SIMD2<Double>>
+    let gh: UnsafeSendable<SIMD2<Float>>
     let rows: UnsafeSendable<Int32>?
     let count: Int
 
     func run(_ group: Int) {
-        let first = group * Self.groupSize
-        let last = min(featureCount, first + Self.groupSize)
-        if last - first == 4 {
-            let f0 = features.pointer[first]
-            let f1 = features.pointer[first + 1]
-            let f2 = features.pointer[first + 2]
-            let f3 = features.pointer[first + 3]
-            accumulate4(f0, f1, f2, f3)
-        } else {
-            for index in first..<last { accumulate1(features.pointer[index]) }
+        var first = group * featureCount / groupCount
+        let last = (group + 1) * featureCount / groupCount
+        let f = features.pointer
+        while last - first >= 4 {
+            accumulate4(f[first], f[first + 1], f[first + 2], f[first + 3])
+            first += 4
+        }
+        switch last - first {
+        case 3:
+            accumulate2(f[first], f[first + 1])
+            accumulate1(f[first + 2])
+        case 2: accumulate2(f[first], f[first + 1])
+        case 1: accumulate1(f[first])
+        default: break
         }
     }
 
@@ -432,7 +526,7 @@ struct HistogramWork: ParallelWork {
             for k in 0..<count {
                 let row = Int(rows[k])
                 let g = gh[k]
-                let value = SIMD4(g.x, g.y, 1, 0)
+                let value = SIMD2<Double>(g)
                 h0[Int(c0[row])] += value
                 h1[Int(c1[row])] += value
                 h2[Int(c2[row])] += value
@@ -441,11 +535,36 @@ struct HistogramWork: ParallelWork {
         } else {
             for row in 0..<count {
                 let g = gh[row]
-                let value = SIMD4(g.x, g.y, 1, 0)
+                let value = SIMD2<Double>(g)
                 h0[Int(c0[row])] += value
                 h1[Int(c1[row])] += value
                 h2[Int(c2[row])] += value
                 h3[Int(c3[row])] += value
+            }
+        }
+    }
+
+    @inline(__always)
+    private func accumulate2(_ f0: Int, _ f1: Int) {
+        let c0 = bins.pointer + f0 * rowCount
+        let c1 = bins.pointer + f1 * rowCount
+        let h0 = histogram.pointer + offsets.pointer[f0]
+        let h1 = histogram.pointer + offsets.pointer[f1]
+        let gh = gh.pointer
+        if let rows = rows?.pointer {
+            for k in 0..<count {
+                let row = Int(rows[k])
+                let g = gh[k]
+                let value = SIMD2<Double>(g)
+                h0[Int(c0[row])] += value
+                h1[Int(c1[row])] += value
+            }
+        } else {
+            for row in 0..<count {
+                let g = gh[row]
+                let value = SIMD2<Double>(g)
+                h0[Int(c0[row])] += value
+                h1[Int(c1[row])] += value
             }
         }
     }
@@ -458,12 +577,12 @@ struct HistogramWork: ParallelWork {
         if let rows = rows?.pointer {
             for k in 0..<count {
                 let g = gh[k]
-                h[Int(column[Int(rows[k])])] += SIMD4(g.x, g.y, 1, 0)
+                h[Int(column[Int(rows[k])])] += SIMD2<Double>(g)
             }
         } else {
             for row in 0..<count {
                 let g = gh[row]
-                h[Int(column[row])] += SIMD4(g.x, g.y, 1, 0)
+                h[Int(column[row])] += SIMD2<Double>(g)
             }
         }
     }

@@ -127,7 +127,10 @@ struct FeatureBins: Sendable, Hashable {
         var length = edges.count
         while length > 1 {
             let half = length >> 1
-            first = edges[first + half - 1] < value ? first + half : first
+            // A vector compare gives an all-ones or zero mask without a branch.
+            let edge = edges[first + half - 1]
+            let mask = SIMD2<Double>(repeating: edge) .< SIMD2<Double>(repeating: value)
+            first &+= half & Int(unsafeBitCast(mask, to: SIMD2<Int64>.self)[0])
             length -= half
         }
         return UInt8(truncatingIfNeeded: first)

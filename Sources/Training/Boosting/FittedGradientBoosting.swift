@@ -9,9 +9,14 @@ import MLOpsCore
 /// learned, so ``predict(_:)``, the exported `TreeEnsemble` (double precision) and training agree
 /// on every row.
 public struct FittedGradientBoosting: FittedEstimator {
+    /// The task the model was trained for.
     public let task: TrainingTask
+    /// The number of features a row has, in the order of ``featureNames``.
     public let featureCount: Int
+    /// The names of the features the model was trained on.
     public let featureNames: [String]
+    /// Classification: the class labels in class-index order (output `k` is class `k`). Empty for
+    /// regression.
     public let classLabels: [String]
     /// The starting raw score of each output (one for regression and binary, one per class).
     public let initialScores: [Double]

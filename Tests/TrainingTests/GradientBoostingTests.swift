@@ -92,15 +92,26 @@ import Training
         if estimator.subsample < 1 { #expect(other.encoded() != two.encoded()) }
     }
 
-    @Test func largeDataIsDeterministicAcrossThreadCounts() throws {
-        // Enough rows for the parallel histogram, gather and binning paths.
-        let data = try Self.synthetic(rows: 40_000, features: 9, seed: 3)
-        let estimator = GradientBoosting(nEstimators: 4, numLeaves: 15, subsample: 0.8)
+    @Test(arguments: [1.0, 0.8])
+    func largeDataIsDeterministicAcrossThreadCounts(subsample: Double) throws {
+        // Enough rows for the parallel histogram, gather, partition (several blocks), score
+        // update and binning paths.
+        let data = try Self.synthetic(rows: 140_000, features: 5, seed: 3)
+        let estimator = GradientBoosting(nEstimators: 3, numLeaves: 15, subsample: subsample)
+        var context = TrainingContext(seed: 0, threads: 2)
+        let two = try estimator.fit(data, context: &context)
         let one = try Self.fit(data, estimator, threads: 1)
-        let two = try Self.fit(data, estimator, threads: 2)
         #expect(one.encoded() == two.encoded())
         let decoded = try FittedGradientBoosting(encoded: two.encoded())
         #expect(decoded.encoded() == two.encoded())
+        // The scores training kept (from the leaves' row ranges) are the model's predictions: the
+        // reported training loss equals the log loss of `predict` on the same rows.
+        let p = try two.predict(data.features).positiveProbabilities
+        let logLoss =
+            zip(p, data.target.classes).map { -Platform.log($1 == 1 ? $0 : 1 - $0) }.reduce(0, +)
+            / Double(p.count)
+        let reported = try #require(context.reports.last?.metrics["train_loss"])
+        #expect(abs(reported - logLoss) <= 1e-9 * logLoss, "\(reported) vs \(logLoss)")
     }
 
     /// Rows of `features` columns with a logistic label on a few of them, some values missing.

@@ -149,7 +149,7 @@ struct BoostingTrainer {
                 for node in 0..<tree.internalCount {
                     tree.threshold[node] = bins.upperEdges[Int(tree.splitFeature[node])][Int(tree.splitBin[node])]
                 }
-                addTree(tree, inBag: inBag)
+                addTree(tree, inBag: inBag, pool: context.pool)
                 trees.append(tree)
             }
             round += 1
@@ -211,15 +211,26 @@ struct BoostingTrainer {
 
     /// Adds a new tree's leaves to the training and validation scores: bagged rows by the leaf
     /// ranges the grower left, other rows by walking the tree on their bins.
-    private mutating func addTree(_ tree: BoostedTree, inBag: [Bool]) {
+    private mutating func addTree(_ tree: BoostedTree, inBag: [Bool], pool: WorkerPool) {
         let offset = tree.output * trainCount
         let grower = self.grower
         let subsampling = self.subsampling
         let trainCount = self.trainCount
         scores.withUnsafeMutableBufferPointer { s in
-            for (index, leaf) in grower.leaves.enumerated() {
-                let value = tree.leafValue[index]
-                for k in leaf.start..<(leaf.start + leaf.count) { s[offset + Int(grower.rowOrder[k])] += value }
+            // Leaves own disjoint rows: one leaf per iteration, each row gets one addition.
+            let target = UnsafeSendable(s.baseAddress! + offset)
+            let order = UnsafeSendable(grower.rowOrder)
+            let ranges = grower.leaves.map { ($0.start, $0.count) }
+            let values = tree.leafValue
+            let update = { @Sendable (index: Int) in
+                let (start, count) = ranges[index]
+                let value = values[index]
+                for k in start..<(start + count) { target.pointer[Int(order.pointer[k])] += value }
+            }
+            if trainCount >= 65_536 {
+                pool.parallelFor(ranges.count, update)
+            } else {
+                for index in ranges.indices { update(index) }
             }
             if subsampling {
                 for row in 0..<trainCount where !inBag[row] {

@@ -65,7 +65,9 @@ import Training
         otherJob.job = "another"
         otherJob.resumeFrom = checkpoint
         #expect(MLPTestSupport.bits(try estimator.fit(train, context: &otherJob)) == MLPTestSupport.bits(uninterrupted))
-        for damaged in [Array(checkpoint.state.dropLast(3)), Array(checkpoint.state.prefix(40)), checkpoint.state + [0]] {
+        for damaged in [
+            Array(checkpoint.state.dropLast(3)), Array(checkpoint.state.prefix(40)), checkpoint.state + [0],
+        ] {
             var context = TrainingContext(seed: 5)
             context.job = "mlp-test"
             context.resumeFrom = TrainingCheckpoint(

@@ -15,10 +15,14 @@ import Training
 
     static let cases = [
         Case(dataset: "digits", estimator: MLP(maxIter: 30), input: .float32),
-        Case(dataset: "digits", estimator: MLP(hiddenLayerSizes: [32, 16], activation: .tanh, maxIter: 30), input: .float64),
+        Case(
+            dataset: "digits", estimator: MLP(hiddenLayerSizes: [32, 16], activation: .tanh, maxIter: 30),
+            input: .float64),
         Case(dataset: "breast_cancer", estimator: MLP(maxIter: 60), input: .float64),
         Case(dataset: "breast_cancer", estimator: MLP(activation: .logistic, maxIter: 60), input: .float32),
-        Case(dataset: "diabetes", estimator: MLP(activation: .identity, learningRateInit: 0.05, maxIter: 60), input: .float64),
+        Case(
+            dataset: "diabetes", estimator: MLP(activation: .identity, learningRateInit: 0.05, maxIter: 60),
+            input: .float64),
     ]
 
     @Test(arguments: cases)

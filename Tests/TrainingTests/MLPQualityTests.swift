@@ -38,23 +38,26 @@ import Training
         #expect(predictions.classCount == 2)
     }
 
-    /// No reference MLP for diabetes: a sanity check that the regressor learns (R² near the linear
-    /// models' 0.40 on the test rows).
+    /// No reference MLP for diabetes: a sanity check that the regressor learns. scikit-learn's
+    /// `MLPRegressor` with these settings (64 ReLU units, Adam, learning rate 0.01, 200 epochs)
+    /// reaches a test R² of 0.34–0.35 (seeds 0, 1); ridge reaches 0.41. (With longer training both
+    /// overfit the 353 rows: at 1,000 epochs scikit-learn's R² falls to 0.13–0.22.)
     @Test func diabetesRegressionLearns() throws {
         let (train, test, reference) = try MLPTestSupport.standardised("diabetes")
         var context = TrainingContext(seed: 0)
-        let model = try MLP(learningRateInit: 0.01, maxIter: 1000).fit(train, context: &context)
+        let model = try MLP(learningRateInit: 0.01, maxIter: 200).fit(train, context: &context)
         #expect(model.task == .regression)
+        #expect(model.layerSizes == [10, 64, 1])
         let r2 = MLPTestSupport.r2(try model.predict(test.features), test.target)
         let ridge = try #require(reference["ridge_standardized"]["test"]["r2"].double)
-        #expect(r2 > ridge - 0.1, "R² \(r2), ridge \(ridge)")
+        #expect(r2 > 0.25 && r2 < ridge + 0.05, "R² \(r2), ridge \(ridge)")
     }
 
     /// Every activation and solver trains: the loss of the last epoch is below the first's.
     @Test(arguments: [
         MLP(activation: .tanh, maxIter: 20), MLP(activation: .logistic, maxIter: 20),
         MLP(activation: .identity, maxIter: 20), MLP(hiddenLayerSizes: [32, 16], maxIter: 20),
-        MLP(hiddenLayerSizes: [], maxIter: 20),
+        MLP(hiddenLayerSizes: [], learningRateInit: 0.01, maxIter: 20),
         MLP(solver: .sgd, learningRateInit: 0.01, maxIter: 20),
         MLP(solver: .sgd, learningRate: .invscaling, learningRateInit: 0.05, maxIter: 20, nesterovsMomentum: false),
         MLP(solver: .sgd, learningRate: .adaptive, learningRateInit: 0.01, maxIter: 20),

@@ -7,7 +7,7 @@ public import MLOpsCore
 /// ```swift
 /// var context = TrainingContext(seed: 42, threads: 2)
 /// context.callbacks.append(EarlyStopping(metric: "validation_loss", patience: 10))
-/// let model = try MLPClassifier().fit(data, context: &context)
+/// let model = try MLP().fit(data, context: &context)
 /// print(context.reports.last?.metrics ?? [:])
 /// ```
 ///

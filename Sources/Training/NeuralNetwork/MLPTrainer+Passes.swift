@@ -10,8 +10,17 @@ extension MLPTrainer {
     /// epoch's order; both are uniform permutations), so no permutation needs checkpointing.
     func trainEpoch(random: inout SeededRandom) -> Double {
         if config.shuffle {
-            for index in 0..<trainCount { order[index] = index }
-            random.shuffle(&order)
+            // Fisher–Yates from the back, as `SeededRandom.shuffle` (whose generic form is not
+            // specialised across modules and costs a tenth of an epoch on small data).
+            order.withUnsafeMutableBufferPointer { rows in
+                for index in 0..<rows.count { rows[index] = index }
+                var index = rows.count - 1
+                while index > 0 {
+                    let other = random.int(in: 0..<(index + 1))
+                    rows.swapAt(index, other)
+                    index -= 1
+                }
+            }
         }
         var total = 0.0
         var start = 0
@@ -160,28 +169,14 @@ extension MLPTrainer {
             Kernels.sgemm(
                 transposeA: true, m: fanIn, n: fanOut, k: rows, a: activations[layer], lda: fanIn, b: delta,
                 ldb: fanOut, c: gradients + weightOffsets[layer], ldc: fanOut, pool: pool)
-            let biasGradient = gradients + biasOffsets[layer]
-            biasGradient.update(repeating: 0, count: fanOut)
-            for row in 0..<rows {
-                let d = delta + row * fanOut
-                for column in 0..<fanOut { biasGradient[column] += d[column] }
-            }
+            MLPVectorOps.columnSums(delta, rows: rows, columns: fanOut, into: gradients + biasOffsets[layer])
             guard layer > 0 else { continue }
             let below = deltas[layer]
             Kernels.sgemm(
                 transposeB: true, m: rows, n: fanIn, k: fanOut, a: delta, lda: fanOut,
                 b: parameters + weightOffsets[layer], ldb: fanOut, c: below, ldc: fanIn, pool: pool)
-            let a = activations[layer]
-            let count = rows * fanIn
-            switch config.activation {
-            case .identity: break
-            case .relu:
-                for index in 0..<count where a[index] == 0 { below[index] = 0 }
-            case .logistic:
-                for index in 0..<count { below[index] *= a[index] * (1 - a[index]) }
-            case .tanh:
-                for index in 0..<count { below[index] *= 1 - a[index] * a[index] }
-            }
+            MLPVectorOps.multiplyByDerivative(
+                below, activations: activations[layer], count: rows * fanIn, activation: config.activation)
         }
     }
 
@@ -190,46 +185,36 @@ extension MLPTrainer {
     func update(rows: Int) {
         let scale = Float(1 / Double(rows))
         let l2 = Float(config.alpha)
-        let w = parameters
-        let g = gradients
-        let m = moments
-        // Each solver runs two branch-free loops: the weights (penalised), then the biases.
+        let biases = parameters + weightCount
+        let biasCount = parameterCount - weightCount
+        progress.step += 1
+        // Weights (penalised), then biases.
         switch config.solver {
         case .adam:
-            progress.step += 1
             progress.beta1Power *= config.beta1
             progress.beta2Power *= config.beta2
             let rate = Float(
                 config.learningRateInit * (1 - progress.beta2Power).squareRoot() / (1 - progress.beta1Power))
-            let beta1 = Float(config.beta1)
-            let beta2 = Float(config.beta2)
-            let epsilon = Float(config.epsilon)
-            let v = squares
-            for pass in 0..<2 {
-                let penalty = pass == 0 ? l2 : 0
-                for index in pass == 0 ? 0..<weightCount : weightCount..<parameterCount {
-                    let gradient = (g[index] + penalty * w[index]) * scale
-                    let first = beta1 * m[index] + (1 - beta1) * gradient
-                    let second = beta2 * v[index] + (1 - beta2) * (gradient * gradient)
-                    m[index] = first
-                    v[index] = second
-                    w[index] -= rate * first / (second.squareRoot() + epsilon)
-                }
-            }
+            var constants = MLPVectorOps.Adam(
+                scale: scale, penalty: l2, beta1: Float(config.beta1), beta2: Float(config.beta2), rate: rate,
+                epsilon: Float(config.epsilon))
+            MLPVectorOps.adam(
+                constants, weights: parameters, gradients: gradients, first: moments, second: squares,
+                count: weightCount)
+            constants.penalty = 0
+            MLPVectorOps.adam(
+                constants, weights: biases, gradients: gradients + weightCount, first: moments + weightCount,
+                second: squares + weightCount, count: biasCount)
         case .sgd:
-            progress.step += 1
             let rate = Float(progress.learningRate)
             let mu = Float(config.momentum)
-            let nesterov = config.nesterovsMomentum
-            for pass in 0..<2 {
-                let penalty = pass == 0 ? l2 : 0
-                for index in pass == 0 ? 0..<weightCount : weightCount..<parameterCount {
-                    let gradient = (g[index] + penalty * w[index]) * scale
-                    let velocity = mu * m[index] - rate * gradient
-                    m[index] = velocity
-                    w[index] += nesterov ? mu * velocity - rate * gradient : velocity
-                }
-            }
+            MLPVectorOps.sgd(
+                scale: scale, penalty: l2, momentum: mu, rate: rate, nesterov: config.nesterovsMomentum,
+                weights: parameters, gradients: gradients, velocities: moments, count: weightCount)
+            MLPVectorOps.sgd(
+                scale: scale, penalty: 0, momentum: mu, rate: rate, nesterov: config.nesterovsMomentum,
+                weights: biases, gradients: gradients + weightCount, velocities: moments + weightCount,
+                count: biasCount)
         }
     }
 

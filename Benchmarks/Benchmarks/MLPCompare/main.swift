@@ -5,9 +5,11 @@
 //
 //   swift run --package-path Benchmarks -c release MLPCompare --dir DIR --features 64 --classes 10
 //       [--epochs 200] [--batch 200] [--hidden 64] [--reps 5] [--threads 1,2] [--seed 0]
+//       [--converge 1]
 //
 // Each repetition is one fit of --epochs epochs (the stopping rule is switched off with
-// n_iter_no_change > epochs, as the script does for scikit-learn) after one untimed warm-up fit of
+// n_iter_no_change > epochs, as the script does for scikit-learn; --converge 1 keeps scikit-learn's
+// default rule, n_iter_no_change = 10, to compare accuracy) after one untimed warm-up fit of
 // two epochs; the epoch time is the fit's wall time divided by the epochs run. Reported per thread
 // count: every repetition's epoch time (ms), the test accuracy and the final training loss.
 import Foundation
@@ -24,6 +26,7 @@ struct Arguments {
     var reps = 5
     var threads = [1, 2]
     var seed: UInt64 = 0
+    var converge = false
 
     init() {
         var words = CommandLine.arguments.dropFirst()
@@ -39,6 +42,7 @@ struct Arguments {
             case "--reps": reps = max(1, Int(value) ?? reps)
             case "--threads": threads = value.split(separator: ",").compactMap { Int($0) }
             case "--seed": seed = UInt64(value) ?? 0
+            case "--converge": converge = value == "1"
             default: fail("unknown argument \(word)", code: 2)
             }
         }
@@ -63,7 +67,9 @@ func readDoubles(_ path: String) -> [Double] {
     guard let data = FileManager.default.contents(atPath: path), data.count % 8 == 0 else {
         fail("cannot read \(path) as float64 values")
     }
-    return data.withUnsafeBytes { raw in (0..<(data.count / 8)).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: Double.self) } }
+    return data.withUnsafeBytes { raw in
+        (0..<(data.count / 8)).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: Double.self) }
+    }
 }
 
 func trainingData(_ prefix: String, _ arguments: Arguments) -> TrainingData {
@@ -87,7 +93,7 @@ let train = trainingData("train", arguments)
 let test = trainingData("test", arguments)
 let estimator = MLP(
     hiddenLayerSizes: arguments.hidden, batchSize: arguments.batch, maxIter: arguments.epochs,
-    nIterNoChange: arguments.epochs + 1)
+    nIterNoChange: arguments.converge ? 10 : arguments.epochs + 1)
 
 var results: [String: Any] = [:]
 for threads in arguments.threads {

@@ -111,7 +111,8 @@ public struct Evaluation: Sendable, Hashable {
             metrics["pr_auc"] = try Metrics.averagePrecision(scores: positive, actual: actual)
             metrics["roc_auc"] = try Metrics.rocAUC(scores: positive, actual: actual)
         } else {
-            metrics["roc_auc"] = try Metrics.rocAUC(probabilities: probabilities, classCount: classCount, actual: actual)
+            metrics["roc_auc"] = try Metrics.rocAUC(
+                probabilities: probabilities, classCount: classCount, actual: actual)
         }
         self.metrics = metrics
         confusionMatrix = try ConfusionMatrix(predicted: predicted, actual: actual, classCount: classCount)

@@ -132,7 +132,8 @@ extension Metrics {
     /// `actual` holds classes of `0..<classCount`.
     static func checkMatrix(_ probabilities: [Double], classCount: Int, actual: [Int]) throws {
         guard classCount >= 2 else {
-            throw MLOpsError(.invalidArgument, "class probabilities need two or more classes", value: String(classCount))
+            throw MLOpsError(
+                .invalidArgument, "class probabilities need two or more classes", value: String(classCount))
         }
         guard !actual.isEmpty, probabilities.count / classCount == actual.count,
             probabilities.count % classCount == 0

@@ -125,3 +125,30 @@ for avg in ["macro", "weighted"]:
     show(f"m6_precision_{avg}", m.precision_score(y6, p6, average=avg))
     show(f"m6_recall_{avg}", m.recall_score(y6, p6, average=avg))
     show(f"m6_f1_{avg}", m.f1_score(y6, p6, average=avg))
+
+# Larger inputs from formulas (reproduced in EvaluationLargeInputTests.swift): 1,000 rows, scores
+# on a grid of 101 values (many ties), labels from a second formula.
+n = 1000
+scores = [((i * 7919) % 101) / 100 for i in range(n)]
+labels = [1 if ((i * 31) % 7 < 3) != (scores[i] > 0.7 and i % 5 == 0) else 0 for i in range(n)]
+show("large_roc_auc", m.roc_auc_score(labels, scores))
+show("large_average_precision", m.average_precision_score(labels, scores))
+show("large_log_loss", m.log_loss(labels, scores))
+show("large_brier", m.brier_score_loss(labels, scores))
+pred_large = [1 if s > 0.5 else 0 for s in scores]
+show("large_f1_macro", m.f1_score(labels, pred_large, average="macro"))
+# Four classes: weights w_k = 1 + ((i * (k + 3)) % 5), probabilities w / sum w; the class is the
+# first largest weight, moved to the next class on every third row.
+raw = np.array([[1 + ((i * (k + 3)) % 5) for k in range(4)] for i in range(n)], dtype=float)
+prob4 = raw / raw.sum(axis=1, keepdims=True)
+cls4 = [(int(raw[i].argmax()) + (1 if i % 3 == 0 else 0)) % 4 for i in range(n)]
+show("large_m_roc_auc_ovr", m.roc_auc_score(cls4, prob4, multi_class="ovr"))
+show("large_m_log_loss", m.log_loss(cls4, prob4))
+pred4 = prob4.argmax(axis=1)
+show("large_m_f1_macro", m.f1_score(cls4, pred4, average="macro"))
+show("large_m_f1_weighted", m.f1_score(cls4, pred4, average="weighted"))
+yr = [((i * 37) % 101) / 10 for i in range(n)]
+pr = [y + (((i * 17) % 11) - 5) / 20 for i, y in enumerate(yr)]
+show("large_r2", m.r2_score(yr, pr))
+show("large_mae", m.mean_absolute_error(yr, pr))
+show("large_rmse", m.root_mean_squared_error(yr, pr))

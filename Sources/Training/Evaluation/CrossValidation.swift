@@ -9,7 +9,7 @@ import MLOpsCore
 /// ``crossValidate(estimator:data:splitter:context:)``, which also draws the folds).
 ///
 /// **Determinism.** Fold `i` trains with a context of its own whose generator is the `i`-th
-/// ``SeededRandom/split()`` of the caller's ``TrainingContext/random`` (taken in fold order, before
+/// `SeededRandom.split()` of the caller's ``TrainingContext/random`` (taken in fold order, before
 /// any fitting), on the caller's pool, with copies of the caller's callbacks as they were before
 /// the first fold (so each fold's early stopping starts afresh) and no checkpointing. The same seed,
 /// data and build give the same result on any number of threads.

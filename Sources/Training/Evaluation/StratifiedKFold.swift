@@ -62,18 +62,15 @@ public struct StratifiedKFold: CrossValidationSplitter, Hashable {
                 "\(splits) folds cannot be more than the number of rows of every class (largest class: "
                     + "\(counts.max() ?? 0) rows)", value: String(splits))
         }
-        // allocation[fold][class]: deal the class-sorted rows round-robin.
-        var allocation = [[Int]](repeating: [Int](repeating: 0, count: counts.count), count: splits)
-        var position = 0
-        for (k, count) in counts.enumerated() {
-            for _ in 0..<count {
-                allocation[position % splits][k] += 1
-                position += 1
-            }
-        }
-        // Each class's rows, in data order, take the folds of its allocation in turn.
-        var foldOfClass: [[Int]] = counts.indices.map { k in
-            (0..<splits).flatMap { fold in repeatElement(fold, count: allocation[fold][k]) }
+        // Deal the class-sorted rows round-robin to the folds: class k holds sorted positions
+        // start..<start + count, so its rows go to folds p % splits of those positions, fold 0's
+        // first (scikit-learn's `allocation`, without its folds × classes table).
+        var foldOfClass: [[Int]] = []
+        foldOfClass.reserveCapacity(counts.count)
+        var start = 0
+        for count in counts {
+            foldOfClass.append((start..<(start + count)).map { $0 % splits }.sorted())
+            start += count
         }
         if shuffle {
             for k in foldOfClass.indices { random.shuffle(&foldOfClass[k]) }

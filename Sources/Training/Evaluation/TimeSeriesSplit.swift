@@ -54,7 +54,7 @@ public struct TimeSeriesSplit: CrossValidationSplitter, Hashable {
         }
         let size = testSize ?? rowCount / (splits + 1)
         let (tested, overflow) = size.multipliedReportingOverflow(by: splits)
-        guard !overflow, rowCount - gap - tested > 0 else {
+        guard !overflow, tested < rowCount, gap < rowCount - tested else {
             throw MLOpsError(
                 .invalidArgument,
                 "\(splits) test blocks of \(size) rows and a gap of \(gap) leave no training rows in \(rowCount)",

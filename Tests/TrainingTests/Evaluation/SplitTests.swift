@@ -138,6 +138,9 @@ private func isPartition(_ folds: [Fold], rowCount: Int) -> Bool {
         expectMLOpsError(.invalidArgument, naming: "13") {
             _ = try TimeSeriesSplit(splits: 3, testSize: Int.max / 2).folds(rowCount: 13)
         }
+        expectMLOpsError(.invalidArgument, naming: "13") {
+            _ = try TimeSeriesSplit(splits: 2, testSize: Int.max / 4, gap: Int.max).folds(rowCount: 13)
+        }
     }
 }
 

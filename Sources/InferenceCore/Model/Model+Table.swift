@@ -113,7 +113,8 @@ extension Model {
                 values = try featureRows(table, names: signature.featureNames, width: declared)
                 width = rowCount == 0 ? (declared ?? table.columnCount) : values.count / rowCount
             } else {
-                values = try featureRows(table, names: [info.name], width: 1)
+                // The table's columns were checked against the inputs above; take this one alone.
+                values = try featureRows(table.select(columns: [info.name]), names: [info.name], width: 1)
                 width = 1
             }
             let shape = rank == 1 && width == 1 ? [rowCount] : [rowCount, width]

@@ -84,7 +84,8 @@ import Training
 
         var strict = Self.mixedPipeline
         strict.steps[3] = OneHotEncoder(handleUnknown: .error)
-        let strictFit = try strict.fit(try Self.mixedTable().rows(Array(0..<5) + Array(6..<24)), target: "segment", context: &context)
+        let strictFit = try strict.fit(
+            try Self.mixedTable().rows(Array(0..<5) + Array(6..<24)), target: "segment", context: &context)
         #expect(throws: MLOpsError.self) { try strictFit.predict(fresh) }
         let error = #expect(throws: MLOpsError.self) { try strictFit.predictions(fresh) }
         #expect(error?.value == "oslo")

@@ -179,8 +179,11 @@ public struct OneHotEncoder: Transformer {
                     // [N, all] × [all, width]: each frequent category to its column, the rest summed.
                     var map = [Float](repeating: 0, count: all.count * width)
                     for i in 0..<all.count { map[i * width + min(i, width - 1)] = 1 }
-                    let weights = builder.constant(try Tensor(shape: [all.count, width], float32: map), hint: "infrequent_map")
-                    rows = builder.add(.gemm(.init()), inputs: [rows.name, weights], output: (.float32, width), hint: "one_hot_grouped")
+                    let weights = builder.constant(
+                        try Tensor(shape: [all.count, width], float32: map), hint: "infrequent_map")
+                    rows = builder.add(
+                        .gemm(.init()), inputs: [rows.name, weights], output: (.float32, width), hint: "one_hot_grouped"
+                    )
                 }
                 try graph.set(encoding.column, to: encoding.outputColumns, in: rows, from: 0)
             }

@@ -142,7 +142,8 @@ public struct SimpleImputer: Transformer {
                 case .text(let value):
                     guard column.type == .string else {
                         throw MLOpsError(
-                            .invalidArgument, "SimpleImputer: the column \(name) was text when fitted; it holds numbers",
+                            .invalidArgument,
+                            "SimpleImputer: the column \(name) was text when fitted; it holds numbers",
                             value: name)
                     }
                     replacements[name] = [.string(name, Preprocessing.texts(column).map { $0 ?? value })]
@@ -164,7 +165,8 @@ public struct SimpleImputer: Transformer {
             let input = try graph.gather(columns, builder: &builder)
             var source = input
             if !(input.elementType == .float32 || input.elementType == .float64) {
-                source = builder.add(.cast(to: .float64), inputs: [input.name], output: (.float64, input.width), hint: "cast")
+                source = builder.add(
+                    .cast(to: .float64), inputs: [input.name], output: (.float64, input.width), hint: "cast")
             }
             let imputed = builder.add(
                 .imputer(.init(values: numbers)), inputs: [source.name], output: (source.elementType, columns.count),

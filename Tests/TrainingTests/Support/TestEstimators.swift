@@ -68,12 +68,15 @@ struct NearestCentroid: Estimator {
             let bias = builder.constant(
                 try Tensor(
                     shape: [k],
-                    float32: (0..<k).map { c in Float((0..<f).reduce(0.0) { $0 + centroids[c * f + $1] * centroids[c * f + $1] }) }
-                        .map { -$0 }),
+                    float32: (0..<k).map { c in
+                        Float((0..<f).reduce(0.0) { $0 + centroids[c * f + $1] * centroids[c * f + $1] })
+                    }
+                    .map { -$0 }),
                 hint: "norms")
             let logits = builder.add(
                 .gemm(.init(transB: true)), inputs: [input.name, weights, bias], output: (.float32, k), hint: "logits")
-            let probabilities = builder.add(.softmax(axis: 1), inputs: [logits.name], output: (.float32, k), hint: "softmax")
+            let probabilities = builder.add(
+                .softmax(axis: 1), inputs: [logits.name], output: (.float32, k), hint: "softmax")
             return ExportedOutputs(probabilities: probabilities)
         }
     }
@@ -132,7 +135,8 @@ struct LeastSquares: Estimator {
         }
 
         func export(into builder: inout GraphBuilder, input: GraphValue) throws -> ExportedOutputs {
-            let w = builder.constant(try Tensor(shape: [1, featureCount], float32: weights.map { Float($0) }), hint: "w")
+            let w = builder.constant(
+                try Tensor(shape: [1, featureCount], float32: weights.map { Float($0) }), hint: "w")
             let b = builder.constant(try Tensor(shape: [1], float32: [Float(intercept)]), hint: "b")
             return ExportedOutputs(
                 prediction: builder.add(

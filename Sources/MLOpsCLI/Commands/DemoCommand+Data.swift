@@ -29,7 +29,9 @@ extension DemoCommand {
         let rows = Array(start..<start + count)
         var y = try table.doubles(column: "y")
         for row in rows { y[row] += random.normal(mean: 0, standardDeviation: 1) }
-        return (try table.removing(columns: ["y"]).adding(.double("y", y)), rows)
+        // The column keeps its place, so only the rows changed differ in the CSV.
+        let columns = table.columns.map { $0.name == "y" ? Column.double("y", y) : $0 }
+        return (try Table(columns: columns), rows)
     }
 
     /// Step 2 of the demo: writes the table as `demo-data/synthetic.csv` in the workspace

@@ -113,13 +113,16 @@ enum DemoCommand {
         }
     }
 
-    /// `y = 3·x0 − 2·x1 + 0.5·x2 + noise`, with about 1% of x2 missing.
+    /// `y = 3·x0 − 2·x1 + 0.5·x2 + noise`, with about 1% of x2 missing; and a binary `label` drawn
+    /// with probability `σ(2·x0 − 1.5·x1 + 0.2·(x2 − 10) + 1.5·x0·x1)` — the product term is one a
+    /// linear model cannot represent and trees can.
     static func syntheticTable(rows: Int, seed: UInt64) throws -> Table {
         var random = SeededRandom(seed: seed)
         var x0: [Double] = []
         var x1: [Double] = []
         var x2: [Double?] = []
         var y: [Double] = []
+        var label: [Int64] = []
         for _ in 0..<rows {
             let a = random.normal(mean: 0, standardDeviation: 1)
             let b = random.uniform(in: -2...2)
@@ -128,8 +131,12 @@ enum DemoCommand {
             x1.append(b)
             x2.append(random.nextDouble() < 0.01 ? nil : c)
             y.append(3 * a - 2 * b + 0.5 * c + random.normal(mean: 0, standardDeviation: 0.5))
+            let z = 2 * a - 1.5 * b + 0.2 * (c - 10) + 1.5 * a * b
+            label.append(random.nextDouble() < 1 / (1 + Platform.exp(-z)) ? 1 : 0)
         }
-        return try Table(columns: [.double("x0", x0), .double("x1", x1), .double("x2", x2), .double("y", y)])
+        return try Table(columns: [
+            .double("x0", x0), .double("x1", x1), .double("x2", x2), .double("y", y), .int("label", label),
+        ])
     }
 
     static func format(_ value: Double) -> String {

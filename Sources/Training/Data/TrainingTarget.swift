@@ -145,6 +145,43 @@ public struct TrainingTarget: Sendable, Hashable {
         self.classLabels = classLabels
     }
 
+    /// Decodes `column` as the classes `classLabels` of a trained classifier (class index = position
+    /// in `classLabels`), so that held-out data gets the training data's class indices.
+    ///
+    /// Numbers match a label when they print the same way as the training target's labels (`1`,
+    /// not `1.0`).
+    ///
+    /// - Throws: `MLOpsError` `invalidArgument` naming the column, the row and the value for a
+    ///   missing value or a value that is not one of the labels, or for fewer than two labels.
+    public init(_ column: Column, classLabels: [String]) throws {
+        let name = column.name
+        guard classLabels.count >= 2 else {
+            throw MLOpsError(.invalidArgument, "a classifier's target needs two or more class labels", value: name)
+        }
+        let index = Dictionary(classLabels.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        let numeric = column.type != .string && column.type != .bool
+        let numbers = numeric ? try column.doubles() : []
+        var classes: [Int] = []
+        classes.reserveCapacity(column.count)
+        for row in 0..<column.count {
+            guard !column.isMissing(at: row) else {
+                throw MLOpsError(
+                    .invalidArgument, "the target column \(name) has no value at row \(row + 1)", value: name)
+            }
+            let text = numeric ? Self.label(numbers[row]) : column.value(at: row).description
+            guard let k = index[text] else {
+                throw MLOpsError(
+                    .invalidArgument,
+                    "the target column \(name) has the value \(text) at row \(row + 1), which is not one of the "
+                        + "model's classes (" + classLabels.joined(separator: ", ") + ")", value: text)
+            }
+            classes.append(k)
+        }
+        self.init(
+            unchecked: name, task: classLabels.count == 2 ? .binary : .multiclass, values: classes.map(Double.init),
+            classes: classes, classLabels: classLabels)
+    }
+
     /// The target of the rows at `indices`, in that order, with the same classes.
     ///
     /// - Precondition: every index is in `0..<count`.

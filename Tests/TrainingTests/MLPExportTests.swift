@@ -64,3 +64,28 @@ import Training
         #expect(throws: MLOpsError.invalidArgument) { _ = try fitted.export(into: &builder, input: input) }
     }
 }
+
+/// The MLP inside a `FeaturePipeline` (standard scaler + MLP, the `mlops train` recipe): one model
+/// whose probabilities match the in-process pipeline's.
+@Suite struct MLPPipelineTests {
+    @Test func aScalerAndAnMLPExportAsOneModel() throws {
+        let dataset = try ReferenceDataset.load("digits")
+        var context = TrainingContext(seed: 4)
+        let fitted = try FeaturePipeline(steps: [StandardScaler()], estimator: MLP(maxIter: 40))
+            .fit(try dataset.train, target: "target", context: &context)
+        #expect(fitted.model.metadata["mlops.estimator"] == "mlp")
+        let test = try dataset.test
+        let expected = try fitted.predictions(test)
+        let table = try fitted.predict(test)
+        var worst = 0.0
+        for k in 0..<expected.classCount {
+            let column = try #require(table.column(named: "probability_\(k)"))
+            for (row, value) in try column.doubles().enumerated() {
+                worst = max(worst, abs(value - expected.probabilities[row * expected.classCount + k]))
+            }
+        }
+        #expect(worst <= 2e-5, "largest difference \(worst)")
+        let target = try dataset.testData().target
+        #expect(MLPTestSupport.accuracy(expected, target) > 0.94)
+    }
+}

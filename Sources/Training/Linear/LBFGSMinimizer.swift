@@ -48,6 +48,7 @@ struct LBFGSMinimizer {
     private var direction: [Double]
     private var trialX: [Double]
     private var trialGradient: [Double]
+    private var trialValue = Double.nan
     private var alphas: [Double]
 
     static let c1 = 1e-4
@@ -120,6 +121,7 @@ struct LBFGSMinimizer {
         }
         swap(&x, &trialX)
         swap(&gradient, &trialGradient)
+        value = trialValue
         iteration += 1
         return .moved
     }
@@ -180,6 +182,7 @@ struct LBFGSMinimizer {
             trialGradient.withUnsafeMutableBufferPointer { objective.evaluate(point, gradient: $0) }
         }
         evaluations += 1
+        trialValue = value
         return Sample(step: step, value: value, slope: dot(trialGradient, direction))
     }
 

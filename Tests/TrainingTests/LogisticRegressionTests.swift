@@ -1,0 +1,201 @@
+import InferenceCore
+import MLOpsCore
+import Synchronization
+import Testing
+import Training
+
+/// Logistic regression against scikit-learn's `LogisticRegression(solver="lbfgs")` on the
+/// breast-cancer (binary) and digits (multinomial) references, solved to convergence as the
+/// references were (tol 1e-10, max_iter 10000).
+@Suite struct LogisticRegressionTests {
+    static let converged = LogisticRegression(c: 1, maxIterations: 10_000, tolerance: 1e-10)
+
+    private func fitReference(
+        _ name: String, threads: Int = 1
+    ) throws -> (fitted: FittedLogisticRegression, test: TrainingData, reference: JSONValue, context: TrainingContext) {
+        let dataset = try ReferenceDataset.load(name)
+        let (train, test) = try LinearTestSupport.standardisedData(dataset)
+        var context = TrainingContext(seed: 0, threads: threads)
+        let fitted = try Self.converged.fit(train, context: &context)
+        return (fitted, test, dataset.reference, context)
+    }
+
+    @Test func binaryMatchesScikitLearn() throws {
+        let (fitted, test, reference, context) = try fitReference("breast_cancer")
+        let expected = reference["logistic_regression"]
+        let tolerance = reference["tolerance"]["logistic_regression"]
+        #expect(fitted.task == .binary && fitted.coefficients.count == 1)
+        #expect(fitted.converged && fitted.gradientMaxAbs <= 1e-10)
+        let coefTolerance = try #require(tolerance["coef_abs_tol"].double)
+        let difference = LinearTestSupport.maxDifference(fitted.coefficients[0], try #require(expected["coef"].doubles))
+        #expect(difference <= coefTolerance, "largest coefficient difference \(difference)")
+        #expect(abs(fitted.intercepts[0] - expected["intercept"].double!) <= tolerance["intercept_abs_tol"].double!)
+        // Closer still to the Newton solution (the optimum to machine precision).
+        let exact = expected["high_accuracy_solution"]
+        #expect(LinearTestSupport.maxDifference(fitted.coefficients[0], try #require(exact["coef"].doubles)) <= 1e-7)
+        #expect(abs(fitted.intercepts[0] - exact["intercept"].double!) <= 1e-7)
+        // The objective reported at the end is the reference's.
+        let objective = try #require(context.reports.last?.metrics["objective"])
+        #expect(abs(objective - exact["objective_value_train"].double!) <= 1e-9)
+        #expect(context.reports.count == fitted.iterations)
+
+        let predictions = try fitted.predict(test.features)
+        let (accuracy, logLoss) = LinearTestSupport.classificationMetrics(predictions, test.target.classes)
+        // The reference rounds the minimum to the last bit.
+        #expect(accuracy >= tolerance["accuracy_min"].double! - 1e-12)
+        #expect(abs(logLoss - expected["test"]["log_loss"].double!) <= tolerance["log_loss_abs_tol"].double!)
+        let auc = LinearTestSupport.rocAUC(predictions.positiveProbabilities, test.target.classes)
+        #expect(auc >= tolerance["roc_auc_min"].double! - 1e-12)
+    }
+
+    @Test func multinomialMatchesScikitLearn() throws {
+        let (fitted, test, reference, _) = try fitReference("digits")
+        let expected = reference["logistic_regression"]
+        let tolerance = reference["tolerance"]["logistic_regression"]
+        #expect(fitted.task == .multiclass && fitted.coefficients.count == 10)
+        #expect(fitted.converged && fitted.gradientMaxAbs <= 1e-10)
+        let coefTolerance = try #require(tolerance["coef_abs_tol"].double)
+        let rows = try #require(expected["coef"].array)
+        let exactRows = try #require(expected["high_accuracy_solution"]["coef"].array)
+        for k in 0..<10 {
+            let difference = LinearTestSupport.maxDifference(fitted.coefficients[k], try #require(rows[k].doubles))
+            #expect(difference <= coefTolerance, "class \(k): largest coefficient difference \(difference)")
+            let exact = LinearTestSupport.maxDifference(fitted.coefficients[k], try #require(exactRows[k].doubles))
+            #expect(exact <= 1e-7, "class \(k): largest difference from the Newton solution \(exact)")
+        }
+        let intercepts = try #require(expected["intercept_centered"].doubles)
+        #expect(LinearTestSupport.maxDifference(fitted.intercepts, intercepts) <= tolerance["intercept_abs_tol"].double!)
+        let exactIntercepts = try #require(expected["high_accuracy_solution"]["intercept"].doubles)
+        // The intercepts' curvature is small (most rows are fitted with p ≈ 1), so a gradient of 1e-10
+        // leaves them a little further from the optimum than the weights (scikit-learn's: 1.2e-5).
+        #expect(LinearTestSupport.maxDifference(fitted.intercepts, exactIntercepts) <= 1e-6)
+
+        let predictions = try fitted.predict(test.features)
+        let (accuracy, logLoss) = LinearTestSupport.classificationMetrics(predictions, test.target.classes)
+        // The reference rounds the minimum to the last bit.
+        #expect(accuracy >= tolerance["accuracy_min"].double! - 1e-12)
+        #expect(abs(logLoss - expected["test"]["log_loss"].double!) <= tolerance["log_loss_abs_tol"].double!)
+    }
+
+    @Test func defaultsStopEarlyWithAReferenceGradeModel() throws {
+        let dataset = try ReferenceDataset.load("breast_cancer")
+        let (train, test) = try LinearTestSupport.standardisedData(dataset)
+        var context = TrainingContext(seed: 0)
+        let fitted = try LogisticRegression().fit(train, context: &context)
+        #expect(fitted.iterations <= 100)
+        #expect(fitted.converged == (fitted.gradientMaxAbs <= 1e-4))
+        let (accuracy, _) = LinearTestSupport.classificationMetrics(try fitted.predict(test.features), test.target.classes)
+        #expect(accuracy >= 0.95)
+    }
+
+    @Test func sameModelOnOneAndTwoThreads() throws {
+        let one = try fitReference("digits", threads: 1).fitted
+        let two = try fitReference("digits", threads: 2).fitted
+        #expect(one == two)
+    }
+
+    @Test(arguments: ["breast_cancer", "digits"])
+    func exportedModelPredictsAsTheFittedOne(_ name: String) throws {
+        let (fitted, test, _, _) = try fitReference(name)
+        try LinearTestSupport.checkExport(fitted, test.features)
+    }
+
+    @Test func reportsEveryIterationAndAStopCallbackStops() throws {
+        let dataset = try ReferenceDataset.load("breast_cancer")
+        let (train, _) = try LinearTestSupport.standardisedData(dataset)
+        var context = TrainingContext(seed: 0)
+        context.callbacks.append(StopAfter(iterations: 5))
+        let fitted = try Self.converged.fit(train, context: &context)
+        #expect(fitted.iterations == 5 && !fitted.converged)
+        #expect(context.reports.map(\.iteration) == [1, 2, 3, 4, 5])
+        #expect(context.stoppedByCallback)
+        let losses = context.reports.compactMap { $0.metrics["train_loss"] }
+        #expect(losses.count == 5 && losses.allSatisfy { $0 > 0 && $0 < 0.7 })
+        let objectives = context.reports.compactMap { $0.metrics["objective"] }
+        #expect(zip(objectives, objectives.dropFirst()).allSatisfy { $0 >= $1 })
+    }
+
+    @Test func resumingFromACheckpointEndsWithTheSameModel() throws {
+        let dataset = try ReferenceDataset.load("digits")
+        let (train, _) = try LinearTestSupport.standardisedData(dataset)
+        let saved = Mutex<[TrainingCheckpoint]>([])
+        var context = TrainingContext(seed: 0)
+        context.job = "digits-logistic"
+        context.checkpointInterval = 20
+        context.checkpointSink = { checkpoint in saved.withLock { $0.append(checkpoint) } }
+        let uninterrupted = try Self.converged.fit(train, context: &context)
+        let checkpoints = saved.withLock { $0 }
+        #expect(checkpoints.map(\.iteration) == Array(stride(from: 20, through: uninterrupted.iterations, by: 20)))
+        let middle = try #require(checkpoints.dropFirst().first)
+        var resumed = TrainingContext(seed: 0)
+        resumed.job = "digits-logistic"
+        resumed.resumeFrom = try TrainingCheckpoint(bytes: middle.encoded())
+        let fitted = try Self.converged.fit(train, context: &resumed)
+        #expect(fitted == uninterrupted)
+        #expect(resumed.reports.first?.iteration == middle.iteration + 1)
+        // A damaged state is an error, not a crash.
+        var damaged = middle
+        damaged.state.removeLast()
+        var broken = TrainingContext(seed: 0)
+        broken.job = "digits-logistic"
+        broken.resumeFrom = damaged
+        let error = try #require(throws: MLOpsError.self) { try Self.converged.fit(train, context: &broken) }
+        #expect(error.code == .corruptData)
+    }
+
+    @Test func missingFeatureIsAnErrorNamingColumnAndRow() throws {
+        let dataset = try ReferenceDataset.load("breast_cancer")
+        let data = try dataset.trainData()
+        var values = data.features.values
+        values[9 * data.features.columnCount + 1] = .nan
+        let features = try FeatureMatrix(rowCount: data.rowCount, values: values, featureNames: data.features.featureNames)
+        var context = TrainingContext(seed: 0)
+        let error = try #require(throws: MLOpsError.self) {
+            try LogisticRegression().fit(TrainingData(features: features, target: data.target), context: &context)
+        }
+        #expect(error.code == .invalidArgument)
+        #expect(error.message.contains("mean_texture") && error.message.contains("row 10") && error.message.contains("impute"))
+    }
+
+    @Test func regressionTargetIsAnErrorNamingTheTask() throws {
+        let dataset = try ReferenceDataset.load("diabetes")
+        var context = TrainingContext(seed: 0)
+        let error = try #require(throws: MLOpsError.self) {
+            try LogisticRegression().fit(dataset.trainData(), context: &context)
+        }
+        #expect(error.code == .invalidArgument && error.message.contains("regression"))
+    }
+
+    @Test func singleClassTargetIsRejectedBeforeFitting() throws {
+        let table = try Table(columns: [
+            Column.double("x", [1, 2, 3] as [Double]), Column.string("y", ["a", "a", "a"] as [String]),
+        ])
+        let error = try #require(throws: MLOpsError.self) { try TrainingData(table, target: "y") }
+        #expect(error.message.contains("single class"))
+    }
+
+    @Test func invalidHyperparametersAreErrorsNamingThem() throws {
+        for (name, value) in [("C", "0"), ("C", "-1"), ("C", "inf"), ("max_iter", "0"), ("tol", "-1e-3"),
+            ("lbfgs_memory", "0"), ("max_iter", "ten"), ("fit_intercept", "2")]
+        {
+            let error = try #require(throws: MLOpsError.self) { try LogisticRegression(parameters: [name: value]) }
+            #expect(error.code == .invalidArgument && error.message.contains(name), "\(name)=\(value)")
+        }
+        let error = try #require(throws: MLOpsError.self) { try LogisticRegression(parameters: ["penalty": "l1"]) }
+        #expect(error.message.contains("penalty") && error.message.contains("C, fit_intercept, lbfgs_memory, max_iter, tol"))
+        let parsed = try LogisticRegression(parameters: ["C": "0.5", "max_iter": "10000", "tol": "1e-10"])
+        #expect(parsed.c == 0.5 && parsed.maxIterations == 10_000 && parsed.tolerance == 1e-10)
+        #expect(try LogisticRegression(parameters: parsed.parameters).parameters == parsed.parameters)
+        let dataset = try ReferenceDataset.load("breast_cancer")
+        var context = TrainingContext(seed: 0)
+        #expect(throws: MLOpsError.self) { try LogisticRegression(c: 0).fit(dataset.trainData(), context: &context) }
+    }
+}
+
+/// Stops training after a number of iterations.
+private struct StopAfter: TrainingCallback {
+    let iterations: Int
+    func iterationEnded(_ report: IterationReport) -> TrainingDecision {
+        report.iteration >= iterations ? .stop : .proceed
+    }
+}

@@ -64,7 +64,8 @@ import Training
             #expect(exact <= 1e-7, "class \(k): largest difference from the Newton solution \(exact)")
         }
         let intercepts = try #require(expected["intercept_centered"].doubles)
-        #expect(LinearTestSupport.maxDifference(fitted.intercepts, intercepts) <= tolerance["intercept_abs_tol"].double!)
+        #expect(
+            LinearTestSupport.maxDifference(fitted.intercepts, intercepts) <= tolerance["intercept_abs_tol"].double!)
         let exactIntercepts = try #require(expected["high_accuracy_solution"]["intercept"].doubles)
         // The intercepts' curvature is small (most rows are fitted with p ≈ 1), so a gradient of 1e-10
         // leaves them a little further from the optimum than the weights (scikit-learn's: 1.2e-5).
@@ -84,7 +85,8 @@ import Training
         let fitted = try LogisticRegression().fit(train, context: &context)
         #expect(fitted.iterations <= 100)
         #expect(fitted.converged == (fitted.gradientMaxAbs <= 1e-4))
-        let (accuracy, _) = LinearTestSupport.classificationMetrics(try fitted.predict(test.features), test.target.classes)
+        let (accuracy, _) = LinearTestSupport.classificationMetrics(
+            try fitted.predict(test.features), test.target.classes)
         #expect(accuracy >= 0.95)
     }
 
@@ -148,13 +150,16 @@ import Training
         let data = try dataset.trainData()
         var values = data.features.values
         values[9 * data.features.columnCount + 1] = .nan
-        let features = try FeatureMatrix(rowCount: data.rowCount, values: values, featureNames: data.features.featureNames)
+        let features = try FeatureMatrix(
+            rowCount: data.rowCount, values: values, featureNames: data.features.featureNames)
         var context = TrainingContext(seed: 0)
         let error = try #require(throws: MLOpsError.self) {
             try LogisticRegression().fit(TrainingData(features: features, target: data.target), context: &context)
         }
         #expect(error.code == .invalidArgument)
-        #expect(error.message.contains("mean_texture") && error.message.contains("row 10") && error.message.contains("impute"))
+        #expect(
+            error.message.contains("mean_texture") && error.message.contains("row 10")
+                && error.message.contains("impute"))
     }
 
     @Test func regressionTargetIsAnErrorNamingTheTask() throws {
@@ -175,14 +180,17 @@ import Training
     }
 
     @Test func invalidHyperparametersAreErrorsNamingThem() throws {
-        for (name, value) in [("C", "0"), ("C", "-1"), ("C", "inf"), ("max_iter", "0"), ("tol", "-1e-3"),
-            ("lbfgs_memory", "0"), ("max_iter", "ten"), ("fit_intercept", "2")]
-        {
+        for (name, value) in [
+            ("C", "0"), ("C", "-1"), ("C", "inf"), ("max_iter", "0"), ("tol", "-1e-3"),
+            ("lbfgs_memory", "0"), ("max_iter", "ten"), ("fit_intercept", "2"),
+        ] {
             let error = try #require(throws: MLOpsError.self) { try LogisticRegression(parameters: [name: value]) }
             #expect(error.code == .invalidArgument && error.message.contains(name), "\(name)=\(value)")
         }
         let error = try #require(throws: MLOpsError.self) { try LogisticRegression(parameters: ["penalty": "l1"]) }
-        #expect(error.message.contains("penalty") && error.message.contains("C, fit_intercept, lbfgs_memory, max_iter, tol"))
+        #expect(
+            error.message.contains("penalty") && error.message.contains("C, fit_intercept, lbfgs_memory, max_iter, tol")
+        )
         let parsed = try LogisticRegression(parameters: ["C": "0.5", "max_iter": "10000", "tol": "1e-10"])
         #expect(parsed.c == 0.5 && parsed.maxIterations == 10_000 && parsed.tolerance == 1e-10)
         #expect(try LogisticRegression(parameters: parsed.parameters).parameters == parsed.parameters)

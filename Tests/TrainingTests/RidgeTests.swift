@@ -30,7 +30,8 @@ import Training
         var context = TrainingContext(seed: 0)
         let fitted = try Ridge().fit(dataset.trainData(), context: &context)
         try check(
-            fitted, against: dataset.reference["ridge_raw"], metrics: dataset.reference["tolerance"]["metrics"]["ridge_raw"],
+            fitted, against: dataset.reference["ridge_raw"],
+            metrics: dataset.reference["tolerance"]["metrics"]["ridge_raw"],
             test: dataset.testData())
     }
 
@@ -72,10 +73,12 @@ import Training
             for j in 0..<p { values.append(x[row: i, column: j]) }
             values.append(x[row: i, column: 2])  // bmi again
         }
-        let doubled = try FeatureMatrix(rowCount: x.rowCount, values: values, featureNames: x.featureNames + ["bmi_copy"])
+        let doubled = try FeatureMatrix(
+            rowCount: x.rowCount, values: values, featureNames: x.featureNames + ["bmi_copy"])
         var context = TrainingContext(seed: 0)
         let plain = try Ridge(alpha: 0).fit(data, context: &context)
-        let shared = try Ridge(alpha: alpha).fit(TrainingData(features: doubled, target: data.target), context: &context)
+        let shared = try Ridge(alpha: alpha).fit(
+            TrainingData(features: doubled, target: data.target), context: &context)
         var expected = plain.coefficients
         expected[2] /= 2
         expected.append(expected[2])
@@ -130,7 +133,8 @@ import Training
         let data = try dataset.trainData()
         var values = data.features.values
         values[4 * data.features.columnCount + 3] = .nan
-        let features = try FeatureMatrix(rowCount: data.rowCount, values: values, featureNames: data.features.featureNames)
+        let features = try FeatureMatrix(
+            rowCount: data.rowCount, values: values, featureNames: data.features.featureNames)
         var context = TrainingContext(seed: 0)
         let error = try #require(throws: MLOpsError.self) {
             try Ridge().fit(TrainingData(features: features, target: data.target), context: &context)
@@ -159,7 +163,9 @@ import Training
         #expect(error.message.contains("alhpa") && error.message.contains("alpha, fit_intercept"))
         let dataset = try ReferenceDataset.load("diabetes")
         var context = TrainingContext(seed: 0)
-        error = try #require(throws: MLOpsError.self) { try Ridge(alpha: .nan).fit(dataset.trainData(), context: &context) }
+        error = try #require(throws: MLOpsError.self) {
+            try Ridge(alpha: .nan).fit(dataset.trainData(), context: &context)
+        }
         #expect(error.message.contains("alpha"))
         let parsed = try Ridge(parameters: ["alpha": "0.5", "fit_intercept": "false"])
         #expect(parsed.alpha == 0.5 && !parsed.fitIntercept)

@@ -176,7 +176,9 @@ struct LBFGSMinimizer {
     }
 
     /// Evaluates x + step·direction into trialX / trialGradient.
-    private mutating func evaluateTrial<Objective: SmoothObjective>(_ objective: inout Objective, step: Double) -> Sample {
+    private mutating func evaluateTrial<Objective: SmoothObjective>(_ objective: inout Objective, step: Double)
+        -> Sample
+    {
         for i in 0..<dimension { trialX[i] = x[i] + step * direction[i] }
         let value = trialX.withUnsafeBufferPointer { point in
             trialGradient.withUnsafeMutableBufferPointer { objective.evaluate(point, gradient: $0) }
@@ -331,7 +333,8 @@ struct LBFGSMinimizer {
         let evaluations = next()
         let newest = Int64(bitPattern: next())
         let count = next()
-        guard iteration < 1 << 40, evaluations < 1 << 40, newest >= -1, newest < Int64(memory), count <= UInt64(memory) else {
+        guard iteration < 1 << 40, evaluations < 1 << 40, newest >= -1, newest < Int64(memory), count <= UInt64(memory)
+        else {
             throw corrupt("has out-of-range counters")
         }
         self.iteration = Int(iteration)

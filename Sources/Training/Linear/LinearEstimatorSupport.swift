@@ -63,7 +63,8 @@ enum LinearEstimatorSupport {
                 value: column)
         }
         throw MLOpsError(
-            .invalidArgument, "the feature \(column) is infinite (\(value)) at row \(row + 1); \(estimator) needs finite values",
+            .invalidArgument,
+            "the feature \(column) is infinite (\(value)) at row \(row + 1); \(estimator) needs finite values",
             value: column)
     }
 
@@ -88,7 +89,8 @@ enum LinearEstimatorSupport {
         let outputs = bias.count
         guard outputs > 0, weights.count == outputs * input.width else {
             throw MLOpsError(
-                .invalidArgument, "the model takes \(weights.count / max(outputs, 1)) features but the graph input has \(input.width)",
+                .invalidArgument,
+                "the model takes \(weights.count / max(outputs, 1)) features but the graph input has \(input.width)",
                 value: input.name)
         }
         var source = input

@@ -8,11 +8,16 @@ import MLOpsCore
 /// vector per class, `logloss = log Σₖ e^{zₖ} − z_y`. The variables are laid out class by class,
 /// each class's `p` weights followed by its intercept (when fitted).
 ///
-/// The rows are split into fixed blocks of ``blockRows``, run on the pool; each block sums its
+/// The rows are split into at most ``maxBlocks`` blocks of at least ``minBlockRows`` rows (sizes
+/// that depend on the row count only), run on the pool; each block sums its
 /// loss (compensated) and gradient on its own, and the blocks are added in order, so the result
 /// does not depend on the number of threads.
 struct LogisticObjective: SmoothObjective {
-    static let blockRows = 512
+    static let minBlockRows = 512
+    static let maxBlocks = 64
+
+    /// The rows of each block (the last may have fewer).
+    let blockRows: Int
 
     let rows: Int
     let features: Int
@@ -32,9 +37,12 @@ struct LogisticObjective: SmoothObjective {
 
     var stride: Int { features + (fitIntercept ? 1 : 0) }
     var dimension: Int { outputs * stride }
-    var blockCount: Int { (rows + Self.blockRows - 1) / Self.blockRows }
+    var blockCount: Int { (rows + blockRows - 1) / blockRows }
 
-    init(x: [Double], rows: Int, features: Int, classes: [Int], classCount: Int, fitIntercept: Bool, c: Double, pool: WorkerPool) {
+    init(
+        x: [Double], rows: Int, features: Int, classes: [Int], classCount: Int, fitIntercept: Bool, c: Double,
+        pool: WorkerPool
+    ) {
         self.x = x
         self.rows = rows
         self.features = features
@@ -43,7 +51,8 @@ struct LogisticObjective: SmoothObjective {
         self.fitIntercept = fitIntercept
         self.inverseC = 1 / c
         self.pool = pool
-        let blocks = (rows + Self.blockRows - 1) / Self.blockRows
+        blockRows = max(Self.minBlockRows, (rows + Self.maxBlocks - 1) / Self.maxBlocks)
+        let blocks = (rows + blockRows - 1) / blockRows
         let dimension = outputs * (features + (fitIntercept ? 1 : 0))
         blockGradients = [Double](repeating: 0, count: blocks * dimension)
         blockLosses = [Double](repeating: 0, count: blocks * 2)
@@ -56,8 +65,8 @@ struct LogisticObjective: SmoothObjective {
     mutating func evaluate(_ w: UnsafeBufferPointer<Double>, gradient: UnsafeMutableBufferPointer<Double>) -> Double {
         let dimension = self.dimension
         let blocks = blockCount
-        let (rows, features, outputs, stride, fitIntercept, pool) =
-            (self.rows, self.features, self.outputs, self.stride, self.fitIntercept, self.pool)
+        let (rows, blockRows, features, outputs, stride, fitIntercept, pool) =
+            (self.rows, self.blockRows, self.features, self.outputs, self.stride, self.fitIntercept, self.pool)
         x.withUnsafeBufferPointer { x in
             classes.withUnsafeBufferPointer { classes in
                 blockGradients.withUnsafeMutableBufferPointer { grads in
@@ -66,7 +75,8 @@ struct LogisticObjective: SmoothObjective {
                             let work = BlockWork(
                                 x: x.baseAddress!, classes: classes.baseAddress!, w: w.baseAddress!,
                                 gradients: grads.baseAddress!, losses: losses.baseAddress!,
-                                scores: scores.baseAddress!, rows: rows, features: features, outputs: outputs,
+                                scores: scores.baseAddress!, rows: rows, blockRows: blockRows, features: features,
+                                outputs: outputs,
                                 stride: stride, fitIntercept: fitIntercept, dimension: dimension)
                             if blocks > 1, pool.threadCount > 1 {
                                 pool.parallelFor(blocks, work: work)
@@ -131,6 +141,7 @@ private struct BlockWork: ParallelWork, @unchecked Sendable {
     let losses: UnsafeMutablePointer<Double>
     let scores: UnsafeMutablePointer<Double>
     let rows: Int
+    let blockRows: Int
     let features: Int
     let outputs: Int
     let stride: Int
@@ -138,8 +149,8 @@ private struct BlockWork: ParallelWork, @unchecked Sendable {
     let dimension: Int
 
     func run(_ block: Int) {
-        let start = block * LogisticObjective.blockRows
-        let end = min(rows, start + LogisticObjective.blockRows)
+        let start = block * blockRows
+        let end = min(rows, start + blockRows)
         let grad = gradients + block * dimension
         grad.initialize(repeating: 0, count: dimension)
         var sum = 0.0

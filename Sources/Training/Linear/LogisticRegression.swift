@@ -161,7 +161,8 @@ public struct LogisticRegression: Estimator {
                 .invalidArgument, "the parameter max_iter must be at least 1", value: String(maxIterations))
         }
         guard tolerance.isFinite, tolerance >= 0 else {
-            throw MLOpsError(.invalidArgument, "the parameter tol must be a finite number ≥ 0", value: String(tolerance))
+            throw MLOpsError(
+                .invalidArgument, "the parameter tol must be a finite number ≥ 0", value: String(tolerance))
         }
         guard (1...100).contains(memory) else {
             throw MLOpsError(

@@ -23,6 +23,9 @@ public struct Ridge: Estimator {
     /// The names ``init(parameters:)`` accepts.
     public static let parameterNames = ["alpha", "fit_intercept"]
 
+    /// The most feature columns ``fit(_:context:)`` takes (it forms a features × features matrix).
+    public static let maxFeatures = 16384
+
     /// `alpha`: the strength of the L2 penalty on the weights (not the intercept). Default 1; any
     /// finite value ≥ 0; 0 is ordinary least squares.
     public var alpha: Double
@@ -57,7 +60,8 @@ public struct Ridge: Estimator {
     /// Fits the weights and intercept to `data`.
     ///
     /// - Throws: `MLOpsError` `invalidArgument` for an invalid hyperparameter, a classification
-    ///   target, no feature columns, or a missing or infinite feature (naming the column and row).
+    ///   target, no feature columns, or a missing or infinite feature (naming the column and row);
+    ///   `limitExceeded` for more than ``maxFeatures`` features.
     public func fit(_ data: TrainingData, context: inout TrainingContext) throws -> FittedRidge {
         try validate()
         guard data.task == .regression else {
@@ -72,6 +76,12 @@ public struct Ridge: Estimator {
         let n = features.rowCount
         let p = features.columnCount
         let y = data.target.values
+        guard p <= Self.maxFeatures else {
+            throw MLOpsError(
+                .limitExceeded,
+                "ridge solves a \(p) × \(p) system; at most \(Self.maxFeatures) features are supported",
+                value: String(p))
+        }
 
         // Means of the columns and of the target (zero when no intercept is fitted).
         var xMean = [Double](repeating: 0, count: p)
@@ -117,9 +127,10 @@ public struct Ridge: Estimator {
                 for a in 0..<p {
                     for b in 0..<p { augmented.append(a == b ? root : 0) }
                 }
-                weights = DenseSolver.leastSquares(
-                    augmented, rows: n + p, columns: p, rhs: yc + [Double](repeating: 0, count: p)
-                ).solution
+                weights =
+                    DenseSolver.leastSquares(
+                        augmented, rows: n + p, columns: p, rhs: yc + [Double](repeating: 0, count: p)
+                    ).solution
             }
         } else {
             weights = DenseSolver.leastSquares(centred, rows: n, columns: p, rhs: yc).solution

@@ -45,7 +45,9 @@ enum LinearTestSupport {
     }
 
     /// Root mean squared error, mean absolute error and R².
-    static func regressionMetrics(_ predictions: [Double], _ targets: [Double]) -> (rmse: Double, mae: Double, r2: Double) {
+    static func regressionMetrics(_ predictions: [Double], _ targets: [Double]) -> (
+        rmse: Double, mae: Double, r2: Double
+    ) {
         let n = Double(targets.count)
         let mean = targets.reduce(0, +) / n
         var squared = 0.0
@@ -60,7 +62,9 @@ enum LinearTestSupport {
     }
 
     /// Accuracy and mean log loss of class probabilities (row-major, `classCount` per row).
-    static func classificationMetrics(_ predictions: Predictions, _ classes: [Int]) -> (accuracy: Double, logLoss: Double) {
+    static func classificationMetrics(_ predictions: Predictions, _ classes: [Int]) -> (
+        accuracy: Double, logLoss: Double
+    ) {
         let labels = predictions.labels
         let correct = zip(labels, classes).filter { $0 == $1 }.count
         var loss = 0.0
@@ -112,9 +116,13 @@ enum LinearTestSupport {
             let buffer = buffers[index]
             switch output.elementType {
             case .float32:
-                result[output.name] = (0..<counts[index]).map { Double(buffer.load(fromByteOffset: $0 * 4, as: Float.self)) }
+                result[output.name] = (0..<counts[index]).map {
+                    Double(buffer.load(fromByteOffset: $0 * 4, as: Float.self))
+                }
             case .int64:
-                result[output.name] = (0..<counts[index]).map { Double(buffer.load(fromByteOffset: $0 * 8, as: Int64.self)) }
+                result[output.name] = (0..<counts[index]).map {
+                    Double(buffer.load(fromByteOffset: $0 * 8, as: Int64.self))
+                }
             default:
                 result[output.name] = (0..<counts[index]).map { buffer.load(fromByteOffset: $0 * 8, as: Double.self) }
             }
@@ -125,7 +133,8 @@ enum LinearTestSupport {
     /// Checks that the exported model of `fitted` predicts `features` within float32 tolerance of
     /// `fitted.predict`, and that the model written as a package and read back predicts the same
     /// bits.
-    static func checkExport(_ fitted: some FittedEstimator, _ features: FeatureMatrix, tolerance: Double = 1e-5) throws {
+    static func checkExport(_ fitted: some FittedEstimator, _ features: FeatureMatrix, tolerance: Double = 1e-5) throws
+    {
         for inputType in [ElementType.float32, .float64] {
             let model = try exportedModel(fitted, inputType: inputType)
             let exported = try run(model, features)

@@ -87,6 +87,28 @@ import Training
         #expect(abs(shared.intercept - plain.intercept) <= 1e-6)
     }
 
+    /// More features than rows: least squares interpolates, and the minimum-norm solution is the
+    /// limit of ridge as alpha → 0.
+    @Test func moreFeaturesThanRowsGivesTheMinimumNormSolution() throws {
+        let values: [Double] = [
+            1, 2, 0, -1, 3,
+            0, 1, 1, 2, -2,
+            2, -1, 3, 0, 1,
+            -1, 0, 2, 1, 1,
+        ]
+        let target: [Double] = [3, -1, 4, 0.5]
+        let data = try TrainingData(
+            features: FeatureMatrix(rowCount: 4, values: values, featureNames: ["a", "b", "c", "d", "e"]),
+            target: TrainingTarget(name: "y", task: .regression, values: target, classes: [], classLabels: []))
+        var context = TrainingContext(seed: 0)
+        let exact = try Ridge(alpha: 0).fit(data, context: &context)
+        let fitted = try exact.predict(data.features).values
+        #expect(LinearTestSupport.maxDifference(fitted, target) < 1e-12)
+        let nearlyExact = try Ridge(alpha: 1e-9).fit(data, context: &context)
+        #expect(LinearTestSupport.maxDifference(exact.coefficients, nearlyExact.coefficients) < 1e-6)
+        #expect(abs(exact.intercept - nearlyExact.intercept) < 1e-6)
+    }
+
     @Test func withoutInterceptNothingIsCentred() throws {
         // y = 2·a − 3·b exactly, no intercept: least squares recovers the weights.
         let rows = 20

@@ -102,19 +102,22 @@ struct LBFGSMinimizer {
             initial = min(1, 1 / norm)
         }
         guard lineSearch(&objective, initial: initial, slope: slope) else { return .lineSearchFailed }
-        // Accept the trial point and record the pair (s, y) when its curvature is positive.
-        let slot = (newest + 1) % memory
+        // Accept the trial point and record the pair (s, y) when its curvature is positive (else the
+        // history stays as it was).
         var sy = 0.0
         var yy = 0.0
         for i in 0..<dimension {
             let sValue = trialX[i] - x[i]
             let yValue = trialGradient[i] - gradient[i]
-            s[slot * dimension + i] = sValue
-            y[slot * dimension + i] = yValue
             sy += sValue * yValue
             yy += yValue * yValue
         }
         if sy > Double.ulpOfOne * yy {
+            let slot = (newest + 1) % memory
+            for i in 0..<dimension {
+                s[slot * dimension + i] = trialX[i] - x[i]
+                y[slot * dimension + i] = trialGradient[i] - gradient[i]
+            }
             rho[slot] = 1 / sy
             newest = slot
             count = min(count + 1, memory)

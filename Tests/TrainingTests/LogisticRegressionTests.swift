@@ -10,18 +10,34 @@ import Training
 @Suite struct LogisticRegressionTests {
     static let converged = LogisticRegression(c: 1, maxIterations: 10_000, tolerance: 1e-10)
 
-    private func fitReference(
-        _ name: String, threads: Int = 1
-    ) throws -> (fitted: FittedLogisticRegression, test: TrainingData, reference: JSONValue, context: TrainingContext) {
+    /// A converged fit on a reference dataset's standardised train rows, with its test rows.
+    struct ReferenceFit: Sendable {
+        let fitted: FittedLogisticRegression
+        let test: TrainingData
+        let reference: JSONValue
+        let reports: [IterationReport]
+    }
+
+    private static func fitReference(_ name: String) throws -> ReferenceFit {
         let dataset = try ReferenceDataset.load(name)
         let (train, test) = try LinearTestSupport.standardisedData(dataset)
-        var context = TrainingContext(seed: 0, threads: threads)
-        let fitted = try Self.converged.fit(train, context: &context)
-        return (fitted, test, dataset.reference, context)
+        var context = TrainingContext(seed: 0, threads: 1)
+        let fitted = try converged.fit(train, context: &context)
+        return ReferenceFit(fitted: fitted, test: test, reference: dataset.reference, reports: context.reports)
+    }
+
+    // Fitted once and shared by the tests that read them (a debug build fits digits in seconds).
+    static let breastCancer = Result { try fitReference("breast_cancer") }
+    static let digits = Result { try fitReference("digits") }
+
+    /// The digits train rows, standardised.
+    private static func digitsTrain() throws -> TrainingData {
+        try LinearTestSupport.standardisedData(ReferenceDataset.load("digits")).train
     }
 
     @Test func binaryMatchesScikitLearn() throws {
-        let (fitted, test, reference, context) = try fitReference("breast_cancer")
+        let run = try Self.breastCancer.get()
+        let (fitted, test, reference) = (run.fitted, run.test, run.reference)
         let expected = reference["logistic_regression"]
         let tolerance = reference["tolerance"]["logistic_regression"]
         #expect(fitted.task == .binary && fitted.coefficients.count == 1)
@@ -35,9 +51,9 @@ import Training
         #expect(LinearTestSupport.maxDifference(fitted.coefficients[0], try #require(exact["coef"].doubles)) <= 1e-7)
         #expect(abs(fitted.intercepts[0] - exact["intercept"].double!) <= 1e-7)
         // The objective reported at the end is the reference's.
-        let objective = try #require(context.reports.last?.metrics["objective"])
+        let objective = try #require(run.reports.last?.metrics["objective"])
         #expect(abs(objective - exact["objective_value_train"].double!) <= 1e-9)
-        #expect(context.reports.count == fitted.iterations)
+        #expect(run.reports.count == fitted.iterations)
 
         let predictions = try fitted.predict(test.features)
         let (accuracy, logLoss) = LinearTestSupport.classificationMetrics(predictions, test.target.classes)
@@ -49,7 +65,8 @@ import Training
     }
 
     @Test func multinomialMatchesScikitLearn() throws {
-        let (fitted, test, reference, _) = try fitReference("digits")
+        let run = try Self.digits.get()
+        let (fitted, test, reference) = (run.fitted, run.test, run.reference)
         let expected = reference["logistic_regression"]
         let tolerance = reference["tolerance"]["logistic_regression"]
         #expect(fitted.task == .multiclass && fitted.coefficients.count == 10)
@@ -90,16 +107,22 @@ import Training
         #expect(accuracy >= 0.95)
     }
 
+    /// Digits has three blocks of rows, so two threads split the objective's work.
     @Test func sameModelOnOneAndTwoThreads() throws {
-        let one = try fitReference("digits", threads: 1).fitted
-        let two = try fitReference("digits", threads: 2).fitted
-        #expect(one == two)
+        let train = try Self.digitsTrain()
+        let estimator = LogisticRegression(maxIterations: 40, tolerance: 1e-10)
+        var one = TrainingContext(seed: 0, threads: 1)
+        var two = TrainingContext(seed: 0, threads: 2)
+        let first = try estimator.fit(train, context: &one)
+        let second = try estimator.fit(train, context: &two)
+        #expect(first.iterations == 40)
+        #expect(first == second)
     }
 
     @Test(arguments: ["breast_cancer", "digits"])
     func exportedModelPredictsAsTheFittedOne(_ name: String) throws {
-        let (fitted, test, _, _) = try fitReference(name)
-        try LinearTestSupport.checkExport(fitted, test.features)
+        let run = try (name == "digits" ? Self.digits : Self.breastCancer).get()
+        try LinearTestSupport.checkExport(run.fitted, run.test.features)
     }
 
     @Test func reportsEveryIterationAndAStopCallbackStops() throws {
@@ -118,21 +141,21 @@ import Training
     }
 
     @Test func resumingFromACheckpointEndsWithTheSameModel() throws {
-        let dataset = try ReferenceDataset.load("digits")
-        let (train, _) = try LinearTestSupport.standardisedData(dataset)
+        let train = try Self.digitsTrain()
+        let estimator = LogisticRegression(maxIterations: 70, tolerance: 1e-10)
         let saved = Mutex<[TrainingCheckpoint]>([])
         var context = TrainingContext(seed: 0)
         context.job = "digits-logistic"
         context.checkpointInterval = 20
         context.checkpointSink = { checkpoint in saved.withLock { $0.append(checkpoint) } }
-        let uninterrupted = try Self.converged.fit(train, context: &context)
+        let uninterrupted = try estimator.fit(train, context: &context)
         let checkpoints = saved.withLock { $0 }
         #expect(checkpoints.map(\.iteration) == Array(stride(from: 20, through: uninterrupted.iterations, by: 20)))
         let middle = try #require(checkpoints.dropFirst().first)
         var resumed = TrainingContext(seed: 0)
         resumed.job = "digits-logistic"
         resumed.resumeFrom = try TrainingCheckpoint(bytes: middle.encoded())
-        let fitted = try Self.converged.fit(train, context: &resumed)
+        let fitted = try estimator.fit(train, context: &resumed)
         #expect(fitted == uninterrupted)
         #expect(resumed.reports.first?.iteration == middle.iteration + 1)
         // A damaged state is an error, not a crash.
@@ -141,7 +164,7 @@ import Training
         var broken = TrainingContext(seed: 0)
         broken.job = "digits-logistic"
         broken.resumeFrom = damaged
-        let error = try #require(throws: MLOpsError.self) { try Self.converged.fit(train, context: &broken) }
+        let error = try #require(throws: MLOpsError.self) { try estimator.fit(train, context: &broken) }
         #expect(error.code == .corruptData)
     }
 

@@ -13,6 +13,7 @@ import Training
     /// A converged fit on a reference dataset's standardised train rows, with its test rows.
     struct ReferenceFit: Sendable {
         let fitted: FittedLogisticRegression
+        let train: TrainingData
         let test: TrainingData
         let reference: JSONValue
         let reports: [IterationReport]
@@ -23,7 +24,8 @@ import Training
         let (train, test) = try LinearTestSupport.standardisedData(dataset)
         var context = TrainingContext(seed: 0, threads: 1)
         let fitted = try converged.fit(train, context: &context)
-        return ReferenceFit(fitted: fitted, test: test, reference: dataset.reference, reports: context.reports)
+        return ReferenceFit(
+            fitted: fitted, train: train, test: test, reference: dataset.reference, reports: context.reports)
     }
 
     // Fitted once and shared by the tests that read them (a debug build fits digits in seconds).
@@ -54,6 +56,11 @@ import Training
         let objective = try #require(run.reports.last?.metrics["objective"])
         #expect(abs(objective - exact["objective_value_train"].double!) <= 1e-9)
         #expect(run.reports.count == fitted.iterations)
+        // train_loss is the mean log loss of the model's own predictions on the train rows.
+        let trainLoss = LinearTestSupport.classificationMetrics(
+            try fitted.predict(run.train.features), run.train.target.classes
+        ).logLoss
+        #expect(abs(try #require(run.reports.last?.metrics["train_loss"]) - trainLoss) < 1e-12)
 
         let predictions = try fitted.predict(test.features)
         let (accuracy, logLoss) = LinearTestSupport.classificationMetrics(predictions, test.target.classes)

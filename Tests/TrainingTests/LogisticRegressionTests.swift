@@ -114,7 +114,7 @@ import Training
         #expect(accuracy >= 0.95)
     }
 
-    /// Digits has three blocks of rows, so two threads split the objective's work.
+    /// Digits has six blocks of rows (1437 rows, 256 a block), so two threads split the objective's work.
     @Test func sameModelOnOneAndTwoThreads() throws {
         let train = try Self.digitsTrain()
         let estimator = LogisticRegression(maxIterations: 40, tolerance: 1e-10)

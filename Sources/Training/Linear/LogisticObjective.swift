@@ -13,7 +13,7 @@ import MLOpsCore
 /// loss (compensated) and gradient on its own, and the blocks are added in order, so the result
 /// does not depend on the number of threads.
 struct LogisticObjective: SmoothObjective {
-    static let minBlockRows = 512
+    static let minBlockRows = 256
     static let maxBlocks = 64
 
     /// The rows of each block (the last may have fewer).

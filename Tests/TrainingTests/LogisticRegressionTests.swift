@@ -175,6 +175,32 @@ import Training
         #expect(error.code == .corruptData)
     }
 
+    /// Separable classes: the penalty keeps the weights finite and the solver converges.
+    @Test func separableClassesConvergeToFiniteWeights() throws {
+        let data = try TrainingData(
+            features: FeatureMatrix(rowCount: 4, values: [-2, -1, 1, 2], featureNames: ["x"]),
+            target: TrainingTarget(
+                name: "y", task: .binary, values: [0, 0, 1, 1], classes: [0, 0, 1, 1], classLabels: ["0", "1"]))
+        var context = TrainingContext(seed: 0)
+        let fitted = try Self.converged.fit(data, context: &context)
+        #expect(fitted.converged && fitted.coefficients[0][0] > 0 && fitted.coefficients[0][0] < 10)
+        #expect(abs(fitted.intercepts[0]) < 1e-8)  // symmetric data
+        let probabilities = try fitted.predict(data.features).positiveProbabilities
+        #expect(probabilities[0] < 0.5 && probabilities[3] > 0.5)
+        #expect(abs(probabilities[0] + probabilities[3] - 1) < 1e-12)
+    }
+
+    /// Unstandardised features make the problem ill-conditioned: the iteration limit ends the fit,
+    /// which says it did not converge.
+    @Test func iterationLimitEndsAnUnconvergedFit() throws {
+        let dataset = try ReferenceDataset.load("breast_cancer")
+        var context = TrainingContext(seed: 0)
+        let fitted = try LogisticRegression(maxIterations: 3).fit(dataset.trainData(), context: &context)
+        #expect(fitted.iterations == 3 && !fitted.converged && fitted.gradientMaxAbs > 1e-4)
+        #expect(context.reports.count == 3 && !context.stoppedByCallback)
+        #expect(fitted.coefficients[0].allSatisfy { $0.isFinite })
+    }
+
     @Test func missingFeatureIsAnErrorNamingColumnAndRow() throws {
         let dataset = try ReferenceDataset.load("breast_cancer")
         let data = try dataset.trainData()

@@ -201,6 +201,73 @@ import Training
         #expect(fitted.coefficients[0].allSatisfy { $0.isFinite })
     }
 
+    @Test func newtonMatchesTheReferenceOptimum() throws {
+        let dataset = try ReferenceDataset.load("breast_cancer")
+        let (train, _) = try LinearTestSupport.standardisedData(dataset)
+        var context = TrainingContext(seed: 0)
+        let estimator = LogisticRegression(maxIterations: 100, tolerance: 1e-12, solver: .newtonCholesky)
+        let fitted = try estimator.fit(train, context: &context)
+        #expect(fitted.converged && fitted.iterations < 20)
+        let exact = dataset.reference["logistic_regression"]["high_accuracy_solution"]
+        #expect(LinearTestSupport.maxDifference(fitted.coefficients[0], try #require(exact["coef"].doubles)) <= 1e-9)
+        #expect(abs(fitted.intercepts[0] - exact["intercept"].double!) <= 1e-9)
+        // Unstandardised features: L-BFGS crawls, Newton converges in a few steps.
+        var raw = TrainingContext(seed: 0)
+        let unscaled = try estimator.fit(dataset.trainData(), context: &raw)
+        #expect(unscaled.converged && unscaled.iterations < 30)
+    }
+
+    /// Three classes: Newton (with the intercept-shift direction made definite) and L-BFGS reach
+    /// the same optimum.
+    @Test func newtonAndLBFGSAgreeOnAMultinomialProblem() throws {
+        var values: [Double] = []
+        var classes: [Int] = []
+        for i in 0..<90 {
+            let t = Double(i)
+            values += [
+                (t * 0.37).truncatingRemainder(dividingBy: 3) - 1.5, (t * 0.61).truncatingRemainder(dividingBy: 2) - 1,
+            ]
+            classes.append(i % 3 == 0 ? 0 : (values[2 * i] + values[2 * i + 1] > 0 ? 1 : 2))
+        }
+        let data = try TrainingData(
+            features: FeatureMatrix(rowCount: 90, values: values, featureNames: ["a", "b"]),
+            target: TrainingTarget(
+                name: "y", task: .multiclass, values: classes.map(Double.init), classes: classes,
+                classLabels: ["0", "1", "2"]))
+        var context = TrainingContext(seed: 0)
+        let newton = try LogisticRegression(c: 10, maxIterations: 100, tolerance: 1e-12, solver: .newtonCholesky)
+            .fit(data, context: &context)
+        let lbfgs = try LogisticRegression(c: 10, maxIterations: 10_000, tolerance: 1e-12).fit(data, context: &context)
+        #expect(newton.converged && lbfgs.converged)
+        for k in 0..<3 {
+            #expect(LinearTestSupport.maxDifference(newton.coefficients[k], lbfgs.coefficients[k]) < 1e-8)
+        }
+        #expect(LinearTestSupport.maxDifference(newton.intercepts, lbfgs.intercepts) < 1e-8)
+        #expect(abs(newton.intercepts.reduce(0, +)) < 1e-12)
+    }
+
+    @Test func newtonResumesFromACheckpoint() throws {
+        let dataset = try ReferenceDataset.load("breast_cancer")
+        let train = try dataset.trainData()
+        let estimator = LogisticRegression(maxIterations: 100, tolerance: 1e-12, solver: .newtonCholesky)
+        let saved = Mutex<[TrainingCheckpoint]>([])
+        var context = TrainingContext(seed: 0)
+        context.job = "newton"
+        context.checkpointInterval = 3
+        context.checkpointSink = { checkpoint in saved.withLock { $0.append(checkpoint) } }
+        let uninterrupted = try estimator.fit(train, context: &context)
+        let checkpoint = try #require(saved.withLock { $0.first })
+        var resumed = TrainingContext(seed: 0)
+        resumed.job = "newton"
+        resumed.resumeFrom = checkpoint
+        #expect(try estimator.fit(train, context: &resumed) == uninterrupted)
+        // An L-BFGS state is not a Newton state.
+        var lbfgs = TrainingContext(seed: 0)
+        lbfgs.job = "newton"
+        lbfgs.resumeFrom = checkpoint
+        #expect(throws: MLOpsError.self) { try LogisticRegression().fit(train, context: &lbfgs) }
+    }
+
     @Test func missingFeatureIsAnErrorNamingColumnAndRow() throws {
         let dataset = try ReferenceDataset.load("breast_cancer")
         let data = try dataset.trainData()
@@ -238,15 +305,16 @@ import Training
     @Test func invalidHyperparametersAreErrorsNamingThem() throws {
         for (name, value) in [
             ("C", "0"), ("C", "-1"), ("C", "inf"), ("max_iter", "0"), ("tol", "-1e-3"),
-            ("lbfgs_memory", "0"), ("max_iter", "ten"), ("fit_intercept", "2"),
+            ("lbfgs_memory", "0"), ("max_iter", "ten"), ("fit_intercept", "2"), ("solver", "sag"),
         ] {
             let error = try #require(throws: MLOpsError.self) { try LogisticRegression(parameters: [name: value]) }
             #expect(error.code == .invalidArgument && error.message.contains(name), "\(name)=\(value)")
         }
         let error = try #require(throws: MLOpsError.self) { try LogisticRegression(parameters: ["penalty": "l1"]) }
         #expect(
-            error.message.contains("penalty") && error.message.contains("C, fit_intercept, lbfgs_memory, max_iter, tol")
-        )
+            error.message.contains("penalty")
+                && error.message.contains("C, fit_intercept, lbfgs_memory, max_iter, solver, tol"))
+        #expect(try LogisticRegression(parameters: ["solver": "newton-cholesky"]).solver == .newtonCholesky)
         let parsed = try LogisticRegression(parameters: ["C": "0.5", "max_iter": "10000", "tol": "1e-10"])
         #expect(parsed.c == 0.5 && parsed.maxIterations == 10_000 && parsed.tolerance == 1e-10)
         #expect(try LogisticRegression(parameters: parsed.parameters).parameters == parsed.parameters)

@@ -27,8 +27,8 @@ struct LogisticObjective: SmoothObjective {
     let inverseC: Double
     let pool: WorkerPool
     /// Row-major features and the class of each row (0/1 for binary).
-    private let x: [Double]
-    private let classes: [Int32]
+    let x: [Double]
+    let classes: [Int32]
     /// Per block: a gradient, and (sum, compensation) of its loss.
     private var blockGradients: [Double]
     private var blockLosses: [Double]

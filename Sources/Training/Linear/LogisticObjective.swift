@@ -8,13 +8,16 @@ import MLOpsCore
 /// vector per class, `logloss = log Σₖ e^{zₖ} − z_y`. The variables are laid out class by class,
 /// each class's `p` weights followed by its intercept (when fitted).
 ///
-/// The rows are split into at most ``maxBlocks`` blocks of at least ``minBlockRows`` rows (sizes
+/// The rows are split into at most ``maxBlocks`` blocks (fewer when the per-block gradients would
+/// pass ``blockGradientBudget`` values) of at least ``minBlockRows`` rows (sizes
 /// that depend on the row count only), run on the pool; each block sums its
 /// loss (compensated) and gradient on its own, and the blocks are added in order, so the result
 /// does not depend on the number of threads.
 struct LogisticObjective: SmoothObjective {
     static let minBlockRows = 256
     static let maxBlocks = 64
+    /// The most values all blocks' gradients may hold together (128 MiB of `Double`).
+    static let blockGradientBudget = 1 << 24
 
     /// The rows of each block (the last may have fewer).
     let blockRows: Int
@@ -51,9 +54,10 @@ struct LogisticObjective: SmoothObjective {
         self.fitIntercept = fitIntercept
         self.inverseC = 1 / c
         self.pool = pool
-        blockRows = max(Self.minBlockRows, (rows + Self.maxBlocks - 1) / Self.maxBlocks)
-        let blocks = (rows + blockRows - 1) / blockRows
         let dimension = outputs * (features + (fitIntercept ? 1 : 0))
+        let maxBlocks = max(1, min(Self.maxBlocks, Self.blockGradientBudget / max(1, dimension)))
+        blockRows = max(Self.minBlockRows, (rows + maxBlocks - 1) / maxBlocks)
+        let blocks = (rows + blockRows - 1) / blockRows
         blockGradients = [Double](repeating: 0, count: blocks * dimension)
         blockLosses = [Double](repeating: 0, count: blocks * 2)
         blockScores = [Double](repeating: 0, count: blocks * outputs)

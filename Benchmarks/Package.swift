@@ -67,5 +67,15 @@ let package = Package(
             ],
             path: "Benchmarks/MLPCompare"
         ),
+        // The swift-mlops side of compare/training_vs_peers.py's GBDT part (a plain executable).
+        .executableTarget(
+            name: "GBDTCompare",
+            dependencies: [
+                .product(name: "Training", package: "swift-mlops"),
+                .product(name: "InferenceCore", package: "swift-mlops"),
+                .product(name: "MLOpsCore", package: "swift-mlops"),
+            ],
+            path: "Benchmarks/GBDTCompare"
+        ),
     ]
 )

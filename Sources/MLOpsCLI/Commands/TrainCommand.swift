@@ -197,8 +197,10 @@ enum TrainCommand {
         var stoppedEarly: Bool
 
         enum CodingKeys: String, CodingKey {
-            case runID = "run_id", experiment, model, task, rows, features, classes, metrics, out, seconds, iterations
-            case resumedAfterIteration = "resumed_after_iteration", stoppedEarly = "stopped_early"
+            case runID = "run_id"
+            case experiment, model, task, rows, features, classes, metrics, out, seconds, iterations
+            case resumedAfterIteration = "resumed_after_iteration"
+            case stoppedEarly = "stopped_early"
         }
     }
 }

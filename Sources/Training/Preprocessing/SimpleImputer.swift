@@ -5,7 +5,7 @@ import InferenceCore
 /// most frequent value over the fit rows, or with a constant.
 ///
 /// Numeric columns (NaN or missing is missing) take every strategy; text columns (missing or
-/// empty text is missing) take ``Strategy/mostFrequent`` and ``Strategy/constant``. Ties of the
+/// empty text is missing) take ``Strategy/mostFrequent`` and ``Strategy/constant(number:text:)``. Ties of the
 /// most frequent value pick the smallest (numbers by value, text by byte order), as scikit-learn
 /// does. A column with no values at all is an error for the statistics (scikit-learn drops such
 /// a column with a warning; this keeps the column set fixed and asks for a constant instead).

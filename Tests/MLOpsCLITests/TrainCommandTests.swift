@@ -178,4 +178,30 @@ import Testing
         ])
         #expect(missingTarget.contains("no target column named nope"))
     }
+
+    @Test func aCommittedDatasetIsReadFromItsCommitAndRecordedAsTheRunsDataVersion() async throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let workspace = dir + "/ws"
+        try Self.write(Self.regressionCSV(rows: 120, seed: 8), dir + "/train.csv")
+        #expect(await runCLI(["data", "add", "train.csv", "--workspace", workspace], in: dir).status == 0)
+        #expect(await runCLI(["data", "commit", "-m", "v1", "--workspace", workspace], in: dir).status == 0)
+        // The working copy changes after the commit: training reads the committed bytes.
+        try Self.write("x,z,y\nnot,a,number\n", dir + "/train.csv")
+        let result = await runCLI(
+            [
+                "train", "--data", "train.csv", "--data-version", "HEAD", "--target", "y", "--model", "linear",
+                "--workspace", workspace, "--json",
+            ], in: dir)
+        #expect(result.status == 0, "\(result.err)")
+        let summary = try Self.object(result.out)
+        #expect(summary["rows"] as? Int == 120)
+        let opened = try Workspace.open(at: workspace, mode: .readOnly)
+        let commit = try await opened.data.resolve("HEAD")
+        let tracker = ExperimentTracker(
+            metadata: opened.metadata, artifacts: opened.objects, options: .init(captureEnvironment: false))
+        let run = try await tracker.run(id: try #require(summary["run_id"] as? String))
+        #expect(run.inputs.first?.dataVersionID == commit.description)
+        #expect(run.inputs.first?.sourceType == "data-version")
+    }
 }

@@ -58,6 +58,15 @@ let package = Package(
             ],
             path: "Benchmarks/InferenceCompare"
         ),
+        // The swift-mlops side of compare/training_mlp.py (a plain executable, no Benchmark).
+        .executableTarget(
+            name: "MLPCompare",
+            dependencies: [
+                .product(name: "Training", package: "swift-mlops"),
+                .product(name: "InferenceCore", package: "swift-mlops"),
+            ],
+            path: "Benchmarks/MLPCompare"
+        ),
         // The swift-mlops side of compare/training_vs_peers.py's GBDT part (a plain executable).
         .executableTarget(
             name: "GBDTCompare",

@@ -90,14 +90,16 @@ struct ArgumentParser: Sendable {
                         message: "unknown option '--\(name)' for '\(command.path.joined(separator: " "))'",
                         usage: command.usage)
                 }
-                if parsed.options[name] != nil {
+                if parsed.options[name] != nil, !option.isRepeatable {
                     throw UsageError(message: "option '--\(name)' given twice", usage: command.usage)
                 }
                 if let valueName = option.valueName {
                     if let inlineValue {
                         parsed.options[name] = inlineValue
+                        if option.isRepeatable { parsed.repeated[name, default: []].append(inlineValue) }
                     } else if let value = rest.first, !value.hasPrefix("--") {
                         parsed.options[name] = value
+                        if option.isRepeatable { parsed.repeated[name, default: []].append(value) }
                         rest.removeFirst()
                     } else {
                         throw UsageError(

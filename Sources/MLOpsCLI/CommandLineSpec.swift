@@ -11,6 +11,9 @@ struct OptionSpec: Sendable {
     var isRequired: Bool = false
     /// A one-letter alias spelled with one dash (`-m` for `--message`), or `nil`.
     var shortName: Character?
+    /// Whether the option may be given several times (its values are then read with
+    /// ``ParsedArguments/values(_:)``).
+    var isRepeatable = false
 
     /// This option with the one-dash alias `-<letter>`.
     func short(_ letter: Character) -> OptionSpec {
@@ -24,6 +27,11 @@ struct OptionSpec: Sendable {
         OptionSpec(name: name, valueName: valueName, help: help)
     }
 
+    /// An option that takes a value and may be given any number of times.
+    static func repeatable(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
+        OptionSpec(name: name, valueName: valueName, help: help, isRepeatable: true)
+    }
+
     /// An option that takes a value and must be given.
     static func required(_ name: String, _ valueName: String, _ help: String) -> OptionSpec {
         OptionSpec(name: name, valueName: valueName, help: help, isRequired: true)
@@ -32,7 +40,7 @@ struct OptionSpec: Sendable {
     /// How usage lines show it: `--name VALUE` when required, else `[--name VALUE]` or `[--name]`.
     var usageText: String {
         let text = "--\(name)" + (valueName.map { " \($0)" } ?? "")
-        return isRequired ? text : "[\(text)]"
+        return isRequired ? text : "[\(text)]" + (isRepeatable ? "..." : "")
     }
 
     /// A flag that takes no value.

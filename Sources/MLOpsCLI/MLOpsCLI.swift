@@ -12,6 +12,8 @@ public enum MLOpsCLI {
             DemoCommand.spec,
             StoreCheckCommand.spec,
             ExportCommand.spec,
+            TrainCommand.spec,
+            EvaluateCommand.spec,
             PredictCommand.spec,
             InspectCommand.spec,
             BenchCommand.spec,

@@ -4,9 +4,14 @@ struct ParsedArguments: Sendable, Equatable {
     var options: [String: String] = [:]
     /// Positional arguments in order.
     var positionals: [String] = []
+    /// Every value of a repeatable option, in command-line order, by long name.
+    var repeated: [String: [String]] = [:]
 
     /// The value of an option, if given.
     func value(_ name: String) -> String? { options[name] }
+
+    /// Every value of the repeatable option `name` (empty when not given).
+    func values(_ name: String) -> [String] { repeated[name] ?? [] }
 
     /// Whether a flag was given.
     func flag(_ name: String) -> Bool { options[name] != nil }

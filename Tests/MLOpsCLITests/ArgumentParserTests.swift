@@ -90,6 +90,27 @@ import Testing
         #expect(throws: UsageError(message: message)) { try parser.parse(arguments) }
     }
 
+    @Test func repeatableOptionsKeepEveryValueInOrder() throws {
+        let parser = ArgumentParser(commands: [
+            CommandSpec(
+                path: ["train"], summary: "train",
+                options: [.repeatable("param", "K=V", "a parameter"), .value("seed", "N", "seed")], run: { _, _ in })
+        ])
+        guard
+            case .run(_, let parsed) = try parser.parse([
+                "train", "--param", "a=1", "--param=b=2,3", "--seed", "4", "--param", "c=",
+            ])
+        else {
+            Issue.record("expected a command to run")
+            return
+        }
+        #expect(parsed.values("param") == ["a=1", "b=2,3", "c="])
+        #expect(parsed.values("seed") == [])
+        #expect(parsed.value("seed") == "4")
+        #expect(throws: UsageError.self) { _ = try parser.parse(["train", "--seed", "1", "--seed", "2"]) }
+        #expect(parser.commands[0].usage.contains("[--param K=V]..."))
+    }
+
     @Test func helpForms() throws {
         for arguments in [[], ["--help"], ["-h"], ["help"]] {
             guard case .help(nil) = try parser.parse(arguments) else {

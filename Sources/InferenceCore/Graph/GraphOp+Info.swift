@@ -21,6 +21,7 @@ extension GraphOp {
         case .cast: "cast"
         case .argMax: "argMax"
         case .scaler: "scaler"
+        case .imputer: "imputer"
         case .normalizer: "normalizer"
         case .oneHot: "oneHot"
         case .oneHotEncoder: "oneHotEncoder"

@@ -50,6 +50,10 @@ public enum GraphOp: Sendable {
     /// `ai.onnx.ml` Scaler: `y = (x - offset) * scale`, per last-axis feature (arrays of length
     /// 1 broadcast). Input any numeric type; output `float32`.
     case scaler(Scaler)
+    /// `ai.onnx.ml` Imputer for missing values: `y = isNaN(x) ? values[j] : x`, per last-axis
+    /// feature `j` (an array of length 1 broadcasts). Input and output `float32` or `float64`, the
+    /// same type; the values are widened to `float64` for a `float64` input.
+    case imputer(Imputer)
     /// `ai.onnx.ml` Normalizer along the last axis. Input numeric; output `float32`.
     case normalizer(Normalization)
     /// ONNX `OneHot`: input `indices` (int64 or float, negative counts from `depth`), output
@@ -143,6 +147,19 @@ extension GraphOp {
         public init(offset: [Float], scale: [Float]) {
             self.offset = offset
             self.scale = scale
+        }
+    }
+
+    /// Attributes of ``GraphOp/imputer(_:)``: the value that replaces a NaN in each feature.
+    ///
+    /// Has length 1 (broadcast) or the size of the input's last axis.
+    public struct Imputer: Sendable, Hashable, Codable {
+        /// The replacement of a NaN, per feature.
+        public var values: [Float]
+
+        /// Creates imputer attributes.
+        public init(values: [Float]) {
+            self.values = values
         }
     }
 

@@ -185,6 +185,14 @@ enum ShapeInference {
             }
             return [TensorSpec(elementType: .float32, shape: x.shape)]
 
+        case .imputer(let m):
+            let x = try requireType(0, floats)
+            guard let c = x.shape.last else { throw fail("imputer input must have rank ≥ 1.", 0) }
+            guard m.values.count == 1 || m.values.count == c else {
+                throw fail("values has \(m.values.count) entries; expected 1 or \(c) (the last dimension).", 0)
+            }
+            return [x]
+
         case .normalizer:
             let x = try requireType(0, numeric)
             guard x.shape.count == 1 || x.shape.count == 2 else {

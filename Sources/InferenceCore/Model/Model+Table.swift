@@ -6,7 +6,10 @@ extension Model {
     /// Feature columns are picked by name when the model names its features
     /// (``ModelSignature/featureNames``), else the table's columns are the features in order. A
     /// graph with several inputs takes each from the column of the same name. Numeric and
-    /// boolean columns are accepted (missing values become NaN); a text column is an error.
+    /// boolean columns are accepted (missing values become NaN); a text column is an error,
+    /// except for a `string` input (of a graph with several inputs, or the only input when the
+    /// model names one feature), which takes the column's values as text (a missing value becomes
+    /// the empty string, a number its CSV text).
     ///
     /// The result's columns are those `mlops predict` writes (see ``Model``): `probability` and
     /// `margin` for a binary tree classifier, `probability_0…probability_{K-1}` for a multiclass
@@ -75,7 +78,7 @@ extension Model {
 
     /// The graph's inputs built from `table`: a single input gets the feature columns as
     /// [N, F] (or [N] when it is declared with rank 1); with several inputs, each is filled from
-    /// the column of the same name as [N, 1] (or [N]).
+    /// the column of the same name as [N, 1] (or [N]); a `string` input there takes the column as text.
     func graphInputs(_ table: Table) throws -> [String: Tensor] {
         let rowCount = table.rowCount
         let inputs = signature.inputs
@@ -86,6 +89,18 @@ extension Model {
         var result: [String: Tensor] = [:]
         for info in inputs {
             let rank = info.shape?.count ?? 2
+            if info.elementType == .string, inputs.count > 1 || signature.featureNames.count == 1 {
+                // A text input: the column of its name (of its one feature name for a single input),
+                // as text, missing as "".
+                let name = inputs.count > 1 ? info.name : signature.featureNames[0]
+                if inputs.count == 1 { try Self.checkColumns(table, names: [name], what: "feature") }
+                guard let column = table[name] else {
+                    throw MLOpsError(.invalidArgument, "the input has no column for model input \(name)", value: name)
+                }
+                let text = (0..<rowCount).map { column.value(at: $0).description }
+                result[info.name] = try Tensor(shape: rank == 1 ? [rowCount] : [rowCount, 1], strings: text)
+                continue
+            }
             let values: [Double]
             let width: Int
             if inputs.count == 1 {
@@ -98,7 +113,8 @@ extension Model {
                 values = try featureRows(table, names: signature.featureNames, width: declared)
                 width = rowCount == 0 ? (declared ?? table.columnCount) : values.count / rowCount
             } else {
-                values = try featureRows(table, names: [info.name], width: 1)
+                // The table's columns were checked against the inputs above; take this one alone.
+                values = try featureRows(table.select(columns: [info.name]), names: [info.name], width: 1)
                 width = 1
             }
             let shape = rank == 1 && width == 1 ? [rowCount] : [rowCount, width]

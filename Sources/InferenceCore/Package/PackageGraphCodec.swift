@@ -64,6 +64,7 @@ enum PackageGraphCodec {
         case .scaler(let s):
             a.offset = weights.append(s.offset)
             a.scale = weights.append(s.scale)
+        case .imputer(let m): a.offset = weights.append(m.values)
         case .normalizer(let n): a.norm = n
         case .oneHot(let o):
             a.depth = o.depth
@@ -227,6 +228,7 @@ enum PackageGraphCodec {
                     axis: try a.axis.orCorrupt(what), keepDims: try a.keepDims.orCorrupt(what),
                     selectLastIndex: try a.selectLastIndex.orCorrupt(what)))
         case "scaler": return .scaler(GraphOp.Scaler(offset: try floats(a.offset), scale: try floats(a.scale)))
+        case "imputer": return .imputer(GraphOp.Imputer(values: try floats(a.offset)))
         case "normalizer": return .normalizer(try a.norm.orCorrupt(what))
         case "oneHot":
             return .oneHot(

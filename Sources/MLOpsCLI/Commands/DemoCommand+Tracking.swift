@@ -1,143 +1,103 @@
 import MLOps
 
 extension DemoCommand {
-    /// One model the demo fits and scores: its run name, what it is, and its
-    /// intercept and coefficients by feature name.
-    struct DemoFit: Sendable {
-        var runName: String
-        var description: String
-        var intercept: Double
-        var coefficients: [(feature: String, value: Double)]
-
-        /// The model's prediction for every row of `features` (columns by name).
-        func predictions(_ features: [String: [Double]], rows: [Int]) -> [Double] {
-            rows.map { row in
-                var value = intercept
-                for (feature, coefficient) in coefficients { value += coefficient * (features[feature]?[row] ?? 0) }
-                return value
-            }
-        }
-    }
-
-    /// Step 6 of the demo: tracked runs of models that are really fitted and
-    /// scored here — the training mean, and closed-form least squares on one
-    /// and on two features — each with its params, its test metrics, the
-    /// data commit they trained on as input and its coefficients as an
-    /// artifact; then the run with the lowest test RMSE.
+    /// Step 6 of the demo: models trained with the Training module on the committed data, as
+    /// tracked runs (params, per-iteration metrics, the data commit as the input, the model
+    /// package as an artifact), each scored on held-out rows; then the best run of each experiment.
     ///
-    /// These are not Training estimators (there are none yet): the fits are a
-    /// few loops written in the demo, and the output says so.
+    /// - Regression (`demo-regression`): the training mean as a baseline run, and the `linear`
+    ///   recipe (least squares: ridge with alpha 0, missing x2 imputed) on x0, x1, x2 → y.
+    /// - Classification (`demo-classification`): the `gbdt` and `logistic` recipes on x0, x1, x2 →
+    ///   label, on a split stratified by label; the better is the one with the higher held-out ROC
+    ///   AUC.
     static func trackExperiments(
         workspace: Workspace, table: Table, split: TrainTestSplit, seed: UInt64, dataVersion: ObjectID,
         say: @Sendable (String) -> Void
     ) async throws {
-        var features: [String: [Double]] = [:]
-        for name in ["x0", "x1"] { features[name] = try table.doubles(column: name) }
-        let target = try table.doubles(column: "y")
-        let fits = try fitModels(features: features, target: target, train: split.train)
-
         let tracker = try await workspace.tracking
-        let experiment = try await tracker.experiment(namedOrCreated: "demo-regression")
-        var scored: [(name: String, rmse: Double)] = []
-        for fit in fits {
-            let metrics = try RegressionMetrics(
-                predictions: fit.predictions(features, rows: split.test), targets: split.test.map { target[$0] })
-            let trainMetrics = try RegressionMetrics(
-                predictions: fit.predictions(features, rows: split.train), targets: split.train.map { target[$0] })
-            try await tracker.withRun(experiment: experiment.name, name: fit.runName) { run in
-                try await run.log(params: [
-                    "model": fit.description, "features": fit.coefficients.map(\.feature).joined(separator: ","),
-                    "split_seed": String(seed), "test_fraction": "0.2",
-                ])
-                try await run.logInput(
-                    DatasetInput(
-                        name: dataFileName,
-                        digest: String(dataVersion.hex.prefix(TrackingLimits.maxDatasetDigestLength)),
-                        context: "training", source: dataVersion.description, sourceType: dataVersionSourceType,
-                        dataVersionID: dataVersion.description))
-                try await run.log(metrics: [
-                    "rmse": metrics.rootMeanSquaredError, "mae": metrics.meanAbsoluteError, "r2": metrics.r2,
-                    "train_rmse": trainMetrics.rootMeanSquaredError,
-                ])
-                try await run.logArtifact(path: "model.txt", data: Array(modelText(fit).utf8))
-            }
-            scored.append((fit.runName, metrics.rootMeanSquaredError))
+        let input = DatasetInput(
+            name: dataFileName, digest: String(dataVersion.hex.prefix(TrackingLimits.maxDatasetDigestLength)),
+            context: "training", source: dataVersion.description, sourceType: dataVersionSourceType,
+            dataVersionID: dataVersion.description)
+
+        // Regression: the mean baseline and least squares.
+        let regression = try table.select(columns: ["x0", "x1", "x2", "y"])
+        let train = try regression.rows(split.train)
+        let test = try regression.rows(split.test)
+        let y = try train.doubles(column: "y")
+        let mean = y.reduce(0, +) / Double(y.count)
+        let baseline = try Evaluation(
+            predictions: Predictions(regression: Array(repeating: mean, count: test.rowCount)),
+            target: TrainingTarget(test.column(named: "y")!, task: .regression))
+        let regressionExperiment = "demo-regression"
+        try await tracker.withRun(experiment: regressionExperiment, name: "baseline-mean") { run in
+            try await run.log(params: ["estimator": "mean of the training target", "seed": String(seed)])
+            try await run.logInput(input)
+            try await run.log(metrics: baseline.metrics.reduce(into: [:]) { $0["validation_" + $1.key] = $1.value })
         }
-        guard let best = try await tracker.bestRun(experimentIDs: [experiment.id], metric: "rmse", goal: .minimize),
-            let rmse = best.metrics["rmse"]?.value
+        let trainer = Trainer(
+            tracker: tracker, experiment: regressionExperiment, checkpoints: workspace.objects, seed: seed)
+        let linear = try await trainer.train(
+            TrainingRecipe.linear.pipeline(for: train, target: "y", parameters: ["alpha": "0"]), on: train,
+            target: "y", validation: test, inputs: [input], runName: "linear")
+        say(
+            "training         \(regressionExperiment): y from x0, x1, x2 on \(train.rowCount) rows, scored on "
+                + "\(test.rowCount) held out: baseline-mean RMSE \(format(baseline.metrics["rmse"] ?? .nan)), "
+                + "linear (least squares) RMSE \(format(linear.metrics["validation_rmse"] ?? .nan)), "
+                + "R² \(format(linear.metrics["validation_r2"] ?? .nan))")
+        try await sayBest(tracker, regressionExperiment, metric: "validation_rmse", goal: .minimize, say: say)
+
+        // Classification: gradient-boosted trees against logistic regression.
+        let labelled = try table.select(columns: ["x0", "x1", "x2", "label"])
+        let labels = try labelled.doubles(column: "label").map { Int($0) }
+        let stratified = try TrainTestSplit(
+            rowCount: labelled.rowCount, testFraction: 0.2, seed: seed, stratifyBy: labels)
+        let classTrain = try labelled.rows(stratified.train)
+        let classTest = try labelled.rows(stratified.test)
+        let classExperiment = "demo-classification"
+        var classTrainer = trainer
+        classTrainer.experiment = classExperiment
+        for recipe in [TrainingRecipe.gbdt, .logistic] {
+            let started = Platform.monotonicNanoseconds()
+            let outcome = try await classTrainer.train(
+                recipe.pipeline(for: classTrain, target: "label"), on: classTrain, target: "label",
+                validation: classTest, inputs: [input], runName: recipe.rawValue)
+            let seconds = Double(Platform.monotonicNanoseconds() &- started) / 1e9
+            say(
+                "training         \(classExperiment): \(recipe) (\(recipe.summary)) on \(classTrain.rowCount) rows in "
+                    + "\(format(seconds)) s, \(outcome.reports.count) iterations logged; held-out "
+                    + "ROC AUC \(format(outcome.metrics["validation_roc_auc"] ?? .nan)), "
+                    + "accuracy \(format(outcome.metrics["validation_accuracy"] ?? .nan)), "
+                    + "log loss \(format(outcome.metrics["validation_log_loss"] ?? .nan)); run \(outcome.runID ?? "")")
+        }
+        try await sayBest(tracker, classExperiment, metric: "validation_roc_auc", goal: .maximize, say: say)
+    }
+
+    /// Prints the run of `experiment` with the best `metric`.
+    static func sayBest(
+        _ tracker: ExperimentTracker, _ experiment: String, metric: String, goal: MetricGoal,
+        say: @Sendable (String) -> Void
+    ) async throws {
+        guard let id = try await tracker.experiment(named: experiment)?.id,
+            let best = try await tracker.bestRun(experimentIDs: [id], metric: metric, goal: goal),
+            let value = best.metrics[metric]?.value
         else {
-            throw MLOpsError(.notFound, "the demo experiment has no run with an rmse metric", value: experiment.id)
+            throw MLOpsError(.notFound, "the demo experiment has no run with the metric \(metric)", value: experiment)
         }
         say(
-            "tracking         \(scored.count) runs in experiment '\(experiment.name)' (ID \(experiment.id)), "
-                + "test RMSE: " + scored.map { "\($0.name) \(format($0.rmse))" }.joined(separator: ", "))
-        say(
-            "                 lowest test RMSE (across every run of this experiment): \(best.info.runName) "
-                + "\(format(rmse)), run \(best.info.runID)")
-        say(
-            "                 these are a mean baseline and least squares (closed form, computed in the demo); "
-                + "training estimators: planned (Training module)")
+            "                 best \(metric) of every run in '\(experiment)': \(best.info.runName) \(format(value)) "
+                + "(run \(best.info.runID))")
     }
+}
 
-    /// The demo's models, fitted on the `train` rows: the training mean, least
-    /// squares on x0, and least squares on x0 and x1 (normal equations, solved
-    /// by Gaussian elimination with partial pivoting).
-    static func fitModels(features: [String: [Double]], target: [Double], train: [Int]) throws -> [DemoFit] {
-        let mean = train.map { target[$0] }.reduce(0, +) / Double(train.count)
-        var fits = [
-            DemoFit(
-                runName: "baseline-mean", description: "baseline: mean of the training target", intercept: mean,
-                coefficients: [])
-        ]
-        for names in [["x0"], ["x0", "x1"]] {
-            let columns = names.map { features[$0] ?? [] }
-            let solution = try leastSquares(columns: columns, target: target, rows: train)
-            fits.append(
-                DemoFit(
-                    runName: "least-squares-" + names.joined(separator: "-"),
-                    description: "least squares on \(names.joined(separator: ", ")) (closed form, in the demo)",
-                    intercept: solution[0], coefficients: Array(zip(names, solution.dropFirst()))))
+extension TrainingRecipe {
+    /// What the recipe trains, in a few words, for the demo's output.
+    var summary: String {
+        switch self {
+        case .linear: "ridge regression"
+        case .logistic: "L2 logistic regression on standardised features"
+        case .mlp: "a 64-unit ReLU network"
+        case .gbdt: "100 histogram gradient-boosted trees, 31 leaves"
         }
-        return fits
-    }
-
-    /// Ordinary least squares with an intercept: solves `(XᵀX) β = Xᵀy` over
-    /// `rows`, where X is a column of ones followed by `columns`. Returns
-    /// `[intercept, coefficient…]`.
-    static func leastSquares(columns: [[Double]], target: [Double], rows: [Int]) throws -> [Double] {
-        let size = columns.count + 1
-        // The augmented system [XᵀX | Xᵀy].
-        var system = [[Double]](repeating: [Double](repeating: 0, count: size + 1), count: size)
-        var x = [Double](repeating: 1, count: size)
-        for row in rows {
-            for (index, column) in columns.enumerated() { x[index + 1] = column[row] }
-            for i in 0..<size {
-                for j in 0..<size { system[i][j] += x[i] * x[j] }
-                system[i][size] += x[i] * target[row]
-            }
-        }
-        // A pivot this small relative to the largest diagonal entry means the columns are (nearly) collinear.
-        let tolerance = 1e-10 * (0..<size).map { abs(system[$0][$0]) }.reduce(0, max)
-        for pivot in 0..<size {
-            guard let best = (pivot..<size).max(by: { abs(system[$0][pivot]) < abs(system[$1][pivot]) }),
-                abs(system[best][pivot]) > tolerance
-            else {
-                throw MLOpsError(
-                    .invalidArgument, "the features are collinear; least squares has no unique solution")
-            }
-            system.swapAt(pivot, best)
-            for row in 0..<size where row != pivot {
-                let factor = system[row][pivot] / system[pivot][pivot]
-                for column in pivot...size { system[row][column] -= factor * system[pivot][column] }
-            }
-        }
-        return (0..<size).map { system[$0][size] / system[$0][$0] }
-    }
-
-    /// The fitted model as text: what it is and its coefficients.
-    static func modelText(_ fit: DemoFit) -> String {
-        var lines = ["model      \(fit.description)", "intercept  \(fit.intercept)"]
-        for (feature, value) in fit.coefficients { lines.append("\(pad(feature, 10)) \(value)") }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -8,9 +8,7 @@ import MLOps
 /// `mlops demo`: runs what swift-mlops can do today, end to end, on a
 /// workspace, and says what it did at each step.
 ///
-/// Every number it prints or logs is computed from its data in this run;
-/// what does not exist yet (training estimators) is named as planned, never
-/// imitated.
+/// Every number it prints or logs is computed from its data in this run.
 enum DemoCommand {
     static let spec = CommandSpec(
         path: ["demo"],
@@ -68,15 +66,8 @@ enum DemoCommand {
                     + "missing \(stats.missingCount)")
         }
 
-        // 4. Split and score a baseline (predict the training mean).
+        // 4. Split: the same seeded 80/20 split for every regression run below.
         let split = try TrainTestSplit(rowCount: table.rowCount, testFraction: 0.2, seed: seed)
-        let target = try table.doubles(column: "y")
-        let trainMean = split.train.map { target[$0] }.reduce(0, +) / Double(split.train.count)
-        let baseline = try RegressionMetrics(
-            predictions: Array(repeating: trainMean, count: split.test.count), targets: split.test.map { target[$0] })
-        say(
-            "baseline         train \(split.train.count) / test \(split.test.count) rows; mean predictor "
-                + "RMSE \(format(baseline.rootMeanSquaredError)), R² \(format(baseline.r2))")
 
         // 5. A compare-and-swap transaction: count demo runs in this workspace.
         let counterKey = StorageKey("demo", "runs").bytes
@@ -97,8 +88,9 @@ enum DemoCommand {
         }
         say("transaction      demo run #\(runs) in this workspace (compare-and-swap counter)")
 
-        // 6. Track experiments: runs of the mean baseline and of least squares fitted in the demo, with
-        //    their real test metrics, then the best run (ExperimentTracking; see DemoCommand+Tracking.swift).
+        // 6. Train and track: a mean baseline and least squares on y, gradient-boosted trees and logistic
+        //    regression on label, each a tracked run scored on held-out rows; then the best run of each
+        //    experiment (Training and ExperimentTracking; see DemoCommand+Tracking.swift).
         try await trackExperiments(
             workspace: workspace, table: table, split: split, seed: seed, dataVersion: versions.second.id, say: say)
 

@@ -475,6 +475,19 @@ extension Platform {
         logf(x)
     }
 
+    /// `log1p(3)`: `log(1 + x)`, accurate for small `x`.
+    @inlinable
+    @inline(__always)
+    package static func log1p(_ x: Double) -> Double {
+        #if canImport(Glibc)
+            Glibc.log1p(x)
+        #elseif canImport(Musl)
+            Musl.log1p(x)
+        #else
+            Darwin.log1p(x)
+        #endif
+    }
+
     /// `tanh(3)`: the hyperbolic tangent.
     @inlinable
     @inline(__always)

@@ -55,8 +55,10 @@ public protocol FittedEstimator: Sendable {
 
     /// Appends the nodes that compute the model's outputs from `input` to `builder`.
     ///
-    /// - Parameter input: A value of shape [N, ``featureCount``], `float32` or `float64` (see
-    ///   ``GraphValue/elementType``); NaN marks a missing value.
+    /// - Parameters:
+    ///   - builder: The graph being built; the nodes and constants are added to it.
+    ///   - input: A value of shape [N, ``featureCount``], `float32` or `float64` (see
+    ///     ``GraphValue/elementType``); NaN marks a missing value.
     /// - Returns: The values holding the model's outputs.
     /// - Throws: `MLOpsError` `unsupported` when the model cannot be expressed as a graph.
     func export(into builder: inout GraphBuilder, input: GraphValue) throws -> ExportedOutputs

@@ -7,8 +7,9 @@ import MLOpsCore
 /// ```swift
 /// var builder = GraphBuilder()
 /// let input = builder.input(name: "features", elementType: .float32, width: 4)
-/// let scaled = try builder.add(.scaler(.init(offset: mean, scale: inverseStd)), inputs: [input.name],
-///                              output: (.float32, 4), hint: "scaled")
+/// let scaled = builder.add(
+///     .scaler(.init(offset: mean, scale: inverseStd)), inputs: [input.name],
+///     output: (.float32, 4), hint: "scaled")
 /// let outputs = try fitted.export(into: &builder, input: scaled)
 /// let graph = try builder.finish(name: "model", input: input, outputs: outputs, task: fitted.task)
 /// ```

@@ -7,7 +7,7 @@ public import MLOpsCore
 /// ```swift
 /// var context = TrainingContext(seed: 42, threads: 2)
 /// context.callbacks.append(EarlyStopping(metric: "validation_loss", patience: 10))
-/// let model = try MLPClassifier().fit(data, context: &context)
+/// let model = try MLP().fit(data, context: &context)
 /// print(context.reports.last?.metrics ?? [:])
 /// ```
 ///
@@ -16,7 +16,7 @@ public import MLOpsCore
 /// and build give a byte-identical model on 1 or many threads.
 ///
 /// **Iterations.** An iterative estimator calls ``report(_:)`` after each iteration, which keeps the
-/// report in ``reports`` and runs the callbacks, and ``checkpointIfDue(iteration:state:)``, which
+/// report in ``reports`` and runs the callbacks, and ``checkpointIfDue(iteration:force:state:)``, which
 /// hands a ``TrainingCheckpoint`` to ``checkpointSink`` every ``checkpointInterval`` iterations. On
 /// start it asks ``resumeCheckpoint()`` for a checkpoint to continue from.
 public struct TrainingContext: Sendable {

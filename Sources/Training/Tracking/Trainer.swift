@@ -8,7 +8,8 @@ import Synchronization
 /// metrics and the model, and ends the run (as failed, with the error, when training fails).
 ///
 /// ```swift
-/// let trainer = Trainer(tracker: workspace.tracking, experiment: "churn", checkpoints: workspace.objects, seed: 7)
+/// let tracker = try await workspace.tracking
+/// let trainer = Trainer(tracker: tracker, experiment: "churn", checkpoints: workspace.objects, seed: 7)
 /// let outcome = try await trainer.train(GradientBoosting(), on: data)
 /// print(outcome.runID ?? "", outcome.metrics)
 /// ```

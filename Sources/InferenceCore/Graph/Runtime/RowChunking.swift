@@ -103,7 +103,7 @@ struct RowChunking: Sendable {
                 }
             }
             return true
-        case .relu, .sigmoid, .tanh, .identity, .cast, .scaler, .oneHotEncoder:
+        case .relu, .sigmoid, .tanh, .identity, .cast, .scaler, .imputer, .oneHotEncoder:
             return !constant(0)
         case .reshape, .flatten:
             // Both sides lead with the batch (checked by the caller): rows are copied in place.

@@ -121,6 +121,9 @@ struct StepBuilder {
         case .scaler(let s):
             return ScalerStep(x: input(0), y: out, shape: spec(0).shape, scaler: s, elementType: spec(0).elementType)
 
+        case .imputer(let m):
+            return ImputerStep(x: input(0), y: out, shape: spec(0).shape, imputer: m, elementType: spec(0).elementType)
+
         case .normalizer(let norm):
             let shape = spec(0).shape
             let cols = shape.last ?? 1

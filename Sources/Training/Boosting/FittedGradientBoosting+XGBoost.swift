@@ -16,7 +16,7 @@ extension FittedGradientBoosting {
     public func xgboostJSON() throws -> [UInt8] {
         let outputs = outputCount
         var json = "{\"learner\":{\"attributes\":{},\"feature_names\":["
-        json += featureNames.map(Self.quoted).joined(separator: ",")
+        json += featureNames.map(JSONText.quoted).joined(separator: ",")
         json += "],\"feature_types\":[],\"gradient_booster\":{\"model\":{\"cats\":{\"enc\":[],"
         json += "\"feature_segments\":[],\"sorted_idx\":[]},\"gbtree_model_param\":{\"num_parallel_tree\":\"1\","
         json += "\"num_trees\":\"\(trees.count)\"},\"iteration_indptr\":["
@@ -126,26 +126,5 @@ extension FittedGradientBoosting {
                 value: String(value))
         }
         return String(describing: value)
-    }
-
-    private static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
     }
 }

@@ -151,29 +151,5 @@ enum PipelineExport {
     }
 
     /// `values` as a JSON array of strings.
-    static func jsonArray(_ values: [String]) -> String {
-        "[" + values.map(jsonString).joined(separator: ",") + "]"
-    }
-
-    /// `value` as a JSON string literal.
-    static func jsonString(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonArray(_ values: [String]) -> String { JSONText.array(values) }
 }

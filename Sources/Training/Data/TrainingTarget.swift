@@ -194,8 +194,5 @@ public struct TrainingTarget: Sendable, Hashable {
     private static func classTask(distinct: Int) -> TrainingTask { distinct <= 2 ? .binary : .multiclass }
 
     /// A whole number without a decimal point (`3`, not `3.0`); other numbers as Swift prints them.
-    private static func label(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-        return String(value)
-    }
+    private static func label(_ value: Double) -> String { Preprocessing.label(value) }
 }

@@ -71,25 +71,15 @@ public struct MinMaxScaler: Transformer {
         public var outputColumns: [String] { columns }
 
         public func transform(_ table: Table) throws -> Table {
-            var replacements: [String: [Column]] = [:]
-            for (j, name) in columns.enumerated() {
-                let values = try Preprocessing.numbers(
-                    Preprocessing.column(table, name, step: "MinMaxScaler"), step: "MinMaxScaler")
-                replacements[name] = [.double(name, values.map { $0 * scales[j] + offsets[j] })]
+            try Preprocessing.mappingNumbers(table, columns, step: "MinMaxScaler") { j, x in x * scales[j] + offsets[j]
             }
-            return try Preprocessing.replacing(table, replacements)
         }
 
         public func export(into builder: inout GraphBuilder, columns graph: inout GraphColumns) throws {
-            guard !columns.isEmpty else { return }
-            let input = try graph.gather(columns, builder: &builder)
             // (x - offset') · scale with offset' = -offset / scale.
-            let scaled = builder.add(
-                .scaler(
-                    .init(
-                        offset: zip(offsets, scales).map { Float(-$0 / $1) }, scale: scales.map { Float($0) })),
-                inputs: [input.name], output: (.float32, columns.count), hint: "min_max_scaled")
-            for (j, name) in columns.enumerated() { try graph.set(name, to: [name], in: scaled, from: j) }
+            try Preprocessing.exportScaler(
+                columns, offset: zip(offsets, scales).map { Float(-$0 / $1) }, scale: scales.map { Float($0) },
+                hint: "min_max_scaled", builder: &builder, graph: &graph)
         }
     }
 }

@@ -79,22 +79,15 @@ public struct StandardScaler: Transformer {
         public var outputColumns: [String] { columns }
 
         public func transform(_ table: Table) throws -> Table {
-            var replacements: [String: [Column]] = [:]
-            for (j, name) in columns.enumerated() {
-                let values = try Preprocessing.numbers(
-                    Preprocessing.column(table, name, step: "StandardScaler"), step: "StandardScaler")
-                replacements[name] = [.double(name, values.map { ($0 - means[j]) / scales[j] })]
+            try Preprocessing.mappingNumbers(table, columns, step: "StandardScaler") { j, x in
+                (x - means[j]) / scales[j]
             }
-            return try Preprocessing.replacing(table, replacements)
         }
 
         public func export(into builder: inout GraphBuilder, columns graph: inout GraphColumns) throws {
-            guard !columns.isEmpty else { return }
-            let input = try graph.gather(columns, builder: &builder)
-            let scaled = builder.add(
-                .scaler(.init(offset: means.map { Float($0) }, scale: scales.map { Float(1 / $0) })),
-                inputs: [input.name], output: (.float32, columns.count), hint: "standardized")
-            for (j, name) in columns.enumerated() { try graph.set(name, to: [name], in: scaled, from: j) }
+            try Preprocessing.exportScaler(
+                columns, offset: means.map { Float($0) }, scale: scales.map { Float(1 / $0) }, hint: "standardized",
+                builder: &builder, graph: &graph)
         }
     }
 }

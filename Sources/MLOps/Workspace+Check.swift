@@ -1,4 +1,5 @@
 import DataVersioning
+import Deployment
 import MLOpsCore
 
 /// What ``Workspace/check()`` found.
@@ -32,7 +33,8 @@ extension Workspace {
     /// hashes every artifact against its recorded digest; DataVersioning hashes every
     /// content-addressed object against its key, and verifies the data repository (every
     /// commit, tree and chunk list its refs and staging area reach, every chunk re-hashed from
-    /// its pack: `DataRepository.verify`) — and finally that every other object can be read in
+    /// its pack: `DataRepository.verify`); the model registry hashes every registered package
+    /// against its recorded SHA-256 (`ModelRegistry.check`) — and finally that every other object can be read in
     /// full.
     ///
     /// Reading never repairs anything and writes nothing; a problem is reported, not fixed.
@@ -65,6 +67,8 @@ extension Workspace {
         let repository =
             try modules.openedData ?? DataRepository.reading(metadata: metadata, blobs: objects)
         report.add(try await repository.check())
+        let registry = try modules.openedRegistry ?? ModelRegistry.reading(metadata: metadata, blobs: objects)
+        report.add(try await registry.check())
         var others = StoreCheckReport(component: "objects")
         for key in try await objects.list(prefix: "") {
             report.objects += 1
@@ -73,6 +77,8 @@ extension Workspace {
             // Packs are read by the repository's verification (the chunks anything needs).
             if segments.count == 3, segments[0] == "data", segments[1] == "packs" { continue }
             if segments.count >= 4, segments[0] == "runs", segments[2] == "artifacts" { continue }
+            // Registered packages are hashed by the registry's check.
+            if segments.count == 4, segments[0] == "registry", segments[1] == "packages" { continue }
             do {
                 let reader = try await objects.openReader(key)
                 while try await !reader.read(upTo: 1 << 20).isEmpty {}

@@ -54,6 +54,28 @@ extension Workspace {
         }
     }
 
+    /// The workspace's model registry: registered models, versions, aliases, promotion gates and
+    /// the audit log, kept in the `registry` namespace of ``metadata``, with model packages under
+    /// `registry/packages/` in ``objects``.
+    ///
+    /// Opened on first use — claiming its namespace — and shared by every copy of this workspace
+    /// value. In a read-only workspace the namespace is not claimed and only reads work.
+    ///
+    /// - Throws: `MLOpsError` `conflict` if another module claimed the `registry` namespace;
+    ///   whatever the store throws.
+    public var registry: ModelRegistry {
+        get async throws {
+            let metadata = metadata
+            let objects = objects
+            let readOnly = isReadOnly
+            return try await modules.registry {
+                readOnly
+                    ? try ModelRegistry.reading(metadata: metadata, blobs: objects)
+                    : try await ModelRegistry.open(metadata: metadata, blobs: objects)
+            }
+        }
+    }
+
     /// Bytes stored under their own SHA-256 in ``objects`` (DataVersioning's single-object
     /// layer), for hosts that want one verified object rather than a versioned dataset.
     public var contentObjects: ContentAddressedStore { ContentAddressedStore(blobs: objects) }

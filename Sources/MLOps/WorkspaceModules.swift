@@ -1,4 +1,5 @@
 import DataVersioning
+import Deployment
 import MLOpsCore
 import Synchronization
 
@@ -7,12 +8,24 @@ import Synchronization
 final class WorkspaceModules: Sendable {
     private let tracker = Mutex<ExperimentTracker?>(nil)
     private let repository = Mutex<DataRepository?>(nil)
+    private let modelRegistry = Mutex<ModelRegistry?>(nil)
 
     /// The workspace's data repository, opened (and its namespace claimed) on first use.
     func data(open: @Sendable () async throws -> DataRepository) async throws -> DataRepository {
         if let existing = repository.withLock({ $0 }) { return existing }
         let opened = try await open()
         return repository.withLock { current in
+            if let current { return current }
+            current = opened
+            return opened
+        }
+    }
+
+    /// The workspace's model registry, opened (and its namespace claimed) on first use.
+    func registry(open: @Sendable () async throws -> ModelRegistry) async throws -> ModelRegistry {
+        if let existing = modelRegistry.withLock({ $0 }) { return existing }
+        let opened = try await open()
+        return modelRegistry.withLock { current in
             if let current { return current }
             current = opened
             return opened
@@ -38,4 +51,7 @@ final class WorkspaceModules: Sendable {
 
     /// The data repository, if it was opened.
     var openedData: DataRepository? { repository.withLock { $0 } }
+
+    /// The model registry, if it was opened.
+    var openedRegistry: ModelRegistry? { modelRegistry.withLock { $0 } }
 }

@@ -18,7 +18,9 @@ import Testing
         let report = try await workspace.check()
         #expect(report.isHealthy, "\(report.problems)")
         #expect(
-            report.components.map(\.component) == ["ExperimentTracking", "DataVersioning", "DataRepository", "objects"])
+            report.components.map(\.component) == [
+                "ExperimentTracking", "DataVersioning", "DataRepository", "Deployment registry", "objects",
+            ])
         #expect(report.verifiedObjects == 1)
     }
 

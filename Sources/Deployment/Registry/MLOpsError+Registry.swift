@@ -9,3 +9,8 @@ extension MLOpsError.Code {
     /// not good enough" from "the registry is in a state that forbids this".
     public static let promotionBlocked = MLOpsError.Code(rawValue: "promotion_blocked")
 }
+
+extension MLOpsError {
+    /// An error with code ``MLOpsError/Code/promotionBlocked``, to match with `catch` or `#expect(throws:)`.
+    public static var promotionBlocked: MLOpsError { MLOpsError(.promotionBlocked, "") }
+}

@@ -17,6 +17,17 @@ public struct RegistryEvent: Sendable, Hashable, Codable {
         /// The stable name.
         public var description: String { rawValue }
 
+        /// Decodes the stable name.
+        public init(from decoder: any Decoder) throws {
+            rawValue = try decoder.singleValueContainer().decode(String.self)
+        }
+
+        /// Encodes the stable name.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
+
         /// The model was created.
         public static let modelCreated = Kind(rawValue: "model_created")
         /// A version was registered (``RegistryEvent/version``).
@@ -86,6 +97,29 @@ public struct RegistryEvent: Sendable, Hashable, Codable {
         self.passed = passed
         self.gates = gates
         self.detail = detail
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sequence, model, kind, timeMilliseconds, actor, reason, version, alias, previousVersion, sourceAlias
+        case passed, gates, detail
+    }
+
+    /// Encodes every key, `null` where there is no value (so JSON readers see a fixed shape).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(sequence, forKey: .sequence)
+        try container.encode(model, forKey: .model)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(timeMilliseconds, forKey: .timeMilliseconds)
+        try container.encode(actor, forKey: .actor)
+        try container.encode(reason, forKey: .reason)
+        try container.encode(version, forKey: .version)
+        try container.encode(alias, forKey: .alias)
+        try container.encode(previousVersion, forKey: .previousVersion)
+        try container.encode(sourceAlias, forKey: .sourceAlias)
+        try container.encode(passed, forKey: .passed)
+        try container.encode(gates, forKey: .gates)
+        try container.encode(detail, forKey: .detail)
     }
 
     /// The change in words, without time, actor or reason: e.g. `alias champion: version 2 →

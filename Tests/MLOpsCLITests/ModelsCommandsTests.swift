@@ -39,9 +39,10 @@ import Testing
         let text = try await run(
             ["models", "register", xgb, "--name", "churn", "--metric", "auc=0.85", "--reason", "retrained"], workspace)
         #expect(text.count == 1 && text[0].hasPrefix("registered churn version 2 (xgboost, package sha256:"))
-        #expect(try await run(["models", "alias", "set", "churn", "champion", "1"], workspace) == [
-            "churn: alias champion set to version 1"
-        ])
+        #expect(
+            try await run(["models", "alias", "set", "churn", "champion", "1"], workspace) == [
+                "churn: alias champion set to version 1"
+            ])
         _ = try await run(["models", "alias", "set", "churn", "challenger", "2", "--expect", "none"], workspace)
 
         // A gate the challenger cannot pass blocks it, and says why.
@@ -73,9 +74,10 @@ import Testing
         #expect(conflict.status == 1)
         #expect(conflict.err.first?.contains("points at version 2, not at version 1") == true, "\(conflict.err)")
 
-        #expect(try await run(["models", "rollback", "churn", "champion", "--reason", "p99"], workspace) == [
-            "churn: alias champion rolled back: version 2 → version 1"
-        ])
+        #expect(
+            try await run(["models", "rollback", "churn", "champion", "--reason", "p99"], workspace) == [
+                "churn: alias champion rolled back: version 2 → version 1"
+            ])
 
         let audit = try await run(["models", "audit", "churn"], workspace)
         let events = audit.filter { !$0.hasPrefix("    ") }
@@ -89,7 +91,9 @@ import Testing
         #expect(array.allSatisfy { $0.keys.contains("previousVersion") })
 
         let list = try await run(["models", "list"], workspace)
-        #expect(list.count == 3 && list[2].hasPrefix("churn  3  ") && list[2].contains("challenger=3,champion=1"), "\(list)")
+        #expect(
+            list.count == 3 && list[2].hasPrefix("churn  3  ") && list[2].contains("challenger=3,champion=1"), "\(list)"
+        )
         let show = try await run(["models", "show", "churn"], workspace)
         #expect(show.contains("aliases: challenger → 3, champion → 1"), "\(show)")
         #expect(show.contains { $0.hasPrefix("3 ") && $0.contains("challenger") && $0.contains("onnx") }, "\(show)")

@@ -74,7 +74,8 @@ extension ModelRegistry {
                 }
             } catch let error as MLOpsError {
                 report.problem(
-                    at: "object \(version.packageKey)", "the package of \(version.reference) cannot be read: \(error.message)")
+                    at: "object \(version.packageKey)",
+                    "the package of \(version.reference) cannot be read: \(error.message)")
             }
         }
         if try await records.contains(EventRecord.self, id: EventRecord.id(model.name, record.eventCount + 1)) {

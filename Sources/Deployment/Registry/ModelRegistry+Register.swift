@@ -25,7 +25,7 @@ extension ModelRegistry {
     }
 
     /// Registers `package` as the next version of the model `name` (creating the model if it is
-    /// new); see ``register(_:name:description:lineage:actor:reason:)-(Model,_,_,_,_,_)``.
+    /// new); as the overload that takes a `Model`.
     ///
     /// - Parameter format: The format the model was read from before it was packaged, recorded
     ///   on the version.
@@ -95,7 +95,9 @@ extension ModelRegistry {
     }
 
     static func check(_ lineage: ModelVersion.Lineage) throws {
-        for (field, text) in [("a run ID", lineage.runID), ("a data version", lineage.dataVersion), ("a source", lineage.source)] {
+        for (field, text) in [
+            ("a run ID", lineage.runID), ("a data version", lineage.dataVersion), ("a source", lineage.source),
+        ] {
             if let text { try RegistryNames.checkText(text, field) }
         }
         try check(metrics: lineage.metrics)

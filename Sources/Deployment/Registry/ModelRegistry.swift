@@ -11,12 +11,10 @@ public import MLOpsCore
 /// written once and shared by every version with the same bytes. `Workspace` opens one as
 /// `workspace.registry`.
 ///
-/// ```swift
-/// let registry = try await ModelRegistry.open(metadata: store, blobs: blobs)
-/// let v1 = try await registry.register(model, name: "churn", lineage: .init(runID: run.runID))
-/// try await registry.setAlias("churn", "champion", version: v1.version)
-/// let served = try await registry.model("churn", version: try await registry.version(of: "churn", alias: "champion"))
-/// ```
+/// A host registers a `Model` (``register(_:name:description:lineage:actor:reason:)``), points
+/// aliases at versions (``setAlias(_:_:version:expecting:actor:reason:)``), promotes through
+/// gates (``promote(_:from:to:policy:actor:reason:)``) and loads what an alias names as the
+/// serving engine's ``ModelCatalog`` (``version(of:alias:)``, ``model(_:version:)``).
 ///
 /// What a caller must know:
 /// - Every change to a model is one transaction that updates the model's record and appends its
@@ -83,7 +81,8 @@ public struct ModelRegistry: Sendable {
         metadata: any KeyValueStore, blobs: any BlobStore, options: Options = Options()
     ) throws -> ModelRegistry {
         ModelRegistry(
-            metadata: metadata, blobs: blobs, options: options, records: RecordStore(checking: try namespace(), on: metadata))
+            metadata: metadata, blobs: blobs, options: options,
+            records: RecordStore(checking: try namespace(), on: metadata))
     }
 
     // MARK: Reading

@@ -1,5 +1,5 @@
 /// The gates a promotion must pass before an alias moves: the argument of
-/// ``ModelRegistry/promote(_:from:to:policy:expecting:actor:reason:)``.
+/// ``ModelRegistry/promote(_:from:to:policy:actor:reason:)``.
 ///
 /// Every gate is evaluated — also after one has failed — so the audit log holds the full
 /// verdict; the alias moves only if all pass. A policy with no gates lets every promotion

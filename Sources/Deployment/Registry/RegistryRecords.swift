@@ -85,7 +85,9 @@ final class ModelChange {
         record.model.aliases[alias] = version
         var history = record.aliasHistory[alias] ?? []
         history.append(version)
-        if history.count > ModelRecord.maxAliasHistory { history.removeFirst(history.count - ModelRecord.maxAliasHistory) }
+        if history.count > ModelRecord.maxAliasHistory {
+            history.removeFirst(history.count - ModelRecord.maxAliasHistory)
+        }
         record.aliasHistory[alias] = history
     }
 

@@ -118,7 +118,8 @@ extension ModelsCommands {
                 }
                 margin = value
             }
-            if arguments.value("metric") == nil, arguments.value("margin") != nil || arguments.value("eval-set") != nil {
+            if arguments.value("metric") == nil, arguments.value("margin") != nil || arguments.value("eval-set") != nil
+            {
                 throw UsageError(message: "--margin and --eval-set need --metric", usage: promote.usage)
             }
             let name = arguments.positional(0) ?? ""
@@ -149,7 +150,8 @@ extension ModelsCommands {
         }
         context.out(TextTable.escapingControlCharacters("\(event.model): \(event.summary)"))
         for gate in event.gates {
-            context.out(TextTable.escapingControlCharacters("  \(gate.passed ? "pass" : "FAIL")  \(gate.gate): \(gate.detail)"))
+            context.out(
+                TextTable.escapingControlCharacters("  \(gate.passed ? "pass" : "FAIL")  \(gate.gate): \(gate.detail)"))
         }
     }
 

@@ -55,7 +55,9 @@ enum ModelsCommands {
     }
 
     /// Prints an event as JSON, or its one-line form.
-    static func printEvent(_ event: RegistryEvent?, _ arguments: ParsedArguments, _ context: CommandContext, none: String)
+    static func printEvent(
+        _ event: RegistryEvent?, _ arguments: ParsedArguments, _ context: CommandContext, none: String
+    )
         throws
     {
         if arguments.flag("json") {
@@ -126,7 +128,9 @@ enum ModelsCommands {
                 context.out(TextTable.escapingControlCharacters("tags: " + ModelRegistry.describeTags(model.tags)))
             }
             let aliases = model.aliases.sorted { $0.key < $1.key }.map { "\($0.key) → \($0.value)" }
-            context.out(TextTable.escapingControlCharacters("aliases: " + (aliases.isEmpty ? "none" : aliases.joined(separator: ", "))))
+            context.out(
+                TextTable.escapingControlCharacters(
+                    "aliases: " + (aliases.isEmpty ? "none" : aliases.joined(separator: ", "))))
             guard !versions.isEmpty else {
                 context.out("no versions")
                 return
@@ -161,7 +165,8 @@ enum ModelsCommands {
         options: [.workspace, jsonFlag],
         positionals: [PositionalSpec(name: "NAME", help: "the model's name")],
         run: { arguments, context in
-            let events = try await registry(arguments, context, mode: .readOnly).auditLog(of: arguments.positional(0) ?? "")
+            let events = try await registry(arguments, context, mode: .readOnly).auditLog(
+                of: arguments.positional(0) ?? "")
             if arguments.flag("json") {
                 context.out(try json(events))
                 return
@@ -169,7 +174,9 @@ enum ModelsCommands {
             for event in events {
                 context.out(line(event))
                 for gate in event.gates {
-                    context.out(TextTable.escapingControlCharacters("    \(gate.passed ? "pass" : "FAIL")  \(gate.gate): \(gate.detail)"))
+                    context.out(
+                        TextTable.escapingControlCharacters(
+                            "    \(gate.passed ? "pass" : "FAIL")  \(gate.gate): \(gate.detail)"))
                 }
             }
         })

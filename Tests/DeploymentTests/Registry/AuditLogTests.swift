@@ -16,7 +16,8 @@ import Testing
             #expect(log.count == count + 1, "\(kind) left \(log.count - count) events")
             expected.append((kind, actor))
         }
-        try await registry.createModel("churn", description: "first", tags: ["team": "risk"], actor: "ann", reason: "new")
+        try await registry.createModel(
+            "churn", description: "first", tags: ["team": "risk"], actor: "ann", reason: "new")
         expected.append((.modelCreated, "ann"))
         let model = try RegistryFixtures.linear([1, 2])
         try await step(.versionRegistered, "ann") {
@@ -28,7 +29,9 @@ import Testing
                 actor: "bob", reason: "retrained")
         }
         try await step(.aliasSet, "ann") { try await registry.setAlias("churn", "champion", version: 1, actor: "ann") }
-        try await step(.aliasSet, "ann") { try await registry.setAlias("churn", "challenger", version: 2, actor: "ann") }
+        try await step(.aliasSet, "ann") {
+            try await registry.setAlias("churn", "challenger", version: 2, actor: "ann")
+        }
         try await step(.promotion, "cid") {
             try await registry.promote(
                 "churn", policy: .standard(metric: "auc"), actor: "cid", reason: "better auc")
@@ -40,12 +43,16 @@ import Testing
             }
         }
         try await step(.rollback, "dan") { try await registry.rollback("churn", "champion", actor: "dan") }
-        try await step(.aliasMoved, "dan") { try await registry.setAlias("churn", "champion", version: 2, actor: "dan") }
+        try await step(.aliasMoved, "dan") {
+            try await registry.setAlias("churn", "champion", version: 2, actor: "dan")
+        }
         try await step(.aliasDeleted, "dan") { try await registry.deleteAlias("churn", "challenger", actor: "dan") }
         try await step(.tagsChanged, "eve") {
             try await registry.setTags("churn", ["stage": "prod"], removing: ["team"], actor: "eve")
         }
-        try await step(.descriptionChanged, "eve") { try await registry.setDescription("churn", "second", actor: "eve") }
+        try await step(.descriptionChanged, "eve") {
+            try await registry.setDescription("churn", "second", actor: "eve")
+        }
         try await step(.evaluationRecorded, "eve") {
             try await registry.recordEvaluation("churn", version: 2, set: "q1", metrics: ["auc": 0.91], actor: "eve")
         }

@@ -111,7 +111,8 @@ import Testing
         let reader = try ModelRegistry.reading(metadata: metadata, blobs: blobs)
         #expect(try await reader.models().isEmpty)
         #expect(try await RecordStore.claimedNamespaces(in: metadata).isEmpty)
-        let writer = try await RegistryFixtures.populated(2, registry: try await RegistryFixtures.registry(metadata: metadata, blobs: blobs))
+        let writer = try await RegistryFixtures.populated(
+            2, registry: try await RegistryFixtures.registry(metadata: metadata, blobs: blobs))
         _ = writer
         #expect(try await RecordStore.claimedNamespaces(in: metadata) == ["registry": "Deployment"])
         #expect(try await reader.registeredModel("churn").latestVersion == 2)

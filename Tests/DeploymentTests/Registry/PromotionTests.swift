@@ -55,7 +55,8 @@ import Testing
         try await registry.recordEvaluation("churn", version: 1, set: "holdout", metrics: ["loss": 0.30])
         try await registry.recordEvaluation("churn", version: 2, set: "holdout", metrics: ["loss": 0.35])
         await #expect(throws: MLOpsError.promotionBlocked) {
-            try await registry.promote("churn", policy: PromotionPolicy([.metric("loss", on: "holdout", .lowerIsBetter)]))
+            try await registry.promote(
+                "churn", policy: PromotionPolicy([.metric("loss", on: "holdout", .lowerIsBetter)]))
         }
         // A missing metric fails the gate, on either side.
         await #expect(throws: MLOpsError.promotionBlocked) {
@@ -89,7 +90,8 @@ import Testing
             #expect(error.code == .promotionBlocked && error.value == "signature")
             #expect(error.message.contains("input 'x' has shape [N, 3]"), "\(error.message)")
         }
-        let renamed = try await registry.register(try RegistryFixtures.linear([5, 5], input: "features"), name: "churn")
+        let renamed = try await registry.register(
+            try RegistryFixtures.linear([5, 5], input: "features"), name: "churn")
         try await registry.setAlias("churn", "challenger", version: renamed.version)
         await #expect(throws: MLOpsError.promotionBlocked) { try await registry.promote("churn", policy: .standard()) }
         let problems = ModelRegistry.signatureProblems(champion: wider.signature, challenger: renamed.signature)
@@ -173,7 +175,9 @@ import Testing
             try await candidate.registry.setAlias("churn", "champion", version: 2, actor: "other")
             return .pass()
         }
-        await #expect(throws: MLOpsError.conflict) { try await registry.promote("churn", policy: PromotionPolicy([interfere])) }
+        await #expect(throws: MLOpsError.conflict) {
+            try await registry.promote("churn", policy: PromotionPolicy([interfere]))
+        }
         let log = try await registry.auditLog(of: "churn")
         #expect(log.last?.kind == .aliasMoved && log.last?.actor == "other")
         #expect(!log.contains { $0.kind == .promotion })

@@ -24,7 +24,8 @@ import Testing
 
     @Test func damagedOrMissingPackageBytesAreCorruptData() async throws {
         let blobs = InMemoryBlobStore()
-        let registry = try await RegistryFixtures.populated(2, registry: try await RegistryFixtures.registry(blobs: blobs))
+        let registry = try await RegistryFixtures.populated(
+            2, registry: try await RegistryFixtures.registry(blobs: blobs))
         let version = try await registry.modelVersion("churn", version: 1)
         let key = try BlobKey(version.packageKey)
         var bytes = try await blobs.get(key)

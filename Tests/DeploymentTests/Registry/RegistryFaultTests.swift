@@ -41,7 +41,9 @@ import Testing
         #expect(try await registry.version(of: "m", alias: "champion") == 1)
         #expect(try await registry.auditLog(of: "m").count == events)
         metadata.setPlan(.failNthWrite(1))
-        await #expect(throws: MLOpsError.injectedFault) { try await registry.promote("m", from: "latest", policy: .standard()) }
+        await #expect(throws: MLOpsError.injectedFault) {
+            try await registry.promote("m", from: "latest", policy: .standard())
+        }
         #expect(try await registry.version(of: "m", alias: "champion") == 1)
         #expect(try await registry.auditLog(of: "m").count == events)
         #expect(try await registry.check().isHealthy)

@@ -41,7 +41,8 @@ extension OpenInferenceCodec {
 
     /// Decodes an inference response (for a client).
     ///
-    /// `model_version` is optional in the protocol; without it the version is 0. Outputs keep
+    /// `model_name` is required by the protocol's schema but missing from its own example: without
+    /// it the model is `""`. `model_version` is optional; without it the version is 0. Outputs keep
     /// their datatype's element type; `null` in floating-point data is NaN.
     ///
     /// - Throws: `MLOpsError` `parseError` for malformed JSON, `invalidArgument` for a wrong field.
@@ -107,8 +108,8 @@ extension OpenInferenceCodec {
                     try scanner.skipValue()
                 }
             }
-            guard let model else { throw invalid("the response", "has no \"model_name\"") }
-            return InferenceResponse(model: model, version: version, id: id, outputs: outputs, rowErrors: rowErrors)
+            return InferenceResponse(
+                model: model ?? "", version: version, id: id, outputs: outputs, rowErrors: rowErrors)
         }
     }
 

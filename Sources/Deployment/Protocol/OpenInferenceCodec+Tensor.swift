@@ -134,10 +134,12 @@ extension OpenInferenceCodec {
                         Double(try readInteger(&scanner, place, index, datatype))
                     })
             }
+            // FP32 text is in range when it rounds to a finite float, even a little above the
+            // largest float in double precision (3.4028235e38).
             let limit: Double =
                 switch datatype {
                 case .fp16: 65504
-                case .fp32: Double(Float.greatestFiniteMagnitude)
+                case .fp32: Double(3.4028235677973366e38).nextDown
                 default: .greatestFiniteMagnitude
                 }
             return .float64(

@@ -46,8 +46,15 @@ struct XGBoostJSON {
     /// Parses a whole document.
     init(bytes: [UInt8]) throws {
         self.bytes = bytes
-        var parser = Parser(bytes: bytes)
-        root = try parser.parseDocument()
+        root = try bytes.withUnsafeBufferPointer { buffer in
+            var parser = Parser(
+                scanner: JSONScanner(
+                    bytes: buffer, maxDepth: Self.maxDepth,
+                    hint: "Is this an XGBoost model saved with save_model(\"model.json\")?"))
+            let value = try parser.parseValue()
+            try parser.scanner.finish()
+            return value
+        }
     }
 
     // MARK: - Conversions
@@ -177,287 +184,66 @@ struct XGBoostJSON {
 
     // MARK: - Parser
 
+    /// Builds the document tree from the shared JSON scanner's tokens.
     private struct Parser {
-        let bytes: [UInt8]
-        var position = 0
-        var depth = 0
-
-        init(bytes: [UInt8]) { self.bytes = bytes }
-
-        mutating func parseDocument() throws -> Value {
-            skipWhitespace()
-            let value = try parseValue()
-            skipWhitespace()
-            guard position == bytes.count else {
-                throw error("unexpected text after the end of the JSON document")
-            }
-            return value
-        }
-
-        func error(_ message: String, fileID: String = #fileID, line: Int = #line) -> MLOpsError {
-            MLOpsError(
-                .parseError,
-                "Malformed JSON at byte \(position): \(message). Is this an XGBoost model saved with "
-                    + "save_model(\"model.json\")?",
-                value: String(position), fileID: fileID, line: line
-            )
-        }
-
-        mutating func skipWhitespace() {
-            while position < bytes.count {
-                switch bytes[position] {
-                case UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t"): position += 1
-                default: return
-                }
-            }
-        }
+        var scanner: JSONScanner
 
         mutating func parseValue() throws -> Value {
-            guard position < bytes.count else { throw error("the input ends where a value was expected") }
-            switch bytes[position] {
+            switch try scanner.peek() {
             case UInt8(ascii: "{"): return try parseObject()
             case UInt8(ascii: "["): return try parseArray()
-            case UInt8(ascii: "\""): return .string(try parseString())
-            case UInt8(ascii: "t"): return try parseLiteral("true", .bool(true))
-            case UInt8(ascii: "f"): return try parseLiteral("false", .bool(false))
-            case UInt8(ascii: "n"): return try parseLiteral("null", .null)
+            case UInt8(ascii: "\""): return .string(try scanner.string())
+            case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool(try scanner.bool())
+            case UInt8(ascii: "n"):
+                try scanner.literal("null")
+                return .null
             case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-                let (start, end) = try scanNumber()
-                return .number(start: start, end: end)
-            default:
-                throw error("unexpected character '\(Self.printable(bytes[position]))'")
-            }
-        }
-
-        /// A byte as it reads in a message: itself when printable ASCII, `\0`, `\t`, `\n`, `\r`,
-        /// else `\xHH` (a control character or a byte of a multi-byte character).
-        static func printable(_ byte: UInt8) -> String {
-            switch byte {
-            case 0: return "\\0"
-            case 0x09: return "\\t"
-            case 0x0A: return "\\n"
-            case 0x0D: return "\\r"
-            case 0x20...0x7E: return String(Character(Unicode.Scalar(byte)))
-            default:
-                let hex = String(byte, radix: 16, uppercase: true)
-                return "\\x" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-
-        mutating func parseLiteral(_ word: String, _ value: Value) throws -> Value {
-            for byte in word.utf8 {
-                guard position < bytes.count, bytes[position] == byte else { throw error("expected '\(word)'") }
-                position += 1
-            }
-            return value
-        }
-
-        /// Scans a number per the JSON grammar and returns its byte range.
-        mutating func scanNumber() throws -> (Int, Int) {
-            let start = position
-            func digits() -> Int {
-                let begin = position
-                while position < bytes.count, bytes[position] >= 48, bytes[position] <= 57 { position += 1 }
-                return position - begin
-            }
-            if bytes[position] == UInt8(ascii: "-") { position += 1 }
-            guard position < bytes.count else { throw error("the input ends inside a number") }
-            if bytes[position] == UInt8(ascii: "0") {
-                position += 1
-            } else if digits() == 0 {
-                throw error("a number needs digits")
-            }
-            if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
-                position += 1
-                guard digits() > 0 else { throw error("a number needs digits after '.'") }
-            }
-            if position < bytes.count, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
-                position += 1
-                if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-")
-                {
-                    position += 1
-                }
-                guard digits() > 0 else { throw error("a number needs digits in its exponent") }
-            }
-            guard position - start <= 64 else { throw error("a number is longer than 64 characters") }
-            return (start, position)
-        }
-
-        mutating func enter() throws {
-            depth += 1
-            guard depth <= XGBoostJSON.maxDepth else {
-                throw error("arrays and objects nest deeper than \(XGBoostJSON.maxDepth) levels")
+                let range = try scanner.numberRange()
+                return .number(start: range.lowerBound, end: range.upperBound)
+            case let byte:
+                throw scanner.error("unexpected character '\(JSONScanner.printable(byte))'")
             }
         }
 
         mutating func parseArray() throws -> Value {
-            try enter()
-            defer { depth -= 1 }
-            let open = position
-            position += 1
-            skipWhitespace()
-            guard position < bytes.count else { throw error("the input ends inside an array") }
-            if bytes[position] == UInt8(ascii: "]") {
-                position += 1
-                return .array([])
-            }
+            try scanner.beginArray()
+            let open = scanner.position
+            var first = true
             // Fast path: an array of numbers only.
-            let first = bytes[position]
-            if first == UInt8(ascii: "-") || (first >= 48 && first <= 57) {
-                let start = position
+            if try scanner.peek() == UInt8(ascii: "-") || (try scanner.peek() &- 0x30) < 10 {
+                let start = scanner.position
                 var count = 0
-                while true {
-                    skipWhitespace()
-                    guard position < bytes.count else { throw error("the input ends inside an array") }
-                    let byte = bytes[position]
-                    guard byte == UInt8(ascii: "-") || (byte >= 48 && byte <= 57) else { break }
-                    _ = try scanNumber()
+                var end = start
+                var onlyNumbers = true
+                while try scanner.nextElement(first: &first) {
+                    let byte = try scanner.peek()
+                    guard byte == UInt8(ascii: "-") || (byte &- 0x30) < 10 else {
+                        onlyNumbers = false
+                        break
+                    }
+                    end = try scanner.numberRange().upperBound
                     count += 1
-                    skipWhitespace()
-                    guard position < bytes.count else { throw error("the input ends inside an array") }
-                    if bytes[position] == UInt8(ascii: ",") {
-                        position += 1
-                        continue
-                    }
-                    if bytes[position] == UInt8(ascii: "]") {
-                        let end = position
-                        position += 1
-                        return .numbers(start: start, end: end, count: count)
-                    }
-                    throw error("expected ',' or ']' in an array")
                 }
+                if onlyNumbers { return .numbers(start: start, end: end, count: count) }
                 // A non-number element: parse the array again, generally.
-                position = open + 1
+                scanner.position = open
+                first = true
             }
             var elements: [Value] = []
-            while true {
-                skipWhitespace()
+            while try scanner.nextElement(first: &first) {
                 elements.append(try parseValue())
-                skipWhitespace()
-                guard position < bytes.count else { throw error("the input ends inside an array") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                    continue
-                }
-                if bytes[position] == UInt8(ascii: "]") {
-                    position += 1
-                    return .array(elements)
-                }
-                throw error("expected ',' or ']' in an array")
             }
+            return .array(elements)
         }
 
         mutating func parseObject() throws -> Value {
-            try enter()
-            defer { depth -= 1 }
-            position += 1
+            try scanner.beginObject()
             var members: [String: Value] = [:]
-            skipWhitespace()
-            guard position < bytes.count else { throw error("the input ends inside an object") }
-            if bytes[position] == UInt8(ascii: "}") {
-                position += 1
-                return .object(members)
-            }
-            while true {
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else {
-                    throw error("expected a quoted key in an object")
-                }
-                let key = try parseString()
-                skipWhitespace()
-                guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else {
-                    throw error("expected ':' after an object key")
-                }
-                position += 1
-                skipWhitespace()
+            var first = true
+            while let key = try scanner.nextKey(first: &first) {
                 members[key] = try parseValue()
-                skipWhitespace()
-                guard position < bytes.count else { throw error("the input ends inside an object") }
-                if bytes[position] == UInt8(ascii: ",") {
-                    position += 1
-                    continue
-                }
-                if bytes[position] == UInt8(ascii: "}") {
-                    position += 1
-                    return .object(members)
-                }
-                throw error("expected ',' or '}' in an object")
             }
-        }
-
-        mutating func parseString() throws -> String {
-            position += 1
-            let start = position
-            // Fast path: no escapes.
-            while position < bytes.count {
-                let byte = bytes[position]
-                if byte == UInt8(ascii: "\"") {
-                    let result = String(decoding: bytes[start..<position], as: UTF8.self)
-                    position += 1
-                    return result
-                }
-                if byte == UInt8(ascii: "\\") { break }
-                guard byte >= 0x20 else { throw error("a control character inside a string") }
-                position += 1
-            }
-            var scalars = Array(bytes[start..<position])
-            while position < bytes.count {
-                let byte = bytes[position]
-                position += 1
-                switch byte {
-                case UInt8(ascii: "\""):
-                    return String(decoding: scalars, as: UTF8.self)
-                case UInt8(ascii: "\\"):
-                    guard position < bytes.count else { throw error("the input ends inside a string escape") }
-                    let escape = bytes[position]
-                    position += 1
-                    switch escape {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scalars.append(escape)
-                    case UInt8(ascii: "b"): scalars.append(0x08)
-                    case UInt8(ascii: "f"): scalars.append(0x0C)
-                    case UInt8(ascii: "n"): scalars.append(0x0A)
-                    case UInt8(ascii: "r"): scalars.append(0x0D)
-                    case UInt8(ascii: "t"): scalars.append(0x09)
-                    case UInt8(ascii: "u"):
-                        var code = try hex4()
-                        if code >= 0xD800, code < 0xDC00 {
-                            guard position + 1 < bytes.count, bytes[position] == UInt8(ascii: "\\"),
-                                bytes[position + 1] == UInt8(ascii: "u")
-                            else { throw error("an unpaired UTF-16 surrogate in a string") }
-                            position += 2
-                            let low = try hex4()
-                            guard low >= 0xDC00, low < 0xE000 else { throw error("an invalid UTF-16 surrogate pair") }
-                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                        }
-                        guard let scalar = Unicode.Scalar(code) else { throw error("an invalid \\u escape") }
-                        scalars.append(contentsOf: Array(String(Character(scalar)).utf8))
-                    default:
-                        throw error("an invalid escape in a string")
-                    }
-                default:
-                    guard byte >= 0x20 else { throw error("a control character inside a string") }
-                    scalars.append(byte)
-                }
-            }
-            throw error("the input ends inside a string")
-        }
-
-        mutating func hex4() throws -> UInt32 {
-            guard position + 4 <= bytes.count else { throw error("the input ends inside a \\u escape") }
-            var value: UInt32 = 0
-            for _ in 0..<4 {
-                let byte = bytes[position]
-                let digit: UInt32
-                switch byte {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 48)
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 87)
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 55)
-                default: throw error("an invalid hex digit in a \\u escape")
-                }
-                value = value * 16 + digit
-                position += 1
-            }
-            return value
+            return .object(members)
         }
     }
 }

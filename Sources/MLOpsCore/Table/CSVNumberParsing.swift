@@ -14,16 +14,22 @@
 /// Clinger's fast path (mantissa ≤ 2^53 and power of ten within ±22: one correctly rounded IEEE operation), or
 /// exact 128-bit integer arithmetic (power of ten within ±19: the product, or a quotient with a sticky remainder,
 /// rounded once to nearest-even). Everything else goes to the standard library's parser.
-enum CSVNumberParsing {
+package enum CSVNumberParsing {
     /// Which numbers outside the finite range of their type a parse accepts.
-    struct Policy: Hashable {
+    package struct Policy: Hashable {
         /// Accept `nan`, `inf` and `infinity` literals.
-        var allowNonFinite: Bool
+        package var allowNonFinite: Bool
         /// Accept numbers that overflow to infinity, underflow to zero, or have too many digits, rounded.
-        var allowOutOfRange: Bool
+        package var allowOutOfRange: Bool
+
+        /// Creates a policy.
+        package init(allowNonFinite: Bool, allowOutOfRange: Bool) {
+            self.allowNonFinite = allowNonFinite
+            self.allowOutOfRange = allowOutOfRange
+        }
 
         /// Everything in the grammar is accepted.
-        static let permissive = Policy(allowNonFinite: true, allowOutOfRange: true)
+        package static let permissive = Policy(allowNonFinite: true, allowOutOfRange: true)
     }
 
     /// Why a field in the number grammar was not accepted as a number of its column's type.
@@ -109,7 +115,7 @@ enum CSVNumberParsing {
     }
 
     /// A decimal integer that fits in `Int64`, else `nil`.
-    static func parseInt64(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
+    package static func parseInt64(_ bytes: UnsafeBufferPointer<UInt8>) -> Int64? {
         let count = bytes.count
         var index = 0
         var negative = false
@@ -265,7 +271,7 @@ enum CSVNumberParsing {
 
     /// The correctly rounded `Double` for the bytes, or `nil` when they are not a number or `policy` rejects it.
     @inline(__always)
-    static func parseDouble(_ bytes: UnsafeBufferPointer<UInt8>, policy: Policy) -> Double? {
+    package static func parseDouble(_ bytes: UnsafeBufferPointer<UInt8>, policy: Policy) -> Double? {
         guard let decimal = scanDecimal(bytes) else { return nil }
         switch decimal.kind {
         case .nan:
@@ -351,7 +357,7 @@ enum CSVNumberParsing {
     }
 
     /// The correctly rounded `Float` for the bytes, or `nil` when they are not a number or `policy` rejects it.
-    static func parseFloat(_ bytes: UnsafeBufferPointer<UInt8>, policy: Policy) -> Float? {
+    package static func parseFloat(_ bytes: UnsafeBufferPointer<UInt8>, policy: Policy) -> Float? {
         guard let decimal = scanDecimal(bytes) else { return nil }
         switch decimal.kind {
         case .nan:
@@ -371,6 +377,21 @@ enum CSVNumberParsing {
                     value *= floatPowers[decimal.exponent]
                 }
                 return decimal.negative ? -value : value
+            }
+            // Through the exact double paths: the correctly rounded double rounds to the correctly
+            // rounded float unless it lies exactly halfway between two floats (the decimal may not).
+            if !decimal.truncated && decimal.exponent >= -19 && decimal.exponent <= 19 {
+                let wide =
+                    decimal.mantissa <= UInt64(1) << 53 && decimal.exponent >= -22 && decimal.exponent <= 22
+                    ? (decimal.exponent < 0
+                        ? Double(decimal.mantissa) / doublePowers[-decimal.exponent]
+                        : Double(decimal.mantissa) * doublePowers[decimal.exponent])
+                    : exactDouble(mantissa: decimal.mantissa, exponent: decimal.exponent)
+                let halfway: UInt64 = 1 << 28
+                if wide.bitPattern & (halfway << 1 - 1) != halfway {
+                    let value = Float(wide)
+                    return decimal.negative ? -value : value
+                }
             }
             guard policy.allowOutOfRange || decimal.significantDigits <= maxSignificantDigits else { return nil }
             guard let value = Float(String(decoding: bytes, as: UTF8.self)) else { return nil }

@@ -1,5 +1,3 @@
-public import InferenceCore
-
 /// What a served model answered to one ``InferenceRequest``.
 ///
 /// Rows that failed validation (a NaN the model forbids, a value of the wrong kind) do not fail

@@ -88,7 +88,8 @@ let package = Package(
         .testTarget(
             name: "TrainingTests", dependencies: ["Training", "InferenceCore", "MLOpsTestKit"],
             resources: [.copy("Resources")]),
-        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "MLOpsTestKit", "SQLiteStorage"]),
+        .testTarget(
+            name: "DeploymentTests", dependencies: ["Deployment", "InferenceCore", "MLOpsTestKit", "SQLiteStorage"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "MLOpsTestKit"]),
         .testTarget(
             name: "SQLiteStorageTests", dependencies: ["SQLiteStorage", "MLOpsTestKit", "MLOpsStorageWorker"]),

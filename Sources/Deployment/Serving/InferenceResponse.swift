@@ -1,3 +1,5 @@
+import InferenceCore
+
 /// What a served model answered to one ``InferenceRequest``.
 ///
 /// Rows that failed validation (a NaN the model forbids, a value of the wrong kind) do not fail

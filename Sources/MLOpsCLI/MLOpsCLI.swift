@@ -17,6 +17,7 @@ public enum MLOpsCLI {
             PredictCommand.spec,
             InspectCommand.spec,
             BenchCommand.spec,
+            ServeBenchCommand.spec,
         ] + TrackingCommands.specs + DataCommands.specs + ModelsCommands.specs + [
             CommandSpec(
                 path: ["version"], summary: "print the version and the kernels' instruction set", options: [],

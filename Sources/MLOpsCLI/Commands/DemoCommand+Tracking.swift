@@ -10,10 +10,13 @@ extension DemoCommand {
     /// - Classification (`demo-classification`): the `gbdt` and `logistic` recipes on x0, x1, x2 →
     ///   label, on a split stratified by label; the better is the one with the higher held-out ROC
     ///   AUC.
+    ///
+    /// - Returns: The two classifiers, as trained models with their runs and held-out metrics, and
+    ///   the held-out rows they were scored on.
     static func trackExperiments(
         workspace: Workspace, table: Table, split: TrainTestSplit, seed: UInt64, dataVersion: ObjectID,
         say: @Sendable (String) -> Void
-    ) async throws {
+    ) async throws -> (classifiers: [TrainedClassifier], holdout: Table) {
         let tracker = try await workspace.tracking
         let input = DatasetInput(
             name: dataFileName, digest: String(dataVersion.hex.prefix(TrackingLimits.maxDatasetDigestLength)),
@@ -57,6 +60,7 @@ extension DemoCommand {
         let classExperiment = "demo-classification"
         var classTrainer = trainer
         classTrainer.experiment = classExperiment
+        var classifiers: [TrainedClassifier] = []
         for recipe in [TrainingRecipe.gbdt, .logistic] {
             let started = Platform.monotonicNanoseconds()
             let outcome = try await classTrainer.train(
@@ -69,8 +73,20 @@ extension DemoCommand {
                     + "ROC AUC \(format(outcome.metrics["validation_roc_auc"] ?? .nan)), "
                     + "accuracy \(format(outcome.metrics["validation_accuracy"] ?? .nan)), "
                     + "log loss \(format(outcome.metrics["validation_log_loss"] ?? .nan)); run \(outcome.runID ?? "")")
+            classifiers.append(
+                TrainedClassifier(
+                    recipe: recipe, model: outcome.fitted.model, runID: outcome.runID, metrics: outcome.metrics))
         }
         try await sayBest(tracker, classExperiment, metric: "validation_roc_auc", goal: .maximize, say: say)
+        return (classifiers, classTest)
+    }
+
+    /// A classifier the demo trained: the exported model, its tracked run and its held-out metrics.
+    struct TrainedClassifier: Sendable {
+        var recipe: TrainingRecipe
+        var model: Model
+        var runID: String?
+        var metrics: [String: Double]
     }
 
     /// Prints the run of `experiment` with the best `metric`.

@@ -91,10 +91,16 @@ enum DemoCommand {
         // 6. Train and track: a mean baseline and least squares on y, gradient-boosted trees and logistic
         //    regression on label, each a tracked run scored on held-out rows; then the best run of each
         //    experiment (Training and ExperimentTracking; see DemoCommand+Tracking.swift).
-        try await trackExperiments(
+        let trained = try await trackExperiments(
             workspace: workspace, table: table, split: split, seed: seed, dataVersion: versions.second.id, say: say)
 
-        // 7. Check everything written, the tracked runs and their artifacts included.
+        // 7. Deploy: register the classifiers, serve them with a canary, promote through gates
+        //    (Deployment; see DemoCommand+Deployment.swift).
+        try await deployModels(
+            workspace: workspace, classifiers: trained.classifiers, holdout: trained.holdout,
+            dataVersion: versions.second.id.description, say: say)
+
+        // 8. Check everything written, the tracked runs and their artifacts included.
         let report = try await workspace.check()
         say(
             "store check      \(report.metadataKeys) records, \(report.objects) objects, "

@@ -28,7 +28,8 @@ interpreter). It needs Debian's `wrk` (apt-get install wrk). It then
      onnxruntime's in this process) before timing it;
   5. drives each with wrk (one thread, a Lua script posting the same body to
      /v2/models/mlp/infer, keep-alive) at 1, 16 and 64 connections for --seconds after a
-     2-second warm-up, --reps times, servers interleaved within each repetition; any non-2xx
+     2-second warm-up, --reps times, servers interleaved within each repetition (each after
+     waiting up to --wait-quiet seconds for the machine to be less than 15% busy); any non-2xx
      answer or socket error is counted and reported;
   6. prints the medians over the repetitions: requests/s, p50 and p99 latency, and the
      ratios ours/peer (the issue's targets at 64 connections: >= 5x KServe's and >= 2x
@@ -84,6 +85,28 @@ def ensure_venv(args):
     if check.returncode != 0:
         subprocess.run([python, "-m", "pip", "install", "-q", "-r", REQUIREMENTS], check=True, stdout=sys.stderr)
     os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
+
+
+def cpu_times():
+    with open("/proc/stat") as f:
+        parts = [int(x) for x in f.readline().split()[1:9]]
+    return sum(parts), parts[3] + parts[4]
+
+
+def busy_fraction(interval=1.0):
+    """Fraction of all CPUs busy (any process) over `interval` seconds."""
+    t0, i0 = cpu_times()
+    time.sleep(interval)
+    t1, i1 = cpu_times()
+    return 1.0 - (i1 - i0) / max(1, t1 - t0)
+
+
+def wait_quiet(max_wait):
+    """Waits up to `max_wait` s for the machine to be < 15% busy; returns the last busy fraction."""
+    start, busy = time.monotonic(), busy_fraction()
+    while busy >= 0.15 and time.monotonic() - start < max_wait:
+        busy = busy_fraction()
+    return round(busy, 2)
 
 
 def free_port():
@@ -299,6 +322,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", default=",".join(map(str, CONNECTIONS)))
     parser.add_argument("--servers", default=",".join(SERVERS))
+    parser.add_argument("--wait-quiet", type=float, default=60,
+                        help="before each server's runs, wait up to this many seconds for the machine to be < 15%% busy")
     parser.add_argument("--ours-bin", help="an OIPServer executable to use instead of building one")
     parser.add_argument("--output", help="write every figure as JSON to this file")
     parser.add_argument("--no-venv", action="store_true")
@@ -359,6 +384,8 @@ def main():
     for rep in range(args.reps):
         order = servers if rep % 2 == 0 else list(reversed(servers))
         for name in order:
+            busy = wait_quiet(args.wait_quiet)
+            log(f"rep {rep + 1} {name}: machine {busy:.0%} busy before starting")
             process, port = start(name, ours_bin, model_path, work)
             try:
                 run_wrk(port, 8, 2, work, body_path)  # warm-up

@@ -14,8 +14,9 @@ GBDT (--parts gbdt)
      gets it: `swift build -c release --package-path Benchmarks --product GBDTCompare
      --scratch-path .build-training`, no flags (--swift-bin uses a given executable);
   2. writes --rows x 20 synthetic training rows (default 1,000,000) and --test-rows test rows
-     (default 200,000): numpy seed 0, features N(0, 1) with a few correlated pairs, one uniform
-     and one heavy-tailed column, 2% missing values (NaN) in three columns; a binary target
+     (default 200,000): numpy seeds 2 * --data-seed and 2 * --data-seed + 1 (default 0 and 1, so
+     every --data-seed gives rows no other one gives), features N(0, 1) with a few correlated
+     pairs, one uniform and one heavy-tailed column, 2% missing values (NaN) in three columns; a binary target
      drawn from a logistic of a nonlinear function of eight of the features (interactions,
      thresholds, a sine) — as raw little-endian float64 for GBDTCompare;
   3. runs --reps rounds (each after waiting up to --wait-quiet seconds for the machine to be
@@ -193,8 +194,8 @@ def run_gbdt(args):
     threads = [int(t) for t in str(args.threads).split(",") if t]
     binary = build_swift(args, "GBDTCompare")
     log(f"generating {args.rows:,} + {args.test_rows:,} synthetic rows x {FEATURES} features ...")
-    train = synthetic(np, args.rows, 0)
-    test = synthetic(np, args.test_rows, 1)
+    train = synthetic(np, args.rows, 2 * args.data_seed)
+    test = synthetic(np, args.test_rows, 2 * args.data_seed + 1)
     work = args.work or tempfile.mkdtemp(prefix="training-gbdt-")
     os.makedirs(work, exist_ok=True)
     sides = ("swift", "lightgbm", "xgboost")
@@ -230,7 +231,8 @@ def run_gbdt(args):
         median = {s: statistics.median(seconds[(s, t)]) for s in sides}
         rows.append({
             "benchmark": "gbdt_train_synthetic", "threads": t, "rows": args.rows, "test_rows": args.test_rows,
-            "features": FEATURES, "trees": args.trees, "leaves": args.leaves, "learning_rate": args.learning_rate,
+            "features": FEATURES, "data_seed": args.data_seed, "trees": args.trees, "leaves": args.leaves,
+            "learning_rate": args.learning_rate,
             "reps": args.reps, "swift_seconds": median["swift"], "lightgbm_seconds": median["lightgbm"],
             "xgboost_seconds": median["xgboost"], "ratio_vs_lightgbm": median["swift"] / median["lightgbm"],
             "ratio_vs_xgboost": median["swift"] / median["xgboost"], "target_ratio_vs_lightgbm": 1.0,
@@ -272,6 +274,8 @@ def main():
     ap.add_argument("--threads", default="2", help="GBDT thread counts, e.g. 1,2")
     ap.add_argument("--rows", type=int, default=1_000_000, help="GBDT training rows")
     ap.add_argument("--test-rows", type=int, default=200_000, help="GBDT test rows")
+    ap.add_argument("--data-seed", type=int, default=0,
+                    help="GBDT data: numpy seed 2*S for the training rows, 2*S+1 for the test rows")
     ap.add_argument("--trees", type=int, default=100)
     ap.add_argument("--leaves", type=int, default=63)
     ap.add_argument("--learning-rate", type=float, default=0.1)
@@ -295,7 +299,8 @@ def main():
         print(gbdt_table(rows))
         first = rows[0]
         print(f"\nmedians of {first['reps']} rotated rounds; {first['rows']:,} x {first['features']} synthetic "
-              f"training rows (2% NaN in 3 columns), AUC on {first['test_rows']:,} test rows; {first['trees']} "
+              f"training rows (2% NaN in 3 columns, data seed {first['data_seed']}), AUC on {first['test_rows']:,} "
+              f"test rows; {first['trees']} "
               f"trees, {first['leaves']} leaves, learning rate {first['learning_rate']}; CPU {first['cpu']} "
               f"({os.cpu_count()} CPUs); lightgbm {version('lightgbm')}, xgboost {version('xgboost-cpu')}, "
               f"numpy {version('numpy')}, scikit-learn {version('scikit-learn')}; python {platform.python_version()}")

@@ -22,7 +22,7 @@ struct FeatureBins: Sendable, Hashable {
     /// The number of bins of `feature`, the NaN bin included.
     func binCount(_ feature: Int) -> Int { upperEdges[feature].count + 1 }
 
-    /// Quantile bin edges of the rows `rows` of `features`.
+    /// Quantile bin edges of the rows `rows` of `features` (see ``edges(sorted:maxBins:)``).
     static func fit(_ features: FeatureMatrix, rows: [Int], maxBins: Int, pool: WorkerPool) -> FeatureBins {
         let sample: [Int]
         if rows.count > sampleLimit {
@@ -51,10 +51,17 @@ struct FeatureBins: Sendable, Hashable {
     /// alone is that frequent.
     static let minRowsPerBin = 3
 
-    /// The upper edges for sorted non-NaN values, found like LightGBM's greedy binning: with at most
-    /// `maxBins` distinct values, an edge after each run of at least ``minRowsPerBin`` rows; else
-    /// bins of about equal counts, a very frequent value getting a bin of its own. Each edge lies
-    /// halfway between the last value of a bin and the first of the next.
+    /// The half-width of the zero bin (LightGBM's `kZeroThreshold`, `1e-35f` widened to double):
+    /// values in `(-zeroThreshold, zeroThreshold]` count as zero.
+    static let zeroThreshold = Double(Float(1e-35))
+
+    /// The upper edges for sorted non-NaN values, found like LightGBM's binning
+    /// (`FindBinWithZeroAsOneBin`): negative values, zeros and positive values never share a bin —
+    /// when values lie on both sides of zero there are edges at `-zeroThreshold` and
+    /// `zeroThreshold`, so "x ≤ 0" is always a candidate split and zero has a bin of its own. The
+    /// negative values get a share of the `maxBins - 1` other bins proportional to their count
+    /// (at least one), the positive values the rest; each side is binned by
+    /// ``greedyEdges(_:_:maxBins:total:)``. Values on one side of zero only are binned as one run.
     static func edges(sorted: [Double], maxBins: Int) -> [Double] {
         var distinct: [Double] = []
         var counts: [Int] = []
@@ -67,6 +74,47 @@ struct FeatureBins: Sendable, Hashable {
             }
         }
         guard distinct.count > 1 else { return [.infinity] }
+        // distinct[..<negativeEnd] <= -zeroThreshold < distinct[negativeEnd..<positiveStart]
+        // <= zeroThreshold < distinct[positiveStart...]
+        let negativeEnd = distinct.firstIndex { $0 > -zeroThreshold } ?? distinct.count
+        let positiveStart = distinct[negativeEnd...].firstIndex { $0 > zeroThreshold } ?? distinct.count
+        let hasNegative = negativeEnd > 0
+        let hasZero = positiveStart > negativeEnd
+        let hasPositive = positiveStart < distinct.count
+        // All values on one side of zero, or all zero: no zero bin.
+        if [hasNegative, hasZero, hasPositive].filter({ $0 }).count == 1 || maxBins < 3 {
+            return greedyEdges(distinct[...], counts[...], maxBins: maxBins, total: sorted.count)
+        }
+        let negativeRows = counts[..<negativeEnd].reduce(0, +)
+        let positiveRows = counts[positiveStart...].reduce(0, +)
+        var edges: [Double] = []
+        if hasNegative {
+            let share = Double(negativeRows) / Double(negativeRows + positiveRows) * Double(maxBins - 1)
+            edges = greedyEdges(
+                distinct[..<negativeEnd], counts[..<negativeEnd], maxBins: max(1, Int(share)), total: negativeRows)
+            edges[edges.count - 1] = -zeroThreshold
+        }
+        if hasPositive {
+            edges.append(zeroThreshold)
+            edges += greedyEdges(
+                distinct[positiveStart...], counts[positiveStart...], maxBins: max(1, maxBins - edges.count),
+                total: positiveRows)
+        } else {
+            edges.append(.infinity)
+        }
+        return edges
+    }
+
+    /// LightGBM's `GreedyFindBin` on one run of sorted distinct values and their counts: with at
+    /// most `maxBins` distinct values, an edge after each run of at least ``minRowsPerBin`` rows;
+    /// else bins of about equal counts, a very frequent value getting a bin of its own. Each edge
+    /// lies halfway between the last value of a bin and the first of the next; the last is `+inf`.
+    static func greedyEdges(_ distinct: ArraySlice<Double>, _ counts: ArraySlice<Int>, maxBins: Int, total: Int)
+        -> [Double]
+    {
+        guard distinct.count > 1 else { return [.infinity] }
+        let distinct = Array(distinct)
+        let counts = Array(counts)
         var edges: [Double] = []
         if distinct.count <= maxBins {
             var inBin = 0
@@ -78,7 +126,6 @@ struct FeatureBins: Sendable, Hashable {
                 }
             }
         } else {
-            let total = sorted.count
             let binLimit = max(1, min(maxBins, total / minRowsPerBin))
             var meanBinSize = Double(total) / Double(binLimit)
             let isBig = counts.map { Double($0) >= meanBinSize }
@@ -92,6 +139,7 @@ struct FeatureBins: Sendable, Hashable {
             var inBin = 0
             var binCount = 0
             for index in 0..<(distinct.count - 1) {
+                if binCount >= binLimit - 1 { break }
                 if !isBig[index] { restRows -= counts[index] }
                 inBin += counts[index]
                 if isBig[index] || Double(inBin) >= meanBinSize
@@ -99,7 +147,6 @@ struct FeatureBins: Sendable, Hashable {
                 {
                     edges.append(midpoint(distinct[index], distinct[index + 1]))
                     binCount += 1
-                    if binCount >= binLimit - 1 { break }
                     inBin = 0
                     if !isBig[index] {
                         restBins -= 1

@@ -4,8 +4,9 @@ import MLOpsCore
 /// `HistGradientBoosting*`): regression with squared error, binary classification with log loss,
 /// multiclass classification with softmax (one tree per class per round).
 ///
-/// Features are binned once (quantile bin edges from the training rows, NaN in a bin of its own);
-/// trees grow leaf-wise (best gain first) from gradient/hessian histograms, building the smaller
+/// Features are binned once like LightGBM bins them (quantile bin edges from the training rows,
+/// zero in a bin of its own between the negative and the positive values, NaN in a bin of its
+/// own); trees grow leaf-wise (best gain first) from gradient/hessian histograms, building the smaller
 /// child's histogram and subtracting it from the parent's for the larger one. Every split learns
 /// where missing values go. Training runs on the context's pool and gives a byte-identical model
 /// on any number of threads.

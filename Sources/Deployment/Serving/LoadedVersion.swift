@@ -24,7 +24,8 @@ final class LoadedVersion: Sendable {
     ///   thread.
     init(
         model: Model, name: String, version: Int, batching: BatchingPolicy?, validation: InputValidation,
-        metrics: MetricsRecorder, warmUp: Bool, onDrained: @escaping @Sendable () -> Void
+        metrics: MetricsRecorder, warmUp: Bool, recompile: CompileOptions?,
+        onDrained: @escaping @Sendable () -> Void
     ) throws {
         self.name = name
         self.version = version
@@ -32,7 +33,13 @@ final class LoadedVersion: Sendable {
         self.metrics = metrics
         self.onDrained = onDrained
         validator = RequestValidator(signature: model.signature, validation: validation)
-        runner = try VersionRunner(model: model, isRowWise: validator.isRowWise)
+        var running = model
+        if let recompile, model.treeEnsemble == nil, validator.isRowWise {
+            running = try Model(
+                graph: model.graph, featureNames: model.signature.featureNames, format: model.format,
+                metadata: model.metadata, lineage: model.lineage, options: recompile)
+        }
+        runner = try VersionRunner(model: running, isRowWise: validator.isRowWise)
         let label = "\(name) v\(version)"
         if let batching, runner.canBatch {
             try batching.validate()

@@ -3,7 +3,7 @@ import InferenceCore
 import MLOpsCore
 import Testing
 
-/// The Swift blocks of Documentation/Deployment-serving.md, verbatim, with their context declared
+/// The Swift blocks of Documentation/Deployment.md (serving section), verbatim, with their context declared
 /// before them.
 @Suite struct ServingGuideTests {
     @Test func deployAndInfer() async throws {

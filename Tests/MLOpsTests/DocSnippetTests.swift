@@ -3,8 +3,10 @@ import Testing
 
 /// Every ```` ```swift ```` block of the documentation — in `///` comments under `Sources/`, in the DocC
 /// articles `Sources/*/*.docc/*.md` and in `Documentation/*.md` — must appear, line for line, in one of the
-/// files of `Tests/MLOpsTests/DocSnippets/`, where it is compiled (and, where it is cheap, run). So a
-/// snippet that names a placeholder or an API that does not exist breaks the build of this target.
+/// files of `Tests/MLOpsTests/DocSnippets/`, where it is compiled (and, where it is cheap, run), or in the
+/// sources of an example package under `Documentation/Examples/` (code that needs the example's own
+/// dependencies, such as Hummingbird; CI builds and tests each example). So a snippet that names a
+/// placeholder or an API that does not exist breaks a build.
 ///
 /// Lines are compared with leading and trailing whitespace trimmed and runs of spaces collapsed, and
 /// blank lines are ignored, so swift-format's reindentation does not matter. A snippet's `import` lines
@@ -138,17 +140,24 @@ import Testing
         return found.filter { !$0.lines.allSatisfy { normalized($0).isEmpty } }
     }
 
-    /// The DocSnippets files, each as its normalized non-blank lines.
+    /// The DocSnippets files and the example packages' sources, each as its normalized non-blank lines.
     static func compiledFiles() throws -> [[String]] {
         let folder = root.appendingPathComponent("Tests/MLOpsTests/DocSnippets")
-        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
-            .sorted().map { name in
-                let text = try String(contentsOf: folder.appendingPathComponent(name), encoding: .utf8)
-                return text.split(separator: "\n", omittingEmptySubsequences: false).map {
-                    normalized(String($0))
-                }
-                .filter { !$0.isEmpty }
+        var paths = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".swift") }
+            .sorted().map { folder.appendingPathComponent($0).path }
+        let examples = root.appendingPathComponent("Documentation/Examples")
+        for example in (try? FileManager.default.contentsOfDirectory(atPath: examples.path))?.sorted() ?? [] {
+            let sources = examples.appendingPathComponent(example).appendingPathComponent("Sources")
+            guard let files = FileManager.default.enumerator(atPath: sources.path) else { continue }
+            for case let file as String in files where file.hasSuffix(".swift") {
+                paths.append(sources.appendingPathComponent(file).path)
             }
+        }
+        return try paths.map { path in
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            return text.split(separator: "\n", omittingEmptySubsequences: false).map { normalized(String($0)) }
+                .filter { !$0.isEmpty }
+        }
     }
 
     /// A line with its ends trimmed and every run of whitespace made one space.

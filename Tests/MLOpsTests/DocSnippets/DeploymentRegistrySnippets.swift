@@ -3,7 +3,7 @@ import InferenceCore
 import MLOps
 import MLOpsCore
 
-// The Swift blocks of Documentation/Deployment-registry.md, verbatim; they share the reader's
+// The Swift blocks of Documentation/Deployment.md (registry section), verbatim; they share the reader's
 // context, so they share one function. They read churn.json and churn-v2.json: compiled, not run.
 
 enum DeploymentRegistryGuide {

@@ -53,7 +53,7 @@ enum ServingModels {
     }
 
     /// Waits (yielding, with short sleeps) until `condition` holds, at most about `seconds`.
-    static func waitUntil(seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+    static func waitUntil(seconds: Double = 120, _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while !condition() {
             if ContinuousClock.now > deadline { return false }

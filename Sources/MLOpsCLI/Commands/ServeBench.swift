@@ -68,7 +68,8 @@ struct ServeBench: Sendable {
             for caller in 0..<concurrency {
                 group.addTask {
                     var tally = Tally(sampler: LatencySampler(capacity: 100_000, seed: seedBase &+ UInt64(caller)))
-                    while Platform.monotonicNanoseconds() < deadline {
+                    // Every caller sends at least one request, even if it starts after the deadline.
+                    repeat {
                         let start = Platform.monotonicNanoseconds()
                         do {
                             _ = try await server.infer(request)
@@ -76,7 +77,7 @@ struct ServeBench: Sendable {
                         } catch let error as MLOpsError {
                             tally.errors[error.code.rawValue, default: 0] += 1
                         }
-                    }
+                    } while Platform.monotonicNanoseconds() < deadline
                     return tally
                 }
             }

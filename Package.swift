@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(
             name: "TrainingTests", dependencies: ["Training", "InferenceCore", "MLOpsTestKit"],
             resources: [.copy("Resources")]),
-        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "MLOpsTestKit"]),
+        .testTarget(name: "DeploymentTests", dependencies: ["Deployment", "InferenceCore", "MLOpsTestKit"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "MLOpsTestKit"]),
         .testTarget(
             name: "SQLiteStorageTests", dependencies: ["SQLiteStorage", "MLOpsTestKit", "MLOpsStorageWorker"]),

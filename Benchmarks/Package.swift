@@ -67,6 +67,17 @@ let package = Package(
             ],
             path: "Benchmarks/MLPCompare"
         ),
+        // Deployment (issue 13): ModelServer overhead over a raw predict, throughput with and without
+        // dynamic batching, p99 at 80 % of saturation (a plain executable, no Benchmark).
+        .executableTarget(
+            name: "ServingCompare",
+            dependencies: [
+                .product(name: "Deployment", package: "swift-mlops"),
+                .product(name: "InferenceCore", package: "swift-mlops"),
+                .product(name: "MLOpsCore", package: "swift-mlops"),
+            ],
+            path: "Benchmarks/ServingCompare"
+        ),
         // The swift-mlops side of compare/training_vs_peers.py's GBDT part (a plain executable).
         .executableTarget(
             name: "GBDTCompare",

@@ -1,4 +1,4 @@
-public import InferenceCore
+import InferenceCore
 
 /// What a served model answered to one ``InferenceRequest``.
 ///

@@ -10,3 +10,13 @@ extension MLOpsError.Code {
     /// (HTTP 503).
     public static let unavailable = MLOpsError.Code(rawValue: "unavailable")
 }
+
+extension MLOpsError {
+    /// A prototype of `Code.overloaded`, for `catch MLOpsError.overloaded` and
+    /// `#expect(throws: MLOpsError.overloaded)` (errors compare by code).
+    public static var overloaded: MLOpsError { MLOpsError(.overloaded, "") }
+    /// A prototype of `Code.deadlineExceeded`.
+    public static var deadlineExceeded: MLOpsError { MLOpsError(.deadlineExceeded, "") }
+    /// A prototype of `Code.unavailable`.
+    public static var unavailable: MLOpsError { MLOpsError(.unavailable, "") }
+}

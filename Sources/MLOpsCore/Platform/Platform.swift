@@ -774,6 +774,20 @@ extension Platform {
         /// holding the lock, in a loop that re-checks the awaited condition.
         package func wait() { pthread_cond_wait(condition, mutex) }
 
+        /// As ``wait()``, but returns after about `nanoseconds` at the latest (`pthread_cond_timedwait`
+        /// on the realtime clock: a clock step makes the wait end early or late, so re-check the condition
+        /// and the time against ``Platform/monotonicNanoseconds()`` in the loop).
+        package func wait(nanoseconds: Int) {
+            guard nanoseconds > 0 else { return }
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            let total = Int(now.tv_nsec) + nanoseconds % 1_000_000_000
+            var deadline = timespec()
+            deadline.tv_sec = now.tv_sec + nanoseconds / 1_000_000_000 + total / 1_000_000_000
+            deadline.tv_nsec = total % 1_000_000_000
+            pthread_cond_timedwait(condition, mutex, &deadline)
+        }
+
         /// Wakes one waiting thread.
         package func signal() { pthread_cond_signal(condition) }
 

@@ -4,8 +4,14 @@ extension ModelRegistry {
     /// Points `alias` of the model `name` at `version`, creating or moving it, atomically with
     /// its audit event (`alias_set` or `alias_moved`).
     ///
-    /// - Parameter expecting: What the alias must point at now (compare-and-swap). With
-    ///   ``AliasExpectation/anything`` concurrent moves all apply, in some order.
+    /// - Parameters:
+    ///   - name: The registered model.
+    ///   - alias: The alias to set (MLflow's rules; `latest` and `v<digits>` are reserved).
+    ///   - version: The version it should point at.
+    ///   - expecting: What the alias must point at now (compare-and-swap). With
+    ///     ``AliasExpectation/anything`` concurrent moves all apply, in some order.
+    ///   - actor: Who makes the change, for the audit log (default: the registry's default actor).
+    ///   - reason: Why, for the audit log.
     /// - Returns: The event recorded, or `nil` if the alias already pointed at `version` (nothing
     ///   changed, nothing recorded).
     /// - Throws: `invalidArgument` for a bad or reserved alias (naming it); `notFound` for an

@@ -10,10 +10,14 @@ extension ModelRegistry {
     /// a state that no longer exists.
     ///
     /// - Parameters:
+    ///   - name: The registered model.
     ///   - source: The alias of the challenger (`latest` for the newest version).
     ///   - target: The alias to move; its current target is the champion (none if unset).
+    ///   - policy: The gates that must all pass.
+    ///   - actor: Who promotes, for the audit log (default: the registry's default actor).
+    ///   - reason: Why, for the audit log.
     /// - Returns: What moved, with every gate's result.
-    /// - Throws: ``MLOpsError/Code/promotionBlocked`` when a gate failed (after recording the
+    /// - Throws: `MLOpsError.Code.promotionBlocked` when a gate failed (after recording the
     ///   attempt): the message lists each failed gate with its detail, the value names them.
     ///   `notFound` for an unknown model or source alias; `invalidArgument` for a bad target
     ///   alias; `conflict` as above.

@@ -27,8 +27,16 @@ extension ModelRegistry {
     /// Registers `package` as the next version of the model `name` (creating the model if it is
     /// new); as the overload that takes a `Model`.
     ///
-    /// - Parameter format: The format the model was read from before it was packaged, recorded
-    ///   on the version.
+    /// - Parameters:
+    ///   - package: The model package to store.
+    ///   - name: The registered model's name.
+    ///   - format: The format the model was read from before it was packaged, recorded
+    ///     on the version.
+    ///   - description: A description of the version.
+    ///   - lineage: The run, data version, metrics and source; what is left out is taken from the
+    ///     package's own lineage.
+    ///   - actor: Who registers, for the audit log (default: the registry's default actor).
+    ///   - reason: Why, for the audit log.
     @discardableResult
     public func register(
         _ package: ModelPackage, name: String, format: ModelFormat = .package, description: String = "",

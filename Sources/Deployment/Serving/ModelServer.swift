@@ -89,6 +89,9 @@ public actor ModelServer: InferenceService {
     /// traffic once a policy names them (``setTraffic(_:_:)``) or a request pins them.
     ///
     /// - Parameters:
+    ///   - model: The model to serve.
+    ///   - name: The name requests address it by.
+    ///   - version: Its version number (a registry version, or any number the host assigns).
     ///   - batching: Dynamic batching for this version; `nil` uses ``Options/defaultBatching``.
     ///     A model whose inputs' first dimension is not the batch dimension always runs unbatched.
     ///   - validation: Per-row checks; `nil` reads them from the model's metadata

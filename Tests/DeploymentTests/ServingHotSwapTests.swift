@@ -10,10 +10,11 @@ import Testing
     /// that version's outputs (y = x · version).
     @Test(arguments: [false, true])
     func hotSwapUnderLoadLosesNothing(batching: Bool) async throws {
-        let swaps = ServingTestSettings.long ? 1000 : 100
+        let swaps = ServingTestSettings.long ? 300 : 100
         let catalog = TestCatalog { version in try ServingModels.scale(Float(version)) }
         catalog.move("champion", to: 1)
-        let server = ModelServer()
+        // Each swap records three events (deployed, swapped, unloaded); keep them all for the counts below.
+        let server = ModelServer(options: ModelServer.Options(eventHistory: 4 * swaps + 10))
         let policy = batching ? BatchingPolicy(maxBatchSize: 8, maxQueueDelay: .microseconds(200)) : nil
         try await server.follow("m", alias: "champion", in: catalog, pollInterval: .seconds(3600), batching: policy)
 

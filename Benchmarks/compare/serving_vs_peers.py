@@ -55,14 +55,15 @@ import urllib.error
 import urllib.request
 import uuid
 
-from _markdown import cpu_model, markdown_table
+from _markdown import cpu_model, markdown_table  # noqa: E402
+# The MLP (numpy seed 0 weights, its ONNX form) and the quiet-machine wait are inference_vs_peers.py's.
+from inference_vs_peers import D_IN, D_OUT, mlp_weights, onnx_mlp, wait_quiet  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 EXAMPLE = os.path.join(ROOT, "Documentation", "Examples", "OIPServer")
 VENV = os.path.join(HERE, ".venv-serving")
 REQUIREMENTS = os.path.join(HERE, "requirements-serving.txt")
-D_IN, H1, H2, D_OUT = 64, 256, 256, 10
 CONNECTIONS = (1, 16, 64)
 SERVERS = ("ours", "kserve", "triton")
 
@@ -87,28 +88,6 @@ def ensure_venv(args):
     os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
 
 
-def cpu_times():
-    with open("/proc/stat") as f:
-        parts = [int(x) for x in f.readline().split()[1:9]]
-    return sum(parts), parts[3] + parts[4]
-
-
-def busy_fraction(interval=1.0):
-    """Fraction of all CPUs busy (any process) over `interval` seconds."""
-    t0, i0 = cpu_times()
-    time.sleep(interval)
-    t1, i1 = cpu_times()
-    return 1.0 - (i1 - i0) / max(1, t1 - t0)
-
-
-def wait_quiet(max_wait):
-    """Waits up to `max_wait` s for the machine to be < 15% busy; returns the last busy fraction."""
-    start, busy = time.monotonic(), busy_fraction()
-    while busy >= 0.15 and time.monotonic() - start < max_wait:
-        busy = busy_fraction()
-    return round(busy, 2)
-
-
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -116,36 +95,6 @@ def free_port():
 
 
 # --------------------------------------------------------------------------- model and body
-
-def mlp_weights(np):
-    rng = np.random.default_rng(0)
-
-    def layer(i, o):
-        return ((rng.standard_normal((i, o)) / np.sqrt(i)).astype(np.float32),
-                (0.01 * rng.standard_normal(o)).astype(np.float32))
-    return [layer(D_IN, H1), layer(H1, H2), layer(H2, D_OUT)]
-
-
-def onnx_mlp(weights):
-    import onnx
-    from onnx import TensorProto, helper, numpy_helper
-    initializers, nodes, previous = [], [], "x"
-    for i, (w, b) in enumerate(weights, 1):
-        initializers += [numpy_helper.from_array(w, f"W{i}"), numpy_helper.from_array(b, f"b{i}")]
-        nodes.append(helper.make_node("MatMul", [previous, f"W{i}"], [f"mm{i}"]))
-        nodes.append(helper.make_node("Add", [f"mm{i}", f"b{i}"], [f"z{i}"]))
-        if i < len(weights):
-            nodes.append(helper.make_node("Relu", [f"z{i}"], [f"h{i}"]))
-            previous = f"h{i}"
-    nodes.append(helper.make_node("Softmax", [f"z{len(weights)}"], ["y"], axis=-1))
-    graph = helper.make_graph(
-        nodes, "mlp_64_256_256_10", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["N", D_IN])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", D_OUT])], initializer=initializers)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], producer_name="swift-mlops-bench")
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    return model.SerializeToString()
-
 
 def ort_session(path):
     import onnxruntime as ort

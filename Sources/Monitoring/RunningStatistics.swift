@@ -21,7 +21,8 @@ public struct RunningStatistics: Sendable, Hashable, Codable {
     public private(set) var infiniteCount: Int = 0
     /// The mean of the finite values (0 when there are none).
     public private(set) var mean: Double = 0
-    private var m2: Double = 0
+    /// The sum of squared deviations from the mean (Welford's M2).
+    private(set) var m2: Double = 0
     /// The smallest finite value, or `nil` if none.
     public private(set) var minimum: Double?
     /// The largest finite value, or `nil` if none.
@@ -29,6 +30,21 @@ public struct RunningStatistics: Sendable, Hashable, Codable {
 
     /// Empty statistics.
     public init() {}
+
+    /// Statistics from their parts: a batch summarised by a caller (the profiles' column kernels) or
+    /// restored by a reader that validated them.
+    init(
+        count: Int, missingCount: Int, infiniteCount: Int, mean: Double, m2: Double, minimum: Double?,
+        maximum: Double?
+    ) {
+        self.count = count
+        self.missingCount = missingCount
+        self.infiniteCount = infiniteCount
+        self.mean = count > 0 ? mean : 0
+        self.m2 = count > 1 ? m2 : 0
+        self.minimum = count > 0 ? minimum : nil
+        self.maximum = count > 0 ? maximum : nil
+    }
 
     /// Statistics of `values`.
     public init(_ values: some Sequence<Double>) {

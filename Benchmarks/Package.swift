@@ -88,5 +88,14 @@ let package = Package(
             ],
             path: "Benchmarks/GBDTCompare"
         ),
+        // Monitoring (issue 14): the swift-mlops side of compare/profile_vs_whylogs.py (a plain executable).
+        .executableTarget(
+            name: "ProfileCompare",
+            dependencies: [
+                .product(name: "Monitoring", package: "swift-mlops"),
+                .product(name: "MLOpsCore", package: "swift-mlops"),
+            ],
+            path: "Benchmarks/ProfileCompare"
+        ),
     ]
 )

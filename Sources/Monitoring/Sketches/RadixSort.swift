@@ -29,7 +29,9 @@ enum RadixSort {
         return key ^ mask
     }
 
-    private static func sortKeys(_ keys: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>) {
+    private static func sortKeys(
+        _ keys: UnsafeMutableBufferPointer<UInt64>, scratch: UnsafeMutableBufferPointer<UInt64>
+    ) {
         let count = keys.count
         let histograms = UnsafeMutablePointer<UInt32>.allocate(capacity: 8 * 256)
         defer { histograms.deallocate() }

@@ -80,7 +80,8 @@ import Testing
         for name in table.columnNames {
             let a = try #require(whole[name])
             for b in [try #require(rows[name]), try #require(dictionaries[name])] {
-                #expect(a.count == b.count && a.missingCount == b.missingCount && a.typeCounts == b.typeCounts, "\(name)")
+                #expect(
+                    a.count == b.count && a.missingCount == b.missingCount && a.typeCounts == b.typeCounts, "\(name)")
                 #expect(a.statistics.count == b.statistics.count, "\(name)")
                 #expect(a.statistics.missingCount == b.statistics.missingCount, "\(name)")
                 #expect(abs(a.statistics.mean - b.statistics.mean) < 1e-9, "\(name)")

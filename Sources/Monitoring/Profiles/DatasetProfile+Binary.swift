@@ -4,7 +4,7 @@ import MLOpsCore
 ///
 /// Layout (little-endian): magic `MLPF`, version `u16` (1), flags `u16` (0); the configuration (KLL k
 /// `u32`, HyperLogLog precision `u8`, frequent-items capacity `u32`, seed `u64`, kind overrides as `u32`
-/// count of `(string, u8)`); rows `u64`; `u32` column count, then per column: name, six counts `u64`,
+/// count of `(string, u8)`); `u32` column count, then per column: name, six counts `u64`,
 /// the statistics (three counts `u64`, mean, M2, minimum, maximum `f64`), a KLL sketch (flag `u8`, count
 /// `u64`, minimum, maximum `f64`, coin state `u64`, `u32` levels of `u32`-counted doubles), the
 /// HyperLogLog registers (`u8` 0 = dense `2^p` bytes, 1 = sparse `u32` count of `(u32 index, u8 rank)`),
@@ -31,7 +31,6 @@ extension DatasetProfile {
             writer.string(name)
             writer.u8(kind == .numerical ? 0 : 1)
         }
-        writer.count(rowCount)
         writer.u32(UInt32(clamping: columns.count))
         for column in columns { Self.write(column, to: &writer) }
         return writer.bytes
@@ -132,7 +131,6 @@ extension DatasetProfile {
         } catch {
             throw reader.corrupt("invalid configuration: \(error)")
         }
-        let rows = try reader.count("row count")
         let columnCount = try reader.length(width: 60, "column list")
         var columns: [ColumnProfile] = []
         var names = Set<String>()
@@ -142,7 +140,7 @@ extension DatasetProfile {
             columns.append(column)
         }
         guard reader.remaining == 0 else { throw reader.corrupt("\(reader.remaining) trailing bytes") }
-        self.init(configuration: configuration, rowCount: rows, columns: columns)
+        self.init(configuration: configuration, columns: columns)
     }
 
     private static func readColumn(

@@ -15,8 +15,8 @@ public struct DatasetProfile: Sendable, Hashable {
     public let configuration: ProfileConfiguration
     /// The column profiles, in order.
     public private(set) var columns: [ColumnProfile]
-    /// Rows seen.
-    public private(set) var rowCount: Int = 0
+    /// Rows seen: the largest row count of the columns (every update of a whole table or row adds to all).
+    public var rowCount: Int { columns.reduce(0) { Swift.max($0, $1.count) } }
     private var positions: [String: Int]
 
     /// An empty profile; the first update fixes its columns.
@@ -57,9 +57,8 @@ public struct DatasetProfile: Sendable, Hashable {
     }
 
     /// A profile from validated parts (used by the binary reader).
-    init(configuration: ProfileConfiguration, rowCount: Int, columns: [ColumnProfile]) {
+    init(configuration: ProfileConfiguration, columns: [ColumnProfile]) {
         self.configuration = configuration
-        self.rowCount = rowCount
         self.columns = columns
         self.positions = Dictionary(columns.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
     }
@@ -83,7 +82,7 @@ public struct DatasetProfile: Sendable, Hashable {
     /// - Throws: `MLOpsError.invalidArgument` naming the columns when the table's columns differ from the
     ///   profile's.
     public mutating func update(with table: Table) throws {
-        if columns.isEmpty && rowCount == 0 {
+        if columns.isEmpty {
             adoptColumns(table.columnNames)
         } else {
             try Self.checkSameColumns(columnNames, table.columnNames, what: "the table")
@@ -100,7 +99,6 @@ public struct DatasetProfile: Sendable, Hashable {
                 if let column = sources[index] { profiles[index].update(with: column) }
             }
         }
-        rowCount &+= table.rowCount
     }
 
     /// Adds one row of `name: value` pairs; columns the row lacks count as missing.
@@ -108,7 +106,7 @@ public struct DatasetProfile: Sendable, Hashable {
     /// The first update of a profile without columns takes the row's names, sorted.
     /// - Throws: `MLOpsError.invalidArgument` naming a column the profile does not have.
     public mutating func update(with row: [String: TableValue]) throws {
-        if columns.isEmpty && rowCount == 0 { adoptColumns(row.keys.sorted()) }
+        if columns.isEmpty { adoptColumns(row.keys.sorted()) }
         let unknown = row.keys.filter { positions[$0] == nil }.sorted()
         guard unknown.isEmpty else {
             throw MLOpsError(
@@ -118,20 +116,18 @@ public struct DatasetProfile: Sendable, Hashable {
                 value: unknown.joined(separator: ","))
         }
         for index in columns.indices { columns[index].update(row[columns[index].name] ?? .missing) }
-        rowCount &+= 1
     }
 
     /// Adds one row of a table.
     ///
     /// - Throws: `MLOpsError.invalidArgument` naming the columns when the row's table has other columns.
     public mutating func update(with row: TableRow) throws {
-        if columns.isEmpty && rowCount == 0 {
+        if columns.isEmpty {
             adoptColumns(row.table.columnNames)
         } else {
             try Self.checkSameColumns(columnNames, row.table.columnNames, what: "the row")
         }
         for index in columns.indices { columns[index].update(row[columns[index].name] ?? .missing) }
-        rowCount &+= 1
     }
 
     /// Adds the rows summarised by `other`, a profile of the same columns (in any order).
@@ -148,8 +144,8 @@ public struct DatasetProfile: Sendable, Hashable {
                     + "vs \(other.configuration.cardinalityPrecision), frequent items "
                     + "\(configuration.frequentItemsCapacity) vs \(other.configuration.frequentItemsCapacity))")
         }
-        if other.columns.isEmpty && other.rowCount == 0 { return }
-        if columns.isEmpty && rowCount == 0 {
+        if other.columns.isEmpty { return }
+        if columns.isEmpty {
             adoptColumns(other.columnNames)
         } else {
             try Self.checkSameColumns(columnNames, other.columnNames, what: "the other profile")
@@ -157,7 +153,25 @@ public struct DatasetProfile: Sendable, Hashable {
         for index in columns.indices {
             if let theirs = other[columns[index].name] { try columns[index].merge(theirs) }
         }
-        rowCount &+= other.rowCount
+    }
+
+    /// Updates the profile of the column named `name` in place, for callers that hold column buffers
+    /// (``ColumnProfile/update(doubles:maskedMissing:)`` and its siblings).
+    ///
+    /// Give every column the same number of rows: ``rowCount`` is the largest column count.
+    /// - Parameters:
+    ///   - name: The column name.
+    ///   - body: Updates the column's profile.
+    /// - Throws: `MLOpsError.notFound` naming the column when the profile has no such column, or what
+    ///   `body` throws.
+    public mutating func updateColumn(named name: String, _ body: (inout ColumnProfile) throws -> Void) throws {
+        guard let index = positions[name] else {
+            throw MLOpsError(
+                .notFound,
+                "the profile has no column '\(name)'; it has \(columnNames.map { "'\($0)'" }.joined(separator: ", "))",
+                value: name)
+        }
+        try body(&columns[index])
     }
 
     /// Throws an error naming the columns that only one side has.

@@ -230,6 +230,26 @@ import Testing
         #expect(histogram.countError > 0)
     }
 
+    @Test func columnBufferUpdatesMatchTableUpdates() throws {
+        var random = SeededRandom(seed: 12)
+        let values = (0..<10_000).map { _ in random.normal(mean: 2, standardDeviation: 1) }
+        let labels = (0..<10_000).map { "k\($0 % 37)" }
+        let ids = (0..<10_000).map { Int64($0 % 101) }
+        let flags = (0..<10_000).map { $0 % 3 == 0 }
+        let table = try Table(columns: [
+            .double("v", values), .string("l", labels), .int("i", ids), .bool("b", flags),
+        ])
+        var buffers = try DatasetProfile(columnNames: ["v", "l", "i", "b"])
+        try buffers.updateColumn(named: "v") { column in values.withUnsafeBufferPointer { column.update(doubles: $0) } }
+        try buffers.updateColumn(named: "l") { column in labels.withUnsafeBufferPointer { column.update(strings: $0) } }
+        try buffers.updateColumn(named: "i") { column in ids.withUnsafeBufferPointer { column.update(integers: $0) } }
+        try buffers.updateColumn(named: "b") { column in flags.withUnsafeBufferPointer { column.update(booleans: $0) } }
+        #expect(buffers == DatasetProfile(table))
+        #expect(buffers.rowCount == 10_000)
+        #expect(throws: MLOpsError.self) { try buffers.updateColumn(named: "zz") { _ in } }
+        #expect(throws: MLOpsError.self) { try DatasetProfile(columnNames: ["a", "a"]) }
+    }
+
     @Test func parallelTableUpdateIsDeterministic() throws {
         let table = try Self.sampleTable(rows: 50_000, seed: 6)
         #expect(DatasetProfile(table).serialized() == DatasetProfile(table).serialized())

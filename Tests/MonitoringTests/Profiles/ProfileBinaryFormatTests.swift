@@ -49,8 +49,8 @@ import Testing
         } catch let error as MLOpsError {
             #expect(error.code == .unsupported)
         }
-        // The column count (after the 27-byte header and 4 + 5 + 1 bytes of one kind override and 8 of rows).
-        let columnCountOffset = 4 + 2 + 2 + 4 + 1 + 4 + 8 + 4 + (4 + 1 + 1) + 8
+        // The column count (after the 29-byte header and 4 + 1 + 1 bytes of one kind override).
+        let columnCountOffset = 4 + 2 + 2 + 4 + 1 + 4 + 8 + 4 + (4 + 1 + 1)
         var hugeColumns = bytes
         for index in 0..<4 { hugeColumns[columnCountOffset + index] = 0xff }
         #expect(throws: MLOpsError.self) { try DatasetProfile(serialized: hugeColumns) }

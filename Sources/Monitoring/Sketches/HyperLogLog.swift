@@ -47,8 +47,8 @@ public struct HyperLogLog: Sendable, Hashable {
     /// Adds a hashed value.
     @inline(__always)
     mutating func insert(hash: UInt64) {
-        let index = Int(truncatingIfNeeded: hash >> UInt64(64 - precision))
-        let rest = hash << UInt64(precision) | (1 << UInt64(precision - 1))
+        let index = Int(truncatingIfNeeded: hash &>> UInt64(64 - precision))
+        let rest = hash &<< UInt64(precision) | (1 &<< UInt64(precision - 1))
         let rank = UInt8(truncatingIfNeeded: rest.leadingZeroBitCount + 1)
         registers.withUnsafeMutableBufferPointer { buffer in
             if buffer[index] < rank { buffer[index] = rank }
@@ -58,8 +58,8 @@ public struct HyperLogLog: Sendable, Hashable {
     /// Adds hashed values, registers borrowed once.
     @inline(__always)
     static func insert(hash: UInt64, into registers: UnsafeMutablePointer<UInt8>, precision: Int) {
-        let index = Int(truncatingIfNeeded: hash >> UInt64(64 - precision))
-        let rest = hash << UInt64(precision) | (1 << UInt64(precision - 1))
+        let index = Int(truncatingIfNeeded: hash &>> UInt64(64 - precision))
+        let rest = hash &<< UInt64(precision) | (1 &<< UInt64(precision - 1))
         let rank = UInt8(truncatingIfNeeded: rest.leadingZeroBitCount + 1)
         if registers[index] < rank { registers[index] = rank }
     }

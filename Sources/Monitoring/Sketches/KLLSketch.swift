@@ -215,7 +215,7 @@ public struct KLLSketch: Sendable, Hashable {
             let n = levels[0].count
             let scratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
             defer { scratch.deallocate() }
-            levels[0].withUnsafeMutableBufferPointer { RadixSort.sort($0, scratch: scratch) }
+            levels[0].withUnsafeMutableBufferPointer { KLLLevelSort.sort($0, scratch: scratch) }
         }
         let coin = flip()
         let source = levels[level]
@@ -307,7 +307,7 @@ public struct KLLSketch: Sendable, Hashable {
             var sorted = items
             if level == 0 {
                 let scratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: sorted.count)
-                sorted.withUnsafeMutableBufferPointer { RadixSort.sort($0, scratch: scratch) }
+                sorted.withUnsafeMutableBufferPointer { KLLLevelSort.sort($0, scratch: scratch) }
                 scratch.deallocate()
             }
             let weight = 1 << Swift.min(level, 62)

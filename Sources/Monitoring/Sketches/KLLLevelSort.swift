@@ -1,8 +1,9 @@
-/// Least-significant-digit radix sort of doubles, the kernel behind ``KLLSketch``'s level-0
-/// compaction: passes of 8 bits over the high 32 bits of order-preserving integer keys (skipping passes in
-/// which every key has the same digit), finished by an insertion sort of the rare ties, or all 64 bits
-/// when ties are many. Linear time for ordinary data; NaN must not occur.
-enum RadixSort {
+/// The level-0 sort of ``KLLSketch``'s compaction: a least-significant-digit radix sort of doubles,
+/// passes of 8 bits over the high 32 bits of order-preserving integer keys (skipping passes in which
+/// every key has the same digit), finished by an insertion sort of the rare ties, or all 64 bits when
+/// ties are many. Linear time for ordinary data; NaN must not occur. (Separate from the drift tests'
+/// radix sort so that it can be tuned to the sketch's buffer sizes.)
+enum KLLLevelSort {
     /// Sorts `values` ascending in place, using `scratch` (at least as long) as working space.
     static func sort(_ values: UnsafeMutableBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<UInt64>) {
         let count = values.count
@@ -11,7 +12,7 @@ enum RadixSort {
             insertionSort(values)
             return
         }
-        precondition(scratch.count >= count, "RadixSort scratch too small")
+        precondition(scratch.count >= count, "KLLLevelSort scratch too small")
         values.withMemoryRebound(to: UInt64.self) { keys in
             sortKeys(keys, scratch: scratch)
         }

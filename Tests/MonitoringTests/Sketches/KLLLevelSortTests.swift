@@ -3,12 +3,12 @@ import Testing
 
 @testable import Monitoring
 
-@Suite struct RadixSortTests {
+@Suite struct KLLLevelSortTests {
     static func sorted(_ values: [Double]) -> [Double] {
         var copy = values
         let scratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: max(copy.count, 1))
         defer { scratch.deallocate() }
-        copy.withUnsafeMutableBufferPointer { RadixSort.sort($0, scratch: scratch) }
+        copy.withUnsafeMutableBufferPointer { KLLLevelSort.sort($0, scratch: scratch) }
         return copy
     }
 

@@ -88,5 +88,13 @@ let package = Package(
             ],
             path: "Benchmarks/GBDTCompare"
         ),
+        // The swift-mlops side of compare/cbpe_vs_nannyml.py (a plain executable, no Benchmark).
+        .executableTarget(
+            name: "CBPECompare",
+            dependencies: [
+                .product(name: "Monitoring", package: "swift-mlops")
+            ],
+            path: "Benchmarks/CBPECompare"
+        ),
     ]
 )

@@ -51,13 +51,20 @@ public enum PerformanceWindows {
         }
         guard let first = labelled.first?.timestampMilliseconds, let last = labelled.last?.timestampMilliseconds
         else { return [] }
-        // The first window is the earliest step-aligned one that contains `first`.
+        // The first window is the earliest step-aligned one that contains `first`; windows that
+        // would start below Int64.min are not produced. Distances are unsigned: they fit.
         let firstAligned = floorMultiple(first, of: step)
-        let (back, backOverflow) = (length - 1).dividedReportingOverflow(by: step)
-        var start = backOverflow ? firstAligned : firstAligned &- back &* step
-        while start &+ length <= first { start = start &+ step }
-        let (span, spanOverflow) = last.subtractingReportingOverflow(start)
-        guard !spanOverflow, span / step < Int64(maxWindows) else {
+        let room = UInt64(bitPattern: firstAligned &- Int64.min) / UInt64(step)
+        let back = Swift.min(UInt64(length - 1) / UInt64(step), room)
+        var start = firstAligned &- Int64(bitPattern: back &* UInt64(step))
+        while true {
+            let (end, overflow) = start.addingReportingOverflow(length)
+            if overflow || end > first { break }
+            let (next, nextOverflow) = start.addingReportingOverflow(step)
+            if nextOverflow { return [] }
+            start = next
+        }
+        guard UInt64(bitPattern: last &- start) / UInt64(step) < UInt64(maxWindows) else {
             throw MLOpsError(
                 .limitExceeded, "the windows would number more than \(maxWindows); use a longer step",
                 value: String(step))
@@ -156,9 +163,12 @@ public enum PerformanceWindows {
             metrics: metrics)
     }
 
-    /// The largest multiple of `step` at or below `value`.
+    /// The largest multiple of `step` at or below `value`, or `Int64.min` when that multiple is
+    /// below it.
     private static func floorMultiple(_ value: Int64, of step: Int64) -> Int64 {
         let remainder = value % step
-        return remainder < 0 ? value &- remainder &- step : value &- remainder
+        guard remainder < 0 else { return value - remainder }
+        let (result, overflow) = (value - remainder).subtractingReportingOverflow(step)
+        return overflow ? Int64.min : result
     }
 }

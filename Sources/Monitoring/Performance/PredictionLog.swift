@@ -30,7 +30,9 @@ public actor PredictionLog {
 
     private init(records: RecordStore?, loaded: [Prediction]) {
         self.records = records
-        predictions = loaded.sorted { ($0.timestampMilliseconds, $0.requestID) < ($1.timestampMilliseconds, $1.requestID) }
+        predictions = loaded.sorted {
+            ($0.timestampMilliseconds, $0.requestID) < ($1.timestampMilliseconds, $1.requestID)
+        }
         for (index, prediction) in predictions.enumerated() { positions[prediction.requestID] = index }
     }
 
@@ -123,7 +125,8 @@ public actor PredictionLog {
         requestID: String, label: Int? = nil, value: Double? = nil, at timestampMilliseconds: Int64
     ) async throws -> LabelJoinResult {
         guard (label == nil) != (value == nil) else {
-            throw MLOpsError(.invalidArgument, "a label is either a class or a value: pass exactly one", value: requestID)
+            throw MLOpsError(
+                .invalidArgument, "a label is either a class or a value: pass exactly one", value: requestID)
         }
         if let value, !value.isFinite {
             throw MLOpsError(.invalidArgument, "a label value must be finite", value: "\(requestID): \(value)")
@@ -222,7 +225,8 @@ extension RecordStore {
     fileprivate static func checkRequestID(_ id: String) throws {
         guard !id.isEmpty, id.utf8.count <= maxIDLength else {
             throw MLOpsError(
-                .invalidArgument, "a request ID must have 1 to \(maxIDLength) bytes of UTF-8", value: String(id.prefix(64)))
+                .invalidArgument, "a request ID must have 1 to \(maxIDLength) bytes of UTF-8",
+                value: String(id.prefix(64)))
         }
     }
 }

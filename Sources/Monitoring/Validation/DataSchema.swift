@@ -142,7 +142,8 @@ public struct DataSchema: Sendable, Hashable, Codable {
         var names = Set<String>()
         for rule in columns {
             guard names.insert(rule.name).inserted else {
-                throw MLOpsError(.invalidArgument, "the data schema has two rules for column '\(rule.name)'", value: rule.name)
+                throw MLOpsError(
+                    .invalidArgument, "the data schema has two rules for column '\(rule.name)'", value: rule.name)
             }
             if let minimum = rule.minimum, let maximum = rule.maximum, !(minimum <= maximum) {
                 throw MLOpsError(

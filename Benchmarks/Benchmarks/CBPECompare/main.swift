@@ -1,12 +1,14 @@
 // The swift-mlops side of Benchmarks/compare/cbpe_vs_nannyml.py: reads the simulation the
 // script wrote into --dir (reference_scores.f64, reference_labels.i64, analysis_scores.f64:
 // raw little-endian float64 / int64), fits Monitoring's CBPE on the reference and estimates
-// accuracy and ROC AUC per chunk of --chunk-size analysis scores, with both isotonic
-// interpolations (centered, the default, and stepwise, NannyML's). Times fit + estimate
-// (--reps repetitions after one warm-up) and prints one JSON object on standard output:
+// accuracy and ROC AUC per chunk of --chunk-size analysis scores, twice: with CBPE's defaults
+// ("ours": isotonic regression on bins of 1/200 of the reference rows) and with NannyML's
+// calibration ("unbinned": isotonic regression on every row, as scikit-learn). Times fit +
+// estimate with the defaults (--reps repetitions after one warm-up) and prints one JSON
+// object on standard output:
 //
-//   {"centered": {"accuracy": [...], "roc_auc": [...], "calibrated": true},
-//    "stepwise": {...}, "seconds": [...]}
+//   {"ours": {"accuracy": [...], "roc_auc": [...], "calibrated": true},
+//    "unbinned": {...}, "seconds": [...]}
 //
 //   swift run --package-path Benchmarks -c release CBPECompare --dir DIR [--chunk-size 5000]
 //       [--threshold 0.5] [--reps 5]
@@ -59,11 +61,11 @@ func readRaw<T: FixedWidthInteger>(_ name: String, as type: T.Type) -> [T] {
     }
 }
 
-/// Fits CBPE with `interpolation` and estimates every chunk.
-func run(_ interpolation: IsotonicCalibrator.Interpolation) throws -> (CBPE, [CBPEEstimate]) {
+/// Fits CBPE (bins of `binSize` rows, or the default) and estimates every chunk.
+func run(binSize: Int?) throws -> (CBPE, [CBPEEstimate]) {
     let cbpe = try CBPE(
         referenceScores: referenceScores, referenceLabels: referenceLabels, threshold: arguments.threshold,
-        interpolation: interpolation)
+        calibrationBinSize: binSize)
     return (cbpe, try cbpe.estimate(scores: analysisScores, chunkSize: arguments.chunkSize))
 }
 
@@ -74,19 +76,19 @@ let analysisScores = readRaw("analysis_scores.f64", as: UInt64.self).map { Doubl
 
 do {
     var output: [String: Any] = [:]
-    for interpolation in [IsotonicCalibrator.Interpolation.centered, .stepwise] {
-        let (cbpe, estimates) = try run(interpolation)
-        output[interpolation.rawValue] = [
+    for (name, binSize) in [("ours", nil), ("unbinned", 1)] as [(String, Int?)] {
+        let (cbpe, estimates) = try run(binSize: binSize)
+        output[name] = [
             "accuracy": estimates.map { $0.accuracy ?? .nan },
             "roc_auc": estimates.map { $0.rocAUC ?? .nan },
             "calibrated": cbpe.isCalibrated,
         ]
     }
-    _ = try run(.centered)  // warm-up
+    _ = try run(binSize: nil)  // warm-up
     var seconds: [Double] = []
     for _ in 0..<arguments.reps {
         let start = nanoseconds()
-        _ = try run(.centered)
+        _ = try run(binSize: nil)
         seconds.append(Double(nanoseconds() - start) / 1e9)
     }
     output["seconds"] = seconds

@@ -4,7 +4,9 @@ import MLOpsCore
 /// and ROC AUC estimated from the model's scores alone, while labels are not yet known.
 ///
 /// Fitted on a reference period with labels, CBPE calibrates the scores into probabilities with
-/// isotonic regression (``IsotonicCalibrator``); on a chunk without labels it treats each
+/// isotonic regression (``IsotonicCalibrator``) fitted on bins of about 0.5 % of the reference
+/// rows (NannyML fits every row; see ``init(referenceScores:referenceLabels:threshold:calibration:calibrationBinSize:interpolation:)``);
+/// on a chunk without labels it treats each
 /// calibrated probability p as the chance that the row is of class 1 and so sums an expected
 /// confusion matrix. Expected accuracy is the mean of p over rows predicted 1 and 1 − p over rows
 /// predicted 0; expected ROC AUC is the area under the curve of expected true- and
@@ -44,28 +46,35 @@ public struct CBPE: Sendable, Hashable, Codable {
     ///   - referenceLabels: The true class of each reference row, 0 or 1.
     ///   - threshold: The score at or above which the model predicts class 1.
     ///   - calibration: Whether to calibrate.
-    ///   - interpolation: How the isotonic map interpolates its blocks: `stepwise` is NannyML's
-    ///     (scikit-learn's), `centered` keeps the order of scores inside a pooled block, which
-    ///     removes the downward bias a flat block puts on the estimated ROC AUC.
+    ///   - calibrationBinSize: Reference rows per bin of the isotonic fit
+    ///     (``IsotonicCalibrator/init(scores:labels:binSize:interpolation:)``); `nil` (the
+    ///     default) means 1/200 of the reference rows, at least 1. Plain isotonic regression
+    ///     (1, NannyML's choice) is over-confident at the ends of the score range, which biases
+    ///     the estimates up when a chunk shifts towards extreme scores; binning removes most of
+    ///     that bias.
+    ///   - interpolation: How the isotonic map interpolates its blocks: `stepwise` (the default)
+    ///     is scikit-learn's, as NannyML uses; `centered` interpolates between block centres.
     /// - Throws: `MLOpsError` `invalidArgument` for empty or unequal inputs, a label other than 0
     ///   and 1, a non-finite score, a non-finite threshold, or — when not calibrating — a score
     ///   outside [0, 1].
     public init(
         referenceScores: [Double], referenceLabels: [Int], threshold: Double = 0.5,
-        calibration: Calibration = .automatic, interpolation: IsotonicCalibrator.Interpolation = .centered
+        calibration: Calibration = .automatic, calibrationBinSize: Int? = nil,
+        interpolation: IsotonicCalibrator.Interpolation = .stepwise
     ) throws {
         guard threshold.isFinite else {
             throw MLOpsError(.invalidArgument, "the CBPE threshold must be finite", value: String(threshold))
         }
+        let binSize = calibrationBinSize ?? Swift.max(1, referenceScores.count / 200)
         let calibrator = try IsotonicCalibrator(
-            scores: referenceScores, labels: referenceLabels, interpolation: interpolation)
+            scores: referenceScores, labels: referenceLabels, binSize: binSize, interpolation: interpolation)
         let calibrate: Bool
         switch calibration {
         case .always: calibrate = true
         case .never: calibrate = false
         case .automatic:
             calibrate = try Self.needsCalibration(
-                scores: referenceScores, labels: referenceLabels, interpolation: interpolation)
+                scores: referenceScores, labels: referenceLabels, binSize: binSize, interpolation: interpolation)
         }
         if !calibrate {
             try MetricKernels.checkProbabilities(referenceScores, stride: 1, name: "uncalibrated reference scores")
@@ -135,7 +144,7 @@ public struct CBPE: Sendable, Hashable, Codable {
     /// calibration error (10 equal-count bins) of held-out scores over 10 stratified 90/10
     /// splits of the reference.
     static func needsCalibration(
-        scores: [Double], labels: [Int], interpolation: IsotonicCalibrator.Interpolation
+        scores: [Double], labels: [Int], binSize: Int, interpolation: IsotonicCalibrator.Interpolation
     ) throws -> Bool {
         let positives = labels.indices.filter { labels[$0] == 1 }
         let negatives = labels.indices.filter { labels[$0] == 0 }
@@ -156,7 +165,8 @@ public struct CBPE: Sendable, Hashable, Codable {
             let test = scores.indices.filter { isTest[$0] }
             guard !train.isEmpty, !test.isEmpty else { continue }
             let calibrator = try IsotonicCalibrator(
-                scores: train.map { scores[$0] }, labels: train.map { labels[$0] }, interpolation: interpolation)
+                scores: train.map { scores[$0] }, labels: train.map { labels[$0] }, binSize: binSize,
+                interpolation: interpolation)
             for row in test {
                 testLabels.append(labels[row])
                 testScores.append(scores[row])

@@ -22,7 +22,7 @@ public import MLOpsCore
 /// column the range [c, c].
 public struct DataSchema: Sendable, Hashable, Codable {
     /// The version of the JSON layout this code writes and reads.
-    public static let formatVersion = 1
+    public static let currentFormatVersion = 1
     /// The default cap on the row violations a report lists.
     public static let maxListedViolations = 1_000
 
@@ -35,7 +35,7 @@ public struct DataSchema: Sendable, Hashable, Codable {
 
     /// A schema with the given rules.
     public init(columns: [ColumnRule], allowsExtraColumns: Bool = false) {
-        self.formatVersion = Self.formatVersion
+        self.formatVersion = Self.currentFormatVersion
         self.columns = columns
         self.allowsExtraColumns = allowsExtraColumns
     }
@@ -127,10 +127,10 @@ public struct DataSchema: Sendable, Hashable, Codable {
         } catch {
             throw MLOpsError(.parseError, "the text is not a data schema's JSON: \(error)", cause: error)
         }
-        guard decoded.formatVersion >= 1, decoded.formatVersion <= Self.formatVersion else {
+        guard decoded.formatVersion >= 1, decoded.formatVersion <= Self.currentFormatVersion else {
             throw MLOpsError(
                 .unsupported,
-                "the data schema has format version \(decoded.formatVersion); this version reads 1...\(Self.formatVersion)",
+                "the data schema has format version \(decoded.formatVersion); this version reads 1...\(Self.currentFormatVersion)",
                 value: String(decoded.formatVersion))
         }
         try decoded.check()

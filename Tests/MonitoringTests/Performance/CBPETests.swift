@@ -67,6 +67,30 @@ import Testing
         #expect(abs((a.accuracy ?? 0) - (b.accuracy ?? 1)) < 0.01)
     }
 
+    @Test func binnedCalibrationFitsBinMeans() throws {
+        // 1,000 rows, labels 1 for the top 300 scores: bins of 100 rows have mean labels 0 (7
+        // bins) and 1 (3 bins); the fit is a step between the bin means 649.5 and 749.5.
+        let scores = (0..<1_000).map { Double($0) }
+        let labels = (0..<1_000).map { $0 >= 700 ? 1 : 0 }
+        let binned = try IsotonicCalibrator(scores: scores, labels: labels, binSize: 100)
+        #expect(binned.knots == [49.5, 649.5, 749.5, 949.5])
+        #expect(binned.values == [0, 0, 1, 1])
+        #expect(binned.calibrate(699.5) == 0.5)
+        // Bins larger than half the rows: every row is fitted.
+        let plain = try IsotonicCalibrator(scores: [1, 2, 3], labels: [0, 1, 1], binSize: 2)
+        #expect(plain.knots == [1, 2, 3])
+        #expect(throws: MLOpsError.self) { try IsotonicCalibrator(scores: [1, 2], labels: [0, 1], binSize: 0) }
+        // CBPE's default bins 1/200 of the reference; bins of 1 row are NannyML's calibration.
+        let reference = CBPESimulation(count: 20_000, shift: 0, seed: 5)
+        let unbinned = try CBPE(
+            referenceScores: reference.scores, referenceLabels: reference.labels, calibrationBinSize: 1)
+        let exact = try IsotonicCalibrator(scores: reference.scores, labels: reference.labels)
+        #expect(unbinned.calibrator == exact)
+        let defaults = try CBPE(referenceScores: reference.scores, referenceLabels: reference.labels)
+        let byHand = try IsotonicCalibrator(scores: reference.scores, labels: reference.labels, binSize: 100)
+        #expect(defaults.calibrator == byHand)
+    }
+
     @Test func emptyAndDegenerateChunks() throws {
         let reference = CBPESimulation(count: 2_000, shift: 0, seed: 3)
         let cbpe = try CBPE(referenceScores: reference.scores, referenceLabels: reference.labels)

@@ -23,6 +23,8 @@ public actor PredictionLog {
     private let records: RecordStore?
     private var predictions: [Prediction] = []
     private var positions: [String: Int] = [:]
+    /// Labels being stored (the actor may run other calls while a write awaits the store).
+    private var pendingLabels: [String: (label: Int?, value: Double?)] = [:]
     /// Labels whose request ID matched no prediction, since the log was opened.
     public private(set) var unmatchedLabelCount = 0
     /// Labels dropped because their prediction already had one, since the log was opened.
@@ -140,37 +142,50 @@ public actor PredictionLog {
             duplicateLabelCount += 1
             return .duplicate(sameValue: prediction.actualLabel == label && prediction.actualValue == value)
         }
+        if let pending = pendingLabels[requestID] {
+            duplicateLabelCount += 1
+            return .duplicate(sameValue: pending.label == label && pending.value == value)
+        }
         prediction.actualLabel = label
         prediction.actualValue = value
         prediction.labelTimestampMilliseconds = timestampMilliseconds
+        pendingLabels[requestID] = (label, value)
+        defer { pendingLabels[requestID] = nil }
         if let records { try await records.save(PredictionRecord(prediction: prediction)) }
-        predictions[index] = prediction
+        // Positions may have moved while the write awaited.
+        if let current = positions[requestID] { predictions[current] = prediction }
         return .joined
     }
 
     /// Removes the predictions made before `timestampMilliseconds` from memory and the store.
     ///
+    /// Removes them oldest first, 1,000 per transaction.
+    ///
     /// - Returns: How many were removed.
-    /// - Throws: Storage errors (nothing is removed).
+    /// - Throws: Storage errors; the transactions committed before the error stay removed (from
+    ///   memory too), the rest stay logged.
     @discardableResult
     public func removePredictions(before timestampMilliseconds: Int64) async throws -> Int {
-        let end = firstIndex(atOrAfter: timestampMilliseconds)
-        guard end > 0 else { return 0 }
-        let removed = Array(predictions[0..<end])
-        if let records {
-            var start = 0
-            while start < removed.count {
-                let slice = removed[start..<Swift.min(start + 1_000, removed.count)]
-                try await records.transaction { tx in
-                    for prediction in slice { _ = try await tx.delete(PredictionRecord.self, id: prediction.requestID) }
-                }
-                start += 1_000
+        let ids = predictions[0..<firstIndex(atOrAfter: timestampMilliseconds)].map(\.requestID)
+        var removed = 0
+        defer {
+            if removed > 0 {
+                let gone = Set(ids[0..<removed])
+                predictions.removeAll { gone.contains($0.requestID) }
+                positions.removeAll(keepingCapacity: true)
+                for (index, prediction) in predictions.enumerated() { positions[prediction.requestID] = index }
             }
         }
-        predictions.removeFirst(end)
-        positions.removeAll(keepingCapacity: true)
-        for (index, prediction) in predictions.enumerated() { positions[prediction.requestID] = index }
-        return end
+        while removed < ids.count {
+            let batch = ids[removed..<Swift.min(removed + 1_000, ids.count)]
+            if let records {
+                try await records.transaction { tx in
+                    for id in batch { _ = try await tx.delete(PredictionRecord.self, id: id) }
+                }
+            }
+            removed += batch.count
+        }
+        return removed
     }
 
     // MARK: Helpers

@@ -75,6 +75,25 @@ import Testing
         #expect(await again.labelledCount == 2)
     }
 
+    @Test func concurrentLabelsForOneRequestJoinOnce() async throws {
+        let store = InMemoryKeyValueStore()
+        let log = try await PredictionLog.open(on: store)
+        try await log.record(Prediction(requestID: "a", timestampMilliseconds: 0, score: 0.5))
+        let results = try await withThrowingTaskGroup(of: LabelJoinResult.self) { group in
+            for label in 0..<8 {
+                group.addTask { try await log.recordLabel(requestID: "a", label: label % 2, at: Int64(label)) }
+            }
+            var results: [LabelJoinResult] = []
+            for try await result in group { results.append(result) }
+            return results
+        }
+        #expect(results.filter { $0 == .joined }.count == 1)
+        #expect(await log.duplicateLabelCount == 7)
+        let kept = await log.prediction(requestID: "a")?.actualLabel
+        let reopened = try await PredictionLog.open(on: store)
+        #expect(await reopened.prediction(requestID: "a")?.actualLabel == kept)
+    }
+
     @Test func outOfOrderPredictionsStaySorted() async throws {
         let log = PredictionLog()
         for (id, time) in [("a", 30), ("b", 10), ("c", 20), ("d", 10), ("e", 40)] {

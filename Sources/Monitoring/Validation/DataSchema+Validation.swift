@@ -79,11 +79,34 @@ extension DataSchema {
     // MARK: Checks
 
     private func check(_ column: Column, against rule: ColumnRule, into builder: inout ReportBuilder) {
-        var missing = 0
-        for row in 0..<column.count {
-            let value = column.value(at: row)
-            if value.isMissing || value.doubleValue?.isNaN == true { missing += 1 }
-            checkValue(value, row: row, rule: rule, into: &builder)
+        let mask = column.missing
+        let hasMissing = mask.hasMissing
+        let missing: Int
+        // One typed pass per column: no `TableValue` per row, text only for a violation or a
+        // category lookup.
+        switch column.storage {
+        case .double(let values):
+            missing = scan(
+                column.count, rule, &builder, isMissing: { (hasMissing && mask[$0]) || values[$0].isNaN },
+                isNaN: { values[$0].isNaN }, number: { values[$0] }, text: { TableValue.double(values[$0]).description }
+            )
+        case .float(let values):
+            missing = scan(
+                column.count, rule, &builder, isMissing: { (hasMissing && mask[$0]) || values[$0].isNaN },
+                isNaN: { values[$0].isNaN }, number: { Double(values[$0]) },
+                text: { TableValue.double(Double(values[$0])).description })
+        case .int(let values):
+            missing = scan(
+                column.count, rule, &builder, isMissing: { hasMissing && mask[$0] }, isNaN: { _ in false },
+                number: { Double(values[$0]) }, text: { String(values[$0]) })
+        case .string(let values):
+            missing = scan(
+                column.count, rule, &builder, isMissing: { hasMissing && mask[$0] }, isNaN: { _ in false },
+                number: { _ in nil }, text: { values[$0] })
+        case .bool(let values):
+            missing = scan(
+                column.count, rule, &builder, isMissing: { hasMissing && mask[$0] }, isNaN: { _ in false },
+                number: { _ in nil }, text: { values[$0] ? "true" : "false" })
         }
         if let bound = rule.maxMissingRatio, column.count > 0 {
             let ratio = Double(missing) / Double(column.count)
@@ -95,6 +118,49 @@ extension DataSchema {
                             + "above the bound \(bound)"))
             }
         }
+    }
+
+    /// Checks rows `0..<count` of one column; returns how many are missing.
+    private func scan(
+        _ count: Int, _ rule: ColumnRule, _ builder: inout ReportBuilder, isMissing: (Int) -> Bool,
+        isNaN: (Int) -> Bool, number: (Int) -> Double?, text: (Int) -> String
+    ) -> Int {
+        var missing = 0
+        let checksRange = rule.type.isNumeric && (rule.minimum != nil || rule.maximum != nil)
+        let minimum = rule.minimum ?? -Double.infinity
+        let maximum = rule.maximum ?? Double.infinity
+        let allowed = rule.allowedValues.map { Set($0) }
+        for row in 0..<count {
+            if isMissing(row) {
+                missing += 1
+                if !rule.isNullable {
+                    builder.add(
+                        row: row, rule: rule, kind: .missingValue, value: isNaN(row) ? "NaN" : "",
+                        reason: "'\(rule.name)' is missing but the column is not nullable")
+                }
+                continue
+            }
+            if checksRange, let value = number(row) {
+                if value < minimum {
+                    builder.add(
+                        row: row, rule: rule, kind: .belowMinimum, value: text(row),
+                        reason: "'\(rule.name)' is \(text(row)), below the minimum \(minimum)")
+                    continue
+                }
+                if value > maximum {
+                    builder.add(
+                        row: row, rule: rule, kind: .aboveMaximum, value: text(row),
+                        reason: "'\(rule.name)' is \(text(row)), above the maximum \(maximum)")
+                    continue
+                }
+            }
+            if let allowed, !allowed.contains(text(row)) {
+                builder.add(
+                    row: row, rule: rule, kind: .unknownCategory, value: text(row),
+                    reason: "'\(rule.name)' is '\(text(row))', not one of its \(allowed.count) allowed values")
+            }
+        }
+        return missing
     }
 
     private func checkValue(_ value: TableValue, row: Int, rule: ColumnRule, into builder: inout ReportBuilder) {

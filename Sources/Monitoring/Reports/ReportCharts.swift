@@ -53,12 +53,13 @@ enum ReportCharts {
     /// A categorical distribution: side-by-side bars per category, as shares of their totals.
     static func categorical(categories: [String], reference: [Double], current: [Double], column: String) -> String {
         let count = categories.count
-        let width = max(460.0, 44 + 12 + Double(count) * 28)
-        let height = 250.0
-        let left = 44.0
+        // Room below and left of the plot for labels rotated by 35° (at most 16 characters).
+        let left = 84.0
         let right = 12.0
         let top = 12.0
-        let bottom = 64.0
+        let bottom = 96.0
+        let width = max(480.0, left + right + Double(count) * 28)
+        let height = 282.0
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
         let referenceShares = shares(reference)

@@ -15,6 +15,8 @@ import Synchronization
 ///   `observe` is called. (A lock rather than an actor: the update is short and synchronous,
 ///   and an actor's reentrancy at every storage `await` would need the same ordering argument
 ///   anyway — stored alerts only move forward by revision, whatever order writes commit in.)
+///   Actions of concurrent observers of one series may run in either order (a resolution's
+///   actions before the firing's); each event's ``Alert/revision`` tells which is newer.
 /// - **Storing before delivering.** An event's alert is written before any action runs. A
 ///   failing or slow action is recorded as an ``AlertDeliveryFailure`` on the stored alert and
 ///   never blocks the engine for longer than its ``AlertAction/timeout``.
@@ -236,6 +238,12 @@ public final class AlertEngine: Sendable {
             throw MLOpsError(
                 .limitExceeded, "alert evidence has more than \(AlertEvidence.maxAttributes) attributes",
                 value: String(evidence.attributes.count))
+        }
+        let attributeBytes = evidence.attributes.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+        guard attributeBytes <= AlertEvidence.maxAttributeBytes else {
+            throw MLOpsError(
+                .limitExceeded, "alert evidence attributes are larger than \(AlertEvidence.maxAttributeBytes) bytes",
+                value: String(attributeBytes))
         }
         if let report = evidence.reportJSON, report.utf8.count > AlertEvidence.maxReportBytes {
             throw MLOpsError(

@@ -2,11 +2,14 @@
 /// report as JSON (a drift report, a window's metrics), stored with the alert.
 ///
 /// The engine stores the evidence of the observation that fired an alert and of the one that
-/// resolved it. Limits: at most ``maxAttributes`` attributes, and at most ``maxReportBytes``
-/// bytes of report JSON; the JSON is stored as given, not parsed.
+/// resolved it. Limits: at most ``maxAttributes`` attributes of at most ``maxAttributeBytes``
+/// bytes in all (keys and values), and at most ``maxReportBytes`` bytes of report JSON; the JSON
+/// is stored as given, not parsed.
 public struct AlertEvidence: Sendable, Hashable, Codable {
     /// The most attributes one piece of evidence may carry.
     public static let maxAttributes = 256
+    /// The most UTF-8 bytes all attribute keys and values may have together (64 KiB).
+    public static let maxAttributeBytes = 64 << 10
     /// The largest attached report, in UTF-8 bytes (4 MiB).
     public static let maxReportBytes = 4 << 20
 

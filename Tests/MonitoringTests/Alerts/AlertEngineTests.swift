@@ -124,6 +124,12 @@ import Testing
         await #expect(throws: MLOpsError.self) { try await engine.observe(AlertEngine.alertFiringMetric, value: 1) }
         let huge = AlertEvidence(reportJSON: String(repeating: "x", count: AlertEvidence.maxReportBytes + 1))
         await #expect(throws: MLOpsError.self) { try await engine.observe("m", value: 2, evidence: huge) }
+        let wide = AlertEvidence(attributes: ["k": String(repeating: "v", count: AlertEvidence.maxAttributeBytes)])
+        await #expect(throws: MLOpsError.self) { try await engine.observe("m", value: 2, evidence: wide) }
+        let many = AlertEvidence(
+            attributes: Dictionary(uniqueKeysWithValues: (0...AlertEvidence.maxAttributes).map { ("k\($0)", "") }))
+        await #expect(throws: MLOpsError.self) { try await engine.observe("m", value: 2, evidence: many) }
+        #expect(engine.latestValues.isEmpty)
         try await engine.observe("m", labels: ["s": "1"], value: 0)
         try await engine.observe("m", labels: ["s": "2"], value: 0)
         do {

@@ -76,17 +76,21 @@ public final class AlertEngine: Sendable {
             throw MLOpsError(.invalidArgument, "an alert engine must track at least 1 series", value: String(maxSeries))
         }
         let engine = AlertEngine(store: store, rules: rules, actions: actions, maxSeries: maxSeries)
-        var trackers: [TrackerKey: AlertTracker] = [:]
-        for series in try await store.allSeries() {
-            guard let ruleIndex = rules.firstIndex(where: { $0.name == series.rule }) else { continue }
+        var resumed: [MetricKey: SeriesState] = [:]
+        for stored in try await store.allSeries() {
+            guard let ruleIndex = rules.firstIndex(where: { $0.name == stored.rule }) else { continue }
             var tracker = AlertTracker()
-            tracker.lastResolvedMilliseconds = series.lastResolvedMilliseconds
-            if let id = series.firingAlertID, let alert = try await store.alert(id: id), alert.state == .firing {
+            tracker.lastResolvedMilliseconds = stored.lastResolvedMilliseconds
+            if let id = stored.firingAlertID, let alert = try await store.alert(id: id), alert.state == .firing {
                 tracker.firing = alert
             }
-            trackers[TrackerKey(rule: ruleIndex, metric: series.metric)] = tracker
+            var series = resumed[stored.metric] ?? SeriesState(stored.metric, rules: rules)
+            if let position = series.trackers.firstIndex(where: { $0.rule == ruleIndex }) {
+                series.trackers[position].tracker = tracker
+            }
+            resumed[stored.metric] = series
         }
-        engine.state.withLock { $0.trackers = trackers }
+        engine.state.withLock { $0.series = resumed }
         return engine
     }
 
@@ -106,24 +110,16 @@ public final class AlertEngine: Sendable {
         let rules = rules
         let maxSeries = maxSeries
         let (events, writes) = try state.withLock { state -> ([AlertEvent], [Alert]) in
-            if state.latest[observation.key] == nil, state.latest.count >= maxSeries {
+            if state.series.count >= maxSeries, state.series[observation.key] == nil {
                 throw MLOpsError(
                     .limitExceeded, "the alert engine already tracks \(maxSeries) series",
                     value: observation.key.description)
             }
-            state.latest[observation.key] = LatestValue(
-                value: observation.value, timeMilliseconds: observation.timeMilliseconds)
-            var events: [AlertEvent] = []
-            for (index, rule) in rules.enumerated() where rule.matches(observation.key) {
-                let key = TrackerKey(rule: index, metric: observation.key)
-                var tracker = state.trackers[key] ?? AlertTracker()
-                if let event = tracker.observe(observation, rule: rule, newID: Self.newID) {
-                    events.append(event)
-                }
-                state.trackers[key] = tracker
-            }
-            let writes = Array(state.pending.values) + events.map(\.alert)
-            return (events, writes)
+            // One lookup per observation; the rules watching a series are found once, when it is new.
+            let events = state.series[observation.key, default: SeriesState(observation.key, rules: rules)]
+                .observe(observation, rules: rules)
+            guard !events.isEmpty || !state.pending.isEmpty else { return (events, []) }
+            return (events, Array(state.pending.values) + events.map(\.alert))
         }
         var storageError = await write(writes)
         guard !events.isEmpty else {
@@ -176,12 +172,13 @@ public final class AlertEngine: Sendable {
 
     /// The alerts firing now, by series.
     public var firingAlerts: [Alert] {
-        state.withLock { state in state.trackers.values.compactMap(\.firing) }.sorted { $0.id < $1.id }
+        state.withLock { state in state.series.values.flatMap { $0.trackers.compactMap(\.tracker.firing) } }
+            .sorted { $0.id < $1.id }
     }
 
     /// The latest observed value of every series, by key.
     public var latestValues: [MetricKey: Double] {
-        state.withLock { state in state.latest.mapValues(\.value) }
+        state.withLock { state in state.series.compactMapValues(\.latest?.value) }
     }
 
     /// How many alerts wait to be written again after a storage failure.
@@ -195,30 +192,32 @@ public final class AlertEngine: Sendable {
     public func prometheusText() -> String {
         let (latest, alertStates) = state.withLock { state in
             (
-                state.latest,
-                state.trackers.map { ($0.key, $0.value.firing != nil) }
+                state.series.compactMapValues(\.latest),
+                state.series.flatMap { entry in
+                    entry.value.trackers.map { (entry.key, $0.rule, $0.tracker.firing != nil) }
+                }
             )
         }
         var out = PrometheusWriter()
-        let byName = Dictionary(grouping: latest.keys, by: \.name)
-        for name in byName.keys.sorted() {
-            out.family(name, type: .gauge, help: "Latest observed value of \(name).")
-            for key in (byName[name] ?? []).sorted() {
-                out.sample(
-                    name, labels: key.sortedLabels.map { ($0.name, $0.value) }, value: latest[key]?.value ?? .nan)
+        // Each key's text is made once; sorting compares the texts.
+        let gauges = latest.map { (key: $0.key, text: $0.key.description, value: $0.value.value) }
+            .sorted { ($0.key.name, $0.text) < ($1.key.name, $1.text) }
+        var family = ""
+        for gauge in gauges {
+            if gauge.key.name != family {
+                family = gauge.key.name
+                out.family(family, type: .gauge, help: "Latest observed value of \(family).")
             }
+            out.sample(family, labels: gauge.key.sortedLabels.map { ($0.name, $0.value) }, value: gauge.value)
         }
         out.family(
             Self.alertFiringMetric, type: .gauge, help: "1 while the alert rule fires for the series, else 0.")
-        let rows = alertStates.map { (rule: rules[$0.0.rule], series: $0.0.metric, firing: $0.1) }
+        let rows = alertStates.map { (rule: rules[$0.1], series: $0.0.description, firing: $0.2) }
             .sorted { ($0.rule.name, $0.series) < ($1.rule.name, $1.series) }
         for row in rows {
             out.sample(
                 Self.alertFiringMetric,
-                labels: [
-                    ("rule", row.rule.name), ("severity", row.rule.severity.rawValue),
-                    ("series", row.series.description),
-                ],
+                labels: [("rule", row.rule.name), ("severity", row.rule.severity.rawValue), ("series", row.series)],
                 value: row.firing ? 1 : 0)
         }
         return out.text
@@ -253,7 +252,7 @@ public final class AlertEngine: Sendable {
     }
 
     /// A new alert ID sorting by `time` (clamped to the ID's range).
-    private static func newID(_ time: Int64) -> String {
+    static func newID(_ time: Int64) -> String {
         let timestamp = UInt64(clamping: max(0, min(time, Int64(clamping: SortableID.maxTimestamp))))
         let random = SortableID().rawValue & SortableID.maxRandomness
         return ((try? SortableID(timestamp: timestamp, randomness: random)) ?? SortableID()).description
@@ -311,20 +310,8 @@ public final class AlertEngine: Sendable {
 
 /// The engine's mutable state, behind its lock.
 struct EngineState: Sendable {
-    var latest: [MetricKey: LatestValue] = [:]
-    var trackers: [TrackerKey: AlertTracker] = [:]
+    /// Every series seen (or resumed from the store), by key.
+    var series: [MetricKey: SeriesState] = [:]
     /// Alerts whose last write failed, by ID.
     var pending: [String: Alert] = [:]
-}
-
-/// A series' latest value.
-struct LatestValue: Sendable {
-    var value: Double
-    var timeMilliseconds: Int64
-}
-
-/// One rule (by position) and one series.
-struct TrackerKey: Sendable, Hashable {
-    var rule: Int
-    var metric: MetricKey
 }

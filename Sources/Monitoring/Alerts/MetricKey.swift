@@ -1,4 +1,4 @@
-public import MLOpsCore
+import MLOpsCore
 
 /// A monitored value's identity: a metric name and labels, as in Prometheus —
 /// `drift_share`, `column_psi{column="x0"}`, `window_auc{model="churn"}`.

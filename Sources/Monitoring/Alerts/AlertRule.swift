@@ -18,8 +18,9 @@ import MLOpsCore
 ///   values between the two neither fire nor clear: that is the hysteresis.
 /// - NaN breaks both streaks and changes nothing else.
 ///
-/// Rules are validated when created and again when an ``AlertEngine`` takes them (a decoded
-/// rule skips the initializer).
+/// Rules are validated when created (also when decoded from JSON, where the cooldown is
+/// `cooldownSeconds`) and again when an ``AlertEngine`` takes them, since a rule's properties
+/// may be changed after.
 public struct AlertRule: Sendable, Hashable, Codable {
     /// The longest rule name, in bytes.
     public static let maxNameLength = 100
@@ -134,6 +135,53 @@ public struct AlertRule: Sendable, Hashable, Codable {
                 .invalidArgument, "the cooldown of alert rule '\(name)' must be between 0 and 100 years",
                 value: String(describing: cooldown))
         }
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, metric, labels, comparison, threshold, clearThreshold, windowsToFire, windowsToClear
+        case cooldownSeconds, severity, summary
+    }
+
+    /// Decodes a rule — `name`, `metric`, `comparison` (`>`, `>=`, `<`, `<=`) and `threshold`
+    /// required; `labels`, `clearThreshold`, `windowsToFire`, `windowsToClear`,
+    /// `cooldownSeconds`, `severity` and `summary` optional with the initializer's defaults —
+    /// and validates it.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let cooldownSeconds = try container.decodeIfPresent(Double.self, forKey: .cooldownSeconds) ?? 0
+        guard cooldownSeconds.isFinite, cooldownSeconds >= 0, cooldownSeconds <= 100 * 366 * 86_400 else {
+            throw MLOpsError(
+                .invalidArgument, "an alert rule's cooldownSeconds must be between 0 and 100 years",
+                value: String(cooldownSeconds))
+        }
+        try self.init(
+            name: try container.decode(String.self, forKey: .name),
+            metric: try container.decode(String.self, forKey: .metric),
+            labels: try container.decodeIfPresent([String: String].self, forKey: .labels) ?? [:],
+            comparison: try container.decode(AlertComparison.self, forKey: .comparison),
+            threshold: try container.decode(Double.self, forKey: .threshold),
+            clearThreshold: try container.decodeIfPresent(Double.self, forKey: .clearThreshold),
+            windowsToFire: try container.decodeIfPresent(Int.self, forKey: .windowsToFire) ?? 1,
+            windowsToClear: try container.decodeIfPresent(Int.self, forKey: .windowsToClear) ?? 1,
+            cooldown: .milliseconds(Int64((cooldownSeconds * 1_000).rounded())),
+            severity: try container.decodeIfPresent(AlertSeverity.self, forKey: .severity) ?? .warning,
+            summary: try container.decodeIfPresent(String.self, forKey: .summary) ?? "")
+    }
+
+    /// Encodes the rule with the cooldown as `cooldownSeconds`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(metric, forKey: .metric)
+        try container.encode(labels, forKey: .labels)
+        try container.encode(comparison, forKey: .comparison)
+        try container.encode(threshold, forKey: .threshold)
+        try container.encode(clearThreshold, forKey: .clearThreshold)
+        try container.encode(windowsToFire, forKey: .windowsToFire)
+        try container.encode(windowsToClear, forKey: .windowsToClear)
+        try container.encode(Double(cooldownMilliseconds) / 1_000, forKey: .cooldownSeconds)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(summary, forKey: .summary)
     }
 
     /// Whether the rule watches the series `key`.

@@ -4,6 +4,11 @@
 enum ReportCharts {
     static let referenceColor = "#4c78a8"
     static let currentColor = "#f58518"
+    /// The most points a timeline draws; longer series are reduced to the minimum and maximum of
+    /// each of `maxTimelinePoints / 2` equal runs of points.
+    static let maxTimelinePoints = 2_000
+    /// Points are marked with dots up to this many drawn points.
+    static let maxTimelineDots = 200
 
     // MARK: Distributions
 
@@ -105,7 +110,8 @@ enum ReportCharts {
         let bottom = 36.0
         let plotWidth = width - left - right
         let plotHeight = height - top - bottom
-        let points = timeline.points.sorted { $0.timeMilliseconds < $1.timeMilliseconds }
+        let sorted = timeline.points.sorted { $0.timeMilliseconds < $1.timeMilliseconds }
+        let points = decimated(sorted)
         let finite = points.filter(\.value.isFinite)
         let threshold = timeline.threshold.flatMap { $0.isFinite ? $0 : nil }
         var values = finite.map(\.value)
@@ -158,13 +164,13 @@ enum ReportCharts {
             run.append("\(c(x(point.timeMilliseconds))),\(c(y(point.value)))")
         }
         flush()
-        for point in points where point.value.isFinite {
+        for point in points where point.value.isFinite && points.count <= maxTimelineDots {
             svg += "<circle cx=\"\(c(x(point.timeMilliseconds)))\" cy=\"\(c(y(point.value)))\" r=\"2.5\" class=\"dot\">"
             svg +=
                 "<title>\(ReportFormat.html("\(ReportFormat.time(point.timeMilliseconds)): \(ReportFormat.number(point.value))"))"
             svg += "</title></circle>"
         }
-        if let first = points.first, let last = points.last {
+        if let first = sorted.first, let last = sorted.last {
             svg += "<text x=\"\(c(left))\" y=\"\(c(height - 14))\" class=\"tick\">"
             svg += ReportFormat.html(ReportFormat.time(first.timeMilliseconds)) + "</text>"
             svg += "<text x=\"\(c(left + plotWidth))\" y=\"\(c(height - 14))\" text-anchor=\"end\" class=\"tick\">"
@@ -174,6 +180,33 @@ enum ReportCharts {
     }
 
     // MARK: Parts
+
+    /// `points` (in time order) if there are at most ``maxTimelinePoints``; else, for each of
+    /// `maxTimelinePoints / 2` equal runs, its smallest and largest finite value in time order,
+    /// or one NaN point (a gap) for a run with no finite value.
+    static func decimated(_ points: [MonitoringReport.Timeline.Point]) -> [MonitoringReport.Timeline.Point] {
+        guard points.count > maxTimelinePoints else { return points }
+        let runs = maxTimelinePoints / 2
+        var result: [MonitoringReport.Timeline.Point] = []
+        result.reserveCapacity(maxTimelinePoints)
+        for run in 0..<runs {
+            let lower = points.count * run / runs
+            let upper = points.count * (run + 1) / runs
+            var low: Int?
+            var high: Int?
+            for index in lower..<upper where points[index].value.isFinite {
+                if low.map({ points[index].value < points[$0].value }) ?? true { low = index }
+                if high.map({ points[index].value > points[$0].value }) ?? true { high = index }
+            }
+            guard let low, let high else {
+                result.append(.init(timeMilliseconds: points[lower].timeMilliseconds, value: .nan))
+                continue
+            }
+            result.append(points[min(low, high)])
+            if low != high { result.append(points[max(low, high)]) }
+        }
+        return result
+    }
 
     /// Counts as shares of their total; non-finite or negative counts count as 0.
     static func shares(_ counts: [Double]) -> [Double] {

@@ -7,7 +7,8 @@ import MLOpsCore
 /// forbids them, so it opens the same offline, in a mail attachment or an artifact store. Every
 /// string from the report is HTML-escaped. Categorical distributions show at most
 /// ``maxCategories`` categories (the most frequent, by combined share); the rest are summed
-/// into one "other" bar and the page says how many were folded.
+/// into one "other" bar and the page says how many were folded. A timeline of more than 2,000
+/// points is drawn as the minimum and maximum of 1,000 equal runs of points, with a note.
 ///
 /// The JSON has a fixed key order (the same report gives the same bytes) and writes
 /// non-finite numbers as `null`.
@@ -164,6 +165,10 @@ public struct ReportRenderer: Sendable {
                 html += ReportCharts.timeline(timeline)
                 let gaps = timeline.points.filter { !$0.value.isFinite }.count
                 if gaps > 0 { html += "<p class=\"note\">\(gaps) non-finite values left as gaps.</p>" }
+                if timeline.points.count > ReportCharts.maxTimelinePoints {
+                    html += "<p class=\"note\">\(timeline.points.count) points, drawn as the minimum and maximum of"
+                    html += " \(ReportCharts.maxTimelinePoints / 2) equal runs.</p>"
+                }
             }
             html += "</figure>\n"
         }

@@ -86,6 +86,32 @@ import Testing
         await #expect(throws: MLOpsError.self) { _ = try await store.engine(rules: [broken]) }
     }
 
+    @Test func rulesDecodeFromConfigurationJSON() throws {
+        let json = #"""
+            {"name":"psi_high","metric":"column_psi","labels":{"model":"churn"},"comparison":">=","threshold":0.2,
+             "clearThreshold":0.1,"windowsToFire":3,"cooldownSeconds":1.5,"severity":"critical"}
+            """#
+        let rule = try JSONDecoder().decode(AlertRule.self, from: Data(json.utf8))
+        #expect(rule.comparison == .atOrAbove && rule.windowsToFire == 3 && rule.windowsToClear == 1)
+        #expect(
+            rule.cooldown == .milliseconds(1_500) && rule.severity == .critical && rule.labels == ["model": "churn"])
+        #expect(try JSONDecoder().decode(AlertRule.self, from: JSONEncoder().encode(rule)) == rule)
+        let minimal = #"{"name":"r","metric":"m","comparison":"<","threshold":1}"#
+        #expect(try JSONDecoder().decode(AlertRule.self, from: Data(minimal.utf8)).clearThreshold == 1)
+        for bad in [
+            #"{"name":"r","metric":"m","comparison":"<","threshold":1,"windowsToFire":0}"#,
+            #"{"name":"r","metric":"m","comparison":"<","threshold":1,"cooldownSeconds":-1}"#,
+            #"{"name":"r","metric":"m","comparison":"<","threshold":1,"clearThreshold":0.5}"#,
+            #"{"name":"r","metric":"m","comparison":"!=","threshold":1}"#,
+            #"{"name":"r","metric":"m","comparison":"<"}"#,
+            #"{"name":"r","metric":"m","comparison":"<","threshold":"NaN"}"#,
+        ] {
+            #expect(throws: (any Error).self, "\(bad)") {
+                try JSONDecoder().decode(AlertRule.self, from: Data(bad.utf8))
+            }
+        }
+    }
+
     @Test func rulesMatchSeriesByLabelSubset() throws {
         let rule = try AlertRule(
             name: "r", metric: "column_psi", labels: ["model": "a"], comparison: .above, threshold: 1)

@@ -160,6 +160,26 @@ import Testing
         #expect(ReportRenderer().html(broken).contains("Not drawn: 2 bins but 1 reference and 2 current counts."))
     }
 
+    @Test func longTimelinesAreReducedKeepingTheirExtremes() throws {
+        // 100,000 points of a slow wave with one spike and one run of NaN.
+        var points = (0..<100_000).map { index in
+            MonitoringReport.Timeline.Point(
+                timeMilliseconds: Int64(index) * 1_000, value: Double(index % 1_000) / 1_000)
+        }
+        points[54_321].value = 42
+        for index in 10_000..<10_300 { points[index].value = .nan }
+        let report = MonitoringReport(
+            title: "long", generatedMilliseconds: 0, timelines: [.init(name: "p99", points: points.shuffled())])
+        let html = ReportRenderer().html(report)
+        #expect(html.contains("100000 points, drawn as the minimum and maximum of 1000 equal runs."))
+        #expect(html.utf8.count < 100_000)
+        #expect(count("<circle", in: html) == 0)
+        #expect(count("<polyline ", in: html) == 2)  // the NaN run leaves one gap
+        // The spike sets the top of the axis: 42 plus 8% padding of the range.
+        #expect(html.contains(">45.36</text>"))
+        try expectFiniteCoordinates(html)
+    }
+
     @Test func jsonIsDeterministicAndComplete() throws {
         let report = ReportSamples.full()
         let json = ReportRenderer().json(report)

@@ -88,6 +88,14 @@ let package = Package(
             ],
             path: "Benchmarks/GBDTCompare"
         ),
+        // The swift-mlops side of compare/cbpe_vs_nannyml.py (a plain executable, no Benchmark).
+        .executableTarget(
+            name: "CBPECompare",
+            dependencies: [
+                .product(name: "Monitoring", package: "swift-mlops")
+            ],
+            path: "Benchmarks/CBPECompare"
+        ),
         // Monitoring (issue 14): the swift-mlops side of compare/profile_vs_whylogs.py (a plain executable).
         .executableTarget(
             name: "ProfileCompare",

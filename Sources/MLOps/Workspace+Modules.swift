@@ -76,6 +76,26 @@ extension Workspace {
         }
     }
 
+    /// The workspace's monitoring store: alerts with their evidence, kept in the `monitoring`
+    /// namespace of ``metadata``. Create an `AlertEngine` on it with `engine(rules:actions:maxSeries:)`.
+    ///
+    /// Opened on first use — claiming its namespace — and shared by every copy of this workspace
+    /// value. In a read-only workspace the namespace is not claimed and only reads work.
+    ///
+    /// - Throws: `MLOpsError` `conflict` if another module claimed the `monitoring` namespace;
+    ///   whatever the store throws.
+    public var monitoring: MonitoringStore {
+        get async throws {
+            let metadata = metadata
+            let readOnly = isReadOnly
+            return try await modules.monitoring {
+                readOnly
+                    ? try MonitoringStore.reading(metadata: metadata)
+                    : try await MonitoringStore.open(metadata: metadata)
+            }
+        }
+    }
+
     /// Bytes stored under their own SHA-256 in ``objects`` (DataVersioning's single-object
     /// layer), for hosts that want one verified object rather than a versioned dataset.
     public var contentObjects: ContentAddressedStore { ContentAddressedStore(blobs: objects) }

@@ -1,6 +1,7 @@
 import DataVersioning
 import Deployment
 import MLOpsCore
+import Monitoring
 import Synchronization
 
 /// The module stores a ``Workspace`` has opened, each opened once and shared by every copy of
@@ -9,6 +10,7 @@ final class WorkspaceModules: Sendable {
     private let tracker = Mutex<ExperimentTracker?>(nil)
     private let repository = Mutex<DataRepository?>(nil)
     private let modelRegistry = Mutex<ModelRegistry?>(nil)
+    private let monitoringStore = Mutex<MonitoringStore?>(nil)
 
     /// The workspace's data repository, opened (and its namespace claimed) on first use.
     func data(open: @Sendable () async throws -> DataRepository) async throws -> DataRepository {
@@ -26,6 +28,17 @@ final class WorkspaceModules: Sendable {
         if let existing = modelRegistry.withLock({ $0 }) { return existing }
         let opened = try await open()
         return modelRegistry.withLock { current in
+            if let current { return current }
+            current = opened
+            return opened
+        }
+    }
+
+    /// The workspace's monitoring store, opened (and its namespace claimed) on first use.
+    func monitoring(open: @Sendable () async throws -> MonitoringStore) async throws -> MonitoringStore {
+        if let existing = monitoringStore.withLock({ $0 }) { return existing }
+        let opened = try await open()
+        return monitoringStore.withLock { current in
             if let current { return current }
             current = opened
             return opened

@@ -18,7 +18,7 @@ public enum MLOpsCLI {
             InspectCommand.spec,
             BenchCommand.spec,
             ServeBenchCommand.spec,
-        ] + TrackingCommands.specs + DataCommands.specs + ModelsCommands.specs + [
+        ] + TrackingCommands.specs + DataCommands.specs + ModelsCommands.specs + MonitorCommands.specs + [
             CommandSpec(
                 path: ["version"], summary: "print the version and the kernels' instruction set", options: [],
                 run: { _, context in

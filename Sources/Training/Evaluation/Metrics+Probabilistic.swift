@@ -9,7 +9,7 @@ extension Metrics {
     /// scikit-learn ≥ 1.5 (checked against 1.9.1) clips probabilities to [eps, 1 − eps] with
     /// `eps = np.finfo(y_proba.dtype).eps`, the epsilon of the input's float type, instead of the
     /// fixed 1e-15 of earlier releases.
-    public static let logLossEpsilon = Double.ulpOfOne
+    public static let logLossEpsilon = MetricKernels.logLossEpsilon
 
     /// The mean negative log-likelihood (natural logarithm) of the true class (`log_loss` with
     /// `labels=range(classCount)`).
@@ -26,10 +26,7 @@ extension Metrics {
     ///   `actual`, a class outside `0..<classCount`, or a probability that is NaN or outside [0, 1]
     ///   (naming the row).
     public static func logLoss(probabilities: [Double], classCount: Int, actual: [Int]) throws -> Double {
-        try checkMatrix(probabilities, classCount: classCount, actual: actual)
-        var sum = 0.0
-        for (row, k) in actual.enumerated() { sum -= clippedLog(probabilities[row * classCount + k]) }
-        return sum / Double(actual.count)
+        try MetricKernels.logLoss(probabilities: probabilities, classCount: classCount, actual: actual)
     }
 
     /// The binary log loss of the probabilities of class 1 (`log_loss` with a 1-D `y_proba`): the
@@ -39,12 +36,7 @@ extension Metrics {
     /// - Throws: `MLOpsError` `invalidArgument` for empty or unequal inputs, a label other than 0 or
     ///   1, or a probability that is NaN or outside [0, 1] (naming the row).
     public static func logLoss(positiveProbabilities: [Double], actual: [Int]) throws -> Double {
-        try checkPair(positiveProbabilities.count, actual.count, "probabilities", "true labels")
-        try checkClasses(actual, classCount: 2, name: "true labels")
-        try checkProbabilities(positiveProbabilities, stride: 1, name: "probabilities")
-        var sum = 0.0
-        for (p, y) in zip(positiveProbabilities, actual) { sum -= clippedLog(y == 1 ? p : 1 - p) }
-        return sum / Double(actual.count)
+        try MetricKernels.logLoss(positiveProbabilities: positiveProbabilities, actual: actual)
     }
 
     /// The Brier score of the probabilities of class 1 (`brier_score_loss` on binary labels): the
@@ -53,19 +45,6 @@ extension Metrics {
     /// - Throws: `MLOpsError` `invalidArgument` for empty or unequal inputs, a label other than 0 or
     ///   1, or a probability that is NaN or outside [0, 1] (naming the row).
     public static func brierScore(positiveProbabilities: [Double], actual: [Int]) throws -> Double {
-        try checkPair(positiveProbabilities.count, actual.count, "probabilities", "true labels")
-        try checkClasses(actual, classCount: 2, name: "true labels")
-        try checkProbabilities(positiveProbabilities, stride: 1, name: "probabilities")
-        var sum = 0.0
-        for (p, y) in zip(positiveProbabilities, actual) {
-            let error = p - Double(y)
-            sum += error * error
-        }
-        return sum / Double(actual.count)
-    }
-
-    /// ln of `p` clipped to [eps, 1 − eps].
-    private static func clippedLog(_ p: Double) -> Double {
-        Platform.log(Swift.min(Swift.max(p, logLossEpsilon), 1 - logLossEpsilon))
+        try MetricKernels.brierScore(positiveProbabilities: positiveProbabilities, actual: actual)
     }
 }

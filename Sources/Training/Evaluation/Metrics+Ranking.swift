@@ -18,10 +18,7 @@ extension Metrics {
     /// - Throws: `MLOpsError` `invalidArgument` for empty or unequal inputs, a label other than 0 or
     ///   1, or a NaN or infinite score (naming the row).
     public static func rocAUC(scores: [Double], actual: [Int]) throws -> Double? {
-        try checkPair(scores.count, actual.count, "scores", "true labels")
-        try checkClasses(actual, classCount: 2, name: "true labels")
-        try checkFinite(scores, name: "scores")
-        return binaryROCAUC(count: scores.count, score: { scores[$0] }, isPositive: { actual[$0] == 1 })
+        try MetricKernels.rocAUC(scores: scores, actual: actual)
     }
 
     /// The one-vs-rest ROC AUC of multiclass probabilities, macro-averaged
@@ -40,17 +37,7 @@ extension Metrics {
     ///   `actual`, a class outside `0..<classCount`, or a probability that is NaN, outside [0, 1], or
     ///   in a row that does not sum to 1 (naming the row).
     public static func rocAUC(probabilities: [Double], classCount: Int, actual: [Int]) throws -> Double? {
-        try checkMatrix(probabilities, classCount: classCount, actual: actual)
-        try checkRowSums(probabilities, classCount: classCount)
-        var sum = 0.0
-        for k in 0..<classCount {
-            guard
-                let area = binaryROCAUC(
-                    count: actual.count, score: { probabilities[$0 * classCount + k] }, isPositive: { actual[$0] == k })
-            else { return nil }
-            sum += area
-        }
-        return sum / Double(classCount)
+        try MetricKernels.rocAUC(probabilities: probabilities, classCount: classCount, actual: actual)
     }
 
     /// Average precision of `scores` for class 1 (`average_precision_score`): the precision at each
@@ -65,65 +52,7 @@ extension Metrics {
     /// - Throws: `MLOpsError` `invalidArgument` for empty or unequal inputs, a label other than 0 or
     ///   1, or a NaN or infinite score (naming the row).
     public static func averagePrecision(scores: [Double], actual: [Int]) throws -> Double {
-        try checkPair(scores.count, actual.count, "scores", "true labels")
-        try checkClasses(actual, classCount: 2, name: "true labels")
-        try checkFinite(scores, name: "scores")
-        let curve = thresholdCounts(count: scores.count, score: { scores[$0] }, isPositive: { actual[$0] == 1 })
-        guard let positives = curve.truePositives.last, positives > 0 else { return 0 }
-        var sum = 0.0
-        var previousRecall = 0.0
-        for (tp, fp) in zip(curve.truePositives, curve.falsePositives) {
-            let recall = tp / positives
-            sum += (recall - previousRecall) * (tp / (tp + fp))
-            previousRecall = recall
-        }
-        return Swift.max(0, sum)
-    }
-
-    // MARK: Curves
-
-    /// The binary ROC AUC of rows `0..<count`; `nil` when one class is absent.
-    private static func binaryROCAUC(
-        count: Int, score: (Int) -> Double, isPositive: (Int) -> Bool
-    ) -> Double? {
-        let curve = thresholdCounts(count: count, score: score, isPositive: isPositive)
-        let tps = curve.truePositives
-        let fps = curve.falsePositives
-        guard let positives = tps.last, let negatives = fps.last, positives > 0, negatives > 0 else { return nil }
-        // scikit-learn's drop_intermediate: keep the ends and every point where either count
-        // changes slope; then prepend the origin.
-        var x: [Double] = [0]
-        var y: [Double] = [0]
-        for i in tps.indices {
-            let isEnd = i == 0 || i == tps.count - 1
-            if isEnd || fps[i - 1] - 2 * fps[i] + fps[i + 1] != 0 || tps[i - 1] - 2 * tps[i] + tps[i + 1] != 0 {
-                x.append(fps[i] / negatives)
-                y.append(tps[i] / positives)
-            }
-        }
-        var area = 0.0
-        for i in 1..<x.count { area += (x[i] - x[i - 1]) * (y[i] + y[i - 1]) / 2 }
-        return area
-    }
-
-    /// The cumulative true- and false-positive counts at each distinct score, highest score first
-    /// (scikit-learn's `_binary_clf_curve`).
-    private static func thresholdCounts(
-        count: Int, score: (Int) -> Double, isPositive: (Int) -> Bool
-    ) -> (truePositives: [Double], falsePositives: [Double]) {
-        let order = (0..<count).sorted { score($0) > score($1) }
-        var tps: [Double] = []
-        var fps: [Double] = []
-        var tp = 0.0
-        var fp = 0.0
-        for (position, row) in order.enumerated() {
-            if isPositive(row) { tp += 1 } else { fp += 1 }
-            if position == order.count - 1 || score(order[position + 1]) != score(row) {
-                tps.append(tp)
-                fps.append(fp)
-            }
-        }
-        return (tps, fps)
+        try MetricKernels.averagePrecision(scores: scores, actual: actual)
     }
 
     // MARK: Checks of probability matrices
@@ -131,34 +60,12 @@ extension Metrics {
     /// Throws unless `probabilities` holds `classCount` values in [0, 1] per row of `actual` and
     /// `actual` holds classes of `0..<classCount`.
     static func checkMatrix(_ probabilities: [Double], classCount: Int, actual: [Int]) throws {
-        guard classCount >= 2 else {
-            throw MLOpsError(
-                .invalidArgument, "class probabilities need two or more classes", value: String(classCount))
-        }
-        guard !actual.isEmpty, probabilities.count / classCount == actual.count,
-            probabilities.count % classCount == 0
-        else {
-            throw MLOpsError(
-                .invalidArgument,
-                "class probabilities must hold \(classCount) values for each of the \(actual.count) rows",
-                value: String(probabilities.count))
-        }
-        try checkClasses(actual, classCount: classCount, name: "true labels")
-        try checkProbabilities(probabilities, stride: classCount, name: "class probabilities")
+        try MetricKernels.checkMatrix(probabilities, classCount: classCount, actual: actual)
     }
 
     /// Throws naming the first row whose probabilities do not sum to 1 within `np.allclose`'s
     /// tolerance (|1 − sum| ≤ 1e-8 + 1e-5·|sum|).
     static func checkRowSums(_ probabilities: [Double], classCount: Int) throws {
-        let rows = probabilities.count / classCount
-        for row in 0..<rows {
-            var sum = 0.0
-            for k in 0..<classCount { sum += probabilities[row * classCount + k] }
-            guard abs(1 - sum) <= 1e-8 + 1e-5 * abs(sum) else {
-                throw MLOpsError(
-                    .invalidArgument, "the class probabilities of row \(row) sum to \(sum), not 1",
-                    value: "row \(row): \(sum)")
-            }
-        }
+        try MetricKernels.checkRowSums(probabilities, classCount: classCount)
     }
 }

@@ -17,10 +17,7 @@ public enum Metrics {
     ///
     /// - Throws: `MLOpsError` `invalidArgument` for empty or unequal inputs.
     public static func accuracy(predicted: [Int], actual: [Int]) throws -> Double {
-        try checkPair(predicted.count, actual.count, "predicted labels", "true labels")
-        var correct = 0
-        for (p, a) in zip(predicted, actual) where p == a { correct += 1 }
-        return Double(correct) / Double(actual.count)
+        try MetricKernels.accuracy(predicted: predicted, actual: actual)
     }
 
     /// Precision, recall and F1 (`precision_recall_fscore_support`, `zero_division="warn"`: a zero
@@ -91,37 +88,21 @@ public enum Metrics {
 
     /// Throws unless both inputs have the same, non-zero length.
     static func checkPair(_ first: Int, _ second: Int, _ firstName: String, _ secondName: String) throws {
-        guard first == second, first > 0 else {
-            throw MLOpsError(
-                .invalidArgument, "\(firstName) and \(secondName) must be non-empty and of equal length",
-                value: "\(first) vs \(second)")
-        }
+        try MetricKernels.checkPair(first, second, firstName, secondName)
     }
 
     /// Throws naming the first row whose class is outside `0..<classCount`.
     static func checkClasses(_ classes: [Int], classCount: Int, name: String) throws {
-        if let row = classes.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
-            throw MLOpsError(
-                .invalidArgument, "\(name) must be class indices in 0..<\(classCount); row \(row) is not",
-                value: "row \(row): \(classes[row])")
-        }
+        try MetricKernels.checkClasses(classes, classCount: classCount, name: name)
     }
 
     /// Throws naming the first row whose value is NaN or infinite.
     static func checkFinite(_ values: [Double], name: String) throws {
-        if let row = values.firstIndex(where: { !$0.isFinite }) {
-            throw MLOpsError(
-                .invalidArgument, "\(name) must be finite numbers; row \(row) is \(values[row])",
-                value: "row \(row): \(values[row])")
-        }
+        try MetricKernels.checkFinite(values, name: name)
     }
 
     /// Throws naming the first row (of `stride` values each) holding a value outside [0, 1] or NaN.
     static func checkProbabilities(_ values: [Double], stride: Int, name: String) throws {
-        if let index = values.firstIndex(where: { !($0 >= 0 && $0 <= 1) }) {
-            throw MLOpsError(
-                .invalidArgument, "\(name) must lie in [0, 1]; row \(index / stride) holds \(values[index])",
-                value: "row \(index / stride): \(values[index])")
-        }
+        try MetricKernels.checkProbabilities(values, stride: stride, name: name)
     }
 }

@@ -1,0 +1,155 @@
+import MLOps
+
+/// `mlops monitor profile|drift|schema|validate`: Monitoring on CSV files — profiles, drift between
+/// a reference and a current CSV (with an HTML or JSON report), and data validation against a
+/// schema inferred from reference data.
+///
+/// None of them needs a workspace: they read CSV files and write the files they are asked to.
+enum MonitorCommands {
+    static var specs: [CommandSpec] { [schema, validate] }
+
+    static let jsonFlag = OptionSpec.flag("json", "print JSON instead of text")
+
+    /// Reads a CSV off the cooperative pool.
+    static func readTable(_ path: String, _ context: CommandContext) async throws -> Table {
+        let absolute = try context.absolutePath(path)
+        return try await BlockingExecutor.shared.run { try Table.readCSV(path: absolute) }
+    }
+
+    /// The directory and the file name of `path` made absolute.
+    static func splitPath(_ path: String, _ context: CommandContext) throws -> (directory: String, name: String) {
+        let absolute = try context.absolutePath(path)
+        guard let slash = absolute.lastIndex(of: "/") else { return (".", absolute) }
+        let directory = slash == absolute.startIndex ? "/" : String(absolute[..<slash])
+        let name = String(absolute[absolute.index(after: slash)...])
+        guard !name.isEmpty else {
+            throw MLOpsError(.invalidArgument, "the path names a directory, not a file", value: path)
+        }
+        return (directory, name)
+    }
+
+    /// Writes `bytes` as the whole content of the file at `path`, replacing it atomically (a
+    /// temporary file in the same directory renamed over it).
+    static func writeFile(_ path: String, _ bytes: [UInt8], _ context: CommandContext) async throws {
+        let (directory, name) = try splitPath(path, context)
+        try await BlockingExecutor.shared.run {
+            try DirectoryHandle.open(root: directory, create: false).writeFile(name, bytes)
+        }
+    }
+
+    /// The whole content of the file at `path` (at most 256 MiB).
+    static func readFile(_ path: String, _ context: CommandContext) async throws -> [UInt8] {
+        let (directory, name) = try splitPath(path, context)
+        let bytes = try await BlockingExecutor.shared.run {
+            try DirectoryHandle.open(root: directory, create: false).readFile(name, limit: 256 << 20)
+        }
+        guard let bytes else { throw MLOpsError(.notFound, "there is no file at \(path)", value: path) }
+        return bytes
+    }
+
+    static let schema = CommandSpec(
+        path: ["monitor", "schema"],
+        summary: "infer a validation schema from reference rows and write it as JSON",
+        discussion: """
+            Each column gets its type, whether it may be missing, its range (numbers) or its allowed \
+            values (text and boolean columns with at most --max-categories distinct values), and an \
+            upper bound on its missing ratio (the reference's ratio plus 0.05). Edit the JSON to \
+            tighten or loosen a rule, then check new data with 'mlops monitor validate --schema'.
+            """,
+        options: [
+            .value("out", "PATH", "write the schema here (default: print it)"),
+            .value("max-categories", "N", "allowed-value lists for columns with at most N values (default 20)"),
+        ],
+        positionals: [PositionalSpec(name: "CSV", help: "reference rows (header row required)")],
+        run: { arguments, context in
+            let table = try await readTable(arguments.positional(0) ?? "", context)
+            var options = SchemaInferenceOptions()
+            if let text = arguments.value("max-categories") {
+                guard let value = Int(text), value >= 0 else {
+                    throw MLOpsError(.invalidArgument, "--max-categories must be a non-negative integer", value: text)
+                }
+                options.maxCategories = value
+            }
+            let schema = try DataSchema.infer(from: table, options: options)
+            let json = try schema.json()
+            if let out = arguments.value("out") {
+                try await writeFile(out, json + Array("\n".utf8), context)
+                context.out("schema of \(schema.columns.count) columns written to \(out)")
+            } else {
+                context.out(String(decoding: json, as: UTF8.self))
+            }
+        })
+
+    static let validate = CommandSpec(
+        path: ["monitor", "validate"],
+        summary: "check a CSV against a schema; exits 1 when any row or column breaks it",
+        discussion: """
+            Reports table-level findings (missing, extra or retyped columns; a missing ratio above \
+            its bound) and per-row violations (missing value, below minimum, above maximum, unknown \
+            category, wrong type) with the row (0-based, header excluded), the column, the value and \
+            the reason. The first --max-listed violations are listed; the counts are always exact. \
+            With --json: the report as one object {"rowCount", "findings", "violations", \
+            "violationCount", "invalidRowCount", "violationCountsByColumn"}.
+            """,
+        options: [
+            .required("schema", "PATH", "a schema written by 'mlops monitor schema' (JSON)"),
+            .value("max-listed", "N", "list at most N violations (default 20; the counts stay exact)"),
+            jsonFlag,
+        ],
+        positionals: [PositionalSpec(name: "CSV", help: "the rows to check (header row required)")],
+        run: { arguments, context in
+            var listed = 20
+            if let text = arguments.value("max-listed") {
+                guard let value = Int(text), value >= 0 else {
+                    throw MLOpsError(.invalidArgument, "--max-listed must be a non-negative integer", value: text)
+                }
+                listed = value
+            }
+            let schema = try DataSchema(json: try await readFile(arguments.value("schema") ?? "", context))
+            let table = try await readTable(arguments.positional(0) ?? "", context)
+            let report = schema.validate(table, maxListedViolations: listed)
+            if arguments.flag("json") {
+                context.out(try DataJSON.text(report))
+            } else {
+                printValidation(report, context)
+            }
+            if !report.isValid {
+                throw MLOpsError(
+                    .invalidArgument,
+                    "\(arguments.positional(0) ?? "the CSV") does not match the schema: "
+                        + "\(report.findings.count) table findings, \(report.violationCount) violations in "
+                        + "\(report.invalidRowCount) rows")
+            }
+        })
+
+    /// The text form of a validation report.
+    static func printValidation(_ report: ValidationReport, _ context: CommandContext) {
+        context.out(
+            "\(report.rowCount) rows: \(report.invalidRowCount) invalid, \(report.violationCount) violations, "
+                + "\(report.findings.count) table findings")
+        if !report.findings.isEmpty {
+            var rows = [["FINDING", "COLUMN", "EXPECTED", "ACTUAL"]]
+            for finding in report.findings {
+                rows.append([finding.kind.rawValue, finding.column, finding.expected, finding.actual])
+            }
+            TextTable.render(rows).forEach(context.out)
+        }
+        if !report.violationCountsByColumn.isEmpty {
+            let counts = report.violationCountsByColumn.sorted { $0.key < $1.key }
+            context.out("violations by column: " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
+        if !report.violations.isEmpty {
+            var rows = [["ROW", "COLUMN", "KIND", "VALUE", "REASON"]]
+            for violation in report.violations {
+                rows.append([
+                    String(violation.row), violation.column, violation.kind.rawValue, violation.value,
+                    violation.reason,
+                ])
+            }
+            TextTable.render(rows, maxColumnWidth: 60).forEach(context.out)
+            if report.isTruncated {
+                context.out("(\(report.violations.count) of \(report.violationCount) violations listed)")
+            }
+        }
+    }
+}

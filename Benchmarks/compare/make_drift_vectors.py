@@ -137,6 +137,9 @@ def main():
     for size, shift in ((3, 0.0), (5, 2.0), (8, 0.3), (20, 0.0), (20, 0.6), (40, 1.0), (60, 0.2), (100, 0.0),
                         (130, 0.5), (400, 0.0), (400, 0.3), (2000, 0.0), (2000, 0.08), (10001, 0.05)):
         cases.append(case(f"asymptotic_{size}_{shift}", base, rng.normal(shift, 1, size), "double", "numerical"))
+    cases.append(case("asymptotic_far_shift", base, rng.normal(5, 1, 2000), "double", "numerical"))
+    cases.append(case("asymptotic_half", base, rng.normal(1.5, 1, 30), "double", "numerical"))
+    cases.append(case("asymptotic_small_t", base, np.quantile(base, [0.2, 0.5, 0.8]), "double", "numerical"))
     lin = np.linspace(0, 1, 12000)
     cases.append(case("asymptotic_dmtw_large_n", lin, np.linspace(0, 1, 3000) + 0.004, "double", "numerical"))
     cases.append(case("asymptotic_dmtw_large_n_2", lin, np.linspace(0, 1, 3000) + 0.0015, "double", "numerical"))

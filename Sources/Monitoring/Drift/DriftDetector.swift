@@ -119,8 +119,8 @@ public struct DriftDetector: Sendable {
         } else {
             sample.reference = Self.finiteSortedValues(plan.reference)
             sample.current = Self.finiteSortedValues(plan.current)
-            sample.referenceCount = sample.reference.count
-            sample.currentCount = sample.current.count
+            sample.referenceCount = sample.reference.count - 1
+            sample.currentCount = sample.current.count - 1
             sample.integerValues = Self.isIntegerWithoutMissing(plan.reference) && Self.isIntegerWithoutMissing(plan.current)
         }
         if sample.referenceCount == 0 || sample.currentCount == 0 {
@@ -172,7 +172,8 @@ public struct DriftDetector: Sendable {
         return false
     }
 
-    /// The column's non-missing finite values as doubles, sorted (bools as 0 and 1).
+    /// The column's non-missing finite values as doubles, sorted (bools as 0 and 1), followed by one
+    /// +∞ sentinel that the merge walks read (``DriftSample`` hides it).
     static func finiteSortedValues(_ column: Column) -> [Double] {
         let mask = column.missing
         let checkMask = mask.hasMissing
@@ -203,15 +204,22 @@ public struct DriftDetector: Sendable {
                 checkMask && mask[index] ? nil : (source[index] ? 1 : 0)
             }
         case .string:
-            values = []
+            values = [.infinity]
         }
-        RadixSort.sort(&values)
+        let count = values.count - 1
+        var scratch = [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        values.withUnsafeMutableBufferPointer { buffer in
+            scratch.withUnsafeMutableBufferPointer { spare in
+                RadixSort.sort(UnsafeMutableBufferPointer(rebasing: buffer[0..<count]), scratch: spare)
+            }
+        }
         return values
     }
 
+    /// The values `value` gives for `0..<count` (skipping `nil`), then a +∞ sentinel.
     @inline(__always)
     static func collect(count: Int, _ value: (Int) -> Double?) -> [Double] {
-        [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+        [Double](unsafeUninitializedCapacity: count + 1) { buffer, initialized in
             var written = 0
             for index in 0..<count {
                 if let element = value(index) {
@@ -219,7 +227,8 @@ public struct DriftDetector: Sendable {
                     written += 1
                 }
             }
-            initialized = written
+            buffer[written] = .infinity
+            initialized = written + 1
         }
     }
 
@@ -291,33 +300,38 @@ struct DriftSample {
 
     init() {}
 
+    /// Calls `body` with the sorted reference and current values, without their +∞ sentinels.
+    func withSamples<Result>(
+        _ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>) -> Result
+    ) -> Result {
+        reference.withUnsafeBufferPointer { u in
+            current.withUnsafeBufferPointer { v in
+                body(
+                    UnsafeBufferPointer(rebasing: u[0..<max(u.count - 1, 0)]),
+                    UnsafeBufferPointer(rebasing: v[0..<max(v.count - 1, 0)]))
+            }
+        }
+    }
+
     /// Distinct values over both samples, counted up to `limit + 1`.
     func unionDistinct(limit: Int) -> Int {
         if let categories { return categories.reference.count }
-        return reference.withUnsafeBufferPointer { u in
-            current.withUnsafeBufferPointer { v in DriftKernels.unionDistinctCount(u, v, limit: limit) }
-        }
+        return withSamples { u, v in DriftKernels.unionDistinctCount(u, v, limit: limit) }
     }
 
     /// Category counts: the string counts, or one category per distinct number.
     func categoryCounts() -> CategoryCounts {
         if let categories { return categories }
-        return reference.withUnsafeBufferPointer { u in
-            current.withUnsafeBufferPointer { v in DriftKernels.valueCounts(u, v) }
-        }
+        return withSamples { u, v in DriftKernels.valueCounts(u, v) }
     }
 
     /// Evidently's `get_binned_data` bins: Sturges bins for numerical columns with more than 20 distinct
     /// reference values, one bin per value otherwise.
     func bins(kind: DriftColumnKind) -> CategoryCounts {
         if categories == nil && kind == .numerical {
-            let distinct = reference.withUnsafeBufferPointer { DriftKernels.distinctCount($0, limit: 20) }
+            let distinct = withSamples { u, _ in DriftKernels.distinctCount(u, limit: 20) }
             if distinct > 20 {
-                return reference.withUnsafeBufferPointer { u in
-                    current.withUnsafeBufferPointer { v in
-                        DriftKernels.sturgesCounts(u, v, integerValues: integerValues)
-                    }
-                }
+                return withSamples { u, v in DriftKernels.sturgesCounts(u, v, integerValues: integerValues) }
             }
         }
         return categoryCounts()
@@ -326,20 +340,16 @@ struct DriftSample {
     func compute(_ method: DriftMethod, kind: DriftColumnKind) -> (statistic: Double, pValue: Double?) {
         switch method {
         case .ks:
-            return reference.withUnsafeBufferPointer { u in
-                current.withUnsafeBufferPointer { v in
-                    let (numerator, statistic) = DriftKernels.ksStatistic(u, v)
-                    let p = KolmogorovSmirnovDistribution.pValue(
-                        n1: u.count, n2: v.count, differenceNumerator: numerator, statistic: statistic)
-                    return (statistic, p)
-                }
+            return withSamples { u, v in
+                let (numerator, statistic) = DriftKernels.ksStatistic(u, v)
+                let p = KolmogorovSmirnovDistribution.pValue(
+                    n1: u.count, n2: v.count, differenceNumerator: numerator, statistic: statistic)
+                return (statistic, p)
             }
         case .wasserstein:
-            return reference.withUnsafeBufferPointer { u in
-                current.withUnsafeBufferPointer { v in
-                    let norm = max(DriftKernels.populationStandardDeviation(u), 0.001)
-                    return (DriftKernels.wasserstein(u, v) / norm, nil)
-                }
+            return withSamples { u, v in
+                let norm = max(DriftKernels.populationStandardDeviation(u), 0.001)
+                return (DriftKernels.wasserstein(u, v) / norm, nil)
             }
         case .psi:
             return (DriftKernels.psi(bins(kind: kind), referenceTotal: referenceCount, currentTotal: currentCount), nil)

@@ -14,76 +14,111 @@ package enum DriftKernels {
     // MARK: - Sorted numerical samples
 
     /// The two-sample KS statistic of sorted samples: (|i·n2 − j·n1| at its maximum, D).
+    ///
+    /// Both buffers must be non-empty, finite, and each followed in memory by a +∞ sentinel (the merge
+    /// walk is branch-free and reads one element past each).
     package static func ksStatistic(
         _ u: UnsafeBufferPointer<Double>, _ v: UnsafeBufferPointer<Double>
     ) -> (numerator: Int, statistic: Double) {
         let n1 = u.count
         let n2 = v.count
-        guard n1 > 0, n2 > 0 else { return (0, 0) }
+        guard n1 > 0, n2 > 0, let a = u.baseAddress, let b = v.baseAddress else { return (0, 0) }
         var i = 0
         var j = 0
         var largest = 0
         var smallest = 0
-        while i < n1 && j < n2 {
-            let x = min(u[i], v[j])
-            while i < n1 && u[i] <= x { i &+= 1 }
-            while j < n2 && v[j] <= x { j &+= 1 }
-            let difference = i &* n2 &- j &* n1
+        var previous = min(a[0], b[0])
+        // Before consuming x: if x starts a new value, (i, j) counts every element ≤ the previous value,
+        // the points where scipy evaluates both ECDFs.
+        for _ in 0..<(n1 &+ n2) {
+            let left = a[i]
+            let right = b[j]
+            let takeLeft = left <= right
+            let x = takeLeft ? left : right
+            let difference = x != previous ? i &* n2 &- j &* n1 : 0
             largest = max(largest, difference)
             smallest = min(smallest, difference)
+            previous = x
+            let step = takeLeft ? 1 : 0
+            i &+= step
+            j &+= 1 &- step
         }
         let numerator = max(largest, -smallest)
         return (numerator, Double(numerator) / (Double(n1) * Double(n2)))
     }
 
-    /// `scipy.stats.wasserstein_distance` of sorted samples: ∫|U − V| by a merge walk.
+    /// `scipy.stats.wasserstein_distance` of sorted samples: ∫|U − V|.
+    ///
+    /// Equal sizes: the mean absolute difference of the sorted samples (the same integral). Otherwise a
+    /// branch-free merge walk; then both buffers must be followed in memory by a +∞ sentinel.
     package static func wasserstein(_ u: UnsafeBufferPointer<Double>, _ v: UnsafeBufferPointer<Double>) -> Double {
         let n1 = u.count
         let n2 = v.count
-        guard n1 > 0, n2 > 0 else { return 0 }
+        guard n1 > 0, n2 > 0, let a = u.baseAddress, let b = v.baseAddress else { return 0 }
+        if n1 == n2 {
+            var sums = SIMD8<Double>()
+            var index = 0
+            while index &+ 8 <= n1 {
+                let left = UnsafeRawPointer(a + index).loadUnaligned(as: SIMD8<Double>.self)
+                let right = UnsafeRawPointer(b + index).loadUnaligned(as: SIMD8<Double>.self)
+                let difference = left - right
+                sums += difference.replacing(with: -difference, where: difference .< 0)
+                index &+= 8
+            }
+            var total = sums.sum()
+            while index < n1 {
+                total += abs(a[index] - b[index])
+                index &+= 1
+            }
+            return total / Double(n1)
+        }
         var i = 0
         var j = 0
         var total = 0.0
-        var previous = min(u[0], v[0])
+        var previous = min(a[0], b[0])
         // The CDFs are i/n1 and j/n2 on [previous, x); |i/n1 − j/n2| = |i·n2 − j·n1| / (n1·n2).
-        while i < n1 && j < n2 {
-            let a = u[i]
-            let b = v[j]
-            let x = min(a, b)
+        for _ in 0..<(n1 &+ n2) {
+            let left = a[i]
+            let right = b[j]
+            let takeLeft = left <= right
+            let x = takeLeft ? left : right
             let difference = i &* n2 &- j &* n1
-            total += Double(abs(difference)) * (x - previous)
+            total += Double(difference < 0 ? 0 &- difference : difference) * (x - previous)
             previous = x
-            if a <= b { i &+= 1 } else { j &+= 1 }
-        }
-        while i < n1 {
-            let x = u[i]
-            total += Double(abs(i &* n2 &- j &* n1)) * (x - previous)
-            previous = x
-            i &+= 1
-        }
-        while j < n2 {
-            let x = v[j]
-            total += Double(abs(i &* n2 &- j &* n1)) * (x - previous)
-            previous = x
-            j &+= 1
+            let step = takeLeft ? 1 : 0
+            i &+= step
+            j &+= 1 &- step
         }
         return total / (Double(n1) * Double(n2))
     }
 
     /// Population standard deviation (`np.std`, ddof 0), two passes.
     package static func populationStandardDeviation(_ values: UnsafeBufferPointer<Double>) -> Double {
-        guard !values.isEmpty else { return 0 }
-        let mean = pairwiseSum(values) / Double(values.count)
-        var squares = 0.0
-        var compensation = 0.0
-        for value in values {
-            let deviation = value - mean
-            let y = deviation * deviation - compensation
-            let t = squares + y
-            compensation = (t - squares) - y
-            squares = t
+        guard let base = values.baseAddress, !values.isEmpty else { return 0 }
+        let count = values.count
+        var sums = SIMD8<Double>()
+        var index = 0
+        while index &+ 8 <= count {
+            sums += UnsafeRawPointer(base + index).loadUnaligned(as: SIMD8<Double>.self)
+            index &+= 8
         }
-        return (squares / Double(values.count)).squareRoot()
+        var total = sums.sum()
+        for rest in index..<count { total += base[rest] }
+        let mean = total / Double(count)
+        var squares = SIMD8<Double>()
+        let center = SIMD8<Double>(repeating: mean)
+        index = 0
+        while index &+ 8 <= count {
+            let deviation = UnsafeRawPointer(base + index).loadUnaligned(as: SIMD8<Double>.self) - center
+            squares += deviation * deviation
+            index &+= 8
+        }
+        var squareTotal = squares.sum()
+        for rest in index..<count {
+            let deviation = base[rest] - mean
+            squareTotal += deviation * deviation
+        }
+        return (squareTotal / Double(count)).squareRoot()
     }
 
     /// Distinct values of a sorted sample, stopping once `limit` is exceeded.

@@ -35,6 +35,15 @@ import Testing
         #expect(values == expected)
     }
 
+    @Test func keysSharingTheirTopBitsTakeTheFullPasses() {
+        // Every key shares its top 33 bits: the insertion finish exceeds its budget and the full LSD runs.
+        var random = SeededRandom(seed: 77)
+        var values = (0..<50_000).map { _ in 1.0 + Double(random.next() % 1_000_000) * Double.ulpOfOne }
+        let expected = values.sorted()
+        RadixSort.sort(&values)
+        #expect(values == expected)
+    }
+
     @Test func negativeZeroSortsBeforePositiveZero() {
         var values = [0.0, -0.0, 0.0, -0.0]
         RadixSort.sort(&values)

@@ -47,7 +47,9 @@ func readTable(_ path: String, rows: Int, columns: Int) throws -> Table {
     data.withUnsafeBytes { raw in
         for column in 0..<columns {
             let values = (0..<rows).map { row in
-                Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: (column * rows + row) * 8, as: UInt64.self)))
+                Double(
+                    bitPattern: UInt64(
+                        littleEndian: raw.loadUnaligned(fromByteOffset: (column * rows + row) * 8, as: UInt64.self)))
             }
             result.append(.double("x\(column)", values))
         }
@@ -74,7 +76,8 @@ func describe(_ result: DatasetDriftResult) -> [[String: Any]] {
 
 let arguments = Arguments()
 do {
-    let reference = try readTable(arguments.directory + "/reference.f64", rows: arguments.rows, columns: arguments.columns)
+    let reference = try readTable(
+        arguments.directory + "/reference.f64", rows: arguments.rows, columns: arguments.columns)
     let current = try readTable(arguments.directory + "/current.f64", rows: arguments.rows, columns: arguments.columns)
     let byDefault = DriftDetector()
     let psi = DriftDetector(options: DriftOptions(method: .psi))
@@ -85,7 +88,8 @@ do {
     var defaultSeconds: [Double] = []
     var psiKSSeconds: [Double] = []
     for _ in 0..<arguments.reps {
-        defaultSeconds.append(try seconds { defaultResult = try byDefault.detect(reference: reference, current: current) })
+        defaultSeconds.append(
+            try seconds { defaultResult = try byDefault.detect(reference: reference, current: current) })
         psiKSSeconds.append(
             try seconds {
                 psiResult = try psi.detect(reference: reference, current: current)

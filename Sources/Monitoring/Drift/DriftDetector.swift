@@ -121,7 +121,8 @@ public struct DriftDetector: Sendable {
             sample.current = Self.finiteSortedValues(plan.current)
             sample.referenceCount = sample.reference.count - 1
             sample.currentCount = sample.current.count - 1
-            sample.integerValues = Self.isIntegerWithoutMissing(plan.reference) && Self.isIntegerWithoutMissing(plan.current)
+            sample.integerValues =
+                Self.isIntegerWithoutMissing(plan.reference) && Self.isIntegerWithoutMissing(plan.current)
         }
         if sample.referenceCount == 0 || sample.currentCount == 0 {
             let side = sample.referenceCount == 0 ? "reference" : "current"
@@ -137,7 +138,8 @@ public struct DriftDetector: Sendable {
         {
             method = chosen
         } else {
-            method = Self.defaultMethod(kind: kind, referenceCount: sample.referenceCount, uniqueCount: sample.unionDistinct(limit: 5))
+            method = Self.defaultMethod(
+                kind: kind, referenceCount: sample.referenceCount, uniqueCount: sample.unionDistinct(limit: 5))
         }
         if kind == .categorical && !method.supportsCategorical {
             throw MLOpsError(
@@ -357,10 +359,12 @@ struct DriftSample {
             let counts = bins(kind: kind)
             return (DriftKernels.jensenShannon(counts, referenceTotal: referenceCount, currentTotal: currentCount), nil)
         case .chiSquare:
-            let result = DriftKernels.chiSquare(categoryCounts(), referenceTotal: referenceCount, currentTotal: currentCount)
+            let result = DriftKernels.chiSquare(
+                categoryCounts(), referenceTotal: referenceCount, currentTotal: currentCount)
             return (result.statistic, result.pValue)
         case .zTest:
-            let result = DriftKernels.zTest(categoryCounts(), referenceTotal: referenceCount, currentTotal: currentCount)
+            let result = DriftKernels.zTest(
+                categoryCounts(), referenceTotal: referenceCount, currentTotal: currentCount)
             return (result.statistic, result.pValue)
         }
     }

@@ -464,7 +464,8 @@ package enum KolmogorovSmirnovDistribution {
                 let upper = Double(v) / nd + x
                 var term = 0.0
                 if lower > 0 {
-                    term = Platform.exp(logBinomial + Double(n - v) * Platform.log(lower) + Double(v - 1) * Platform.log(upper))
+                    term = Platform.exp(
+                        logBinomial + Double(n - v) * Platform.log(lower) + Double(v - 1) * Platform.log(upper))
                 }
                 if term.isFinite && term != 0 { sum += term }
                 if term != 0 {

@@ -18,7 +18,8 @@ package enum RadixSort {
     @usableFromInline static let radix = 1 << digitBits
 
     /// Sorts `values` ascending, using `scratch` (at least as long as `values`) as the second buffer.
-    package static func sort(_ values: UnsafeMutableBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>) {
+    package static func sort(_ values: UnsafeMutableBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>)
+    {
         let count = values.count
         guard count > 1, let base = values.baseAddress, let other = scratch.baseAddress, scratch.count >= count
         else { return }
@@ -92,7 +93,8 @@ package enum RadixSort {
                 sorted = insertionSort(keys, count: count, budget: 4 &* count)
             }
             if !sorted {
-                countDigits(keys, count: count, passes: 0..<passes, counts: counts, encode: passes > 3 ? { $0 } : encode)
+                countDigits(
+                    keys, count: count, passes: 0..<passes, counts: counts, encode: passes > 3 ? { $0 } : encode)
                 let inKeys = scatter(keys, spare, count: count, passes: 0..<passes, counts: counts)
                 if !inKeys { copy(spare, to: keys, count: count) }
             }

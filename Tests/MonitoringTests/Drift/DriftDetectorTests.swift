@@ -13,7 +13,9 @@ import Testing
     @Test func columnMissingInCurrentIsNamed() throws {
         let reference = try Self.table(.double("a", [1, 2, 3]), .double("b", [1, 2, 3]))
         let current = try Self.table(.double("a", [1, 2, 3]))
-        let error = #expect(throws: MLOpsError.self) { try DriftDetector().detect(reference: reference, current: current) }
+        let error = #expect(throws: MLOpsError.self) {
+            try DriftDetector().detect(reference: reference, current: current)
+        }
         #expect(error?.code == .invalidArgument)
         #expect(error?.message.contains("missing in the current data: b") == true)
     }
@@ -29,14 +31,18 @@ import Testing
     @Test func differentKindsAreNamed() throws {
         let reference = try Self.table(.double("a", [1, 2, 3]), .string("s", ["x", "y", "z"]))
         let current = try Self.table(.string("a", ["1", "2"]), .string("s", ["x", "y"]))
-        let error = #expect(throws: MLOpsError.self) { try DriftDetector().detect(reference: reference, current: current) }
+        let error = #expect(throws: MLOpsError.self) {
+            try DriftDetector().detect(reference: reference, current: current)
+        }
         #expect(error?.message.contains("a (reference double, current string)") == true)
     }
 
     @Test func allMissingColumnIsATypedError() throws {
         let reference = try Self.table(.double("a", [nil, nil, .nan, .infinity] as [Double?]))
         let current = try Self.table(.double("a", [1.0, 2.0]))
-        let error = #expect(throws: MLOpsError.self) { try DriftDetector().detect(reference: reference, current: current) }
+        let error = #expect(throws: MLOpsError.self) {
+            try DriftDetector().detect(reference: reference, current: current)
+        }
         #expect(error?.code == .invalidArgument)
         #expect(error?.message.contains("column 'a' has no usable value in the reference data") == true)
         let empty = try Self.table(.double("a", [] as [Double]))
@@ -58,7 +64,9 @@ import Testing
         let reference = try Self.table(.string("s", ["a", "b", "c"]))
         for method in [DriftMethod.ks, .wasserstein] {
             let detector = DriftDetector(options: DriftOptions(method: method))
-            let error = #expect(throws: MLOpsError.self) { try detector.detect(reference: reference, current: reference) }
+            let error = #expect(throws: MLOpsError.self) {
+                try detector.detect(reference: reference, current: reference)
+            }
             #expect(error?.message.contains("column 's' is categorical") == true)
         }
     }
@@ -127,7 +135,8 @@ import Testing
         #expect(result.isDrifted)
         #expect(result[column: "x0"]?.isDrifted == true)
         #expect(result[column: "x3"]?.isDrifted == false)
-        let stricter = try DriftDetector(options: DriftOptions(driftShare: 0.75)).detect(reference: reference, current: current)
+        let stricter = try DriftDetector(options: DriftOptions(driftShare: 0.75)).detect(
+            reference: reference, current: current)
         #expect(!stricter.isDrifted)
     }
 
@@ -144,7 +153,8 @@ import Testing
         #expect(result[column: "a"]?.threshold == 0.3)
         #expect(result[column: "s"]?.method == .jensenShannon)
         #expect(result[column: "s"]?.threshold == 0.01)
-        let fallback = try DriftDetector(options: DriftOptions(method: .psi)).detect(reference: reference, current: current)
+        let fallback = try DriftDetector(options: DriftOptions(method: .psi)).detect(
+            reference: reference, current: current)
         #expect(fallback.columns.allSatisfy { $0.method == .psi && $0.threshold == 0.1 && $0.pValue == nil })
     }
 

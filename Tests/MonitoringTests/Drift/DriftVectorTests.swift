@@ -17,7 +17,9 @@ import Testing
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let flag = try? container.decode(Bool.self) { self = .flag(flag) } else {
+            if let flag = try? container.decode(Bool.self) {
+                self = .flag(flag)
+            } else {
                 self = .text(try container.decode(String.self))
             }
         }
@@ -93,7 +95,9 @@ import Testing
             #expect(result.referenceCount == item.reference_count)
             #expect(result.currentCount == item.current_count)
             if let statistic = expected.statistic.flatMap(Double.init) {
-                #expect(Self.close(result.statistic, statistic), "\(name) \(methodName) statistic \(result.statistic) vs \(statistic)")
+                #expect(
+                    Self.close(result.statistic, statistic),
+                    "\(name) \(methodName) statistic \(result.statistic) vs \(statistic)")
             }
             if let p = expected.p_value.flatMap(Double.init) {
                 let actual = try #require(result.pValue)

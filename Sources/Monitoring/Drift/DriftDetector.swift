@@ -8,7 +8,7 @@ public import MLOpsCore
 /// Evidently drops them. Numerical columns are radix-sorted once; KS and Wasserstein are merge walks over
 /// the two sorted samples; columns are processed in parallel on all cores. Statistics and p-values equal
 /// SciPy's (`ks_2samp`, `wasserstein_distance`, `chisquare`, `jensenshannon`) and Evidently's (PSI, JS,
-/// Z-test, binning) to about 1e-12 relative.
+/// Z-test, binning) within 1e-9 relative, the tolerance of the recorded-vector tests.
 ///
 /// Errors (`MLOpsError`, `.invalidArgument`) name the columns: a tested column missing from either table,
 /// a column that is numerical in one table and categorical in the other, a string column forced to

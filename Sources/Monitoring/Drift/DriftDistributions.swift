@@ -1,7 +1,7 @@
 import MLOpsCore
 
 /// The distribution functions the drift tests need, written as SciPy's `special` computes them so p-values
-/// agree to ~1e-12: the normal CDF (`ndtr`) and the chi-square survival function
+/// agree within the tests' 1e-9 relative tolerance: the normal CDF (`ndtr`) and the chi-square survival function
 /// (`chi2.sf(x, k) = gammaincc(k/2, x/2)`, Cephes `igamc`).
 package enum DriftDistributions {
     /// `scipy.special.ndtr(x)`: the standard normal CDF.

@@ -90,7 +90,9 @@ let package = Package(
             resources: [.copy("Resources")]),
         .testTarget(
             name: "DeploymentTests", dependencies: ["Deployment", "InferenceCore", "MLOpsTestKit", "SQLiteStorage"]),
-        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "MLOpsTestKit", "SQLiteStorage"]),
+        .testTarget(
+            name: "MonitoringTests", dependencies: ["Monitoring", "MLOpsTestKit", "SQLiteStorage"],
+            resources: [.copy("Drift/Resources")]),
         .testTarget(
             name: "SQLiteStorageTests", dependencies: ["SQLiteStorage", "MLOpsTestKit", "MLOpsStorageWorker"]),
         .testTarget(name: "MLOpsTestKitTests", dependencies: ["MLOpsTestKit"]),

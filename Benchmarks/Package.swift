@@ -67,6 +67,15 @@ let package = Package(
             ],
             path: "Benchmarks/MLPCompare"
         ),
+        // The swift-mlops side of compare/drift_vs_peers.py (a plain executable, no Benchmark).
+        .executableTarget(
+            name: "DriftCompare",
+            dependencies: [
+                .product(name: "Monitoring", package: "swift-mlops"),
+                .product(name: "MLOpsCore", package: "swift-mlops"),
+            ],
+            path: "Benchmarks/DriftCompare"
+        ),
         // Deployment (issue 13): ModelServer overhead over a raw predict, throughput with and without
         // dynamic batching, p99 at 80 % of saturation (a plain executable, no Benchmark).
         .executableTarget(

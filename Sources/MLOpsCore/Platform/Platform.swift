@@ -488,6 +488,84 @@ extension Platform {
         #endif
     }
 
+    /// `erf(3)`: the error function.
+    @inlinable
+    @inline(__always)
+    package static func erf(_ x: Double) -> Double {
+        #if canImport(Glibc)
+            Glibc.erf(x)
+        #elseif canImport(Musl)
+            Musl.erf(x)
+        #else
+            Darwin.erf(x)
+        #endif
+    }
+
+    /// `erfc(3)`: the complementary error function, `1 - erf(x)` without cancellation.
+    @inlinable
+    @inline(__always)
+    package static func erfc(_ x: Double) -> Double {
+        #if canImport(Glibc)
+            Glibc.erfc(x)
+        #elseif canImport(Musl)
+            Musl.erfc(x)
+        #else
+            Darwin.erfc(x)
+        #endif
+    }
+
+    /// `lgamma(3)`: the natural logarithm of the absolute value of the gamma function.
+    @inlinable
+    @inline(__always)
+    package static func lgamma(_ x: Double) -> Double {
+        #if canImport(Glibc)
+            Glibc.lgamma(x)
+        #elseif canImport(Musl)
+            Musl.lgamma(x)
+        #else
+            Darwin.lgamma(x)
+        #endif
+    }
+
+    /// `log2(3)`: the base-2 logarithm.
+    @inlinable
+    @inline(__always)
+    package static func log2(_ x: Double) -> Double {
+        #if canImport(Glibc)
+            Glibc.log2(x)
+        #elseif canImport(Musl)
+            Musl.log2(x)
+        #else
+            Darwin.log2(x)
+        #endif
+    }
+
+    /// `expm1(3)`: `exp(x) - 1`, accurate for small `x`.
+    @inlinable
+    @inline(__always)
+    package static func expm1(_ x: Double) -> Double {
+        #if canImport(Glibc)
+            Glibc.expm1(x)
+        #elseif canImport(Musl)
+            Musl.expm1(x)
+        #else
+            Darwin.expm1(x)
+        #endif
+    }
+
+    /// `pow(3)`: `x` raised to `y`.
+    @inlinable
+    @inline(__always)
+    package static func pow(_ x: Double, _ y: Double) -> Double {
+        #if canImport(Glibc)
+            Glibc.pow(x, y)
+        #elseif canImport(Musl)
+            Musl.pow(x, y)
+        #else
+            Darwin.pow(x, y)
+        #endif
+    }
+
     /// `tanh(3)`: the hyperbolic tangent.
     @inlinable
     @inline(__always)

@@ -218,3 +218,19 @@ import Testing
         #expect(page.distributions[0].isConsistent)
     }
 }
+
+// The ```swift block of Sources/Monitoring/Monitoring.docc/GettingStarted.md that profiles a table and
+// tests it for drift (its RunningStatistics blocks are in ArticleSnippets.swift).
+@Suite struct MonitoringArticleSnippetTests {
+    @Test func profileAndDrift() throws {
+        let reference = try Table(columns: [.double("latency", (0..<400).map { Double($0 % 40) })])
+        let current = try Table(columns: [.double("latency", (0..<400).map { Double($0 % 40) + 8 })])
+        let profile = DatasetProfile(reference)
+        print(profile["latency"]?.quantiles?.quantile(0.9) ?? .nan)  // 35.0
+        let result = try DriftDetector().detect(reference: reference, current: current)
+        print(result[column: "latency"]?.method ?? .ks, result.isDrifted)  // ks true
+        #expect(profile["latency"]?.quantiles?.quantile(0.9) == 35)
+        #expect(result[column: "latency"]?.method == .ks)
+        #expect(result.isDrifted)
+    }
+}

@@ -10,7 +10,7 @@ inside it (--no-venv uses the current interpreter). It then
 
   1. builds the DriftCompare executable of the Benchmarks package in release mode
      (`swift build -c release --package-path Benchmarks --product DriftCompare --scratch-path
-     .build-drift-compare`; --swift-bin uses a given executable);
+     .build-monitoring`, shared with the other monitoring comparisons; --swift-bin uses a given executable);
   2. writes the data of shared/anchors/monitoring_profile.py once, as little-endian float64,
      column-major: numpy default_rng(1), reference = 10 columns of N(0, 1), then current = 10
      columns of N(0.1, 1) for x0..x2 and N(0, 1) for the rest, --rows rows each;
@@ -105,7 +105,7 @@ def build_swift(args):
     if args.swift_bin:
         return args.swift_bin
     package = os.path.join(ROOT, "Benchmarks")
-    scratch = args.scratch_path or os.path.join(ROOT, ".build-drift-compare")
+    scratch = args.scratch_path or os.path.join(ROOT, ".build-monitoring")
     cmd = ["swift", "build", "-c", "release", "--package-path", package, "--product", "DriftCompare",
            "--scratch-path", scratch]
     log(" ".join(cmd))

@@ -38,12 +38,11 @@ FRACTIONS = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99]
 
 
 def build() -> str:
-    subprocess.run(
-        ["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
-         "--product", "ProfileCompare"], check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run(
-        ["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
-         "--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
+    # The scratch path the other monitoring comparisons (drift, CBPE) build in, so one build serves all three.
+    common = ["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
+              "--scratch-path", os.path.join(ROOT, ".build-monitoring")]
+    subprocess.run(common + ["--product", "ProfileCompare"], check=True, stdout=subprocess.DEVNULL)
+    out = subprocess.run(common + ["--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
     return os.path.join(out, "ProfileCompare")
 
 

@@ -100,7 +100,14 @@ enum DemoCommand {
             workspace: workspace, classifiers: trained.classifiers, holdout: trained.holdout,
             dataVersion: versions.second.id.description, say: say)
 
-        // 8. Check everything written, the tracked runs and their artifacts included.
+        // 8. Monitor: production traffic with drift injected into two features, served by the champion
+        //    and watched — profiles, drift, validation, windowed AUC beside CBPE, alerts, an HTML report
+        //    (Monitoring; see DemoCommand+Monitoring.swift).
+        try await monitorProduction(
+            workspace: workspace, workspacePath: workspacePath, reference: table, holdout: trained.holdout, seed: seed,
+            run: runs, say: say)
+
+        // 9. Check everything written, the tracked runs, their artifacts and the alerts included.
         let report = try await workspace.check()
         say(
             "store check      \(report.metadataKeys) records, \(report.objects) objects, "
@@ -114,7 +121,10 @@ enum DemoCommand {
     /// `y = 3·x0 − 2·x1 + 0.5·x2 + noise`, with about 1% of x2 missing; and a binary `label` drawn
     /// with probability `σ(2·x0 − 1.5·x1 + 0.2·(x2 − 10) + 1.5·x0·x1)` — the product term is one a
     /// linear model cannot represent and trees can.
-    static func syntheticTable(rows: Int, seed: UInt64) throws -> Table {
+    ///
+    /// `x0Shift` moves x0's mean and `x2Spread` scales x2's spread around its mean before `y`
+    /// and `label` are drawn: a covariate shift that keeps the rule from features to target.
+    static func syntheticTable(rows: Int, seed: UInt64, x0Shift: Double = 0, x2Spread: Double = 1) throws -> Table {
         var random = SeededRandom(seed: seed)
         var x0: [Double] = []
         var x1: [Double] = []
@@ -122,9 +132,9 @@ enum DemoCommand {
         var y: [Double] = []
         var label: [Int64] = []
         for _ in 0..<rows {
-            let a = random.normal(mean: 0, standardDeviation: 1)
+            let a = random.normal(mean: x0Shift, standardDeviation: 1)
             let b = random.uniform(in: -2...2)
-            let c = random.normal(mean: 10, standardDeviation: 3)
+            let c = random.normal(mean: 10, standardDeviation: 3 * x2Spread)
             x0.append(a)
             x1.append(b)
             x2.append(random.nextDouble() < 0.01 ? nil : c)

@@ -6,7 +6,7 @@ import MLOps
 ///
 /// None of them needs a workspace: they read CSV files and write the files they are asked to.
 enum MonitorCommands {
-    static var specs: [CommandSpec] { [schema, validate] }
+    static var specs: [CommandSpec] { [profile, drift, schema, validate] }
 
     static let jsonFlag = OptionSpec.flag("json", "print JSON instead of text")
 
@@ -45,6 +45,185 @@ enum MonitorCommands {
         }
         guard let bytes else { throw MLOpsError(.notFound, "there is no file at \(path)", value: path) }
         return bytes
+    }
+
+    static let profile = CommandSpec(
+        path: ["monitor", "profile"],
+        summary: "profile CSV files: counts, types, moments, quantiles, distinct counts, frequent items",
+        discussion: """
+            Each CSV is profiled in one pass (columns in parallel) into mergeable sketches — a KLL \
+            quantile sketch (rank error ≤ 1.33 %), a HyperLogLog distinct count (standard error \
+            0.81 %) and frequent items for text and boolean columns — and the profiles of several \
+            CSVs with the same columns are merged into one. --out writes the merged profile in its \
+            compact binary form; --json prints its JSON summary instead of the table.
+            """,
+        options: [.value("out", "PATH", "write the profile (binary) here"), jsonFlag],
+        positionals: [.variadic("CSV", "files with the same columns (header row required)")],
+        run: { arguments, context in
+            var merged: DatasetProfile?
+            for path in arguments.positionals {
+                let table = try await readTable(path, context)
+                let profile = try await BlockingExecutor.shared.run { DatasetProfile(table) }
+                if merged == nil {
+                    merged = profile
+                } else {
+                    try merged?.merge(profile)
+                }
+            }
+            guard let profile = merged else {
+                throw MLOpsError(.invalidArgument, "give at least one CSV to profile", value: "")
+            }
+            if let out = arguments.value("out") { try await writeFile(out, profile.serialized(), context) }
+            if arguments.flag("json") {
+                var text = profile.jsonSummary()
+                if text.hasSuffix("\n") { text.removeLast() }
+                context.out(text)
+                return
+            }
+            printProfile(profile, files: arguments.positionals.count, context)
+            if let out = arguments.value("out") { context.out("profile written to \(out)") }
+        })
+
+    /// The text form of a profile: one line per column.
+    static func printProfile(_ profile: DatasetProfile, files: Int, _ context: CommandContext) {
+        context.out(
+            "\(profile.rowCount) rows × \(profile.columns.count) columns from \(files) file\(files == 1 ? "" : "s")")
+        var rows = [["COLUMN", "TYPE", "MISSING", "MEAN", "SD", "MIN", "P50", "MAX", "DISTINCT", "TOP"]]
+        for column in profile.columns {
+            let numeric = column.statistics.count > 0
+            let top = column.frequentItems?.items().first.map { "\($0.value) (\($0.estimate))" } ?? ""
+            rows.append([
+                column.name, column.typeCounts.inferredType.map { "\($0)" } ?? "-", String(column.missingCount),
+                numeric ? TextTable.number(column.statistics.mean) : "",
+                numeric ? TextTable.number(column.statistics.standardDeviation) : "",
+                column.statistics.minimum.map(TextTable.number) ?? "",
+                column.quantiles?.quantile(0.5).map(TextTable.number) ?? "",
+                column.statistics.maximum.map(TextTable.number) ?? "", String(Int(column.distinctEstimate.rounded())),
+                top,
+            ])
+        }
+        TextTable.render(rows, maxColumnWidth: 32).forEach(context.out)
+    }
+
+    static let drift = CommandSpec(
+        path: ["monitor", "drift"],
+        summary: "test every column of CURRENT for drift from REFERENCE; print, or write an HTML/JSON report",
+        discussion: """
+            By default each column gets Evidently's default test and threshold: with more than 1,000 \
+            reference rows, the normed Wasserstein distance (≥ 0.1) for numbers with more than 5 \
+            values and the Jensen-Shannon distance (≥ 0.1) otherwise; with fewer, Kolmogorov-Smirnov \
+            (p ≤ 0.05) for numbers and chi-square or, for two values, the Z-test (p < 0.05). \
+            --method applies one test to every column (KS and Wasserstein only to numbers); \
+            --threshold replaces every column's threshold. The dataset drifts when at least \
+            --share of its columns do (default 0.5). Missing values, NaN and infinities are left out.
+
+            --json prints an array with one object per column: {"column", "kind", "method", \
+            "statistic", "p_value", "threshold", "drift"}; p_value is null for the distances, and \
+            a statistic that is not finite (chi-square when CURRENT has a value REFERENCE never \
+            had) is null. --html writes a self-contained page (no scripts, nothing fetched) with \
+            the drift table and each column's two distributions.
+            """,
+        options: [
+            .value("method", "M", "auto, ks, psi, wasserstein, jensenshannon, chisquare or z (default auto)"),
+            .value("threshold", "X", "the threshold of every column's test"),
+            .value("share", "S", "share of drifted columns at which the dataset drifts (default 0.5)"),
+            .value("columns", "A,B", "test only these columns"),
+            .value("html", "PATH", "write the HTML report here"),
+            jsonFlag,
+        ],
+        positionals: [
+            PositionalSpec(name: "REFERENCE", help: "the reference rows (CSV, header row required)"),
+            PositionalSpec(name: "CURRENT", help: "the rows to test (same columns)"),
+        ],
+        run: { arguments, context in
+            var options = DriftOptions()
+            if let text = arguments.value("method"), text != "auto" {
+                guard let method = DriftMethod(rawValue: text) else {
+                    throw MLOpsError(
+                        .invalidArgument,
+                        "unknown drift method \(text); use auto, ks, psi, wasserstein, jensenshannon, chisquare or z",
+                        value: text)
+                }
+                options.method = method
+            }
+            if let text = arguments.value("threshold") {
+                guard let value = Double(text), value.isFinite, value >= 0 else {
+                    throw MLOpsError(.invalidArgument, "--threshold must be a non-negative number", value: text)
+                }
+                options.threshold = value
+            }
+            if let text = arguments.value("share") {
+                guard let value = Double(text), value > 0, value <= 1 else {
+                    throw MLOpsError(.invalidArgument, "--share must be a number in (0, 1]", value: text)
+                }
+                options.driftShare = value
+            }
+            if let text = arguments.value("columns") {
+                options.columns = text.split(separator: ",").map(String.init)
+            }
+            let referencePath = arguments.positional(0) ?? ""
+            let currentPath = arguments.positional(1) ?? ""
+            let reference = try await readTable(referencePath, context)
+            let current = try await readTable(currentPath, context)
+            let detector = DriftDetector(options: options)
+            let result = try await BlockingExecutor.shared.run {
+                try detector.detect(reference: reference, current: current)
+            }
+            if let out = arguments.value("html") {
+                let report = try MonitoringReport(
+                    title: "Drift: \(currentPath) against \(referencePath)",
+                    generatedMilliseconds: Int64(clamping: Platform.wallClockMilliseconds()), drift: result,
+                    reference: reference, current: current)
+                try await writeFile(out, Array(ReportRenderer().html(report).utf8), context)
+            }
+            if arguments.flag("json") {
+                context.out(driftJSON(result))
+                return
+            }
+            var rows = [["COLUMN", "KIND", "METHOD", "STATISTIC", "P-VALUE", "THRESHOLD", "DRIFT"]]
+            for column in result.columns {
+                rows.append([
+                    column.column, column.kind.rawValue, column.method.rawValue, TextTable.number(column.statistic),
+                    column.pValue.map(TextTable.number) ?? "-", TextTable.number(column.threshold),
+                    column.isDrifted ? "yes" : "no",
+                ])
+            }
+            TextTable.render(rows).forEach(context.out)
+            context.out(
+                "dataset drift: \(result.isDrifted ? "yes" : "no") — \(result.driftedCount) of \(result.columns.count) "
+                    + "columns drifted (share \(TextTable.number(result.share)), threshold "
+                    + "\(TextTable.number(result.shareThreshold)))")
+            if let out = arguments.value("html") { context.out("report written to \(out)") }
+        })
+
+    /// The `--json` form of a drift result: one object per column, non-finite numbers as `null`.
+    static func driftJSON(_ result: DatasetDriftResult) -> String {
+        var json = JSONWriter(capacity: 256 * max(1, result.columns.count))
+        json.raw("[")
+        for (index, column) in result.columns.enumerated() {
+            json.raw(index == 0 ? "\n  {\"column\": " : ",\n  {\"column\": ")
+            json.string(column.column)
+            json.raw(", \"kind\": ")
+            json.string(column.kind.rawValue)
+            json.raw(", \"method\": ")
+            json.string(column.method.rawValue)
+            json.raw(", \"statistic\": ")
+            number(column.statistic, &json)
+            json.raw(", \"p_value\": ")
+            if let p = column.pValue { number(p, &json) } else { json.raw("null") }
+            json.raw(", \"threshold\": ")
+            number(column.threshold, &json)
+            json.raw(", \"drift\": ")
+            json.raw(column.isDrifted ? "true" : "false")
+            json.raw("}")
+        }
+        json.raw(result.columns.isEmpty ? "]" : "\n]")
+        return String(decoding: json.bytes, as: UTF8.self)
+    }
+
+    /// A finite number, or `null`.
+    private static func number(_ value: Double, _ json: inout JSONWriter) {
+        if value.isFinite { json.double(value) } else { json.raw("null") }
     }
 
     static let schema = CommandSpec(

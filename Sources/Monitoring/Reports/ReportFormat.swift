@@ -1,3 +1,5 @@
+import MLOpsCore
+
 /// How the report writes numbers, times and text for people.
 enum ReportFormat {
     /// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and double- or single-quoted attributes.
@@ -57,24 +59,7 @@ enum ReportFormat {
     }
 
     /// A time as `2026-12-07 21:00:00 UTC`.
-    static func time(_ milliseconds: Int64) -> String {
-        let seconds = milliseconds >= 0 ? milliseconds / 1_000 : (milliseconds - 999) / 1_000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        // Howard Hinnant's civil_from_days.
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(year)-\(two(month))-\(two(day)) \(two(secondOfDay / 3_600)):\(two(secondOfDay / 60 % 60)):"
-            + "\(two(secondOfDay % 60)) UTC"
-    }
+    static func time(_ milliseconds: Int64) -> String { UTCTime.text(milliseconds) + " UTC" }
 
     /// A coordinate for SVG: two decimals, never NaN.
     static func coordinate(_ value: Double) -> String {

@@ -179,44 +179,26 @@ import Testing
         #expect(engine.prometheusText().contains("mlops_monitoring_alert_firing"))
 
         // Reports
-        let referenceAge = DatasetProfile(reference)["age"]?.quantiles
-        let currentAge = DatasetProfile(current)["age"]?.quantiles
-        let edges: [Double] = [20, 30, 40, 50, 60, 70, 80]
-        let inner = Array(edges.dropFirst().dropLast())  // the first and last bins are open-ended
-        let page = MonitoringReport(
-            title: "churn model — inputs",
-            generatedMilliseconds: 1_796_000_000_000,
-            datasetDrift: MonitoringReport.DatasetDrift(
-                driftedColumns: drift.driftedCount, columns: drift.columns.count, share: drift.share,
-                shareThreshold: drift.shareThreshold, isDrifted: drift.isDrifted),
-            drift: drift.columns.map {
-                MonitoringReport.DriftRow(
-                    column: $0.column, kind: $0.kind.rawValue, method: $0.method.rawValue, statistic: $0.statistic,
-                    pValue: $0.pValue, threshold: $0.threshold, isDrifted: $0.isDrifted)
-            },
-            distributions: [
-                MonitoringReport.Distribution(
-                    column: "age", bins: .numeric(edges: edges),
-                    reference: try referenceAge?.pmf(inner) ?? [], current: try currentAge?.pmf(inner) ?? []),
-                MonitoringReport.Distribution(
-                    column: "plan", bins: .categorical(categories: ["free", "pro"]), reference: [333, 167],
-                    current: [250, 250]),
-            ],
-            timelines: [
-                MonitoringReport.Timeline(
-                    name: "window_accuracy",
-                    points: windows.map {
-                        .init(timeMilliseconds: $0.startMilliseconds, value: $0.metrics.accuracy ?? .nan)
-                    },
-                    threshold: 0.8)
-            ],
-            alerts: try await store.allAlerts().map { MonitoringReport.AlertRow($0) })
+        var page = try MonitoringReport(
+            title: "churn model — inputs", generatedMilliseconds: 1_796_000_000_000, drift: drift,
+            reference: reference, current: current)
+        page.timelines = [
+            MonitoringReport.Timeline(
+                name: "window_accuracy",
+                points: windows.map {
+                    .init(timeMilliseconds: $0.startMilliseconds, value: $0.metrics.accuracy ?? .nan)
+                },
+                threshold: 0.8)
+        ]
+        page.alerts = try await store.allAlerts().map { MonitoringReport.AlertRow($0) }
         let html = ReportRenderer().html(page)
         let json = ReportRenderer().json(page)
         #expect(html.contains("<svg"))
         #expect(html.contains("churn model — inputs"))
         #expect(json.contains("\"drift\""))
-        #expect(page.distributions[0].isConsistent)
+        #expect(page.distributions.map(\.column) == ["age", "plan"])
+        #expect(page.distributions.allSatisfy { $0.isConsistent })
+        #expect(page.alerts.map(\.rule) == ["psi_high"])
     }
 }
 

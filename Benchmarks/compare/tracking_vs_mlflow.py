@@ -43,6 +43,7 @@ import time
 import uuid
 import warnings
 
+from _harness import cpu_times, log
 from _markdown import markdown_table
 
 os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
@@ -53,10 +54,6 @@ warnings.filterwarnings("ignore")
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FILTER = "metrics.acc > 0.5 and params.lr = '0.01'"
-
-
-def log(text):
-    print(text, file=sys.stderr, flush=True)
 
 
 def summary(values, digits=6):
@@ -70,12 +67,6 @@ def repeated(reps, label, body):
     values = [body() for _ in range(reps)]
     log(f"  {label}: " + " ".join(f"{v:.4g}" for v in values))
     return values
-
-
-def cpu_times():
-    with open("/proc/stat") as f:
-        parts = [int(x) for x in f.readline().split()[1:9]]
-    return sum(parts), parts[3] + parts[4]
 
 
 # --------------------------------------------------------------------------- MLflow

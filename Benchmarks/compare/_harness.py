@@ -55,15 +55,16 @@ def wait_quiet(max_wait, digits=2):
     return round(busy, digits)
 
 
-def build_swift(product, scratch, swift_bin=None, native=None, package=None):
+def build_swift(product, scratch=None, swift_bin=None, native=None, package=None):
     """The path of `product` built with `swift build -c release` of `package` (default: the Benchmarks
-    package) in the scratch path `scratch`; `swift_bin` (--swift-bin), when given, instead. `native`: None
+    package) in the scratch path `scratch` (None: SwiftPM's default, the package's .build); `swift_bin`
+    (--swift-bin), when given, instead. `native`: None
     builds in the caller's environment; False without MLOPS_NATIVE and MLOPS_TARGET_CPU (as a host builds
     it); True with MLOPS_NATIVE=1 and without MLOPS_TARGET_CPU. Exits with status 2 when the build fails."""
     if swift_bin:
         return swift_bin
     cmd = ["swift", "build", "-c", "release", "--package-path", package or os.path.join(ROOT, "Benchmarks"),
-           "--product", product, "--scratch-path", scratch]
+           "--product", product] + (["--scratch-path", scratch] if scratch else [])
     env = None
     if native is not None:
         env = dict(os.environ)

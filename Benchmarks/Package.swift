@@ -11,6 +11,16 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // What the compare executables share: option parsing, failure and JSON output, the clock,
+        // median/percentile, raw-file reading, and the seeded benchmark models (BenchmarkModels).
+        .target(
+            name: "CompareSupport",
+            dependencies: [
+                .product(name: "InferenceCore", package: "swift-mlops"),
+                .product(name: "MLOpsCore", package: "swift-mlops"),
+            ],
+            path: "Benchmarks/CompareSupport"
+        ),
         .executableTarget(
             name: "StorageBenchmarks",
             dependencies: [
@@ -25,6 +35,7 @@ let package = Package(
         .executableTarget(
             name: "TrackingCompare",
             dependencies: [
+                "CompareSupport",
                 .product(name: "ExperimentTracking", package: "swift-mlops"),
                 .product(name: "MLOpsCore", package: "swift-mlops"),
                 .product(name: "SQLiteStorage", package: "swift-mlops"),
@@ -35,6 +46,7 @@ let package = Package(
         .executableTarget(
             name: "InferenceBenchmarks",
             dependencies: [
+                "CompareSupport",
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "InferenceCore", package: "swift-mlops"),
                 .product(name: "MLOpsCore", package: "swift-mlops"),
@@ -46,13 +58,17 @@ let package = Package(
         // The swift-mlops side of compare/sha256_vs_openssl.py (a plain executable, no Benchmark).
         .executableTarget(
             name: "HashCompare",
-            dependencies: [.product(name: "MLOpsCore", package: "swift-mlops")],
+            dependencies: [
+                "CompareSupport",
+                .product(name: "MLOpsCore", package: "swift-mlops"),
+            ],
             path: "Benchmarks/HashCompare"
         ),
         // The swift-mlops side of compare/inference_vs_peers.py (a plain executable, no Benchmark).
         .executableTarget(
             name: "InferenceCompare",
             dependencies: [
+                "CompareSupport",
                 .product(name: "InferenceCore", package: "swift-mlops"),
                 .product(name: "MLOpsCore", package: "swift-mlops"),
             ],
@@ -62,6 +78,7 @@ let package = Package(
         .executableTarget(
             name: "MLPCompare",
             dependencies: [
+                "CompareSupport",
                 .product(name: "Training", package: "swift-mlops"),
                 .product(name: "InferenceCore", package: "swift-mlops"),
             ],
@@ -71,6 +88,7 @@ let package = Package(
         .executableTarget(
             name: "DriftCompare",
             dependencies: [
+                "CompareSupport",
                 .product(name: "Monitoring", package: "swift-mlops"),
                 .product(name: "MLOpsCore", package: "swift-mlops"),
             ],
@@ -81,6 +99,7 @@ let package = Package(
         .executableTarget(
             name: "ServingCompare",
             dependencies: [
+                "CompareSupport",
                 .product(name: "Deployment", package: "swift-mlops"),
                 .product(name: "InferenceCore", package: "swift-mlops"),
                 .product(name: "MLOpsCore", package: "swift-mlops"),
@@ -91,6 +110,7 @@ let package = Package(
         .executableTarget(
             name: "GBDTCompare",
             dependencies: [
+                "CompareSupport",
                 .product(name: "Training", package: "swift-mlops"),
                 .product(name: "InferenceCore", package: "swift-mlops"),
                 .product(name: "MLOpsCore", package: "swift-mlops"),
@@ -101,7 +121,8 @@ let package = Package(
         .executableTarget(
             name: "CBPECompare",
             dependencies: [
-                .product(name: "Monitoring", package: "swift-mlops")
+                "CompareSupport",
+                .product(name: "Monitoring", package: "swift-mlops"),
             ],
             path: "Benchmarks/CBPECompare"
         ),
@@ -109,6 +130,7 @@ let package = Package(
         .executableTarget(
             name: "ProfileCompare",
             dependencies: [
+                "CompareSupport",
                 .product(name: "Monitoring", package: "swift-mlops"),
                 .product(name: "MLOpsCore", package: "swift-mlops"),
             ],

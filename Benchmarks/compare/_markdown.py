@@ -13,7 +13,7 @@ def markdown_table(head, rows):
 
 
 def cpu_model():
-    """The CPU's model name from /proc/cpuinfo (else what `platform` knows)."""
+    """The CPU's model name from /proc/cpuinfo (else what `platform` knows: the processor, or the machine)."""
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
@@ -21,4 +21,4 @@ def cpu_model():
                     return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return platform.processor()
+    return platform.processor() or platform.machine()

@@ -44,6 +44,7 @@ import tempfile
 import time
 import warnings
 
+from _harness import build_swift, ensure_venv, log
 from _markdown import cpu_model, markdown_table
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -51,38 +52,6 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 VENV = os.path.join(HERE, ".venv-monitoring")
 REQUIREMENTS = os.path.join(HERE, "requirements-monitoring.txt")
 PEER_MODULES = ("numpy", "pandas", "sklearn", "nannyml")
-
-
-def log(text):
-    print(text, file=sys.stderr, flush=True)
-
-
-def ensure_venv(args):
-    """Re-executes this script inside .venv-monitoring, creating it on first use."""
-    if args.no_venv or os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    python = os.path.join(VENV, "bin", "python")
-    if not os.path.exists(python):
-        log(f"creating {VENV} (python3 -m venv; pip install -r {os.path.basename(REQUIREMENTS)}) ...")
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-    check = subprocess.run([python, "-c", "import " + ", ".join(PEER_MODULES)], capture_output=True)
-    if check.returncode != 0:
-        subprocess.run([python, "-m", "pip", "install", "-q", "-r", REQUIREMENTS], check=True, stdout=sys.stderr)
-    os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
-
-
-def build_swift(args):
-    if args.swift_bin:
-        return args.swift_bin
-    cmd = ["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"), "--product",
-           "CBPECompare", "--scratch-path", args.scratch_path or os.path.join(ROOT, ".build-monitoring")]
-    log(" ".join(cmd))
-    if subprocess.run(cmd, stdout=sys.stderr).returncode != 0:
-        log("building CBPECompare failed")
-        sys.exit(2)
-    bin_dir = subprocess.run(cmd + ["--show-bin-path"], check=True, capture_output=True,
-                             text=True).stdout.strip().splitlines()[-1]
-    return os.path.join(bin_dir, "CBPECompare")
 
 
 # --------------------------------------------------------------------------- simulation
@@ -167,12 +136,12 @@ def main():
     ap.add_argument("--scratch-path", help="SwiftPM scratch path (default .build-monitoring)")
     ap.add_argument("--no-venv", action="store_true", help="use the current interpreter")
     args = ap.parse_args()
-    ensure_venv(args)
+    ensure_venv(__file__, VENV, REQUIREMENTS, PEER_MODULES, args.no_venv)
     warnings.filterwarnings("ignore")
     import numpy as np
     from importlib.metadata import version
 
-    binary = build_swift(args)
+    binary = build_swift("CBPECompare", args.scratch_path or os.path.join(ROOT, ".build-monitoring"), args.swift_bin)
     figures = {"seeds": [], "versions": {m: version(m) for m in ("nannyml", "numpy", "pandas", "scikit-learn")}}
     work_root = tempfile.mkdtemp(prefix="cbpe-")
     timing_work = None

@@ -77,6 +77,7 @@ import subprocess
 import sys
 import time
 
+from _harness import cpu_times, log, wait_quiet
 from _markdown import cpu_model, markdown_table
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -94,10 +95,6 @@ SCENARIOS = {  # number: (name, title, target)
     "5": ("edit", "re-commit after overwriting 1% in the middle of the {big} file", None),
 }
 EDIT_TARGET_PERCENT = 2.0
-
-
-def log(text):
-    print(text, file=sys.stderr, flush=True)
 
 
 class Failure(Exception):
@@ -134,42 +131,18 @@ def human_bytes(n):
 
 # --------------------------------------------------------------------------- machine load
 
-def proc_stat():
-    with open("/proc/stat") as f:
-        parts = [int(x) for x in f.readline().split()[1:9]]
-    return sum(parts), parts[3] + parts[4]  # all ticks, idle + iowait ticks
-
-
-def busy_fraction(interval=1.0):
-    """Fraction of all CPUs busy (any process) over `interval` seconds."""
-    t0, i0 = proc_stat()
-    time.sleep(interval)
-    t1, i1 = proc_stat()
-    return 1.0 - (i1 - i0) / max(1, t1 - t0)
-
-
-def wait_quiet(max_wait):
-    """Waits up to `max_wait` s for the machine to be < 15% busy; returns the last busy fraction."""
-    if max_wait <= 0:
-        return None
-    start, busy = time.monotonic(), busy_fraction()
-    while busy >= 0.15 and time.monotonic() - start < max_wait:
-        busy = busy_fraction()
-    return round(busy, 3)
-
-
 class OtherLoad:
     """Share of the machine's CPU capacity that processes other than this one and its children
     used during a `with` block (/proc/stat counts 10 ms ticks: short blocks are coarse)."""
 
     def __enter__(self):
-        self.t0, self.i0 = proc_stat()
+        self.t0, self.i0 = cpu_times()
         self.own0 = sum(os.times()[:4])
         self.w0 = time.monotonic()
         return self
 
     def __exit__(self, *exc):
-        t1, i1 = proc_stat()
+        t1, i1 = cpu_times()
         wall = time.monotonic() - self.w0
         busy = ((t1 - self.t0) - (i1 - self.i0)) / os.sysconf("SC_CLK_TCK")
         own = sum(os.times()[:4]) - self.own0
@@ -491,7 +464,7 @@ class Bench:
         samples = {tool.key: [] for tool in self.tools}
         name = SCENARIOS[number][0]
         for r in range(-1, self.args.rounds):
-            busy = wait_quiet(self.args.wait_quiet)
+            busy = wait_quiet(self.args.wait_quiet, digits=3) if self.args.wait_quiet > 0 else None
             got = one_round(r)
             text = " | ".join(f"{t.label} {got[t.key]['seconds']:.3f} s" + (
                 f" (add {got[t.key]['add_seconds']:.3f} + commit {got[t.key]['commit_seconds']:.3f})"
@@ -744,7 +717,7 @@ def measure(args, selected):
         f"mlops {result.get('mlops', {}).get('binary', '(not run)')}")
     runner = Bench(args, tools, data_dir, sizes)
     result["scenarios"] = {}
-    t0, i0 = proc_stat()
+    t0, i0 = cpu_times()
     own0, start = sum(os.times()[:4]), time.monotonic()
     try:
         for number in selected:
@@ -754,7 +727,7 @@ def measure(args, selected):
     finally:
         if not args.keep:
             shutil.rmtree(bench, ignore_errors=True)
-    t1, i1 = proc_stat()
+    t1, i1 = cpu_times()
     wall = time.monotonic() - start
     busy = ((t1 - t0) - (i1 - i0)) / os.sysconf("SC_CLK_TCK")
     own = sum(os.times()[:4]) - own0

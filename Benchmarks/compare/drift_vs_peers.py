@@ -33,12 +33,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from _harness import build_swift, ensure_venv, log, wait_quiet
+from _markdown import cpu_model
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -50,71 +52,6 @@ EVIDENTLY_METHODS = {
     "Wasserstein distance (normed)": "wasserstein", "K-S p_value": "ks", "PSI": "psi",
     "Jensen-Shannon distance": "jensenshannon", "chi-square p_value": "chisquare", "Z-test p_value": "z",
 }
-
-
-def log(text):
-    print(text, file=sys.stderr, flush=True)
-
-
-def ensure_venv(args):
-    """Re-executes this script inside .venv-monitoring, creating it on first use."""
-    if args.no_venv or os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    python = os.path.join(VENV, "bin", "python")
-    if not os.path.exists(python):
-        log(f"creating {VENV} (python3 -m venv; pip install -r {os.path.basename(REQUIREMENTS)}) ...")
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-    check = subprocess.run([python, "-c", "import " + ", ".join(PEER_MODULES)], capture_output=True)
-    if check.returncode != 0:
-        subprocess.run([python, "-m", "pip", "install", "-q", "-r", REQUIREMENTS], check=True, stdout=sys.stderr)
-    os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def cpu_times():
-    with open("/proc/stat") as f:
-        parts = [int(x) for x in f.readline().split()[1:9]]
-    return sum(parts), parts[3] + parts[4]
-
-
-def busy_fraction(interval=1.0):
-    t0, i0 = cpu_times()
-    time.sleep(interval)
-    t1, i1 = cpu_times()
-    return 1.0 - (i1 - i0) / max(1, t1 - t0)
-
-
-def wait_quiet(max_wait):
-    start, busy = time.monotonic(), busy_fraction()
-    while busy >= 0.15 and time.monotonic() - start < max_wait:
-        busy = busy_fraction()
-    return round(busy, 2)
-
-
-def build_swift(args):
-    if args.swift_bin:
-        return args.swift_bin
-    package = os.path.join(ROOT, "Benchmarks")
-    scratch = args.scratch_path or os.path.join(ROOT, ".build-monitoring")
-    cmd = ["swift", "build", "-c", "release", "--package-path", package, "--product", "DriftCompare",
-           "--scratch-path", scratch]
-    log(" ".join(cmd))
-    if subprocess.run(cmd, stdout=sys.stderr).returncode != 0:
-        log("building DriftCompare failed")
-        sys.exit(2)
-    bin_dir = subprocess.run(cmd + ["--show-bin-path"], check=True, capture_output=True,
-                             text=True).stdout.strip().splitlines()[-1]
-    return os.path.join(bin_dir, "DriftCompare")
 
 
 def make_data(np, rows):
@@ -149,7 +86,7 @@ def main():
     ap.add_argument("--output")
     ap.add_argument("--no-venv", action="store_true")
     args = ap.parse_args()
-    ensure_venv(args)
+    ensure_venv(__file__, VENV, REQUIREMENTS, PEER_MODULES, args.no_venv)
 
     import warnings
     warnings.filterwarnings("ignore")
@@ -159,7 +96,7 @@ def main():
     from evidently import Report
     from evidently.presets import DataDriftPreset
 
-    binary = build_swift(args)
+    binary = build_swift("DriftCompare", args.scratch_path or os.path.join(ROOT, ".build-monitoring"), args.swift_bin)
     ref, cur = make_data(np, args.rows)
     work = tempfile.mkdtemp(prefix="drift-compare-")
     np.ascontiguousarray(np.stack(ref)).astype("<f8").tofile(os.path.join(work, "reference.f64"))

@@ -62,6 +62,7 @@ import sys
 import tempfile
 import time
 
+from _harness import build_swift, cpu_times, ensure_venv, log, wait_quiet
 from _markdown import cpu_model, markdown_table
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -75,31 +76,7 @@ GBDT_ROWS, GBDT_FEATURES = 100_000, 20
 PEER_MODULES = ("numpy", "onnx", "onnxruntime", "xgboost", "lightgbm", "threadpoolctl")
 
 
-def log(text):
-    print(text, file=sys.stderr, flush=True)
-
-
 # --------------------------------------------------------------------------- environment
-
-def ensure_venv(args):
-    """Re-executes this script inside .venv-inference, creating it on first use."""
-    if args.no_venv or os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    python = os.path.join(VENV, "bin", "python")
-    if not os.path.exists(python):
-        log(f"creating {VENV} (python3 -m venv; pip install -r {os.path.basename(REQUIREMENTS)}) ...")
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-    check = subprocess.run([python, "-c", "import " + ", ".join(PEER_MODULES)], capture_output=True)
-    if check.returncode != 0:
-        subprocess.run([python, "-m", "pip", "install", "-q", "-r", REQUIREMENTS], check=True, stdout=sys.stderr)
-    os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
-
-
-def cpu_times():
-    with open("/proc/stat") as f:
-        parts = [int(x) for x in f.readline().split()[1:9]]
-    return sum(parts), parts[3] + parts[4]
-
 
 def package_version(module):
     from importlib.metadata import PackageNotFoundError, version
@@ -109,22 +86,6 @@ def package_version(module):
         except PackageNotFoundError:
             continue
     return None
-
-
-def busy_fraction(interval=1.0):
-    """Fraction of all CPUs busy (any process) over `interval` seconds."""
-    t0, i0 = cpu_times()
-    time.sleep(interval)
-    t1, i1 = cpu_times()
-    return 1.0 - (i1 - i0) / max(1, t1 - t0)
-
-
-def wait_quiet(max_wait):
-    """Waits up to `max_wait` s for the machine to be < 15% busy; returns the last busy fraction."""
-    start, busy = time.monotonic(), busy_fraction()
-    while busy >= 0.15 and time.monotonic() - start < max_wait:
-        busy = busy_fraction()
-    return round(busy, 2)
 
 
 # --------------------------------------------------------------------------- timing (as anchors/_common.py)
@@ -361,30 +322,6 @@ def peer_gbdt(peers, args):
 
 # --------------------------------------------------------------------------- swift
 
-def build_swift(args):
-    if args.swift_bin:
-        return args.swift_bin
-    package = os.path.join(ROOT, "Benchmarks")
-    flavour = "native" if args.native else "portable"
-    scratch = args.scratch_path or os.path.join(ROOT, f".build-inference-{flavour}")
-    env = dict(os.environ)
-    env.pop("MLOPS_TARGET_CPU", None)
-    if args.native:
-        env["MLOPS_NATIVE"] = "1"
-    else:
-        env.pop("MLOPS_NATIVE", None)
-    cmd = ["swift", "build", "-c", "release", "--package-path", package, "--product", "InferenceCompare",
-           "--scratch-path", scratch]
-    log(("MLOPS_NATIVE=1 " if args.native else "") + " ".join(cmd))
-    built = subprocess.run(cmd, env=env, stdout=sys.stderr)
-    if built.returncode != 0:
-        log("building InferenceCompare failed")
-        sys.exit(2)
-    bin_dir = subprocess.run(cmd[:-2] + ["--scratch-path", scratch, "--show-bin-path"], env=env, check=True,
-                             capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    return os.path.join(bin_dir, "InferenceCompare")
-
-
 def swift_part(binary, work, part, args):
     cmd = [binary, "--dir", work, "--reps", "1", "--calls", str(args.calls), "--gbdt-calls", str(args.gbdt_calls),
            "--min-time", str(args.min_time), "--parts", part, "--threads", "1,2"]
@@ -497,11 +434,12 @@ def main():
     ap.add_argument("--no-venv", action="store_true", help="use this interpreter, not .venv-inference")
     args = ap.parse_args()
     args.reps = max(1, args.reps)
-    ensure_venv(args)
+    ensure_venv(__file__, VENV, REQUIREMENTS, PEER_MODULES, args.no_venv)
 
     from threadpoolctl import threadpool_info
 
-    binary = build_swift(args)
+    scratch = args.scratch_path or os.path.join(ROOT, f".build-inference-{'native' if args.native else 'portable'}")
+    binary = build_swift("InferenceCompare", scratch, args.swift_bin, native=args.native)
     parts = [p for p in ("mlp", "sgemm", "gbdt") if p in args.parts.split(",")]
     work = args.work or tempfile.mkdtemp(prefix="inference-vs-peers-")
     os.makedirs(work, exist_ok=True)

@@ -27,6 +27,7 @@ import tempfile
 import time
 import warnings
 
+from _harness import build_swift
 from _markdown import cpu_model, markdown_table
 
 warnings.filterwarnings("ignore")
@@ -35,15 +36,6 @@ import pandas as pd  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FRACTIONS = [0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99]
-
-
-def build() -> str:
-    # The scratch path the other monitoring comparisons (drift, CBPE) build in, so one build serves all three.
-    common = ["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
-              "--scratch-path", os.path.join(ROOT, ".build-monitoring")]
-    subprocess.run(common + ["--product", "ProfileCompare"], check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run(common + ["--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
-    return os.path.join(out, "ProfileCompare")
 
 
 def make_data(rows: int) -> pd.DataFrame:
@@ -93,7 +85,8 @@ def main() -> int:
     parser.add_argument("--reps", type=int, default=3, help="swift-mlops reps per round (median taken)")
     args = parser.parse_args()
 
-    binary = build()
+    # The scratch path the other monitoring comparisons (drift, CBPE) build in, so one build serves all three.
+    binary = build_swift("ProfileCompare", os.path.join(ROOT, ".build-monitoring"))
     df = make_data(args.rows)
     import whylogs as why
 

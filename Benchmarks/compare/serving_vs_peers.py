@@ -55,9 +55,10 @@ import urllib.error
 import urllib.request
 import uuid
 
+from _harness import build_swift, ensure_venv, log, wait_quiet  # noqa: E402
 from _markdown import cpu_model, markdown_table  # noqa: E402
 # The MLP (numpy seed 0 weights, its ONNX form) and the quiet-machine wait are inference_vs_peers.py's.
-from inference_vs_peers import D_IN, D_OUT, mlp_weights, onnx_mlp, wait_quiet  # noqa: E402
+from inference_vs_peers import D_IN, D_OUT, mlp_weights, onnx_mlp  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -68,25 +69,7 @@ CONNECTIONS = (1, 16, 64)
 SERVERS = ("ours", "kserve", "triton")
 
 
-def log(text):
-    print(text, file=sys.stderr, flush=True)
-
-
 # --------------------------------------------------------------------------- environment
-
-def ensure_venv(args):
-    """Re-executes this script inside .venv-serving, creating it on first use."""
-    if args.no_venv or os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    python = os.path.join(VENV, "bin", "python")
-    if not os.path.exists(python):
-        log(f"creating {VENV} (python3 -m venv; pip install -r {os.path.basename(REQUIREMENTS)}) ...")
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-    check = subprocess.run([python, "-c", "import numpy, onnx, onnxruntime"], capture_output=True)
-    if check.returncode != 0:
-        subprocess.run([python, "-m", "pip", "install", "-q", "-r", REQUIREMENTS], check=True, stdout=sys.stderr)
-    os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
-
 
 def free_port():
     with socket.socket() as s:
@@ -159,23 +142,6 @@ def serve_triton(port, model_path):
 
 
 # --------------------------------------------------------------------------- running servers
-
-def build_ours(args):
-    if args.ours_bin:
-        return args.ours_bin
-    scratch = os.path.join(EXAMPLE, ".build-release")
-    log("building the OIPServer example (release) ...")
-    result = subprocess.run(
-        ["swift", "build", "-c", "release", "--package-path", EXAMPLE, "--scratch-path", scratch,
-         "--product", "OIPServer"], stdout=sys.stderr, stderr=sys.stderr)
-    if result.returncode != 0:
-        log("error: the release build of the example failed")
-        sys.exit(2)
-    path = subprocess.run(
-        ["swift", "build", "-c", "release", "--package-path", EXAMPLE, "--scratch-path", scratch,
-         "--show-bin-path"], capture_output=True, text=True, check=True).stdout.strip()
-    return os.path.join(path, "OIPServer")
-
 
 def start(name, ours_bin, model_path, work):
     """Starts server `name` on a free port; returns (process, port) once /v2/health/ready is 200."""
@@ -282,7 +248,7 @@ def main():
         peer, port, model = args.serve
         {"kserve": serve_kserve, "triton": serve_triton}[peer](int(port), model)
         return 0
-    ensure_venv(args)
+    ensure_venv(__file__, VENV, REQUIREMENTS, ("numpy", "onnx", "onnxruntime"), args.no_venv)
     if shutil.which("wrk") is None:
         log("error: wrk is not installed (apt-get install wrk)")
         return 2
@@ -302,7 +268,8 @@ def main():
         f.write(body)
     reference = ort_session(model_path).run(None, {"x": row})[0][0]
 
-    ours_bin = build_ours(args) if "ours" in servers else None
+    ours_bin = (build_swift("OIPServer", os.path.join(EXAMPLE, ".build-release"), args.ours_bin, package=EXAMPLE)
+                if "ours" in servers else None)
     unavailable, wrong = {}, False
 
     # Correctness first: every server answers the request with onnxruntime's outputs.

@@ -16,19 +16,8 @@ import sys
 import tempfile
 import time
 
+from _harness import build_swift
 from _markdown import cpu_model
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def build() -> str:
-    subprocess.run(
-        ["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
-         "--product", "HashCompare"], check=True, stdout=subprocess.DEVNULL)
-    out = subprocess.run(
-        ["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
-         "--show-bin-path"], check=True, capture_output=True, text=True).stdout.strip()
-    return os.path.join(out, "HashCompare")
 
 
 def make_file(path: str, size: int) -> None:
@@ -57,7 +46,7 @@ def main() -> int:
     parser.add_argument("--size-mib", type=int, default=1024)
     parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
-    binary = build()
+    binary = build_swift("HashCompare")
     size = args.size_mib << 20
     with tempfile.TemporaryDirectory() as directory:
         first, second = os.path.join(directory, "a.bin"), os.path.join(directory, "b.bin")

@@ -43,6 +43,7 @@ import time
 import uuid
 import warnings
 
+from _harness import build_swift, cpu_times, log
 from _markdown import markdown_table
 
 os.environ.setdefault("MLFLOW_ALLOW_FILE_STORE", "true")
@@ -51,12 +52,7 @@ os.environ.setdefault("DO_NOT_TRACK", "1")
 warnings.filterwarnings("ignore")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
 FILTER = "metrics.acc > 0.5 and params.lr = '0.01'"
-
-
-def log(text):
-    print(text, file=sys.stderr, flush=True)
 
 
 def summary(values, digits=6):
@@ -70,12 +66,6 @@ def repeated(reps, label, body):
     values = [body() for _ in range(reps)]
     log(f"  {label}: " + " ".join(f"{v:.4g}" for v in values))
     return values
-
-
-def cpu_times():
-    with open("/proc/stat") as f:
-        parts = [int(x) for x in f.readline().split()[1:9]]
-    return sum(parts), parts[3] + parts[4]
 
 
 # --------------------------------------------------------------------------- MLflow
@@ -231,15 +221,7 @@ def clone_runs(name, client, mlflow, uri, workdir, count, spec):
 # --------------------------------------------------------------------------- swift-mlops
 
 def swift_side(args):
-    binary = args.swift_bin
-    if not binary:
-        package = os.path.join(ROOT, "Benchmarks")
-        log("building TrackingCompare (release) ...")
-        subprocess.run(["swift", "build", "--package-path", package, "-c", "release", "--product", "TrackingCompare"],
-                       check=True, stdout=sys.stderr)
-        bin_dir = subprocess.run(["swift", "build", "--package-path", package, "-c", "release", "--show-bin-path"],
-                                 check=True, capture_output=True, text=True).stdout.strip()
-        binary = os.path.join(bin_dir, "TrackingCompare")
+    binary = build_swift("TrackingCompare", swift_bin=args.swift_bin)
     sizes = f"{args.runs},{args.large_runs}" if args.large_runs else str(args.runs)
     cmd = [binary, "--reps", str(args.reps), "--single-points", str(args.swift_single), "--batch-points",
            str(args.swift_batch_points), "--batch-size", str(args.batch_size), "--runs", str(args.runs),

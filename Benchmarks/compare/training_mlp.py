@@ -53,6 +53,7 @@ import warnings
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+from _harness import build_swift, ensure_venv, log, wait_quiet  # noqa: E402
 from _markdown import cpu_model, markdown_table  # noqa: E402
 
 VENV = os.path.join(HERE, ".venv-training")
@@ -64,50 +65,9 @@ DEFAULTS = {"reps": 5, "epochs": 200, "threads": "1,2", "wait_quiet": 30.0, "swi
             "scratch_path": None, "work": None, "output": None, "no_venv": False}
 
 
-def log(text):
-    print(text, file=sys.stderr, flush=True)
-
-
 def option(args, name):
     value = getattr(args, name, None)
     return DEFAULTS[name] if value is None else value
-
-
-# --------------------------------------------------------------------------- environment
-
-def ensure_venv(args):
-    """Re-executes this script inside .venv-training, creating it on first use."""
-    if option(args, "no_venv") or os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    python = os.path.join(VENV, "bin", "python")
-    if not os.path.exists(python):
-        log(f"creating {VENV} (python3 -m venv; pip install -r {os.path.basename(REQUIREMENTS)}) ...")
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-    check = subprocess.run([python, "-c", "import " + ", ".join(PEER_MODULES)], capture_output=True)
-    if check.returncode != 0:
-        subprocess.run([python, "-m", "pip", "install", "-q", "-r", REQUIREMENTS], check=True, stdout=sys.stderr)
-    os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
-
-
-def cpu_times():
-    with open("/proc/stat") as f:
-        parts = [int(x) for x in f.readline().split()[1:9]]
-    return sum(parts), parts[3] + parts[4]
-
-
-def busy_fraction(interval=1.0):
-    t0, i0 = cpu_times()
-    time.sleep(interval)
-    t1, i1 = cpu_times()
-    return 1.0 - (i1 - i0) / max(1, t1 - t0)
-
-
-def wait_quiet(max_wait):
-    """Waits up to `max_wait` s for the machine to be < 15% busy; returns the last busy fraction."""
-    start, busy = time.monotonic(), busy_fraction()
-    while busy >= 0.15 and time.monotonic() - start < max_wait:
-        busy = busy_fraction()
-    return round(busy, 2)
 
 
 # --------------------------------------------------------------------------- data
@@ -135,25 +95,6 @@ def write_data(work, data):
 
 
 # --------------------------------------------------------------------------- the two sides
-
-def build_swift(args):
-    if option(args, "swift_bin"):
-        return option(args, "swift_bin")
-    package = os.path.join(ROOT, "Benchmarks")
-    scratch = option(args, "scratch_path") or os.path.join(ROOT, ".build-training")
-    env = dict(os.environ)
-    env.pop("MLOPS_NATIVE", None)
-    env.pop("MLOPS_TARGET_CPU", None)
-    cmd = ["swift", "build", "-c", "release", "--package-path", package, "--product", "MLPCompare",
-           "--scratch-path", scratch]
-    log(" ".join(cmd))
-    if subprocess.run(cmd, env=env, stdout=sys.stderr).returncode != 0:
-        log("building MLPCompare failed")
-        sys.exit(2)
-    bin_dir = subprocess.run(cmd[:-2] + ["--scratch-path", scratch, "--show-bin-path"], env=env, check=True,
-                             capture_output=True, text=True).stdout.strip().splitlines()[-1]
-    return os.path.join(bin_dir, "MLPCompare")
-
 
 def swift_round(binary, work, epochs, threads):
     cmd = [binary, "--dir", work, "--features", "64", "--classes", "10", "--epochs", str(epochs),
@@ -195,7 +136,8 @@ def run_mlp(args):
     reps = max(1, int(option(args, "reps")))
     epochs = max(1, int(option(args, "epochs")))
     threads = [int(t) for t in str(option(args, "threads")).split(",") if t]
-    binary = build_swift(args)
+    scratch = option(args, "scratch_path") or os.path.join(ROOT, ".build-training")
+    binary = build_swift("MLPCompare", scratch, option(args, "swift_bin"), native=False)
     data = digits(np)
     work = option(args, "work") or tempfile.mkdtemp(prefix="training-mlp-")
     os.makedirs(work, exist_ok=True)
@@ -268,7 +210,7 @@ def main():
     ap.add_argument("--output", help="write every figure as JSON here")
     ap.add_argument("--no-venv", action="store_true", help="use this interpreter, not .venv-training")
     args = ap.parse_args()
-    ensure_venv(args)
+    ensure_venv(__file__, VENV, REQUIREMENTS, PEER_MODULES, option(args, "no_venv"))
     from importlib.metadata import version
     rows = run_mlp(args)
     print(table(rows))

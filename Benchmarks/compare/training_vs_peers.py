@@ -55,73 +55,13 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+from _harness import build_swift, ensure_venv, log, wait_quiet  # noqa: E402
 from _markdown import cpu_model, markdown_table  # noqa: E402
 
 VENV = os.path.join(HERE, ".venv-training")
 REQUIREMENTS = os.path.join(HERE, "requirements-training.txt")
 FEATURES = 20
 PEER_MODULES = ("numpy", "lightgbm", "xgboost", "sklearn", "threadpoolctl")
-
-
-def log(text):
-    print(text, file=sys.stderr, flush=True)
-
-
-# --------------------------------------------------------------------------- environment
-
-def ensure_venv(args):
-    """Re-executes this script inside .venv-training, creating it on first use."""
-    if args.no_venv or os.path.realpath(sys.prefix) == os.path.realpath(VENV):
-        return
-    python = os.path.join(VENV, "bin", "python")
-    probe = "import " + ", ".join(PEER_MODULES)
-    if not os.path.exists(python) or subprocess.run([python, "-c", probe], capture_output=True).returncode:
-        log(f"creating {VENV} (python3 -m venv; pip install -r {os.path.basename(REQUIREMENTS)}) ...")
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-        subprocess.run([python, "-m", "pip", "install", "-q", "--disable-pip-version-check", "-r", REQUIREMENTS],
-                       check=True)
-    os.execv(python, [python, os.path.abspath(__file__)] + sys.argv[1:])
-
-
-def cpu_times():
-    with open("/proc/stat") as f:
-        fields = [float(x) for x in f.readline().split()[1:]]
-    idle = fields[3] + fields[4]
-    return sum(fields), idle
-
-
-def busy_fraction(interval=1.0):
-    """Fraction of all CPUs busy (any process) over `interval` seconds."""
-    total0, idle0 = cpu_times()
-    time.sleep(interval)
-    total1, idle1 = cpu_times()
-    return 1.0 - (idle1 - idle0) / max(1e-9, total1 - total0)
-
-
-def wait_quiet(max_wait):
-    """Waits up to `max_wait` s for the machine to be < 15% busy; returns the last busy fraction."""
-    start, busy = time.monotonic(), busy_fraction()
-    while busy >= 0.15 and time.monotonic() - start < max_wait:
-        busy = busy_fraction()
-    return round(busy, 2)
-
-
-def build_swift(args, product):
-    if args.swift_bin:
-        return args.swift_bin
-    scratch = args.scratch_path or os.path.join(ROOT, ".build-training")
-    command = ["swift", "build", "-c", "release", "--package-path", os.path.join(ROOT, "Benchmarks"),
-               "--product", product, "--scratch-path", scratch]
-    env = dict(os.environ)  # as a host builds it: no tuning variables
-    env.pop("MLOPS_NATIVE", None)
-    env.pop("MLOPS_TARGET_CPU", None)
-    log("building: " + " ".join(command))
-    if subprocess.run(command, cwd=ROOT, env=env, stdout=sys.stderr).returncode:
-        log("error: the Swift build failed")
-        sys.exit(2)
-    binary = subprocess.run(command + ["--show-bin-path"], cwd=ROOT, env=env, capture_output=True,
-                            text=True).stdout.strip()
-    return os.path.join(binary, product)
 
 
 # --------------------------------------------------------------------------- GBDT data
@@ -192,7 +132,8 @@ def run_gbdt(args):
     from sklearn.metrics import roc_auc_score
 
     threads = [int(t) for t in str(args.threads).split(",") if t]
-    binary = build_swift(args, "GBDTCompare")
+    scratch = args.scratch_path or os.path.join(ROOT, ".build-training")
+    binary = build_swift("GBDTCompare", scratch, args.swift_bin, native=False)
     log(f"generating {args.rows:,} + {args.test_rows:,} synthetic rows x {FEATURES} features ...")
     train = synthetic(np, args.rows, 2 * args.data_seed)
     test = synthetic(np, args.test_rows, 2 * args.data_seed + 1)
@@ -287,7 +228,7 @@ def main():
     ap.add_argument("--output", help="write every figure as JSON here")
     ap.add_argument("--no-venv", action="store_true", help="use this interpreter, not .venv-training")
     args = ap.parse_args()
-    ensure_venv(args)
+    ensure_venv(__file__, VENV, REQUIREMENTS, PEER_MODULES, args.no_venv)
     from importlib.metadata import version
 
     parts = set(args.parts.split(","))

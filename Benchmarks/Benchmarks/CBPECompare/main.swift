@@ -12,6 +12,7 @@
 //
 //   swift run --package-path Benchmarks -c release CBPECompare --dir DIR [--chunk-size 5000]
 //       [--threshold 0.5] [--reps 5]
+import CompareSupport
 import Foundation
 import Monitoring
 
@@ -23,41 +24,17 @@ struct Arguments {
     var reps = 5
 
     init() {
-        var words = CommandLine.arguments.dropFirst()
-        while let word = words.popFirst() {
-            let value = words.popFirst() ?? ""
-            switch word {
+        parseOptions { option, value in
+            switch option {
             case "--dir": directory = value
             case "--chunk-size": chunkSize = max(1, Int(value) ?? chunkSize)
             case "--threshold": threshold = Double(value) ?? threshold
             case "--reps": reps = max(1, Int(value) ?? reps)
-            default: fail("unknown argument \(word)", code: 2)
+            default: return false
             }
+            return true
         }
         if directory.isEmpty { fail("--dir DIR is required (the directory cbpe_vs_nannyml.py wrote)", code: 2) }
-    }
-}
-
-/// Prints `message` to standard error and exits with `code`.
-func fail(_ message: String, code: Int32 = 1) -> Never {
-    FileHandle.standardError.write(Data(("CBPECompare: " + message + "\n").utf8))
-    exit(code)
-}
-
-/// Monotonic nanoseconds.
-func nanoseconds() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
-}
-
-/// The little-endian 8-byte values of `name` in the work directory.
-func readRaw<T: FixedWidthInteger>(_ name: String, as type: T.Type) -> [T] {
-    guard let data = FileManager.default.contents(atPath: arguments.directory + "/" + name) else {
-        fail("cannot read \(name)")
-    }
-    return data.withUnsafeBytes { raw in
-        (0..<(raw.count / 8)).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: T.self)) }
     }
 }
 
@@ -70,9 +47,9 @@ func run(binSize: Int?) throws -> (CBPE, [CBPEEstimate]) {
 }
 
 let arguments = Arguments()
-let referenceScores = readRaw("reference_scores.f64", as: UInt64.self).map { Double(bitPattern: $0) }
-let referenceLabels = readRaw("reference_labels.i64", as: Int64.self).map { Int($0) }
-let analysisScores = readRaw("analysis_scores.f64", as: UInt64.self).map { Double(bitPattern: $0) }
+let referenceScores = readDoubles(arguments.directory + "/reference_scores.f64")
+let referenceLabels = readLittleEndian(arguments.directory + "/reference_labels.i64", as: Int64.self).map { Int($0) }
+let analysisScores = readDoubles(arguments.directory + "/analysis_scores.f64")
 
 do {
     var output: [String: Any] = [:]
@@ -92,8 +69,7 @@ do {
         seconds.append(Double(nanoseconds() - start) / 1e9)
     }
     output["seconds"] = seconds
-    let json = try JSONSerialization.data(withJSONObject: output, options: [.sortedKeys])
-    print(String(decoding: json, as: UTF8.self))
+    try printJSON(output)
 } catch {
     fail("\(error)")
 }

@@ -11,6 +11,7 @@
 //
 //   swift run --package-path Benchmarks -c release DriftCompare --dir DIR [--rows 100000]
 //       [--columns 10] [--reps 5]
+import CompareSupport
 import Foundation
 import MLOpsCore
 import Monitoring
@@ -22,18 +23,15 @@ struct Arguments {
     var reps = 5
 
     init() {
-        var words = CommandLine.arguments.dropFirst()
-        while let word = words.popFirst() {
-            let value = words.popFirst() ?? ""
-            switch word {
+        parseOptions { option, value in
+            switch option {
             case "--dir": directory = value
             case "--rows": rows = max(1, Int(value) ?? rows)
             case "--columns": columns = max(1, Int(value) ?? columns)
             case "--reps": reps = max(1, Int(value) ?? reps)
-            default:
-                FileHandle.standardError.write(Data("unknown argument \(word)\n".utf8))
-                exit(2)
+            default: return false
             }
+            return true
         }
     }
 }
@@ -101,9 +99,7 @@ do {
         "columns": ["default": describe(defaultResult), "psi": describe(psiResult), "ks": describe(ksResult)],
         "dataset_drift": defaultResult.isDrifted, "drifted_columns": defaultResult.driftedCount,
     ]
-    let json = try JSONSerialization.data(withJSONObject: output, options: [.sortedKeys])
-    print(String(decoding: json, as: UTF8.self))
+    try printJSON(output)
 } catch {
-    FileHandle.standardError.write(Data("DriftCompare: \(error)\n".utf8))
-    exit(1)
+    fail("\(error)")
 }

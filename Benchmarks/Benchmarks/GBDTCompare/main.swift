@@ -11,6 +11,7 @@
 //
 // Before the timed fits, one untimed fit on the first --warmup-rows rows (2 trees) loads the
 // code and touches the allocator.
+import CompareSupport
 import Foundation
 import InferenceCore
 import MLOpsCore
@@ -25,34 +26,19 @@ struct Arguments {
     var warmupRows = 20_000
 
     init() {
-        var words = CommandLine.arguments.dropFirst()
-        while let word = words.popFirst() {
-            let value = words.popFirst() ?? ""
-            switch word {
+        parseOptions { option, value in
+            switch option {
             case "--dir": directory = value
-            case "--threads": threads = value.split(separator: ",").compactMap { Int($0) }
+            case "--threads": threads = integers(value)
             case "--trees": trees = max(1, Int(value) ?? trees)
             case "--leaves": leaves = max(2, Int(value) ?? leaves)
             case "--learning-rate": learningRate = Double(value) ?? learningRate
             case "--warmup-rows": warmupRows = max(0, Int(value) ?? warmupRows)
-            default: fail("unknown argument \(word)", code: 2)
+            default: return false
             }
+            return true
         }
         if directory.isEmpty { fail("--dir DIR is required (the directory training_vs_peers.py wrote)", code: 2) }
-    }
-}
-
-func fail(_ message: String, code: Int32 = 1) -> Never {
-    FileHandle.standardError.write(Data(("GBDTCompare: " + message + "\n").utf8))
-    exit(code)
-}
-
-func readDoubles(_ path: String) -> [Double] {
-    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
-    return data.withUnsafeBytes { raw in
-        (0..<(raw.count / 8)).map {
-            Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))
-        }
     }
 }
 
@@ -100,11 +86,9 @@ do {
             "fit_seconds": seconds, "trees": model.treeCount,
             "leaves": model.leafCounts.reduce(0, +), "train_loss": context.reports.last?.metrics["train_loss"] ?? .nan,
         ]
-        FileHandle.standardError.write(Data("GBDTCompare: \(threads) thread(s) fit in \(seconds) s\n".utf8))
+        log("GBDTCompare: \(threads) thread(s) fit in \(seconds) s")
     }
-    let json = try JSONSerialization.data(withJSONObject: ["gbdt": results], options: [.sortedKeys])
-    FileHandle.standardOutput.write(json)
-    FileHandle.standardOutput.write(Data("\n".utf8))
+    try printJSON(["gbdt": results])
 } catch {
     fail("\(error)")
 }

@@ -2,14 +2,14 @@
 // one thread per file, and prints one JSON line: {"seconds": …, "bytes": …, "isa": "…", "digests": […]}.
 //
 //     HashCompare FILE [FILE…]
+import CompareSupport
 import Dispatch
 import Foundation
 import MLOpsCore
 
 let files = Array(CommandLine.arguments.dropFirst())
 guard !files.isEmpty else {
-    FileHandle.standardError.write(Data("usage: HashCompare FILE [FILE…]\n".utf8))
-    exit(2)
+    fail("usage: HashCompare FILE [FILE…]", code: 2)
 }
 let digests = UnsafeMutableBufferPointer<SHA256Digest?>.allocate(capacity: files.count)
 digests.initialize(repeating: nil)
@@ -18,15 +18,13 @@ let start = ContinuousClock.now
 DispatchQueue.concurrentPerform(iterations: files.count) { index in
     shared[index] = try? SHA256.hash(fileAt: files[index])
 }
-let elapsed = start.duration(to: .now)
-let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+let elapsed = seconds(start.duration(to: .now))
 var bytes = 0
 for file in files {
     bytes += (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0
 }
 guard digests.allSatisfy({ $0 != nil }) else {
-    FileHandle.standardError.write(Data("a file could not be hashed\n".utf8))
-    exit(1)
+    fail("a file could not be hashed")
 }
 let list = digests.map { "\"\($0!.hexString)\"" }.joined(separator: ",")
-print("{\"seconds\": \(seconds), \"bytes\": \(bytes), \"isa\": \"\(KernelISA.current)\", \"digests\": [\(list)]}")
+print("{\"seconds\": \(elapsed), \"bytes\": \(bytes), \"isa\": \"\(KernelISA.current)\", \"digests\": [\(list)]}")

@@ -1,4 +1,5 @@
 import Benchmark
+import CompareSupport
 import InferenceCore
 import MLOpsCore
 

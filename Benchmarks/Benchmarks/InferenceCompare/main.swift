@@ -14,6 +14,7 @@
 // rank) and mean in µs; throughput runs as many calls per repetition as fill --min-time
 // seconds (calibrated on one call, then one warm-up repetition) and reports rows/s; SGEMM
 // reports 2·n³ / seconds / 10⁹. Every figure is a list with one value per repetition.
+import CompareSupport
 import Foundation
 import InferenceCore
 import MLOpsCore
@@ -29,54 +30,21 @@ struct Arguments {
     var threads = [1, 2]
 
     init() {
-        var words = CommandLine.arguments.dropFirst()
-        while let word = words.popFirst() {
-            let value = words.popFirst() ?? ""
-            switch word {
+        parseOptions { option, value in
+            switch option {
             case "--dir": directory = value
             case "--reps": reps = max(1, Int(value) ?? reps)
             case "--calls": calls = max(1, Int(value) ?? calls)
             case "--gbdt-calls": gbdtCalls = max(1, Int(value) ?? gbdtCalls)
             case "--min-time": minTime = Double(value) ?? minTime
             case "--parts": parts = Set(value.split(separator: ",").map(String.init))
-            case "--threads": threads = value.split(separator: ",").compactMap { Int($0) }
-            default: fail("unknown argument \(word)", code: 2)
+            case "--threads": threads = integers(value)
+            default: return false
             }
+            return true
         }
         if directory.isEmpty { fail("--dir DIR is required (the directory inference_vs_peers.py wrote)", code: 2) }
     }
-}
-
-/// Prints `message` to standard error and exits with `code`.
-func fail(_ message: String, code: Int32 = 1) -> Never {
-    log("InferenceCompare: " + message)
-    exit(code)
-}
-
-/// Writes a progress line to standard error.
-func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
-
-/// Monotonic nanoseconds.
-@inline(__always)
-func nanoseconds() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
-}
-
-/// The median of `values` (mean of the middle two for an even count).
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    guard !sorted.isEmpty else { return .nan }
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
-
-/// Nearest-rank percentile of sorted values, as `_common.percentile`.
-func percentile(_ sorted: [Double], _ q: Double) -> Double {
-    guard !sorted.isEmpty else { return .nan }
-    let rank = Int((q / 100 * Double(sorted.count) + 0.5).rounded(.toNearestOrEven)) - 1
-    return sorted[max(0, min(sorted.count - 1, rank))]
 }
 
 /// Per-call latency of `body`: `calls` warm-up calls, then `reps` repetitions of `calls`
@@ -114,28 +82,6 @@ func throughput(rows: Int, reps: Int, minTime: Double, _ body: () throws -> Void
         if rep > 0 { rates.append(Double(rows * calls) / seconds) }
     }
     return ["rows_per_s": rates, "calls_per_rep": [Double(calls)]]
-}
-
-/// Reads a raw little-endian float32 file of exactly `count` values.
-func readFloats(_ path: String, count: Int) -> [Float] {
-    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
-    guard data.count == count * 4 else { fail("\(path) has \(data.count) bytes, expected \(count * 4)") }
-    return data.withUnsafeBytes { raw in
-        (0..<count).map {
-            Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)))
-        }
-    }
-}
-
-/// Reads a raw little-endian float64 file of exactly `count` values.
-func readDoubles(_ path: String, count: Int) -> [Double] {
-    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
-    guard data.count == count * 8 else { fail("\(path) has \(data.count) bytes, expected \(count * 8)") }
-    return data.withUnsafeBytes { raw in
-        (0..<count).map {
-            Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self)))
-        }
-    }
 }
 
 /// The largest absolute difference between two equally long sequences (NaN if either has a NaN).
@@ -345,8 +291,5 @@ do {
     fail("\(error)")
 }
 report["mismatches"] = mismatches
-guard let data = try? JSONSerialization.data(withJSONObject: report, options: [.sortedKeys]) else {
-    fail("could not encode the report")
-}
-print(String(decoding: data, as: UTF8.self))
+do { try printJSON(report) } catch { fail("could not encode the report") }
 if !mismatches.isEmpty { fail("\(mismatches.count) prediction(s) disagree with the peers") }

@@ -12,6 +12,7 @@
 // default rule, n_iter_no_change = 10, to compare accuracy) after one untimed warm-up fit of
 // two epochs; the epoch time is the fit's wall time divided by the epochs run. Reported per thread
 // count: every repetition's epoch time (ms), the test accuracy and the final training loss.
+import CompareSupport
 import Foundation
 import InferenceCore
 import Training
@@ -29,46 +30,25 @@ struct Arguments {
     var converge = false
 
     init() {
-        var words = CommandLine.arguments.dropFirst()
-        while let word = words.popFirst() {
-            let value = words.popFirst() ?? ""
-            switch word {
+        parseOptions { option, value in
+            switch option {
             case "--dir": directory = value
             case "--features": features = Int(value) ?? 0
             case "--classes": classes = Int(value) ?? 0
             case "--epochs": epochs = max(1, Int(value) ?? epochs)
             case "--batch": batch = max(1, Int(value) ?? batch)
-            case "--hidden": hidden = value.split(separator: ",").compactMap { Int($0) }
+            case "--hidden": hidden = integers(value)
             case "--reps": reps = max(1, Int(value) ?? reps)
-            case "--threads": threads = value.split(separator: ",").compactMap { Int($0) }
+            case "--threads": threads = integers(value)
             case "--seed": seed = UInt64(value) ?? 0
             case "--converge": converge = value == "1"
-            default: fail("unknown argument \(word)", code: 2)
+            default: return false
             }
+            return true
         }
         if directory.isEmpty || features < 1 || classes < 2 {
             fail("--dir DIR, --features N and --classes K are required", code: 2)
         }
-    }
-}
-
-func fail(_ message: String, code: Int32 = 1) -> Never {
-    FileHandle.standardError.write(Data(("MLPCompare: " + message + "\n").utf8))
-    exit(code)
-}
-
-func nanoseconds() -> UInt64 {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
-}
-
-func readDoubles(_ path: String) -> [Double] {
-    guard let data = FileManager.default.contents(atPath: path), data.count % 8 == 0 else {
-        fail("cannot read \(path) as float64 values")
-    }
-    return data.withUnsafeBytes { raw in
-        (0..<(data.count / 8)).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: Double.self) }
     }
 }
 
@@ -130,6 +110,4 @@ for threads in arguments.threads {
         fail("training failed: \(error)")
     }
 }
-let output: [String: Any] = ["mlp": results, "kernels": Kernels.configuration]
-let json = try JSONSerialization.data(withJSONObject: output, options: [.sortedKeys])
-print(String(decoding: json, as: UTF8.self))
+try printJSON(["mlp": results, "kernels": Kernels.configuration] as [String: Any])

@@ -8,14 +8,10 @@
 // File layout (little-endian): u64 rows, u32 numeric columns, u32 categorical columns; per numeric
 // column: u32 name length, name, rows float64; per categorical column: u32 name length, name, u32
 // category count, per category u32 length + UTF-8, then rows u32 codes.
+import CompareSupport
 import Foundation
 import MLOpsCore
 import Monitoring
-
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data((message + "\n").utf8))
-    exit(2)
-}
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 var reps = 5
@@ -24,7 +20,7 @@ if let index = arguments.firstIndex(of: "--reps"), index + 1 < arguments.count, 
     arguments.removeSubrange(index...(index + 1))
 }
 guard let path = arguments.first, let data = FileManager.default.contents(atPath: path) else {
-    fail("usage: ProfileCompare FILE [--reps N]")
+    fail("usage: ProfileCompare FILE [--reps N]", code: 2)
 }
 struct Reader {
     let bytes: [UInt8]
@@ -81,15 +77,14 @@ for _ in 0..<categorical {
     columns.append(.string(name, values))
 }
 let table: Table
-do { table = try Table(columns: columns) } catch { fail("\(error)") }
+do { table = try Table(columns: columns) } catch { fail("\(error)", code: 2) }
 
 var seconds: [Double] = []
 var profile = DatasetProfile(table)  // warm-up
 for _ in 0..<reps {
     let start = ContinuousClock.now
     profile = DatasetProfile(table)
-    let elapsed = start.duration(to: .now)
-    seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    seconds.append(CompareSupport.seconds(start.duration(to: .now)))
 }
 let fractions = DatasetProfile.summaryQuantiles
 var quantiles: [String] = []

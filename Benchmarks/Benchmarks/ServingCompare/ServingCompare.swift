@@ -15,6 +15,7 @@
 // - p99 at 80 %: open-loop arrivals from a thread of their own, one detached task per request;
 //   first offered at twice the best closed-loop rate to find what completes (the saturated rate),
 //   then at 80 % of that; latency from the scheduled arrival to the answer, p50/p99.
+import CompareSupport
 import Deployment
 import Foundation
 import InferenceCore
@@ -27,63 +28,16 @@ struct Arguments {
     var calls = 100_000
 
     init() {
-        var words = CommandLine.arguments.dropFirst()
-        while let word = words.popFirst() {
-            let value = words.popFirst() ?? ""
-            switch word {
+        parseOptions { option, value in
+            switch option {
             case "--reps": reps = max(1, Int(value) ?? reps)
             case "--seconds": seconds = max(0.1, Double(value) ?? seconds)
             case "--calls": calls = max(1000, Int(value) ?? calls)
-            default: print("unknown option \(word)")
+            default: return false
             }
+            return true
         }
     }
-}
-
-/// The MLP of Benchmarks/InferenceBenchmarks/BenchmarkModels.swift, as an ONNX exporter writes it.
-func mlpModel(seed: UInt64 = 0, options: CompileOptions = CompileOptions()) throws -> Model {
-    let widths = [64, 256, 256, 10]
-    var random = SeededRandom(seed: seed)
-    var initializers: [String: Tensor] = [:]
-    var nodes: [GraphNode] = []
-    var previous = "x"
-    let layers = widths.count - 1
-    for layer in 1...layers {
-        let fanIn = widths[layer - 1]
-        let fanOut = widths[layer]
-        let scale = 1 / Double(fanIn).squareRoot()
-        let weights = (0..<fanIn * fanOut).map { _ in Float(random.normal(standardDeviation: scale)) }
-        let bias = (0..<fanOut).map { _ in Float(random.normal(standardDeviation: 0.01)) }
-        initializers["W\(layer)"] = try Tensor(shape: [fanIn, fanOut], float32: weights)
-        initializers["b\(layer)"] = try Tensor(shape: [fanOut], float32: bias)
-        nodes.append(
-            GraphNode(name: "mm\(layer)", op: .matMul, inputs: [previous, "W\(layer)"], outputs: ["mm\(layer)"]))
-        nodes.append(
-            GraphNode(name: "add\(layer)", op: .add, inputs: ["mm\(layer)", "b\(layer)"], outputs: ["z\(layer)"]))
-        if layer < layers {
-            nodes.append(GraphNode(name: "relu\(layer)", op: .relu, inputs: ["z\(layer)"], outputs: ["h\(layer)"]))
-            previous = "h\(layer)"
-        }
-    }
-    nodes.append(GraphNode(name: "softmax", op: .softmax(axis: 1), inputs: ["z\(layers)"], outputs: ["y"]))
-    let graph = ModelGraph(
-        name: "mlp_64_256_256_10",
-        inputs: [ValueInfo(name: "x", elementType: .float32, shape: [.batch, .fixed(64)])],
-        outputs: [ValueInfo(name: "y", elementType: .float32, shape: [.batch, .fixed(10)])],
-        initializers: initializers, nodes: nodes)
-    return try Model(graph: graph, options: options)
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    guard !sorted.isEmpty else { return .nan }
-    return sorted.count % 2 == 1
-        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-}
-
-func seconds(_ duration: Duration) -> Double {
-    let (s, a) = duration.components
-    return Double(s) + Double(a) / 1e18
 }
 
 func format(_ value: Double, _ digits: Int = 2) -> String {
@@ -224,7 +178,7 @@ final class OpenLoopState: Sendable {
 struct ServingCompare {
     static func main() async throws {
         let arguments = Arguments()
-        let model = try mlpModel()
+        let model = try Model(graph: BenchmarkModels.mlpGraph())
         let server = ModelServer()
         try await server.deploy(model, name: "direct", version: 1)
         try await server.deploy(

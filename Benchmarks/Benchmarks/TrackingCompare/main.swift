@@ -8,6 +8,7 @@
 // Every figure is the median (with min and max) of --reps timed repetitions
 // after one warm-up repetition. "Durable" means the tracker's flush() or the
 // run's finish() has returned, i.e. the SQLite transaction has committed.
+import CompareSupport
 import ExperimentTracking
 import Foundation
 import MLOpsCore
@@ -25,26 +26,20 @@ struct Arguments {
     var keep = false
 
     init() {
-        var words = CommandLine.arguments.dropFirst()
-        while let word = words.popFirst() {
-            if word == "--keep" {
-                keep = true
-                continue
-            }
-            let value = words.popFirst() ?? ""
-            switch word {
+        parseOptions(flags: ["--keep"]) { option, value in
+            switch option {
+            case "--keep": keep = true
             case "--reps": reps = Int(value) ?? reps
             case "--single-points": singlePoints = Int(value) ?? singlePoints
             case "--batch-points": batchPoints = Int(value) ?? batchPoints
             case "--batch-size": batchSize = Int(value) ?? batchSize
             case "--runs": runs = Int(value) ?? runs
-            case "--search-sizes": searchSizes = value.split(separator: ",").compactMap { Int($0) }
+            case "--search-sizes": searchSizes = integers(value)
             case "--search-reps": searchReps = Int(value) ?? searchReps
             case "--dir": directory = value
-            default:
-                FileHandle.standardError.write(Data("unknown argument \(word)\n".utf8))
-                exit(2)
+            default: return false
             }
+            return true
         }
     }
 }
@@ -52,8 +47,6 @@ struct Arguments {
 let filter = "metrics.acc > 0.5 and params.lr = '0.01'"
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
-
-func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
 
 /// Runs `body` once to warm up, then `reps` times; returns the timed results.
 @MainActor func repeated(_ reps: Int, _ label: String, _ body: () async throws -> Double) async throws -> [Double] {
@@ -65,10 +58,7 @@ func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf
 }
 
 func summary(_ values: [Double]) -> [String: Double] {
-    let sorted = values.sorted()
-    let middle = sorted.count / 2
-    let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-    return ["median": median, "min": sorted.first ?? .nan, "max": sorted.last ?? .nan, "n": Double(sorted.count)]
+    ["median": median(values), "min": values.min() ?? .nan, "max": values.max() ?? .nan, "n": Double(values.count)]
 }
 
 func json(_ value: Any) -> String {

@@ -1,20 +1,21 @@
 import InferenceCore
 import MLOpsCore
 
-/// The seeded models and inputs of the InferenceCore benchmarks (issue 3), built in Swift.
-enum BenchmarkModels {
+/// The seeded models and inputs of the InferenceCore benchmarks (issue 3), built in Swift; shared by
+/// InferenceBenchmarks and ServingCompare.
+public enum BenchmarkModels {
     /// Layer widths of the MLP: 64 → 256 (ReLU) → 256 (ReLU) → 10 (softmax).
-    static let mlpWidths = [64, 256, 256, 10]
+    public static let mlpWidths = [64, 256, 256, 10]
     /// Input columns of the GBDT.
-    static let gbdtFeatures = 20
+    public static let gbdtFeatures = 20
     /// Trees in the GBDT.
-    static let gbdtTrees = 100
+    public static let gbdtTrees = 100
     /// Depth of every GBDT tree (all 2⁶ leaves present).
-    static let gbdtDepth = 6
+    public static let gbdtDepth = 6
 
     /// The MLP as the graph an ONNX exporter writes: MatMul + Add (+ Relu) per layer, then
     /// Softmax. Weights are N(0, 1/fan_in), biases N(0, 0.01²), from `seed`.
-    static func mlpGraph(seed: UInt64 = 0) throws -> ModelGraph {
+    public static func mlpGraph(seed: UInt64 = 0) throws -> ModelGraph {
         var random = SeededRandom(seed: seed)
         var initializers: [String: Tensor] = [:]
         var nodes: [GraphNode] = []
@@ -48,7 +49,7 @@ enum BenchmarkModels {
     /// A binary-logistic GBDT of ``gbdtTrees`` full trees of depth ``gbdtDepth`` with random
     /// splits (feature, threshold ~ N(0, 0.7²)) and leaves ~ N(0, 0.1²); XGBoost semantics
     /// (float32 `<`, NaN goes left).
-    static func gbdtEnsemble(seed: UInt64 = 1) throws -> TreeEnsemble {
+    public static func gbdtEnsemble(seed: UInt64 = 1) throws -> TreeEnsemble {
         var random = SeededRandom(seed: seed)
         let branches = (1 << gbdtDepth) - 1
         let trees = (0..<gbdtTrees).map { _ in
@@ -72,7 +73,7 @@ enum BenchmarkModels {
     }
 
     /// The GBDT wrapped in a one-node graph: `x` [N, 20] float32 → probability `p` [N, 1].
-    static func gbdtGraph(_ ensemble: TreeEnsemble) -> ModelGraph {
+    public static func gbdtGraph(_ ensemble: TreeEnsemble) -> ModelGraph {
         ModelGraph(
             name: "gbdt_100x6",
             inputs: [ValueInfo(name: "x", elementType: .float32, shape: [.batch, .fixed(gbdtFeatures)])],
@@ -85,7 +86,7 @@ enum BenchmarkModels {
     }
 
     /// `count` standard-normal floats from `seed`.
-    static func normals(_ count: Int, seed: UInt64) -> [Float] {
+    public static func normals(_ count: Int, seed: UInt64) -> [Float] {
         var random = SeededRandom(seed: seed)
         return (0..<count).map { _ in Float(random.normal()) }
     }

@@ -62,11 +62,11 @@ package enum RadixSort {
         base.withMemoryRebound(to: UInt64.self, capacity: count) { keys in
             other.withMemoryRebound(to: UInt64.self, capacity: count) { spare in
                 if count <= insertionLimit || count > maximumRadixCount {
-                    sortSmall(keys, count: count, encode: encode64, decode: decode64)
+                    sortSmall(keys, count: count)
                 } else if digits.isWide(count: count) {
-                    sortKeys(keys, spare, count: count, width: WideDigits.self, encode: encode64, decode: decode64)
+                    sortKeys(keys, spare, count: count, width: WideDigits.self)
                 } else {
-                    sortKeys(keys, spare, count: count, width: NarrowDigits.self, encode: encode64, decode: decode64)
+                    sortKeys(keys, spare, count: count, width: NarrowDigits.self)
                 }
             }
         }
@@ -88,11 +88,11 @@ package enum RadixSort {
         base.withMemoryRebound(to: UInt32.self, capacity: count) { keys in
             other.withMemoryRebound(to: UInt32.self, capacity: count) { spare in
                 if count <= insertionLimit || count > maximumRadixCount {
-                    sortSmall(keys, count: count, encode: encode32, decode: decode32)
+                    sortSmall(keys, count: count)
                 } else if digits.isWide(count: count) {
-                    sortKeys(keys, spare, count: count, width: WideDigits.self, encode: encode32, decode: decode32)
+                    sortKeys(keys, spare, count: count, width: WideDigits.self)
                 } else {
-                    sortKeys(keys, spare, count: count, width: NarrowDigits.self, encode: encode32, decode: decode32)
+                    sortKeys(keys, spare, count: count, width: NarrowDigits.self)
                 }
             }
         }
@@ -114,44 +114,25 @@ package enum RadixSort {
         }
     }
 
-    @inline(__always) static func encode64(_ bits: UInt64) -> UInt64 {
-        bits ^ ((0 &- (bits >> 63)) | (1 << 63))
-    }
-
-    @inline(__always) static func decode64(_ key: UInt64) -> UInt64 {
-        key ^ (((key >> 63) &- 1) | (1 << 63))
-    }
-
-    @inline(__always) static func encode32(_ bits: UInt32) -> UInt32 {
-        bits ^ ((0 &- (bits >> 31)) | (1 << 31))
-    }
-
-    @inline(__always) static func decode32(_ key: UInt32) -> UInt32 {
-        key ^ (((key >> 31) &- 1) | (1 << 31))
-    }
-
     /// Insertion sort of the keys (up to ``insertionLimit`` of them), or the standard library's sort of
     /// the keys beyond ``maximumRadixCount``.
     @inline(__always)
-    static func sortSmall<Key: FixedWidthInteger & UnsignedInteger>(
-        _ keys: UnsafeMutablePointer<Key>, count: Int, encode: (Key) -> Key, decode: (Key) -> Key
-    ) {
-        for index in 0..<count { keys[index] = encode(keys[index]) }
+    static func sortSmall<Key: RadixKey>(_ keys: UnsafeMutablePointer<Key>, count: Int) {
+        for index in 0..<count { keys[index] = Key.encoded(keys[index]) }
         if count <= insertionLimit {
             _ = insertionSort(keys, count: count, budget: Int.max)
         } else {
             var buffer = UnsafeMutableBufferPointer(start: keys, count: count)
             buffer.sort()
         }
-        for index in 0..<count { keys[index] = decode(keys[index]) }
+        for index in 0..<count { keys[index] = Key.decoded(keys[index]) }
     }
 
     /// The radix sort proper; the digit width is a type so that each specialisation works with
     /// constant shifts and masks.
     @inline(__always)
-    static func sortKeys<Key: FixedWidthInteger & UnsignedInteger, Width: DigitWidth>(
-        _ keys: UnsafeMutablePointer<Key>, _ spare: UnsafeMutablePointer<Key>, count: Int, width _: Width.Type,
-        encode: (Key) -> Key, decode: (Key) -> Key
+    static func sortKeys<Key: RadixKey, Width: DigitWidth>(
+        _ keys: UnsafeMutablePointer<Key>, _ spare: UnsafeMutablePointer<Key>, count: Int, width _: Width.Type
     ) {
         let digitBits = Width.bits
         let width = Key.bitWidth
@@ -174,7 +155,7 @@ package enum RadixSort {
                 // Sort by the top half of the digits only, then finish with an insertion sort that may
                 // move at most 4·count keys: for spread-out data keys rarely share their top 32–33 bits.
                 countDigits(
-                    keys, count: count, passes: skipped..<passes, width: Width.self, counts: counts, encode: encode)
+                    keys, count: count, passes: skipped..<passes, width: Width.self, counts: counts, encode: true)
                 let inKeys = scatter(
                     keys, spare, count: count, passes: skipped..<passes, width: Width.self, counts: counts,
                     offsets: offsets)
@@ -185,20 +166,21 @@ package enum RadixSort {
                 // The top digits' counts hold for any permutation of the keys: count the others only.
                 countDigits(
                     keys, count: count, passes: 0..<(topOnly ? skipped : passes), width: Width.self,
-                    counts: counts, encode: topOnly ? { $0 } : encode)
+                    counts: counts, encode: !topOnly)
                 let inKeys = scatter(
                     keys, spare, count: count, passes: 0..<passes, width: Width.self, counts: counts,
                     offsets: offsets)
                 if !inKeys { copy(spare, to: keys, count: count) }
             }
-            for index in 0..<count { keys[index] = decode(keys[index]) }
+            for index in 0..<count { keys[index] = Key.decoded(keys[index]) }
         }
     }
 
+    /// Counts the digits of `passes`, first mapping each key to its sortable form when `encode` is set.
     @inline(__always)
-    static func countDigits<Key: FixedWidthInteger & UnsignedInteger, Width: DigitWidth>(
+    static func countDigits<Key: RadixKey, Width: DigitWidth>(
         _ keys: UnsafeMutablePointer<Key>, count: Int, passes: Range<Int>, width _: Width.Type,
-        counts: UnsafeMutablePointer<UInt32>, encode: (Key) -> Key
+        counts: UnsafeMutablePointer<UInt32>, encode: Bool
     ) {
         let digitBits = Width.bits
         let radix = 1 << digitBits
@@ -206,7 +188,7 @@ package enum RadixSort {
         let mask = Key(radix - 1)
         let lowest = passes.lowerBound
         for index in 0..<count {
-            let key = encode(keys[index])
+            let key = encode ? Key.encoded(keys[index]) : keys[index]
             keys[index] = key
             var shifted = key >> (lowest * digitBits)
             for pass in passes {
@@ -293,4 +275,33 @@ enum NarrowDigits: DigitWidth {
 /// 11-bit digits (2,048 buckets).
 enum WideDigits: DigitWidth {
     static var bits: Int { 11 }
+}
+
+/// An unsigned key whose order, after ``encoded(_:)``, is the numeric order of the floating-point value
+/// with the same bits.
+protocol RadixKey: FixedWidthInteger, UnsignedInteger {
+    /// Flips all bits of a negative value, the sign bit of a positive one.
+    static func encoded(_ bits: Self) -> Self
+    /// The inverse of ``encoded(_:)``.
+    static func decoded(_ key: Self) -> Self
+}
+
+extension UInt64: RadixKey {
+    @inline(__always) static func encoded(_ bits: UInt64) -> UInt64 {
+        bits ^ ((0 &- (bits >> 63)) | (1 << 63))
+    }
+
+    @inline(__always) static func decoded(_ key: UInt64) -> UInt64 {
+        key ^ (((key >> 63) &- 1) | (1 << 63))
+    }
+}
+
+extension UInt32: RadixKey {
+    @inline(__always) static func encoded(_ bits: UInt32) -> UInt32 {
+        bits ^ ((0 &- (bits >> 31)) | (1 << 31))
+    }
+
+    @inline(__always) static func decoded(_ key: UInt32) -> UInt32 {
+        key ^ (((key >> 31) &- 1) | (1 << 31))
+    }
 }

@@ -183,6 +183,24 @@ import Testing
         }
     }
 
+    @Test func integersAsCategoriesAreOrderedAsNumbers() throws {
+        // Text order would make "10" the smallest category; the Z-test needs the numeric one, 2.
+        var random = SeededRandom(seed: 9)
+        let values: [Int64] = [2, 10, 30]
+        let reference = try Table(columns: [.int("n", (0..<5_000).map { _ in values[random.int(in: 0..<3)] })])
+        let current = try Table(columns: [
+            .int("n", (0..<4_000).map { _ in values[min(random.int(in: 0..<3), random.int(in: 0..<3))] })
+        ])
+        for method in [DriftMethod.zTest, .chiSquare, .jensenShannon, .psi] {
+            let options = DriftOptions(method: method, perColumn: ["n": ColumnDriftOptions(kind: .categorical)])
+            let (raw, profiled) = try Self.both(reference, current, options: options)
+            #expect(profiled.columns[0].kind == .categorical)
+            #expect(profiled.columns[0].statisticErrorBound == 0)
+            #expect(abs(raw.columns[0].statistic - profiled.columns[0].statistic) <= 1e-9, "\(method)")
+            #expect(abs((raw.columns[0].pValue ?? 0) - (profiled.columns[0].pValue ?? 0)) <= 1e-12, "\(method)")
+        }
+    }
+
     @Test func categoricalBeyondCapacityHasNoBoundButAgreesWhenClear() throws {
         var random = SeededRandom(seed: 4)
         let reference = try Table(columns: [

@@ -3,7 +3,7 @@
 public struct ColumnDriftOptions: Sendable, Hashable, Codable {
     /// The column's kind; `nil` infers it from the storage type (numbers numerical, strings and bools
     /// categorical).
-    public var kind: DriftColumnKind?
+    public var kind: ColumnKind?
     /// The method; `nil` uses the dataset-wide choice or Evidently's default rule.
     public var method: DriftMethod?
     /// The threshold; `nil` uses the dataset-wide threshold or the method's
@@ -16,7 +16,7 @@ public struct ColumnDriftOptions: Sendable, Hashable, Codable {
     ///   - kind: The column's kind, or `nil` to infer it.
     ///   - method: The method, or `nil` for the dataset-wide choice or the default rule.
     ///   - threshold: The threshold, or `nil` for the dataset-wide one or the method's default.
-    public init(kind: DriftColumnKind? = nil, method: DriftMethod? = nil, threshold: Double? = nil) {
+    public init(kind: ColumnKind? = nil, method: DriftMethod? = nil, threshold: Double? = nil) {
         self.kind = kind
         self.method = method
         self.threshold = threshold

@@ -17,11 +17,16 @@ public struct ColumnDriftResult: Sendable, Hashable, Codable {
     /// Whether the column drifted (Evidently's rule for the method, see ``DriftMethod/isDrift(score:threshold:)``).
     public var isDrifted: Bool
     /// The kind the column was treated as.
-    public var kind: DriftColumnKind
+    public var kind: ColumnKind
     /// Reference values used (missing, NaN and ±∞ excluded).
     public var referenceCount: Int
     /// Current values used (missing, NaN and ±∞ excluded).
     public var currentCount: Int
+    /// For a result computed from profiles (``DriftDetector/detect(reference:current:)-(DatasetProfile,DatasetProfile)``),
+    /// a bound on |``statistic`` − the statistic the raw columns would give|: 0 when both profiles' sketches
+    /// are exact, `nil` when no bound is known (see that method for each method's bound and its
+    /// confidence). Always `nil` for results computed from raw columns, whose statistic is exact.
+    public var statisticErrorBound: Double?
 
     /// The value compared with ``threshold``: the p-value when the method has one, else the statistic.
     public var score: Double { pValue ?? statistic }
@@ -38,9 +43,11 @@ public struct ColumnDriftResult: Sendable, Hashable, Codable {
     ///   - kind: The kind the column was treated as.
     ///   - referenceCount: Reference values used.
     ///   - currentCount: Current values used.
+    ///   - statisticErrorBound: The bound on the statistic's error, for results computed from profiles.
     public init(
         column: String, method: DriftMethod, statistic: Double, pValue: Double?, threshold: Double,
-        isDrifted: Bool, kind: DriftColumnKind, referenceCount: Int, currentCount: Int
+        isDrifted: Bool, kind: ColumnKind, referenceCount: Int, currentCount: Int,
+        statisticErrorBound: Double? = nil
     ) {
         self.column = column
         self.method = method
@@ -51,5 +58,6 @@ public struct ColumnDriftResult: Sendable, Hashable, Codable {
         self.kind = kind
         self.referenceCount = referenceCount
         self.currentCount = currentCount
+        self.statisticErrorBound = statisticErrorBound
     }
 }

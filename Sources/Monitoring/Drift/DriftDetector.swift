@@ -12,14 +12,15 @@ public import MLOpsCore
 ///
 /// Errors (`MLOpsError`, `.invalidArgument`) name the columns: a tested column missing from either table,
 /// a column that is numerical in one table and categorical in the other, a string column forced to
-/// ``DriftColumnKind/numerical``, ``DriftMethod/ks`` or ``DriftMethod/wasserstein`` on a categorical
+/// ``ColumnKind/numerical``, ``DriftMethod/ks`` or ``DriftMethod/wasserstein`` on a categorical
 /// column, a column with no usable value in either table (as Evidently, which raises for an empty
 /// column), or no column to test. Constant columns are defined: Wasserstein divides by
 /// max(std, 0.001), KS and the binned tests need no division by the spread.
 ///
 /// Text columns (Evidently's domain-classifier text drift) are out of scope.
 public struct DriftDetector: Sendable {
-    /// The options every ``detect(reference:current:)`` call uses.
+    /// The options every call uses, on tables (``detect(reference:current:)-(Table,Table)``) and on
+    /// profiles (``detect(reference:current:)-(DatasetProfile,DatasetProfile)``).
     public var options: DriftOptions
 
     /// Creates a detector; the default options reproduce Evidently's `DataDriftPreset()`.
@@ -89,10 +90,10 @@ public struct DriftDetector: Sendable {
         var name: String
         var reference: Column
         var current: Column
-        var inferredKind: DriftColumnKind
+        var inferredKind: ColumnKind
     }
 
-    static func inferredKind(_ storage: ColumnData) -> DriftColumnKind {
+    static func inferredKind(_ storage: ColumnData) -> ColumnKind {
         switch storage {
         case .double, .float, .int: .numerical
         case .string, .bool: .categorical
@@ -158,7 +159,7 @@ public struct DriftDetector: Sendable {
     }
 
     /// Evidently's `_get_default_stattest` for a non-text column.
-    static func defaultMethod(kind: DriftColumnKind, referenceCount: Int, uniqueCount: Int) -> DriftMethod {
+    static func defaultMethod(kind: ColumnKind, referenceCount: Int, uniqueCount: Int) -> DriftMethod {
         if referenceCount <= 1000 {
             if kind == .numerical && uniqueCount > 5 { return .ks }
             return uniqueCount > 2 ? .chiSquare : .zTest
@@ -329,7 +330,7 @@ struct DriftSample {
 
     /// Evidently's `get_binned_data` bins: Sturges bins for numerical columns with more than 20 distinct
     /// reference values, one bin per value otherwise.
-    func bins(kind: DriftColumnKind) -> CategoryCounts {
+    func bins(kind: ColumnKind) -> CategoryCounts {
         if categories == nil && kind == .numerical {
             let distinct = withSamples { u, _ in DriftKernels.distinctCount(u, limit: 20) }
             if distinct > 20 {
@@ -339,7 +340,7 @@ struct DriftSample {
         return categoryCounts()
     }
 
-    func compute(_ method: DriftMethod, kind: DriftColumnKind) -> (statistic: Double, pValue: Double?) {
+    func compute(_ method: DriftMethod, kind: ColumnKind) -> (statistic: Double, pValue: Double?) {
         switch method {
         case .ks:
             return withSamples { u, v in

@@ -178,15 +178,22 @@ package enum DriftKernels {
     package static func sturgesCounts(
         _ u: UnsafeBufferPointer<Double>, _ v: UnsafeBufferPointer<Double>, integerValues: Bool
     ) -> CategoryCounts {
-        let low = min(u[0], v[0])
-        let high = max(u[u.count - 1], v[v.count - 1])
+        let edges = sturgesEdges(
+            low: min(u[0], v[0]), high: max(u[u.count - 1], v[v.count - 1]), total: u.count + v.count,
+            integerValues: integerValues)
+        return CategoryCounts(reference: histogram(u, edges: edges), current: histogram(v, edges: edges))
+    }
+
+    /// The bin edges of `np.histogram_bin_edges(combined, "sturges")` for a combined sample of `total`
+    /// values from `low` to `high` (bin width at least 1 for integer data, as Evidently asks numpy).
+    package static func sturgesEdges(low: Double, high: Double, total: Int, integerValues: Bool) -> [Double] {
         var first = low
         var last = high
         if first == last {
             first -= 0.5
             last += 0.5
         }
-        var width = (high - low) / (Platform.log2(Double(u.count + v.count)) + 1.0)
+        var width = (high - low) / (Platform.log2(Double(total)) + 1.0)
         var bins = 1
         if width != 0 {
             if integerValues && width < 1 { width = 1 }
@@ -197,7 +204,7 @@ package enum DriftKernels {
         var edges = [Double](repeating: 0, count: bins + 1)
         for index in 0..<bins { edges[index] = Double(index) * step + first }
         edges[bins] = last
-        return CategoryCounts(reference: histogram(u, edges: edges), current: histogram(v, edges: edges))
+        return edges
     }
 
     static func histogram(_ sorted: UnsafeBufferPointer<Double>, edges: [Double]) -> [Int] {

@@ -29,9 +29,17 @@ package enum KolmogorovSmirnovDistribution {
             }
             if probability.isFinite, probability >= 0, probability <= 1 { return probability }
         }
+        return asymptoticPValue(n1: n1, n2: n2, statistic: statistic)
+    }
+
+    /// SciPy's asymptotic path alone: the one-sample survival of D_n at `statistic` with
+    /// n = round(n1·n2/(n1+n2)), clamped to 0...1 (what ``pValue(n1:n2:differenceNumerator:statistic:)``
+    /// falls back to; used on its own when only sketches of the samples are known).
+    package static func asymptoticPValue(n1: Int, n2: Int, statistic: Double) -> Double {
+        guard n1 > 0, n2 > 0 else { return 1 }
         let (m, n) = (Double(max(n1, n2)), Double(min(n1, n2)))
         let en = (m * n / (m + n)).rounded(.toNearestOrEven)
-        let size = Int(en)
+        let size = en < Double(Int.max / 2) ? Int(en) : Int.max / 2
         return min(max(kolmogorovSurvival(n: max(size, 1), x: statistic), 0), 1)
     }
 

@@ -63,7 +63,7 @@ public struct ColumnProfile: Sendable, Hashable {
     /// The sketch sizes and seed.
     let configuration: ProfileConfiguration
     /// The kind override for this column, if any.
-    let kind: ProfileConfiguration.ColumnKind?
+    let kind: ColumnKind?
 
     /// An empty profile of the column `name`.
     ///

@@ -116,7 +116,7 @@ extension DatasetProfile {
         let capacity = Int(try reader.u32())
         let seed = try reader.u64()
         let kindCount = try reader.length(width: 5, "kind overrides")
-        var kinds: [String: ProfileConfiguration.ColumnKind] = [:]
+        var kinds: [String: ColumnKind] = [:]
         for _ in 0..<kindCount {
             let name = try reader.string("kind override name")
             let raw = try reader.u8()

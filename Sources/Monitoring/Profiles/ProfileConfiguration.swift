@@ -5,14 +5,6 @@ import MLOpsCore
 ///
 /// Profiles merge only when their configurations agree on the sketch sizes (the seed may differ).
 public struct ProfileConfiguration: Sendable, Hashable {
-    /// How a column is summarised beyond counts and cardinality.
-    public enum ColumnKind: String, Sendable, Hashable, Codable {
-        /// Numbers get moments and quantiles; no frequent items.
-        case numerical
-        /// Values get frequent items (numbers in their text form); numbers still get moments and quantiles.
-        case categorical
-    }
-
     /// The KLL accuracy parameter (``KLLSketch/defaultK`` = 200: rank error ≈ 1.33 %).
     public let quantileK: Int
     /// The HyperLogLog precision (``HyperLogLog/defaultPrecision`` = 14: standard error ≈ 0.81 %).

@@ -213,9 +213,9 @@ public struct KLLSketch: Sendable, Hashable {
         if level + 1 == levels.count { levels.append([]) }
         if level == 0 {
             let n = levels[0].count
-            let scratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: n)
+            let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: n)
             defer { scratch.deallocate() }
-            levels[0].withUnsafeMutableBufferPointer { KLLLevelSort.sort($0, scratch: scratch) }
+            levels[0].withUnsafeMutableBufferPointer { RadixSort.sort($0, scratch: scratch) }
         }
         let coin = flip()
         let source = levels[level]
@@ -306,8 +306,8 @@ public struct KLLSketch: Sendable, Hashable {
         for (level, items) in levels.enumerated() where !items.isEmpty {
             var sorted = items
             if level == 0 {
-                let scratch = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: sorted.count)
-                sorted.withUnsafeMutableBufferPointer { KLLLevelSort.sort($0, scratch: scratch) }
+                let scratch = UnsafeMutableBufferPointer<Double>.allocate(capacity: sorted.count)
+                sorted.withUnsafeMutableBufferPointer { RadixSort.sort($0, scratch: scratch) }
                 scratch.deallocate()
             }
             let weight = 1 << Swift.min(level, 62)

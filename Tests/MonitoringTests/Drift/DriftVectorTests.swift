@@ -86,7 +86,7 @@ import Testing
     func everyMethodMatchesReference(name: String) throws {
         let item = try #require(Self.document.cases.first { $0.name == name })
         let (reference, current) = try Self.tables(item)
-        let kind = try #require(DriftColumnKind(rawValue: item.kind))
+        let kind = try #require(ColumnKind(rawValue: item.kind))
         for (methodName, expected) in item.expected {
             let method = try #require(DriftMethod(rawValue: methodName))
             let detector = DriftDetector(
@@ -115,7 +115,7 @@ import Testing
     func defaultRuleMatchesEvidently(name: String) throws {
         let item = try #require(Self.document.cases.first { $0.name == name })
         let (reference, current) = try Self.tables(item)
-        let kind = try #require(DriftColumnKind(rawValue: item.kind))
+        let kind = try #require(ColumnKind(rawValue: item.kind))
         let detector = DriftDetector(options: DriftOptions(perColumn: ["x": ColumnDriftOptions(kind: kind)]))
         let result = try #require(try detector.detect(reference: reference, current: current).columns.first)
         #expect(result.method.rawValue == item.default_method, "\(name)")

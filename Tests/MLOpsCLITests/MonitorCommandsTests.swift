@@ -126,4 +126,22 @@ import Testing
             try JSONSerialization.jsonObject(with: Data(json.out.joined(separator: "\n").utf8)) as? [String: Any])
         #expect(object["rows"] as? Int == 2_000)
     }
+
+    @Test func driftRunsOnProfilesWrittenByProfile() async throws {
+        let dir = try driftFiles()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(await runCLI(["monitor", "profile", "ref.csv", "--out", "ref.profile"], in: dir).status == 0)
+        #expect(await runCLI(["monitor", "profile", "cur.csv", "--out", "cur.profile"], in: dir).status == 0)
+        let result = await runCLI(["monitor", "drift", "ref.profile", "cur.profile", "--json"], in: dir)
+        #expect(result.status == 0, "\(result.err)")
+        let rows = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.out.joined(separator: "\n").utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["method"] as? String } == ["wasserstein", "wasserstein", "jensenshannon"])
+        #expect(rows.map { $0["drift"] as? Bool } == [true, false, false])
+
+        let html = await runCLI(["monitor", "drift", "ref.profile", "cur.profile", "--html", "r.html"], in: dir)
+        #expect(html.status == 1 && html.err.first?.contains("--html") == true, "\(html.err)")
+        let mixed = await runCLI(["monitor", "drift", "ref.profile", "cur.csv"], in: dir)
+        #expect(mixed.status == 1 && mixed.err.first?.contains("both") == true, "\(mixed.err)")
+    }
 }

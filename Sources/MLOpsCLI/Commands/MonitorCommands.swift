@@ -122,6 +122,11 @@ enum MonitorCommands {
             a statistic that is not finite (chi-square when CURRENT has a value REFERENCE never \
             had) is null. --html writes a self-contained page (no scripts, nothing fetched) with \
             the drift table and each column's two distributions.
+
+            REFERENCE and CURRENT may also both be profiles written by 'mlops monitor profile \
+            --out': the tests then run on the sketches (same rule and options), with the error \
+            each statistic can carry stated by the SDK (ColumnDriftResult.statisticErrorBound); \
+            KS p-values from sketches of more than about 10,000 rows over-detect. No --html then.
             """,
         options: [
             .value("method", "M", "auto, ks, psi, wasserstein, jensenshannon, chisquare or z (default auto)"),
@@ -132,8 +137,8 @@ enum MonitorCommands {
             jsonFlag,
         ],
         positionals: [
-            PositionalSpec(name: "REFERENCE", help: "the reference rows (CSV, header row required)"),
-            PositionalSpec(name: "CURRENT", help: "the rows to test (same columns)"),
+            PositionalSpec(name: "REFERENCE", help: "the reference rows (CSV, header row required) or profile"),
+            PositionalSpec(name: "CURRENT", help: "the rows to test (same columns), or their profile"),
         ],
         run: { arguments, context in
             var options = DriftOptions()
@@ -163,18 +168,33 @@ enum MonitorCommands {
             }
             let referencePath = arguments.positional(0) ?? ""
             let currentPath = arguments.positional(1) ?? ""
-            let reference = try await readTable(referencePath, context)
-            let current = try await readTable(currentPath, context)
             let detector = DriftDetector(options: options)
-            let result = try await BlockingExecutor.shared.run {
-                try detector.detect(reference: reference, current: current)
-            }
-            if let out = arguments.value("html") {
-                let report = try MonitoringReport(
-                    title: "Drift: \(currentPath) against \(referencePath)",
-                    generatedMilliseconds: Int64(clamping: Platform.wallClockMilliseconds()), drift: result,
-                    reference: reference, current: current)
-                try await writeFile(out, Array(ReportRenderer().html(report).utf8), context)
+            let result: DatasetDriftResult
+            switch (try await readProfile(referencePath, context), try await readProfile(currentPath, context)) {
+            case (let reference?, let current?):
+                guard arguments.value("html") == nil else {
+                    throw MLOpsError(
+                        .unsupported, "--html needs the rows (CSV files); drift from profiles prints text or JSON",
+                        value: referencePath)
+                }
+                result = try detector.detect(reference: reference, current: current)
+            case (nil, nil):
+                let reference = try await readTable(referencePath, context)
+                let current = try await readTable(currentPath, context)
+                result = try await BlockingExecutor.shared.run {
+                    try detector.detect(reference: reference, current: current)
+                }
+                if let out = arguments.value("html") {
+                    let report = try MonitoringReport(
+                        title: "Drift: \(currentPath) against \(referencePath)",
+                        generatedMilliseconds: Int64(clamping: Platform.wallClockMilliseconds()), drift: result,
+                        reference: reference, current: current)
+                    try await writeFile(out, Array(ReportRenderer().html(report).utf8), context)
+                }
+            default:
+                throw MLOpsError(
+                    .invalidArgument, "REFERENCE and CURRENT must both be CSV files or both be profiles",
+                    value: "\(referencePath), \(currentPath)")
             }
             if arguments.flag("json") {
                 context.out(driftJSON(result))
@@ -224,6 +244,17 @@ enum MonitorCommands {
     /// A finite number, or `null`.
     private static func number(_ value: Double, _ json: inout JSONWriter) {
         if value.isFinite { json.double(value) } else { json.raw("null") }
+    }
+
+    /// The profile in the file at `path` when it starts with a profile's magic bytes (as
+    /// `mlops monitor profile --out` writes it); `nil` for anything else (a CSV).
+    static func readProfile(_ path: String, _ context: CommandContext) async throws -> DatasetProfile? {
+        let (directory, name) = try splitPath(path, context)
+        let head = try await BlockingExecutor.shared.run {
+            try DirectoryHandle.open(root: directory, create: false).readFile(name, limit: 4)
+        }
+        guard head == Array("MLPF".utf8) else { return nil }
+        return try DatasetProfile(serialized: try await readFile(path, context))
     }
 
     static let schema = CommandSpec(

@@ -34,8 +34,9 @@ extension Workspace {
     /// content-addressed object against its key, and verifies the data repository (every
     /// commit, tree and chunk list its refs and staging area reach, every chunk re-hashed from
     /// its pack: `DataRepository.verify`); the model registry hashes every registered package
-    /// against its recorded SHA-256 (`ModelRegistry.check`) — and finally that every other object can be read in
-    /// full.
+    /// against its recorded SHA-256 (`ModelRegistry.check`); Monitoring decodes every alert and
+    /// logged prediction (`MonitoringStore.check`) — and finally that every other object can be
+    /// read in full.
     ///
     /// Reading never repairs anything and writes nothing; a problem is reported, not fixed.
     ///
@@ -69,6 +70,8 @@ extension Workspace {
         report.add(try await repository.check())
         let registry = try modules.openedRegistry ?? ModelRegistry.reading(metadata: metadata, blobs: objects)
         report.add(try await registry.check())
+        let monitoring = try modules.openedMonitoring ?? MonitoringStore.reading(metadata: metadata)
+        report.add(try await monitoring.check())
         var others = StoreCheckReport(component: "objects")
         for key in try await objects.list(prefix: "") {
             report.objects += 1

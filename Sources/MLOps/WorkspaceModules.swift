@@ -67,4 +67,7 @@ final class WorkspaceModules: Sendable {
 
     /// The model registry, if it was opened.
     var openedRegistry: ModelRegistry? { modelRegistry.withLock { $0 } }
+
+    /// The monitoring store, if it was opened.
+    var openedMonitoring: MonitoringStore? { monitoringStore.withLock { $0 } }
 }

@@ -54,13 +54,21 @@ import Testing
         let template = root + "/template"
         let demo = await runCLI(["demo", "--workspace", template, "--seed", "7"])
         try #require(demo.status == 0, "\(demo.err)")
-        let (keys, runIDs) = try await Self.inventory(template)
-        try #require(keys.count > 10)
+        let (allKeys, runIDs) = try await Self.inventory(template)
+        try #require(allKeys.count > 10)
         // Sanity: the untouched workspace passes every command.
         for command in Self.readCommands(template, runIDs: runIDs, exportTo: root + "/export-clean") {
             let result = await runCLI(command)
             try #require(result.status == 0, "\(command): \(result.err)")
         }
+        // The monitoring step's records (thousands of logged predictions, its alerts) are read by
+        // no command above: they are swept on their own below, so they do not crowd the sample.
+        let isMonitoring = { (key: [UInt8]) in StorageKey.decodeStringParts(key, from: 0)?.first == "monitoring" }
+        let monitoringKeys = allKeys.filter {
+            isMonitoring($0) && StorageKey.decodeStringParts($0, from: 0)?.dropFirst().first == "rec"
+        }
+        let keys = allKeys.filter { !isMonitoring($0) }
+        try #require(!monitoringKeys.isEmpty)
         var all: [(key: [UInt8], damage: Damage)] = []
         for key in keys { for damage in Damage.allCases { all.append((key, damage)) } }
         var random = SeededRandom(seed: 2_026_1207)
@@ -96,8 +104,28 @@ import Testing
             }
             if check.status == 1 { flagged += 1 }
         }
+        // A damaged monitoring record (emptied, truncated or overwritten; a deletion leaves no
+        // trace) is flagged.
+        let monitoringCases = (0..<(Self.long ? 30 : 6)).map { index in
+            (
+                monitoringKeys[Int(random.next() % UInt64(monitoringKeys.count))],
+                [Damage.empty, .truncate, .garbage][index % 3]
+            )
+        }
+        for (index, testCase) in monitoringCases.enumerated() {
+            let copy = root + "/monitoring-case-\(index)"
+            try FileManager.default.copyItem(atPath: template, toPath: copy)
+            defer { try? FileManager.default.removeItem(atPath: copy) }
+            try await Self.apply(testCase.1, to: testCase.0, in: copy, random: &random)
+            let check = await runCLI(["store", "check", "--workspace", copy])
+            #expect(
+                check.status == 1,
+                "\(StorageKey.describe(testCase.0)) \(testCase.1) is not flagged by store check: \(check.out.suffix(3))"
+            )
+        }
         print(
-            "corruption sweep: \(cases.count) cases, \(broken) broke a read command, \(flagged) flagged by store check")
+            "corruption sweep: \(cases.count) cases, \(broken) broke a read command, \(flagged) flagged by store check; "
+                + "\(monitoringCases.count) damaged monitoring records")
         // The sweep must have exercised real damage, or it proves nothing.
         #expect(broken > 0)
     }

@@ -64,20 +64,9 @@ extension DriftDetector {
         guard !names.isEmpty else {
             throw MLOpsError(.invalidArgument, "no columns to test for drift; give at least one column")
         }
-        let missingInReference = names.filter { reference[$0] == nil }
-        let missingInCurrent = names.filter { current[$0] == nil }
-        if !missingInReference.isEmpty || !missingInCurrent.isEmpty {
-            var parts: [String] = []
-            if !missingInReference.isEmpty {
-                parts.append("missing in the reference profile: \(missingInReference.joined(separator: ", "))")
-            }
-            if !missingInCurrent.isEmpty {
-                parts.append("missing in the current profile: \(missingInCurrent.joined(separator: ", "))")
-            }
-            throw MLOpsError(
-                .invalidArgument, "drift needs the same columns in both profiles; \(parts.joined(separator: "; "))",
-                value: (missingInReference + missingInCurrent).joined(separator: ","))
-        }
+        try Self.requireColumns(
+            missingInReference: names.filter { reference[$0] == nil },
+            missingInCurrent: names.filter { current[$0] == nil }, side: "profile", both: "profiles")
         var pairs: [(ColumnProfile, ColumnProfile)] = []
         var mismatched: [String] = []
         for name in names {

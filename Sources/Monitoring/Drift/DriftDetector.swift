@@ -28,6 +28,29 @@ public struct DriftDetector: Sendable {
         self.options = options
     }
 
+    /// Throws when a tested column is missing from either side, naming every such column.
+    ///
+    /// - Parameters:
+    ///   - missingInReference: Tested columns the reference lacks.
+    ///   - missingInCurrent: Tested columns the current side lacks.
+    ///   - side: What each side is, for the message (`data`, `profile`).
+    ///   - both: What the two sides are (`tables`, `profiles`).
+    static func requireColumns(
+        missingInReference: [String], missingInCurrent: [String], side: String, both: String
+    ) throws {
+        guard !missingInReference.isEmpty || !missingInCurrent.isEmpty else { return }
+        var parts: [String] = []
+        if !missingInReference.isEmpty {
+            parts.append("missing in the reference \(side): \(missingInReference.joined(separator: ", "))")
+        }
+        if !missingInCurrent.isEmpty {
+            parts.append("missing in the current \(side): \(missingInCurrent.joined(separator: ", "))")
+        }
+        throw MLOpsError(
+            .invalidArgument, "drift needs the same columns in both \(both); \(parts.joined(separator: "; "))",
+            value: (missingInReference + missingInCurrent).joined(separator: ","))
+    }
+
     /// Tests every selected column of `reference` against the same column of `current`.
     ///
     /// - Parameters:
@@ -41,20 +64,9 @@ public struct DriftDetector: Sendable {
         guard !names.isEmpty else {
             throw MLOpsError(.invalidArgument, "no columns to test for drift; give at least one column")
         }
-        let missingInReference = names.filter { reference.column(named: $0) == nil }
-        let missingInCurrent = names.filter { current.column(named: $0) == nil }
-        if !missingInReference.isEmpty || !missingInCurrent.isEmpty {
-            var parts: [String] = []
-            if !missingInReference.isEmpty {
-                parts.append("missing in the reference data: \(missingInReference.joined(separator: ", "))")
-            }
-            if !missingInCurrent.isEmpty {
-                parts.append("missing in the current data: \(missingInCurrent.joined(separator: ", "))")
-            }
-            throw MLOpsError(
-                .invalidArgument, "drift needs the same columns in both tables; \(parts.joined(separator: "; "))",
-                value: (missingInReference + missingInCurrent).joined(separator: ","))
-        }
+        try Self.requireColumns(
+            missingInReference: names.filter { reference.column(named: $0) == nil },
+            missingInCurrent: names.filter { current.column(named: $0) == nil }, side: "data", both: "tables")
         var plans: [ColumnPlan] = []
         var mismatched: [String] = []
         for name in names {

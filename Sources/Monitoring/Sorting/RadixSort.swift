@@ -56,20 +56,7 @@ package enum RadixSort {
         _ values: UnsafeMutableBufferPointer<Double>, scratch: UnsafeMutableBufferPointer<Double>,
         digits: Digits = .automatic
     ) {
-        let count = values.count
-        guard count > 1, let base = values.baseAddress, let other = scratch.baseAddress, scratch.count >= count
-        else { return }
-        base.withMemoryRebound(to: UInt64.self, capacity: count) { keys in
-            other.withMemoryRebound(to: UInt64.self, capacity: count) { spare in
-                if count <= insertionLimit || count > maximumRadixCount {
-                    sortSmall(keys, count: count)
-                } else if digits.isWide(count: count) {
-                    sortKeys(keys, spare, count: count, width: WideDigits.self)
-                } else {
-                    sortKeys(keys, spare, count: count, width: NarrowDigits.self)
-                }
-            }
-        }
+        sort(values, scratch: scratch, digits: digits, as: UInt64.self)
     }
 
     /// Sorts `values` ascending, using `scratch` (at least as long as `values`) as the second buffer.
@@ -82,20 +69,7 @@ package enum RadixSort {
         _ values: UnsafeMutableBufferPointer<Float>, scratch: UnsafeMutableBufferPointer<Float>,
         digits: Digits = .automatic
     ) {
-        let count = values.count
-        guard count > 1, let base = values.baseAddress, let other = scratch.baseAddress, scratch.count >= count
-        else { return }
-        base.withMemoryRebound(to: UInt32.self, capacity: count) { keys in
-            other.withMemoryRebound(to: UInt32.self, capacity: count) { spare in
-                if count <= insertionLimit || count > maximumRadixCount {
-                    sortSmall(keys, count: count)
-                } else if digits.isWide(count: count) {
-                    sortKeys(keys, spare, count: count, width: WideDigits.self)
-                } else {
-                    sortKeys(keys, spare, count: count, width: NarrowDigits.self)
-                }
-            }
-        }
+        sort(values, scratch: scratch, digits: digits, as: UInt32.self)
     }
 
     /// Sorts `values` ascending.
@@ -111,6 +85,28 @@ package enum RadixSort {
         var scratch = [Float](repeating: 0, count: values.count)
         values.withUnsafeMutableBufferPointer { buffer in
             scratch.withUnsafeMutableBufferPointer { sort(buffer, scratch: $0) }
+        }
+    }
+
+    /// Sorts floating-point `values` through their bit patterns read as `Key`s (same width).
+    @inline(__always)
+    private static func sort<Value, Key: RadixKey>(
+        _ values: UnsafeMutableBufferPointer<Value>, scratch: UnsafeMutableBufferPointer<Value>, digits: Digits,
+        as _: Key.Type
+    ) {
+        let count = values.count
+        guard count > 1, let base = values.baseAddress, let other = scratch.baseAddress, scratch.count >= count
+        else { return }
+        base.withMemoryRebound(to: Key.self, capacity: count) { keys in
+            other.withMemoryRebound(to: Key.self, capacity: count) { spare in
+                if count <= insertionLimit || count > maximumRadixCount {
+                    sortSmall(keys, count: count)
+                } else if digits.isWide(count: count) {
+                    sortKeys(keys, spare, count: count, width: WideDigits.self)
+                } else {
+                    sortKeys(keys, spare, count: count, width: NarrowDigits.self)
+                }
+            }
         }
     }
 

@@ -19,7 +19,8 @@ import Testing
         #expect(report.isHealthy, "\(report.problems)")
         #expect(
             report.components.map(\.component) == [
-                "ExperimentTracking", "DataVersioning", "DataRepository", "Deployment registry", "objects",
+                "ExperimentTracking", "DataVersioning", "DataRepository", "Deployment registry", "Monitoring records",
+                "objects",
             ])
         #expect(report.verifiedObjects == 1)
     }

@@ -21,7 +21,7 @@ import Testing
     static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
     @Test(.enabled(if: chromium != nil || isCI, "chromium is not installed (apt-get install chromium); skipped"))
-    func reportLoadsInHeadlessChromium() throws {
+    func reportLoadsInHeadlessChromium() async throws {
         let chromium = try #require(Self.chromium, "CI=true but chromium is not installed: .ci/run must install it")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -40,7 +40,7 @@ import Testing
             "--headless", "--disable-gpu", "--no-sandbox", "--no-first-run", "--disable-extensions",
             "--enable-logging=stderr", "--v=0", "--user-data-dir=\(directory.appendingPathComponent("profile").path)",
         ]
-        let dump = try run(chromium, common + ["--dump-dom", page.absoluteString], in: directory, name: "dump")
+        let dump = try await run(chromium, common + ["--dump-dom", page.absoluteString], in: directory, name: "dump")
         #expect(dump.status == 0, "chromium --dump-dom exited with \(dump.status): \(dump.stderr.suffix(2_000))")
         let consoleLines = dump.stderr.split(separator: "\n").filter {
             $0.contains(":CONSOLE") || $0.contains("net::ERR_") || $0.contains("Content Security Policy")
@@ -57,7 +57,7 @@ import Testing
         #expect(!dom.contains("<script"))
         #expect(dom.components(separatedBy: "<svg").count - 1 == 4)
 
-        let shot = try run(
+        let shot = try await run(
             chromium, common + ["--screenshot=\(screenshot.path)", "--window-size=1280,2700", page.absoluteString],
             in: directory, name: "shot")
         #expect(shot.status == 0, "chromium --screenshot exited with \(shot.status)")
@@ -71,7 +71,10 @@ import Testing
     }
 
     /// Runs `executable` with output in files (no pipe can fill up), killing it after two minutes.
-    private func run(_ executable: String, _ arguments: [String], in directory: URL, name: String) throws -> (
+    ///
+    /// Waits through the process's termination handler, never `waitUntilExit()`: blocking one of
+    /// the few cooperative threads on a browser stalled the whole parallel test run for minutes.
+    private func run(_ executable: String, _ arguments: [String], in directory: URL, name: String) async throws -> (
         status: Int32, stdout: String, stderr: String
     ) {
         let out = directory.appendingPathComponent("\(name).out")
@@ -86,14 +89,19 @@ import Testing
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
-        process.waitUntilExit()
-        watchdog.cancel()
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+                return
+            }
+            DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if process.isRunning { process.terminate() } }
+        }
         return (
-            process.terminationStatus, try String(contentsOf: out, encoding: .utf8),
-            try String(contentsOf: err, encoding: .utf8)
+            status, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8)
         )
     }
 }

@@ -53,10 +53,12 @@ enum ServingModels {
     }
 
     /// Waits (yielding, with short sleeps) until `condition` holds, at most about `seconds`.
-    static func waitUntil(seconds: Double = 120, _ condition: () -> Bool) async -> Bool {
+    static func waitUntil(seconds: Double = 600, _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
         while !condition() {
-            if ContinuousClock.now > deadline { return false }
+            // A starved test process can resume this task long after the deadline: look once more
+            // before giving up, so only a condition still false then fails the wait.
+            if ContinuousClock.now > deadline { return condition() }
             try? await Task.sleep(for: .milliseconds(2))
         }
         return true

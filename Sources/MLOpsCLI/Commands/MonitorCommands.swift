@@ -216,34 +216,17 @@ enum MonitorCommands {
             if let out = arguments.value("html") { context.out("report written to \(out)") }
         })
 
-    /// The `--json` form of a drift result: one object per column, non-finite numbers as `null`.
+    /// The `--json` form of a drift result: one object per column and line, non-finite numbers as
+    /// `null`.
     static func driftJSON(_ result: DatasetDriftResult) -> String {
         var json = JSONWriter(capacity: 256 * max(1, result.columns.count))
         json.raw("[")
         for (index, column) in result.columns.enumerated() {
-            json.raw(index == 0 ? "\n  {\"column\": " : ",\n  {\"column\": ")
-            json.string(column.column)
-            json.raw(", \"kind\": ")
-            json.string(column.kind.rawValue)
-            json.raw(", \"method\": ")
-            json.string(column.method.rawValue)
-            json.raw(", \"statistic\": ")
-            number(column.statistic, &json)
-            json.raw(", \"p_value\": ")
-            if let p = column.pValue { number(p, &json) } else { json.raw("null") }
-            json.raw(", \"threshold\": ")
-            number(column.threshold, &json)
-            json.raw(", \"drift\": ")
-            json.raw(column.isDrifted ? "true" : "false")
-            json.raw("}")
+            json.raw(index == 0 ? "\n  " : ",\n  ")
+            MonitoringReport.DriftRow(column).writeJSON(into: &json)
         }
         json.raw(result.columns.isEmpty ? "]" : "\n]")
         return String(decoding: json.bytes, as: UTF8.self)
-    }
-
-    /// A finite number, or `null`.
-    private static func number(_ value: Double, _ json: inout JSONWriter) {
-        if value.isFinite { json.double(value) } else { json.raw("null") }
     }
 
     /// The profile in the file at `path` when it starts with a profile's magic bytes (as

@@ -1,3 +1,5 @@
+package import MLOpsCore
+
 extension MonitoringReport {
     /// One column's drift test: what was tested, how, the statistic and the decision.
     public struct DriftRow: Sendable, Hashable, Codable {
@@ -38,5 +40,27 @@ extension MonitoringReport {
             self.threshold = threshold
             self.isDrifted = isDrifted
         }
+    }
+}
+
+extension MonitoringReport.DriftRow {
+    /// Appends the row as one JSON object: `column`, `kind`, `method`, `statistic`, `p_value`
+    /// (`null` when the method has none), `threshold`, `drift`; non-finite numbers as `null`.
+    package func writeJSON(into out: inout JSONWriter) {
+        out.raw("{\"column\":")
+        out.string(column)
+        out.raw(",\"kind\":")
+        out.string(kind)
+        out.raw(",\"method\":")
+        out.string(method)
+        out.raw(",\"statistic\":")
+        out.double(statistic)
+        out.raw(",\"p_value\":")
+        if let pValue { out.double(pValue) } else { out.raw("null") }
+        out.raw(",\"threshold\":")
+        out.double(threshold)
+        out.raw(",\"drift\":")
+        out.bool(isDrifted)
+        out.raw("}")
     }
 }

@@ -271,21 +271,7 @@ public struct ReportRenderer: Sendable {
         out.raw(",\"drift\":[")
         for (index, row) in report.drift.enumerated() {
             if index > 0 { out.raw(",") }
-            out.raw("{\"column\":")
-            out.string(row.column)
-            out.raw(",\"kind\":")
-            out.string(row.kind)
-            out.raw(",\"method\":")
-            out.string(row.method)
-            out.raw(",\"statistic\":")
-            out.double(row.statistic)
-            out.raw(",\"p_value\":")
-            if let pValue = row.pValue { out.double(pValue) } else { out.raw("null") }
-            out.raw(",\"threshold\":")
-            out.double(row.threshold)
-            out.raw(",\"drift\":")
-            out.bool(row.isDrifted)
-            out.raw("}")
+            row.writeJSON(into: &out)
         }
         out.raw("],\"distributions\":[")
         for (index, distribution) in report.distributions.enumerated() {

@@ -29,6 +29,7 @@ extension GraphOp {
         case .linearClassifier: "linearClassifier"
         case .linearRegressor: "linearRegressor"
         case .treeEnsemble: "treeEnsemble"
+        case .scan: "scan"
         }
     }
 
@@ -40,6 +41,7 @@ extension GraphOp {
         case .concat: (1...Int.max, 1)
         case .linearClassifier: (1...1, 2)
         case .treeEnsemble(let t): (1...1, t.outputs.count)
+        case .scan(let s): (s.body.inputs.count...s.body.inputs.count, s.body.outputs.count)
         default: (1...1, 1)
         }
     }

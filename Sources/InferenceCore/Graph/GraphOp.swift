@@ -75,6 +75,11 @@ public enum GraphOp: Sendable {
     /// A tree ensemble (XGBoost, LightGBM, ONNX TreeEnsemble*). Input [N, F] `float32` or
     /// `float64`; outputs as listed in ``TreeEnsembleNode/outputs``.
     case treeEnsemble(TreeEnsembleNode)
+    /// ONNX `Scan`: runs ``Scan/body`` once per slice of the scan inputs, carrying state
+    /// variables from one iteration to the next and stacking per-iteration outputs. Inputs:
+    /// states, scan inputs, captured tensors; outputs: final states, stacked scan outputs (see
+    /// ``Scan``).
+    case scan(Scan)
 }
 
 extension GraphOp {

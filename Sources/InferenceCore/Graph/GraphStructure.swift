@@ -31,9 +31,19 @@ struct GraphStructure: Sendable {
     let order: [Int]
     /// Graph output value indices.
     let outputs: [Int]
+    /// The checked structure of each scan node's body, by node index.
+    let bodies: [Int: GraphStructure]
+    /// How deeply this graph is nested: 1 for a model's graph, 2 for a scan body in it, ...
+    let depth: Int
 
-    init(_ graph: ModelGraph) throws {
+    /// Whether this is a subgraph (a scan body): its inputs take their shapes from the enclosing
+    /// node, so their declared shapes may be missing or partly unknown.
+    var isSubgraph: Bool { depth > 1 }
+
+    /// Checks `graph`'s structure; `depth` is its nesting level (1 for a model's graph).
+    init(_ graph: ModelGraph, depth: Int = 1) throws {
         self.graph = graph
+        self.depth = depth
         var names: [String] = []
         var index: [String: Int] = [:]
         var producers: [Producer] = []
@@ -59,6 +69,17 @@ struct GraphStructure: Sendable {
 
         for (i, info) in graph.inputs.enumerated() {
             guard !info.name.isEmpty else { throw GraphError.graph("Graph input #\(i) has an empty name.") }
+            if depth > 1 {
+                // A body's inputs take their shapes from the enclosing scan node.
+                if let shape = info.shape,
+                    shape.contains(where: { if case .fixed(let n) = $0 { n < 0 } else { false } })
+                {
+                    throw GraphError.graph(
+                        "Input '\(info.name)' of subgraph '\(graph.name)' has a negative dimension.", value: info.name)
+                }
+                try add(info.name, .input(i))
+                continue
+            }
             guard let shape = info.shape else {
                 throw GraphError.graph(
                     "Graph input '\(info.name)' has no shape; inputs need a declared shape.",
@@ -82,7 +103,11 @@ struct GraphStructure: Sendable {
             try add(name, .initializer)
         }
         var nodeOutputs: [[Int]] = []
+        var bodies: [Int: GraphStructure] = [:]
         for (n, node) in graph.nodes.enumerated() {
+            if case .scan(let scan) = node.op {
+                bodies[n] = try ScanShapeInference.checkStructure(node, scan, depth: depth)
+            }
             let arity = node.op.arity
             guard arity.inputs.contains(node.inputs.count) else {
                 throw GraphError.node(
@@ -176,6 +201,7 @@ struct GraphStructure: Sendable {
         self.nodeOutputs = nodeOutputs
         self.order = order
         self.outputs = outputs
+        self.bodies = bodies
     }
 
     /// Infers every tensor's concrete type at batch size `batch` and checks the declared outputs.
@@ -193,19 +219,64 @@ struct GraphStructure: Sendable {
         let maxElements = min(
             ShapeBounds.maxExtent,
             maxElementsPerRow.map { ShapeBounds.saturatingProduct($0, max(batch, 1)) } ?? Int.max)
-        func check(_ spec: TensorSpec, _ name: String, _ origin: String) throws {
-            try ShapeBounds.check(
-                spec, name: name, origin: origin, batch: batch, maxElements: maxElements, perRow: maxElementsPerRow)
-        }
-        var specs = [TensorSpec?](repeating: nil, count: names.count)
-        for (i, info) in graph.inputs.enumerated() {
+        let inputs = graph.inputs.map { info in
             let shape = (info.shape ?? []).map { d -> Int in
                 switch d {
                 case .fixed(let n): n
                 case .batch, .unknown: batch
                 }
             }
-            let spec = TensorSpec(elementType: info.elementType, shape: shape)
+            return TensorSpec(elementType: info.elementType, shape: shape)
+        }
+        return try propagate(inputs, batch: batch, maxElements: maxElements, perRow: maxElementsPerRow)
+    }
+
+    /// Infers every tensor's concrete type of a subgraph (a scan body) whose inputs have the
+    /// concrete types `inputs`, checked against the declared ones (a declared rank and fixed sizes
+    /// must match; ``Dimension/batch`` and ``Dimension/unknown`` match any size).
+    ///
+    /// - Parameters:
+    ///   - batch: The enclosing plan's batch size (for messages).
+    ///   - maxElements: The most elements any tensor may have.
+    func subgraphSpecs(inputs: [TensorSpec], batch: Int, maxElements: Int) throws -> [TensorSpec] {
+        guard inputs.count == graph.inputs.count else {
+            throw GraphError.graph(
+                "Subgraph '\(graph.name)' has \(graph.inputs.count) inputs but is given \(inputs.count).",
+                value: graph.name)
+        }
+        for (info, spec) in zip(graph.inputs, inputs) {
+            guard info.elementType == spec.elementType else {
+                throw GraphError.graph(
+                    "Input '\(info.name)' of subgraph '\(graph.name)' is declared \(info.elementType) but is given "
+                        + "\(spec.elementType).", value: info.name)
+            }
+            if let shape = info.shape {
+                let ok =
+                    shape.count == spec.shape.count
+                    && zip(shape, spec.shape).allSatisfy { d, size in
+                        if case .fixed(let n) = d { return n == size }
+                        return true
+                    }
+                guard ok else {
+                    throw GraphError.graph(
+                        "Input '\(info.name)' of subgraph '\(graph.name)' is declared \(info) but is given shape "
+                            + "\(spec.shape).", value: info.name)
+                }
+            }
+        }
+        return try propagate(inputs, batch: batch, maxElements: min(maxElements, ShapeBounds.maxExtent), perRow: nil)
+    }
+
+    /// Checks the input specs, infers every node's outputs in order and checks the declared outputs.
+    private func propagate(_ inputs: [TensorSpec], batch: Int, maxElements: Int, perRow: Int?) throws
+        -> [TensorSpec]
+    {
+        func check(_ spec: TensorSpec, _ name: String, _ origin: String) throws {
+            try ShapeBounds.check(
+                spec, name: name, origin: origin, batch: batch, maxElements: maxElements, perRow: perRow)
+        }
+        var specs = [TensorSpec?](repeating: nil, count: names.count)
+        for (i, (info, spec)) in zip(graph.inputs, inputs).enumerated() {
             try check(spec, info.name, "Graph input")
             specs[index[info.name] ?? i] = spec
         }
@@ -218,7 +289,14 @@ struct GraphStructure: Sendable {
         for n in order {
             let node = graph.nodes[n]
             let ins = nodeInputs[n].map { $0.flatMap { specs[$0] } }
-            let outs = try ShapeInference.infer(node, ins)
+            let outs: [TensorSpec]
+            if case .scan(let scan) = node.op, let body = bodies[n] {
+                outs = try ScanShapeInference.infer(
+                    node, scan, body: body, inputs: ins, batch: batch, maxElements: maxElements
+                ).outputs
+            } else {
+                outs = try ShapeInference.infer(node, ins)
+            }
             for (slot, v) in nodeOutputs[n].enumerated() {
                 try check(outs[slot], names[v], "Node '\(node.name)' (\(node.op.kindName)): output")
                 specs[v] = outs[slot]
@@ -229,17 +307,20 @@ struct GraphStructure: Sendable {
             let spec = result[v]
             guard spec.elementType == info.elementType else {
                 throw GraphError.graph(
-                    "Graph output '\(info.name)' is declared \(info.elementType) but computes \(spec.elementType).",
+                    "\(isSubgraph ? "Output '\(info.name)' of subgraph '\(graph.name)'" : "Graph output '\(info.name)'") "
+                        + "is declared \(info.elementType) but computes \(spec.elementType).",
                     value: info.name)
             }
             if let shape = info.shape {
                 let ok =
                     shape.count == spec.shape.count
-                    && zip(shape, spec.shape).allSatisfy { $0.matches($1, batch: batch) }
+                    && zip(shape, spec.shape).allSatisfy { d, size in
+                        isSubgraph && d == .batch ? true : d.matches(size, batch: batch)
+                    }
                 guard ok else {
                     throw GraphError.graph(
-                        "Graph output '\(info.name)' is declared \(info) but computes shape \(spec.shape) "
-                            + "at batch size \(batch).",
+                        "\(isSubgraph ? "Output '\(info.name)' of subgraph '\(graph.name)'" : "Graph output '\(info.name)'") "
+                            + "is declared \(info) but computes shape \(spec.shape) at batch size \(batch).",
                         value: info.name)
                 }
             }

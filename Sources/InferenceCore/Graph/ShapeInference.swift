@@ -292,6 +292,13 @@ enum ShapeInference {
                     return TensorSpec(elementType: labels.elementType, shape: [n])
                 }
             }
+
+        case .scan(let scan):
+            // Graph structures infer scans with their checked body; this path checks the body anew.
+            let body = try ScanShapeInference.checkStructure(node, scan, depth: 1)
+            return try ScanShapeInference.infer(
+                node, scan, body: body, inputs: inputs, batch: 1, maxElements: ShapeBounds.maxExtent
+            ).outputs
         }
     }
 

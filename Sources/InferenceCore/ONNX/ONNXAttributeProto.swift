@@ -1,9 +1,10 @@
 /// A decoded ONNX `AttributeProto`: one named attribute of a node.
 ///
 /// The value sits in the field that ``type`` names (``f``, ``i``, ``s``, ``t``, ``floats``, ``ints``,
-/// ``strings``, ``tensors``). Graph-valued attributes (control flow) are not decoded: their presence
-/// is recorded in ``graphCount`` so the importer can reject them by name. When an old model leaves
-/// ``type`` unset, ``effectiveType`` infers it from the field that is present.
+/// ``strings``, ``tensors``, ``g``, ``graphs``). Graph-valued attributes (the bodies of control-flow
+/// operators such as `Scan`) are decoded as nested ``ONNXGraphProto``s; the reader's nesting bound
+/// limits how deeply they can nest. When an old model leaves ``type`` unset, ``effectiveType``
+/// infers it from the field that is present.
 struct ONNXAttributeProto: Sendable, Hashable {
     /// The `AttributeProto.AttributeType` enum.
     struct AttributeType: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
@@ -77,8 +78,10 @@ struct ONNXAttributeProto: Sendable, Hashable {
     var strings: [[UInt8]] = []
     /// The tensor list.
     var tensors: [ONNXTensorProto] = []
-    /// How many graph values (`g`, `graphs`) were present; they are not decoded.
-    var graphCount = 0
+    /// The graph value (`g`), if present.
+    var g: ONNXGraphProto?
+    /// The graph list (`graphs`).
+    var graphs: [ONNXGraphProto] = []
     /// How many sparse-tensor or type-proto values were present; they are not decoded.
     var otherValueCount = 0
     /// For attributes of function bodies: the name of the caller's attribute this refers to.
@@ -94,11 +97,12 @@ struct ONNXAttributeProto: Sendable, Hashable {
         if i != nil { return .int }
         if s != nil { return .string }
         if t != nil { return .tensor }
-        if graphCount > 0 { return .graph }
+        if g != nil { return .graph }
         if !floats.isEmpty { return .floats }
         if !ints.isEmpty { return .ints }
         if !strings.isEmpty { return .strings }
         if !tensors.isEmpty { return .tensors }
+        if !graphs.isEmpty { return .graphs }
         return .undefined
     }
 
@@ -114,10 +118,12 @@ struct ONNXAttributeProto: Sendable, Hashable {
             case 5:
                 var message = try reader.readMessage(tag, "AttributeProto.t")
                 t = try ONNXTensorProto(from: &message)
-            case 6, 11:
-                try reader.expect(tag, .lengthDelimited, "AttributeProto.g")
-                try reader.skip(tag.wireType)
-                graphCount += 1
+            case 6:
+                var message = try reader.readMessage(tag, "AttributeProto.g")
+                g = try ONNXGraphProto(from: &message)
+            case 11:
+                var message = try reader.readMessage(tag, "AttributeProto.graphs")
+                graphs.append(try ONNXGraphProto(from: &message))
             case 7: try reader.readRepeatedFloat(tag, into: &floats, "AttributeProto.floats")
             case 8: try reader.readRepeatedInt64(tag, into: &ints, "AttributeProto.ints")
             case 9: strings.append(try reader.readBytes(tag, "AttributeProto.strings"))

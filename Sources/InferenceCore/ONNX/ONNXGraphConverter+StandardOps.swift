@@ -114,11 +114,14 @@ extension ONNXGraphConverter {
         case "OneHot":
             try convertOneHot(c)
 
+        case "Scan":
+            try convertScan(c)
+
         default:
             throw c.unsupported(
                 "operator '\(node.opType)' is not supported. Supported ai.onnx operators: Gemm, MatMul, Add, Sub, "
                     + "Mul, Div, Relu, Sigmoid, Tanh, Softmax, LogSoftmax, Concat, Reshape, Flatten, Transpose, "
-                    + "Cast, ArgMax, Identity, Constant, OneHot.")
+                    + "Cast, ArgMax, Identity, Constant, OneHot, Scan.")
         }
     }
 

@@ -15,6 +15,16 @@ struct ONNXGraphConverter {
     /// Every tensor name seen in the ONNX graph or generated, for fresh names.
     var usedNames: Set<String> = []
     private var freshCounter = 0
+    /// The nesting level of the graph converted: 1 for the model's graph, 2 for a body in it, ...
+    var depth = 1
+    /// For a subgraph: the constants of the enclosing graphs it may read by name.
+    var outerConstants: [String: Tensor] = [:]
+    /// For a subgraph: the types of the enclosing graphs' values it may read by name (batch size 1).
+    var outerSpecs: [String: TensorSpec] = [:]
+    /// For a subgraph: the types its inputs receive (batch size 1), when the enclosing graph knows them.
+    var inputSpecs: [String: TensorSpec] = [:]
+    /// For a subgraph: the names it defines itself (inputs and node outputs), which shadow outer names.
+    var localNames: Set<String> = []
 
     init(model: ONNXModelProto, options: ONNXImporter.Options) throws {
         guard let graph = model.graph else {
@@ -38,9 +48,49 @@ struct ONNXGraphConverter {
         self.opsets = opsets
     }
 
+    /// A converter for `subgraph`, a graph-valued attribute of a node of `parent`'s graph.
+    ///
+    /// - Parameters:
+    ///   - constants: The constants of the enclosing graphs visible to the subgraph.
+    ///   - specs: The types of the enclosing graphs' values visible to the subgraph.
+    ///   - inputSpecs: The types the subgraph's inputs receive, by name (when known).
+    init(
+        subgraph: ONNXGraphProto, parent: ONNXGraphConverter, constants: [String: Tensor],
+        specs: [String: TensorSpec], inputSpecs: [String: TensorSpec]
+    ) {
+        model = parent.model
+        graph = subgraph
+        options = parent.options
+        opsets = parent.opsets
+        depth = parent.depth + 1
+        outerConstants = constants
+        outerSpecs = specs
+        self.inputSpecs = inputSpecs
+        localNames = Set(subgraph.inputs.map(\.name))
+        for node in subgraph.nodes { localNames.formUnion(node.outputs) }
+    }
+
     // MARK: - Whole graph
 
     mutating func convert() throws -> ModelGraph {
+        try loadInitializers()
+        inputs = try graph.runtimeInputs.map(convertInput)
+        for (index, node) in graph.nodes.enumerated() {
+            try convertNode(node, index: index)
+        }
+        var outputs: [ValueInfo] = []
+        for output in graph.outputs {
+            outputs.append(try convertOutput(output))
+        }
+        let result = ModelGraph(
+            name: graph.name.isEmpty ? "onnx" : graph.name, inputs: inputs, outputs: outputs,
+            initializers: initializers, nodes: nodes)
+        try result.validate()
+        return result
+    }
+
+    /// Decodes the graph's initialisers and records every name the graph uses.
+    private mutating func loadInitializers() throws {
         guard graph.sparseInitializerCount == 0 else {
             throw MLOpsError(
                 .unsupported, "The ONNX graph has sparse initializers, which are not supported.",
@@ -62,20 +112,69 @@ struct ONNXGraphConverter {
             usedNames.formUnion(node.inputs)
             usedNames.formUnion(node.outputs)
         }
+    }
 
-        inputs = try graph.runtimeInputs.map(convertInput)
+    /// Converts the graph as a subgraph (a `Scan` body): inputs and outputs keep the declared
+    /// types with any unknown dimension left open, and every name the body reads but does not
+    /// define is resolved in the enclosing graphs — a constant is copied into the body's
+    /// initialisers, any other value becomes an extra body input.
+    ///
+    /// - Returns: The body, and the enclosing-graph names of its extra inputs, in order.
+    mutating func convertSubgraph() throws -> (body: ModelGraph, captured: [String]) {
+        try loadInitializers()
+        inputs = try graph.runtimeInputs.map { try subgraphValue($0, role: "input") }
         for (index, node) in graph.nodes.enumerated() {
             try convertNode(node, index: index)
         }
         var outputs: [ValueInfo] = []
         for output in graph.outputs {
-            outputs.append(try convertOutput(output))
+            outputs.append(try subgraphValue(output, role: "output"))
         }
-        let result = ModelGraph(
-            name: graph.name.isEmpty ? "onnx" : graph.name, inputs: inputs, outputs: outputs,
+        var defined = Set(inputs.map(\.name)).union(initializers.keys)
+        for node in nodes { defined.formUnion(node.outputs) }
+        var captured: [String] = []
+        let read = nodes.flatMap(\.inputs) + outputs.map(\.name)
+        for name in read where !name.isEmpty && !defined.contains(name) {
+            defined.insert(name)
+            if let constant = outerConstants[name] {
+                initializers[name] = constant
+            } else if let spec = outerSpecs[name] {
+                captured.append(name)
+                inputs.append(ValueInfo(name: name, elementType: spec.elementType, shape: nil))
+            } else {
+                throw MLOpsError(
+                    .parseError,
+                    "ONNX subgraph '\(graph.name)' reads '\(name)', which neither it nor an enclosing graph defines.",
+                    value: name)
+            }
+        }
+        let body = ModelGraph(
+            name: graph.name.isEmpty ? "body" : graph.name, inputs: inputs, outputs: outputs,
             initializers: initializers, nodes: nodes)
-        try result.validate()
-        return result
+        return (body, captured)
+    }
+
+    /// A subgraph input or output: its declared type (or, without one, the type it receives or
+    /// computes) and its declared shape with unknown dimensions left open.
+    private func subgraphValue(_ value: ONNXValueInfoProto, role: String) throws -> ValueInfo {
+        guard value.type != nil else {
+            let spec = role == "input" ? inputSpecs[value.name] : try? inferredSpec(of: value.name)
+            guard let spec else {
+                throw MLOpsError(
+                    .parseError,
+                    "ONNX subgraph '\(graph.name)' \(role) '\(value.name)' has no type and none can be "
+                        + "inferred.", value: value.name)
+            }
+            return ValueInfo(name: value.name, elementType: spec.elementType, shape: nil)
+        }
+        let (elementType, onnxShape) = try tensorType(of: value, role: role)
+        let shape = onnxShape.map { dims in
+            dims.map { dim -> Dimension in
+                if case .value(let n) = dim, n >= 0, n <= Int64(Int32.max) { return .fixed(Int(n)) }
+                return .unknown
+            }
+        }
+        return ValueInfo(name: value.name, elementType: elementType, shape: shape)
     }
 
     // MARK: - Inputs and outputs
@@ -202,19 +301,67 @@ struct ONNXGraphConverter {
         }
     }
 
-    /// The constant value of tensor `name` (an initializer or a `Constant` output), if it is one.
-    func constant(_ name: String) -> Tensor? { initializers[name] }
+    /// The constant value of tensor `name` (an initializer or a `Constant` output, of this graph
+    /// or — unless this graph defines the name itself — of an enclosing one), if it is one.
+    func constant(_ name: String) -> Tensor? {
+        if let tensor = initializers[name] { return tensor }
+        guard depth > 1, !localNames.contains(name) else { return nil }
+        return outerConstants[name]
+    }
 
     /// The type and shape of `name` at batch size 1, inferred from the nodes converted so far.
     func inferredSpec(of name: String) throws -> TensorSpec? {
-        // The structure check wants at least one output; a graph input is one whose declared
-        // type and shape always match.
-        guard let anchor = inputs.first else { return nil }
+        try inferredSpecs()[name]
+    }
+
+    /// The types and shapes of every value converted so far (at batch size 1), by name; for a
+    /// subgraph also the enclosing graphs' values it can read.
+    func inferredSpecs() throws -> [String: TensorSpec] {
+        guard depth > 1 else {
+            // The structure check wants at least one output; a graph input is one whose declared
+            // type and shape always match.
+            guard let anchor = inputs.first else { return [:] }
+            let partial = ModelGraph(
+                name: "partial", inputs: inputs, outputs: [anchor], initializers: initializers, nodes: nodes)
+            let structure = try GraphStructure(partial)
+            let specs = try structure.specs(batch: 1)
+            return Dictionary(uniqueKeysWithValues: zip(structure.names, specs))
+        }
+        // A subgraph: its inputs' types come from the enclosing node; names it reads from the
+        // enclosing graphs become inputs (or constants) as in `convertSubgraph`.
+        var partialInputs = inputs
+        var partialSpecs: [TensorSpec] = []
+        for info in inputs {
+            guard let spec = inputSpecs[info.name] else { return [:] }
+            partialSpecs.append(spec)
+        }
+        var partialConstants = initializers
+        var defined = Set(inputs.map(\.name)).union(initializers.keys)
+        for node in nodes { defined.formUnion(node.outputs) }
+        for name in nodes.flatMap(\.inputs) where !name.isEmpty && !defined.contains(name) {
+            defined.insert(name)
+            if let constant = outerConstants[name] {
+                partialConstants[name] = constant
+            } else if let spec = outerSpecs[name] {
+                partialInputs.append(ValueInfo(name: name, elementType: spec.elementType, shape: nil))
+                partialSpecs.append(spec)
+            }
+        }
+        guard
+            let anchor = partialInputs.first
+                ?? partialConstants.keys.sorted().first.map({ name in
+                    ValueInfo(name: name, elementType: partialConstants[name]?.elementType ?? .float32, shape: nil)
+                })
+        else { return outerSpecs }
         let partial = ModelGraph(
-            name: "partial", inputs: inputs, outputs: [anchor], initializers: initializers, nodes: nodes)
-        let structure = try GraphStructure(partial)
-        guard let index = structure.index[name] else { return nil }
-        return try structure.specs(batch: 1)[index]
+            name: "partial", inputs: partialInputs,
+            outputs: [ValueInfo(name: anchor.name, elementType: anchor.elementType, shape: nil)],
+            initializers: partialConstants, nodes: nodes)
+        let structure = try GraphStructure(partial, depth: depth)
+        let specs = try structure.subgraphSpecs(inputs: partialSpecs, batch: 1, maxElements: ShapeBounds.maxExtent)
+        var result = outerSpecs.filter { !localNames.contains($0.key) }
+        for (name, spec) in zip(structure.names, specs) { result[name] = spec }
+        return result
     }
 
     /// The opset version of `domain`, or an `unsupported` error naming the node.

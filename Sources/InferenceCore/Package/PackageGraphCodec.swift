@@ -89,14 +89,21 @@ enum PackageGraphCodec {
         case .treeEnsemble(let t):
             a.tree = TreeEnsembleCodec.encode(
                 t, labels: t.labels.map { encode($0, weights: &weights) }, weights: &weights)
+        case .scan(let s):
+            a.scan = PackageGraphDocument.Scan(
+                body: [encode(s.body, weights: &weights)], stateCount: s.stateCount, scanInputCount: s.scanInputCount,
+                inputAxes: s.inputAxes, inputReversed: s.inputReversed, outputAxes: s.outputAxes,
+                outputReversed: s.outputReversed)
         }
         return a
     }
 
     // MARK: Decoding
 
+    /// Decodes a graph document; `depth` is its nesting level (1 for the model's graph, 2 for a
+    /// scan body in it, ...).
     static func decode(
-        _ doc: PackageGraphDocument, weights: WeightReader, limits: ModelPackage.Limits
+        _ doc: PackageGraphDocument, weights: WeightReader, limits: ModelPackage.Limits, depth: Int = 1
     ) throws -> ModelGraph {
         guard doc.nodes.count <= limits.maxNodes else {
             throw PackageError.limit("the node count", doc.nodes.count, limits.maxNodes)
@@ -154,7 +161,7 @@ enum PackageGraphCodec {
             guard record.inputs.count <= limits.maxTensors, record.outputs.count <= limits.maxTensors else {
                 throw PackageError.limit("the inputs of node '\(record.name)'", record.inputs.count, limits.maxTensors)
             }
-            let op = try decodeOp(record, weights: weights, limits: limits, treeNodes: &treeNodes)
+            let op = try decodeOp(record, weights: weights, limits: limits, treeNodes: &treeNodes, depth: depth)
             nodes.append(GraphNode(name: record.name, op: op, inputs: record.inputs, outputs: record.outputs))
         }
         return ModelGraph(
@@ -184,7 +191,8 @@ enum PackageGraphCodec {
     }
 
     private static func decodeOp(
-        _ record: PackageGraphDocument.Node, weights: WeightReader, limits: ModelPackage.Limits, treeNodes: inout Int
+        _ record: PackageGraphDocument.Node, weights: WeightReader, limits: ModelPackage.Limits, treeNodes: inout Int,
+        depth: Int
     ) throws -> GraphOp {
         let a = record.attributes
         let what = "node '\(record.name)' (\(record.op))"
@@ -256,6 +264,26 @@ enum PackageGraphCodec {
             let tree = try a.tree.orCorrupt(what)
             return .treeEnsemble(
                 try TreeEnsembleCodec.decode(tree, what: what, weights: weights, limits: limits, treeNodes: &treeNodes))
+        case "scan":
+            let scan = try a.scan.orCorrupt(what)
+            guard depth < GraphOp.Scan.maxDepth else {
+                throw PackageError.limit("the nesting depth of scans at \(what)", depth + 1, GraphOp.Scan.maxDepth)
+            }
+            guard scan.body.count == 1 else {
+                throw PackageError.corrupt("\(what) has \(scan.body.count) bodies; expected 1", value: record.name)
+            }
+            for array in [
+                scan.inputAxes.count, scan.inputReversed.count, scan.outputAxes.count, scan.outputReversed.count,
+            ]
+            where array > limits.maxTensors {
+                throw PackageError.limit("the scan axes of \(what)", array, limits.maxTensors)
+            }
+            let body = try decode(scan.body[0], weights: weights, limits: limits, depth: depth + 1)
+            return .scan(
+                GraphOp.Scan(
+                    body: body, stateCount: scan.stateCount, scanInputCount: scan.scanInputCount,
+                    inputAxes: scan.inputAxes, inputReversed: scan.inputReversed, outputAxes: scan.outputAxes,
+                    outputReversed: scan.outputReversed))
         default:
             throw PackageError.corrupt("unknown op '\(record.op)' in node '\(record.name)'", value: record.op)
         }

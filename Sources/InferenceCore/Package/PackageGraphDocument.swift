@@ -60,8 +60,21 @@ struct PackageGraphDocument: Codable, Sendable {
         var multiClass: Int?
         var targets: Int?
         var tree: Tree?
+        var scan: Scan?
 
         init() {}
+    }
+
+    /// A scan: its counts, axes and directions, and its body as a nested document.
+    struct Scan: Codable, Sendable {
+        /// Exactly one body (an array, since a document cannot contain itself directly).
+        var body: [PackageGraphDocument]
+        var stateCount: Int
+        var scanInputCount: Int
+        var inputAxes: [Int]
+        var inputReversed: [Bool]
+        var outputAxes: [Int]
+        var outputReversed: [Bool]
     }
 
     /// A tree ensemble: parameters inline, node tables in the weights part.

@@ -47,6 +47,8 @@ final class ExecutionContext: @unchecked Sendable {
     private let dummy: UnsafeMutableRawPointer
     /// How many times the arena was (re)allocated; tests use it to prove reuse.
     private(set) var arenaAllocations = 0
+    /// The contexts that run the program's scan bodies, by scan slot (created on first use).
+    private var scanContexts: [ExecutionContext?]
 
     init(program: ExecutionProgram) {
         self.program = program
@@ -59,6 +61,7 @@ final class ExecutionContext: @unchecked Sendable {
         ptrs.initialize(repeating: dummy, count: max(1, valueCount))
         home.initialize(repeating: dummy, count: max(1, valueCount))
         strings = [[String]](repeating: [], count: valueCount)
+        scanContexts = [ExecutionContext?](repeating: nil, count: program.scanSlotCount)
         for (v, p) in program.constantPointers {
             home[v] = p.pointer
             ptrs[v] = p.pointer
@@ -181,6 +184,16 @@ final class ExecutionContext: @unchecked Sendable {
             worker.ptrs[v] = ptrs[v] + start * schedule.outputRowBytes[j]
         }
         try worker.runSteps()
+    }
+
+    /// The context that runs the body of scan slot `slot` (see ``ScanProgram``), created on the
+    /// first call; it belongs to this context, so it is used by one call at a time too.
+    @inline(__always)
+    func scanContext(_ slot: Int, _ body: ExecutionProgram) -> ExecutionContext {
+        if let context = scanContexts[slot] { return context }
+        let context = ExecutionContext(program: body)
+        scanContexts[slot] = context
+        return context
     }
 
     /// The bytes of the arena currently held.

@@ -18,12 +18,17 @@ final class ExecutionProgram: Sendable {
     let outputValues: [Int]
     /// The threads large products may use.
     let pool: WorkerPool?
+    /// The compiled body of each scan node, by node index.
+    let scans: [Int: ScanProgram]
+    /// The number of scan nodes (each runs its body on a nested context of its own).
+    let scanSlotCount: Int
 
     var valueCount: Int { structure.names.count }
 
-    init(graph: ModelGraph, pool: WorkerPool?) throws {
+    /// Compiles `graph`; `depth` is its nesting level (1 for a model's graph, 2 for a scan body).
+    init(graph: ModelGraph, pool: WorkerPool?, depth: Int = 1) throws {
         self.pool = pool
-        let structure = try GraphStructure(graph)
+        let structure = try GraphStructure(graph, depth: depth)
         self.graph = graph
         self.structure = structure
         let store = ConstantStore()
@@ -48,6 +53,13 @@ final class ExecutionProgram: Sendable {
                 b: bv, rows: b.shape[0], cols: b.shape[1], transB: g.transB, alpha: g.alpha,
                 c: bias, beta: g.beta, store: store)
         }
+        var scans: [Int: ScanProgram] = [:]
+        for (n, node) in graph.nodes.enumerated() {
+            guard case .scan(let scan) = node.op else { continue }
+            scans[n] = try ScanProgram(scan: scan, slot: scans.count, depth: depth, pool: pool)
+        }
+        self.scans = scans
+        self.scanSlotCount = scans.count
         self.store = store
         self.constantPointers = pointers
         self.constantStrings = strings

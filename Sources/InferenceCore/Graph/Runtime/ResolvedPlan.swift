@@ -32,14 +32,16 @@ final class ResolvedPlan: Sendable {
 
     /// Resolves `program` for `batch` rows; with `chunks`, a plan that runs as those chunks.
     ///
+    /// - Parameter subgraphSpecs: For a scan body, every tensor's type (from
+    ///   ``ScanShapeInference``); `batch` is then the enclosing plan's batch size.
     /// - Throws: `MLOpsError` (`limitExceeded`) before anything is allocated if a tensor's size
     ///   overflows or exceeds `maxElementsPerRow × batch`, or the arena would exceed `maxArenaBytes`.
     init(
         program: ExecutionProgram, batch: Int, maxElementsPerRow: Int, maxArenaBytes: Int,
-        chunks: ChunkSchedule? = nil
+        chunks: ChunkSchedule? = nil, subgraphSpecs: [TensorSpec]? = nil
     ) throws {
         let structure = program.structure
-        let specs = try structure.specs(batch: batch, maxElementsPerRow: max(1, maxElementsPerRow))
+        let specs = try subgraphSpecs ?? structure.specs(batch: batch, maxElementsPerRow: max(1, maxElementsPerRow))
         let arenaLimit = min(max(1, maxArenaBytes), ShapeBounds.maxExtent)
         self.batch = batch
         self.specs = specs
@@ -128,7 +130,8 @@ final class ResolvedPlan: Sendable {
             let builder = StepBuilder(
                 program: program, nodeIndex: n, node: program.graph.nodes[n],
                 inputs: structure.nodeInputs[n], outputs: structure.nodeOutputs[n], specs: specs,
-                scratchOffset: scratch[n])
+                scratchOffset: scratch[n], batch: batch, maxElementsPerRow: max(1, maxElementsPerRow),
+                arenaLimit: arenaLimit)
             steps.append(try builder.build())
         }
         self.steps = steps

@@ -123,6 +123,9 @@ struct RowChunking: Sendable {
             return !constant(0) && rank(x) == 2
         case .arrayFeatureExtractor:
             return !constant(0) && rank(x) >= 2 && constant(1)
+        case .scan:
+            // A scan's states and stacked outputs mix rows across iterations.
+            return false
         }
     }
 

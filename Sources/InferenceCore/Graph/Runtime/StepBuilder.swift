@@ -8,6 +8,10 @@ struct StepBuilder {
     let specs: [TensorSpec]
     /// Arena byte offset of this step's scratch space (see ``scratchBytes(node:specs:inputs:)``).
     var scratchOffset: Int = 0
+    /// The plan's batch size, element bound per row and arena bound (for a scan body's plan).
+    var batch = 1
+    var maxElementsPerRow = Int.max
+    var arenaLimit = Int.max
 
     /// Bytes of arena scratch a node needs during its step only.
     static func scratchBytes(node: GraphNode, specs: [TensorSpec], inputs: [Int?]) -> Int {
@@ -16,12 +20,14 @@ struct StepBuilder {
             let x = inputs.first.flatMap { $0 }.map { specs[$0] }
             let rows = x.map { $0.shape.count == 2 ? $0.shape[0] : 1 } ?? 0
             return TreeEnsembleStep.scratchBytes(t, rows: rows)
+        case .scan(let scan):
+            return ScanStep.scratchBytes(scan, inputSpecs: inputs.map { $0.map { specs[$0] } })
         default:
             return 0
         }
     }
 
-    private func input(_ i: Int) -> Int { inputs[i] ?? 0 }
+    func input(_ i: Int) -> Int { inputs[i] ?? 0 }
     private func spec(_ i: Int) -> TensorSpec { specs[input(i)] }
     private var out: Int { outputs[0] }
     private var outSpec: TensorSpec { specs[outputs[0]] }
@@ -172,6 +178,9 @@ struct StepBuilder {
             return TreeEnsembleStep(
                 node: t, x: input(0), inputType: x.elementType, outputs: outputs,
                 rows: x.shape.count == 2 ? x.shape[0] : 1, scratchOffset: scratchOffset)
+
+        case .scan:
+            return try buildScan()
         }
     }
 }

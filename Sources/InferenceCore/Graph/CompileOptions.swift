@@ -1,6 +1,7 @@
 /// Options for ``ModelGraph/compile(options:)``.
 public struct CompileOptions: Sendable {
-    /// Whether to fuse ops (matMul + bias add → gemm, gemm + activation) and drop identities.
+    /// Whether to fuse ops (matMul + bias add → gemm, gemm + activation), drop identities, and run
+    /// a scan whose body computes squared distances (k-NN) as one loop.
     ///
     /// Fusion changes no result beyond float rounding order; turn it off to compare.
     public var fuse: Bool

@@ -62,7 +62,7 @@ public final class CompiledModel: Sendable {
             var optimizer = try GraphOptimizer(graph)
             optimized = optimizer.run()
         }
-        program = try ExecutionProgram(graph: optimized, pool: options.pool)
+        program = try ExecutionProgram(graph: optimized, pool: options.pool, fuse: options.fuse)
         // The per-row bound, before any plan or buffer exists (plans check it per batch size).
         _ = try program.structure.specs(batch: 1, maxElementsPerRow: options.maxElementsPerRow)
         inputs = graph.inputs

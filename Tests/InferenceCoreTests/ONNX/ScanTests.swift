@@ -75,6 +75,59 @@ struct ScanTests {
         #expect(compiled.statistics == before)
     }
 
+    /// A squared-distance scan (the k-NN loop) with the points read in `inputReversed` order and the
+    /// distances stacked in `outputReversed` order, `p - X` or `X - p`.
+    static func distanceGraph(inputReversed: Bool, outputReversed: Bool, swapped: Bool) throws -> ModelGraph {
+        let body = ModelGraph(
+            name: "distance", inputs: [S.f32("x", nil), S.f32("p", nil)],
+            outputs: [S.f32("x_out", nil), S.f32("d", nil)],
+            initializers: ["ones": try S.tensor([3], [1, 1, 1])],
+            nodes: [
+                GraphNode(name: "keep", op: .identity, inputs: ["x"], outputs: ["x_out"]),
+                GraphNode(name: "sub", op: .sub, inputs: swapped ? ["p", "x"] : ["x", "p"], outputs: ["diff"]),
+                GraphNode(name: "sq", op: .mul, inputs: ["diff", "diff"], outputs: ["sq"]),
+                GraphNode(name: "sum", op: .matMul, inputs: ["sq", "ones"], outputs: ["d"]),
+            ])
+        let scan = GraphOp.Scan(
+            body: body, stateCount: 1, scanInputCount: 1, inputReversed: [inputReversed],
+            outputReversed: [outputReversed])
+        return ModelGraph(
+            inputs: [S.f32("X", [.batch, .fixed(3)])], outputs: [S.f32("X2", nil), S.f32("D", nil)],
+            initializers: [
+                "P": try S.tensor([5, 3], [1000, 2000, -3000, 1, 2, 3, 0, 0, 0, 1e-3, 5, -7, 1000, 2000, -3000.5])
+            ],
+            nodes: [GraphNode(name: "scan", op: .scan(scan), inputs: ["X", "P"], outputs: ["X2", "D"])])
+    }
+
+    /// The fused distance loop gives the body's answer (directions, operand order), exact zeros for
+    /// a row equal to a point, and runs only with fusion on.
+    @Test(arguments: [(false, false, false), (true, false, true), (false, true, false), (true, true, true)])
+    func fusedDistancesMatchTheBody(_ inputReversed: Bool, _ outputReversed: Bool, _ swapped: Bool) throws {
+        let graph = try Self.distanceGraph(
+            inputReversed: inputReversed, outputReversed: outputReversed, swapped: swapped)
+        let x = try S.tensor([2, 3], [1000, 2000, -3000, 0.5, -1, 2])
+        let fused = try graph.compile()
+        let generic = try graph.compile(options: CompileOptions(fuse: false))
+        func hasFusedStep(_ model: CompiledModel) throws -> Bool {
+            let plan = try ResolvedPlan(
+                program: model.program, batch: 2, maxElementsPerRow: 1 << 20, maxArenaBytes: 1 << 30)
+            return plan.steps.contains { $0 is ScanDistanceStep }
+        }
+        #expect(try hasFusedStep(fused))
+        #expect(try !hasFusedStep(generic))
+        let a = try fused.predict(["X": x])
+        let b = try generic.predict(["X": x])
+        #expect(a["X2"]?.float32Values == x.float32Values)
+        #expect(b["X2"]?.float32Values == x.float32Values)
+        let d = try #require(a["D"]?.float32Values)
+        #expect(a["D"]?.shape == [5, 2])
+        S.expectClose(d, try #require(b["D"]?.float32Values), tolerance: 1e-6)
+        // Row 0 equals the first point: its distance is exactly 0 (no cancellation).
+        let t = (inputReversed != outputReversed) ? 4 : 0
+        #expect(d[t * 2] == 0)
+        #expect(d[(4 - t) * 2] == 0.25)
+    }
+
     /// A body whose names shadow the enclosing graph's (its input is called like the graph's input,
     /// its initialiser like the graph's initialiser, with another value) sees its own values.
     @Test func bodyNamesShadowOuterNames() throws {

@@ -25,8 +25,9 @@ final class ExecutionProgram: Sendable {
 
     var valueCount: Int { structure.names.count }
 
-    /// Compiles `graph`; `depth` is its nesting level (1 for a model's graph, 2 for a scan body).
-    init(graph: ModelGraph, pool: WorkerPool?, depth: Int = 1) throws {
+    /// Compiles `graph`; `depth` is its nesting level (1 for a model's graph, 2 for a scan body);
+    /// `fuse` lets scans whose body a fused step recognises run as that step.
+    init(graph: ModelGraph, pool: WorkerPool?, depth: Int = 1, fuse: Bool = true) throws {
         self.pool = pool
         let structure = try GraphStructure(graph, depth: depth)
         self.graph = graph
@@ -56,7 +57,7 @@ final class ExecutionProgram: Sendable {
         var scans: [Int: ScanProgram] = [:]
         for (n, node) in graph.nodes.enumerated() {
             guard case .scan(let scan) = node.op else { continue }
-            scans[n] = try ScanProgram(scan: scan, slot: scans.count, depth: depth, pool: pool)
+            scans[n] = try ScanProgram(scan: scan, slot: scans.count, depth: depth, pool: pool, fuse: fuse)
         }
         self.scans = scans
         self.scanSlotCount = scans.count

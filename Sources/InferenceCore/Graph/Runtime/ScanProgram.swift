@@ -10,12 +10,15 @@ final class ScanProgram: Sendable {
     let body: ExecutionProgram
     /// The index of the nested context that runs the body (see ``ExecutionContext/scanContext(_:_:)``).
     let slot: Int
+    /// A fused loop equivalent to the body, when the body is one it recognises and fusion is on.
+    let fused: ScanDistancePattern?
 
-    init(scan: GraphOp.Scan, slot: Int, depth: Int, pool: WorkerPool?) throws {
+    init(scan: GraphOp.Scan, slot: Int, depth: Int, pool: WorkerPool?, fuse: Bool) throws {
         self.scan = scan
         self.slot = slot
         let simplified = Self.simplify(scan.body)
-        body = try ExecutionProgram(graph: simplified, pool: pool, depth: depth + 1)
+        body = try ExecutionProgram(graph: simplified, pool: pool, depth: depth + 1, fuse: fuse)
+        fused = fuse ? ScanDistancePattern(scan: scan, body: simplified) : nil
     }
 
     /// `body` with outputs computed by `identity` nodes replaced by the identities' sources

@@ -19,6 +19,15 @@ extension StepBuilder {
         let bodyOutputs = program.body.outputValues
         let layout = ScanStep.layout(scan, inputSpecs: inputSpecs)
         let t = inferred.iterations
+        if let fused = program.fused, let x = inputSpecs[0], let points = inputSpecs[1],
+            fused.applies(x: x, points: points, output: specs[outputs[1]])
+        {
+            // The fused loop transposes X into the first state buffer (2 × X's bytes are reserved).
+            return ScanDistanceStep(
+                x: input(0), finalState: outputs[0], points: input(1), distances: outputs[1], rows: x.shape[0],
+                features: x.shape[1], count: t, inputReversed: fused.inputReversed,
+                outputReversed: fused.outputReversed, scratchOffset: scratchOffset + layout.states[0].0)
+        }
 
         var states: [ScanStep.State] = []
         for i in 0..<scan.stateCount {

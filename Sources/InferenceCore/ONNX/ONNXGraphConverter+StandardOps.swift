@@ -116,9 +116,7 @@ extension ONNXGraphConverter {
 
         default:
             throw c.unsupported(
-                "operator '\(node.opType)' is not supported. Supported ai.onnx operators: Gemm, MatMul, Add, Sub, "
-                    + "Mul, Div, Relu, Sigmoid, Tanh, Softmax, LogSoftmax, Concat, Reshape, Flatten, Transpose, "
-                    + "Cast, ArgMax, Identity, Constant, OneHot.")
+                "operator '\(node.opType)' is not supported. " + ONNXImporter.supportedList("ai.onnx"))
         }
     }
 

@@ -70,7 +70,6 @@ struct SKL2ONNXCaseTests {
         "one_class_svm",
         "pca_whiten",
         "polynomial_linear_regression",
-        "random_forest_regressor_2_targets",
         "sgd_classifier",
         "simple_imputer",
         "svc_linear",

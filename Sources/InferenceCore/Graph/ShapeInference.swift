@@ -5,8 +5,10 @@ import MLOpsCore
 /// Used by validation (at two batch sizes) and by the compiler (once per batch size a plan
 /// is resolved for). Every failure names the node and the tensor.
 enum ShapeInference {
-    /// The output specs of `node`, given its input specs (`nil` for an omitted optional input).
-    static func infer(_ node: GraphNode, _ inputs: [TensorSpec?]) throws -> [TensorSpec] {
+    /// The output specs of `node`, given its input specs (`nil` for an omitted optional input)
+    /// and the plan-time values of its small `int64` inputs where known (see ``KnownValues``;
+    /// empty or `nil` entries when not known).
+    static func infer(_ node: GraphNode, _ inputs: [TensorSpec?], values: [[Int64]?] = []) throws -> [TensorSpec] {
         func input(_ i: Int) throws -> TensorSpec {
             guard i < inputs.count, let spec = inputs[i] else {
                 throw GraphError.node(node, "input #\(i) is required but was omitted.")
@@ -74,6 +76,9 @@ enum ShapeInference {
 
         case .relu, .sigmoid, .tanh:
             return [try requireType(0, floats)]
+
+        case .unary, .binary, .variadic, .where, .shape, .constantOfShape:
+            return try inferElementwise(node, inputs, values: values)
 
         case .identity:
             return [try input(0)]

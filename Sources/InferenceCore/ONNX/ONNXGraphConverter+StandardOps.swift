@@ -114,6 +114,9 @@ extension ONNXGraphConverter {
         case "OneHot":
             try convertOneHot(c)
 
+        case _ where Self.elementwiseOps.contains(node.opType):
+            try convertElementwiseOp(c)
+
         default:
             throw c.unsupported(
                 "operator '\(node.opType)' is not supported. " + ONNXImporter.supportedList("ai.onnx"))

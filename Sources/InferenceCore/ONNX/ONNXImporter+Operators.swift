@@ -7,8 +7,11 @@ extension ONNXImporter {
     /// a model at once.
     public static let supportedOperators: [String: [String]] = [
         "ai.onnx": [
-            "Add", "ArgMax", "Cast", "Concat", "Constant", "Div", "Flatten", "Gemm", "Identity", "LogSoftmax",
-            "MatMul", "Mul", "OneHot", "Relu", "Reshape", "Sigmoid", "Softmax", "Sub", "Tanh", "Transpose",
+            "Abs", "Add", "And", "ArgMax", "Cast", "Ceil", "Concat", "Constant", "ConstantOfShape", "Div", "Equal",
+            "Erf", "Exp", "Flatten", "Floor", "Gemm", "Greater", "GreaterOrEqual", "Identity", "Less", "LessOrEqual",
+            "Log", "LogSoftmax", "MatMul", "Max", "Mean", "Min", "Mul", "Neg", "Not", "OneHot", "Or", "Pow",
+            "Reciprocal", "Relu", "Reshape", "Shape", "Sigmoid", "Sign", "Softmax", "Sqrt", "Sub", "Sum", "Tanh",
+            "Transpose", "Where", "Xor",
         ],
         "ai.onnx.ml": [
             "ArrayFeatureExtractor", "LinearClassifier", "LinearRegressor", "Normalizer", "OneHotEncoder", "Scaler",

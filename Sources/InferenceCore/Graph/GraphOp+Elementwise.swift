@@ -70,7 +70,8 @@ extension GraphOp {
         case min
         /// Elementwise sum, added left to right. `float32`/`float64`.
         case sum
-        /// Elementwise mean: the sum left to right, divided by the input count. `float32`/`float64`.
+        /// Elementwise mean: the sum left to right times the reciprocal of the input count (as
+        /// onnxruntime). `float32`/`float64`.
         case mean
     }
 

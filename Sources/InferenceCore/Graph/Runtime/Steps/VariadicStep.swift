@@ -1,5 +1,6 @@
 /// `Max`/`Min`/`Sum`/`Mean` of one or more broadcast inputs: the first two combine into the
-/// output, each further input combines into it in place; `Mean` then divides by the count.
+/// output, each further input combines into it in place; `Mean` then multiplies by the
+/// reciprocal of the count, in the element type (as onnxruntime, so results match it bit for bit).
 struct VariadicStep: ExecutionStep {
     let function: GraphOp.VariadicFunction
     let elementType: ElementType
@@ -44,11 +45,11 @@ struct VariadicStep: ExecutionStep {
         for part in parts { try part.run(context) }
         guard function == .mean else { return }
         if elementType == .float32 {
-            let (p, n) = (context.f32(y), Float(inputCount))
-            for i in 0..<count { p[i] /= n }
+            let (p, r) = (context.f32(y), 1 / Float(inputCount))
+            for i in 0..<count { p[i] *= r }
         } else {
-            let (p, n) = (context.f64(y), Double(inputCount))
-            for i in 0..<count { p[i] /= n }
+            let (p, r) = (context.f64(y), 1 / Double(inputCount))
+            for i in 0..<count { p[i] *= r }
         }
     }
 }

@@ -53,7 +53,8 @@ private typealias S = GraphTestsSupport
         }
         for (i, (g, e)) in zip(got, expected).enumerated() {
             let ok =
-                e.isNaN ? g.isNaN
+                e.isNaN
+                ? g.isNaN
                 : e.isInfinite || e == 0 ? g == e && g.sign == e.sign : abs(g - e) <= relative * abs(e)
             if !ok { Issue.record("\(what)[\(i)]: got \(g), expected \(e)", sourceLocation: sourceLocation) }
         }
@@ -66,20 +67,28 @@ private typealias S = GraphTestsSupport
     @Test func unaryFunctionsMatchOnnxruntimeOnFloat32() throws {
         let x = try Self.f32(Self.probe)
         let expected: [GraphOp.UnaryFunction: [Double]] = [
-            .exp: [0.08208499848842621, 0.3678794503211975, 1, 1, 1.3498587608337402, 4.481688976287842, .nan,
-                .infinity, 0],
-            .log: [.nan, .nan, -.infinity, -.infinity, -1.2039728164672852, 0.40546509623527527, .nan, .infinity,
-                .nan],
+            .exp: [
+                0.08208499848842621, 0.3678794503211975, 1, 1, 1.3498587608337402, 4.481688976287842, .nan,
+                .infinity, 0,
+            ],
+            .log: [
+                .nan, .nan, -.infinity, -.infinity, -1.2039728164672852, 0.40546509623527527, .nan, .infinity,
+                .nan,
+            ],
             .sqrt: [.nan, .nan, -0.0, 0, 0.547722578048706, 1.2247449159622192, .nan, .infinity, .nan],
             .neg: [2.5, 1, 0, -0.0, -0.30000001192092896, -1.5, .nan, -.infinity, .infinity],
             .abs: [2.5, 1, 0, 0, 0.30000001192092896, 1.5, .nan, .infinity, .infinity],
-            .reciprocal: [-0.4000000059604645, -1, -.infinity, .infinity, 3.3333332538604736, 0.6666666865348816,
-                .nan, 0, -0.0],
+            .reciprocal: [
+                -0.4000000059604645, -1, -.infinity, .infinity, 3.3333332538604736, 0.6666666865348816,
+                .nan, 0, -0.0,
+            ],
             .sign: [-1, -1, 0, 0, 1, 1, .nan, 1, -1],
             .floor: [-3, -1, -0.0, 0, 0, 1, .nan, .infinity, -.infinity],
             .ceil: [-2, -1, -0.0, 0, 1, 2, .nan, .infinity, -.infinity],
-            .erf: [-0.9995930790901184, -0.8427007794380188, -0.0, 0, 0.3286267817020416, 0.9661051630973816, .nan,
-                1, -1],
+            .erf: [
+                -0.9995930790901184, -0.8427007794380188, -0.0, 0, 0.3286267817020416, 0.9661051630973816, .nan,
+                1, -1,
+            ],
         ]
         for (f, values) in expected {
             let y = try Self.eval(.unary(f), [x])
@@ -161,11 +170,13 @@ private typealias S = GraphTestsSupport
         let gt = try Self.eval(.binary(.greater), [try Self.i64([1, 5, -3]), try Self.i64([2], [])])
         #expect(gt.boolValues == [false, true, false])
         let ge = try Self.eval(
-            .binary(.greaterOrEqual), [try Tensor(shape: [3], float64: [1, 2, .nan]), try Tensor(shape: [1], float64: [2])])
+            .binary(.greaterOrEqual),
+            [try Tensor(shape: [3], float64: [1, 2, .nan]), try Tensor(shape: [1], float64: [2])])
         #expect(ge.boolValues == [false, true, false])
         let eq = try Self.eval(.binary(.equal), [try Self.f32([2, .nan, 0]), try Self.f32([2, .nan, -0.0])])
         #expect(eq.boolValues == [true, false, true])
-        let eqInts = try Self.eval(.binary(.equal), [try Self.i64([0, 1, 2], [3, 1]), try Self.i64([0, 1, 2], [1, 3])])
+        let eqInts = try Self.eval(
+            .binary(.equal), [try Self.i64([0, 1, 2], [3, 1]), try Self.i64([0, 1, 2], [1, 3])])
         #expect(eqInts.boolValues == [true, false, false, false, true, false, false, false, true])
     }
 
@@ -212,7 +223,8 @@ private typealias S = GraphTestsSupport
         Self.expectSame(max.doubleValues, [2, .nan, 3, 2, .nan, .nan, .nan, .nan], "max")
         let min = try Self.eval(.variadic(.min), [try Self.f32([1, .nan, 3, 0]), b, try Self.f32([0.5], [])])
         Self.expectSame(min.doubleValues, [0.5, .nan, 0.5, 0, .nan, .nan, .nan, .nan], "min")
-        Self.expectSame(try Self.eval(.variadic(.max), [try Self.f32([1, .nan])]).doubleValues, [1, .nan], "max of one")
+        Self.expectSame(
+            try Self.eval(.variadic(.max), [try Self.f32([1, .nan])]).doubleValues, [1, .nan], "max of one")
         let ints = try Self.eval(.variadic(.max), [try Self.i64([1, 5, -3]), try Self.i64([2])])
         #expect(ints.int64Values == [2, 5, 2])
         let intMin = try Self.eval(.variadic(.min), [try Self.i64([1, 5, -3]), try Self.i64([2]), try Self.i64([0])])
@@ -238,21 +250,29 @@ private typealias S = GraphTestsSupport
     // MARK: - Where
 
     @Test func whereBroadcastsAllThreeOperands() throws {
-        let y = try Self.eval(.where, [try Self.bools([true, false], [2, 1]), try Self.f32([1, 2, 3]), try Self.f32([9], [])])
+        let y = try Self.eval(
+            .where, [try Self.bools([true, false], [2, 1]), try Self.f32([1, 2, 3]), try Self.f32([9], [])])
         #expect(y.shape == [2, 3])
         #expect(y.float32Values == [1, 2, 3, 9, 9, 9])
         let strings = try Self.eval(
             .where,
-            [try Self.bools([true, false]), try Tensor(shape: [2], strings: ["x", "y"]),
-                try Tensor(shape: [1], strings: ["z"])])
+            [
+                try Self.bools([true, false]), try Tensor(shape: [2], strings: ["x", "y"]),
+                try Tensor(shape: [1], strings: ["z"]),
+            ])
         #expect(strings.stringValues == ["x", "z"])
-        let ints = try Self.eval(.where, [try Self.bools([false, true]), try Self.i64([1, 2]), try Self.i64([7, 8])])
+        let ints = try Self.eval(
+            .where, [try Self.bools([false, true]), try Self.i64([1, 2]), try Self.i64([7, 8])])
         #expect(ints.int64Values == [7, 2])
         let doubles = try Self.eval(
             .where,
-            [try Self.bools([false, true]), try Tensor(shape: [1], float64: [.pi]), try Tensor(shape: [2], float64: [1, 2])])
+            [
+                try Self.bools([false, true]), try Tensor(shape: [1], float64: [.pi]),
+                try Tensor(shape: [2], float64: [1, 2]),
+            ])
         #expect(doubles.float64Values == [1, .pi])
-        let bools = try Self.eval(.where, [try Self.bools([false, true]), try Self.bools([true]), try Self.bools([true, false])])
+        let bools = try Self.eval(
+            .where, [try Self.bools([false, true]), try Self.bools([true]), try Self.bools([true, false])])
         #expect(bools.boolValues == [true, true])
         let condition = #expect(throws: MLOpsError.self) {
             try Self.eval(.where, [try Self.f32([1]), try Self.f32([1]), try Self.f32([2])])
@@ -282,7 +302,9 @@ private typealias S = GraphTestsSupport
     }
 
     /// `X` [N, 3] → Shape → (arithmetic) → ConstantOfShape: sized per batch when the plan is resolved.
-    static func shapeGraph(_ middle: [GraphNode], value: Tensor, initializers: [String: Tensor] = [:], output: ValueInfo)
+    static func shapeGraph(
+        _ middle: [GraphNode], value: Tensor, initializers: [String: Tensor] = [:], output: ValueInfo
+    )
         -> ModelGraph
     {
         ModelGraph(
@@ -325,9 +347,11 @@ private typealias S = GraphTestsSupport
             ],
             initializers: ["s": try Tensor(shape: [2], int64: [2, 0]), "e": try Tensor(shape: [0], int64: [])],
             nodes: [
-                GraphNode(name: "a", op: .constantOfShape(value: try Tensor(shape: [1], bool: [true])), inputs: ["s"],
+                GraphNode(
+                    name: "a", op: .constantOfShape(value: try Tensor(shape: [1], bool: [true])), inputs: ["s"],
                     outputs: ["Y"]),
-                GraphNode(name: "b", op: .constantOfShape(value: try Tensor(shape: [1], float64: [2.5])), inputs: ["e"],
+                GraphNode(
+                    name: "b", op: .constantOfShape(value: try Tensor(shape: [1], float64: [2.5])), inputs: ["e"],
                     outputs: ["Z"]),
             ])
         let out = try constant.compile().predict(["X": try S.tensor([1, 1], [0])])
@@ -344,6 +368,7 @@ private typealias S = GraphTestsSupport
             ],
             value: try Tensor(shape: [1], float32: [0]), output: S.f32("Y", nil))
         let unknown = #expect(throws: MLOpsError.self) { try runtime.compile() }
+        #expect(unknown?.code == .unsupported)
         #expect(unknown?.value == "t")
         #expect(unknown?.message.contains("not known when the plan is resolved") == true)
 
@@ -354,7 +379,9 @@ private typealias S = GraphTestsSupport
                 nodes: [GraphNode(name: "fill", op: .constantOfShape(value: value), inputs: ["s"], outputs: ["Y"])])
         }
         let zero = try Tensor(shape: [1], float32: [0])
-        let huge = #expect(throws: MLOpsError.self) { try constant([1 << 30, 1 << 30, 1 << 30], value: zero).compile() }
+        let huge = #expect(throws: MLOpsError.self) {
+            try constant([1 << 30, 1 << 30, 1 << 30], value: zero).compile()
+        }
         #expect(huge?.code == .limitExceeded)
         #expect(throws: MLOpsError.self) { try constant([2, -1], value: zero).compile() }
         #expect(throws: MLOpsError.self) { try constant([.max], value: zero).compile() }
@@ -373,7 +400,8 @@ private typealias S = GraphTestsSupport
         let graph = ModelGraph(
             inputs: [S.f32("X", [.batch, .fixed(3)])], outputs: [S.f32("Y", [.batch, .fixed(3)])],
             initializers: [
-                "t": try S.tensor([3], [0, 0.5, -0.5]), "two": try S.tensor([], [2]), "c": try S.tensor([1, 3], [0.1, 0.2, 0.3]),
+                "t": try S.tensor([3], [0, 0.5, -0.5]), "two": try S.tensor([], [2]),
+                "c": try S.tensor([1, 3], [0.1, 0.2, 0.3]),
             ],
             nodes: [
                 GraphNode(name: "lt", op: .binary(.less), inputs: ["X", "t"], outputs: ["m"]),
@@ -417,7 +445,8 @@ private typealias S = GraphTestsSupport
                 GraphNode(name: "pw", op: .binary(.pow), inputs: ["X", "two"], outputs: ["p"]),
                 GraphNode(name: "mean", op: .variadic(.mean), inputs: ["X", "p", "t"], outputs: ["q"]),
                 GraphNode(name: "w", op: .where, inputs: ["nm", "p", "q"], outputs: ["Y"]),
-                GraphNode(name: "shape", op: .shape(GraphOp.ShapeSlice(start: 0, end: -1)), inputs: ["X"], outputs: ["n"]),
+                GraphNode(
+                    name: "shape", op: .shape(GraphOp.ShapeSlice(start: 0, end: -1)), inputs: ["X"], outputs: ["n"]),
                 GraphNode(name: "shape2", op: .shape(GraphOp.ShapeSlice(start: -1)), inputs: ["X"], outputs: ["last"]),
                 GraphNode(name: "cat", op: .concat(axis: 0), inputs: ["n", "last"], outputs: ["ns"]),
                 GraphNode(

@@ -45,6 +45,7 @@ extension GraphOp {
         case .matMul, .add, .sub, .mul, .div, .arrayFeatureExtractor: (2...2, 1)
         case .concat, .variadic: (1...Int.max, 1)
         case .binary: (2...2, 1)
+        case .reshape: (1...2, 1)
         case .where: (3...3, 1)
         case .linearClassifier: (1...1, 2)
         case .treeEnsemble(let t): (1...1, t.outputs.count)

@@ -41,7 +41,7 @@ public enum GraphOp: Sendable {
     /// numeric or `bool` tensor whose type is the output's). The input's value must be known when
     /// a plan is resolved: an initialiser, or computed from initialisers and ``shape(_:)``
     /// outputs by `identity`, `reshape`, `flatten`, `concat`, `add`/`sub`/`mul`/`div`, `max`/`min`
-    /// on `int64` (see the list in `KnownValues`); otherwise shape inference throws.
+    /// on `int64` (see the list in `KnownValues`); otherwise shape inference throws `unsupported`.
     case constantOfShape(value: Tensor)
     /// `max(x, 0)`. Float types.
     case relu
@@ -58,6 +58,8 @@ public enum GraphOp: Sendable {
     /// Concatenates its inputs (one or more, same type and rank) along `axis`.
     case concat(axis: Int)
     /// Reshapes to `shape`; `0` copies the input's dimension at that position, one `-1` is inferred.
+    /// With a second input (a 1-D `int64` tensor whose value is known when a plan is resolved, as
+    /// for ``constantOfShape(value:)``), the target is that value and `shape` is ignored.
     case reshape(shape: [Int])
     /// Flattens to 2-D: [d0·…·d(axis-1), d(axis)·…·d(n-1)]. `axis` in `-rank...rank`.
     case flatten(axis: Int)

@@ -90,13 +90,9 @@ extension ShapeInference {
             guard value.count == 1, value.elementType != .string else {
                 throw fail("value must be one numeric or bool element, got \(value).", 0)
             }
+            guard let dims = values.count > 0 ? values[0] : nil else { throw unknownValue(node, tensor: name(0)) }
             let s = try requireType(0, [.int64])
             guard s.shape.count == 1 else { throw fail("the shape input must be 1-D, got shape \(s.shape).", 0) }
-            guard let dims = values.count > 0 ? values[0] : nil else {
-                throw fail(
-                    "the shape input '\(name(0))' is not known when the plan is resolved; it must be a constant or "
-                        + "computed from constants and Shape outputs (by \(KnownValues.evaluatedOps)).", 0)
-            }
             guard dims.allSatisfy({ $0 >= 0 && $0 <= Int64(Int32.max) }) else {
                 throw fail("the shape \(dims) has a negative or too large dimension.", 0)
             }
@@ -105,5 +101,17 @@ extension ShapeInference {
         default:
             throw GraphError.node(node, "is not an elementwise op.")
         }
+    }
+
+    /// The error for a shape input whose value is not known when a plan is resolved: computing
+    /// shapes from tensor elements at run time is not supported.
+    static func unknownValue(_ node: GraphNode, tensor: String, fileID: String = #fileID, line: Int = #line)
+        -> MLOpsError
+    {
+        MLOpsError(
+            .unsupported,
+            "Node '\(node.name)' (\(node.op.kindName)): the shape input '\(tensor)' is not known when the plan is "
+                + "resolved; only constants and values computed from constants and Shape outputs (by "
+                + "\(KnownValues.evaluatedOps)) are supported.", value: tensor, fileID: fileID, line: line)
     }
 }

@@ -114,8 +114,21 @@ enum ShapeInference {
             }
             return [TensorSpec(elementType: first.elementType, shape: out)]
 
-        case .reshape(let target):
+        case .reshape(let attribute):
             let x = try input(0)
+            var target = attribute
+            if inputs.count > 1 {
+                // The target is a tensor whose value is known when the plan is resolved.
+                guard let value = values.count > 1 ? values[1] : nil else {
+                    throw unknownValue(node, tensor: name(1))
+                }
+                let s = try requireType(1, [.int64])
+                guard s.shape.count == 1 else { throw fail("the shape input must be 1-D, got shape \(s.shape).", 1) }
+                guard value.allSatisfy({ $0 >= -1 && $0 <= Int64(Int32.max) }) else {
+                    throw fail("reshape target \(value) has a negative entry other than -1 or a too large one.", 1)
+                }
+                target = value.map { Int($0) }
+            }
             var out = [Int]()
             var inferAt: Int?
             for (i, d) in target.enumerated() {

@@ -87,7 +87,8 @@ extension ONNXGraphConverter {
                     value: "value")
             }
             guard tensor.elementType != .string else {
-                throw c.unsupported("attribute 'value' is a string; ConstantOfShape takes numbers or bool.", value: "value")
+                throw c.unsupported(
+                    "attribute 'value' is a string; ConstantOfShape takes numbers or bool.", value: "value")
             }
             value = try Tensor(shape: [1], storage: tensor.storage)
         }

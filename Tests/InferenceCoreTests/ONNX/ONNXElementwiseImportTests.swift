@@ -33,7 +33,9 @@ struct ONNXElementwiseImportTests {
     @Test func aGraphOfEveryOpComputesLikeOnnxruntime() throws {
         let bytes = ONNXTestModels.simple(
             opsets: [("", 15)], width: 3,
-            outputs: [("fill", 1, [nil, 3]), ("w", 1, [nil, 3]), ("p", 1, [nil, 3]), ("m", 1, [nil, 3]), ("b", 1, [nil, 3])]
+            outputs: [
+                ("fill", 1, [nil, 3]), ("w", 1, [nil, 3]), ("p", 1, [nil, 3]), ("m", 1, [nil, 3]), ("b", 1, [nil, 3]),
+            ]
         ) { g in
             ONNXTestModels.node(&g, op: "Shape", inputs: ["X"], outputs: ["s"])
             ONNXTestModels.node(&g, op: "Shape", inputs: ["X"], outputs: ["n"]) { n in
@@ -41,7 +43,9 @@ struct ONNXElementwiseImportTests {
                 n.attribute("end", int: -1)
             }
             ONNXTestModels.node(&g, op: "ConstantOfShape", inputs: ["s"], outputs: ["fill"]) { n in
-                n.attribute("value") { t in ONNXTestModels.floatTensor(&t, name: "v", dims: [1], values: [1.5], raw: false) }
+                n.attribute("value") { t in
+                    ONNXTestModels.floatTensor(&t, name: "v", dims: [1], values: [1.5], raw: false)
+                }
             }
             ONNXTestModels.node(&g, op: "Less", inputs: ["X", "zero"], outputs: ["neg"])
             ONNXTestModels.node(&g, op: "Neg", inputs: ["X"], outputs: ["minus"])
@@ -83,23 +87,30 @@ struct ONNXElementwiseImportTests {
 
     @Test func constantOfShapeChecksItsValueAndItsShapeInput() {
         func model(_ shape: [Int64], value: ((inout TestProtobufWriter) -> Void)?, opset: Int64 = 17) -> [UInt8] {
-            single("ConstantOfShape", inputs: ["s"], opset: opset, attributes: { n in
+            let attributes: (inout TestProtobufWriter) -> Void = { n in
                 if let value { n.attribute("value", tensor: value) }
-            }) { g in
-                g.message(5) { t in ONNXTestModels.int64Tensor(&t, name: "s", dims: [Int64(shape.count)], values: shape) }
             }
+            let body: (inout TestProtobufWriter) -> Void = { g in
+                g.message(5) { t in
+                    ONNXTestModels.int64Tensor(&t, name: "s", dims: [Int64(shape.count)], values: shape)
+                }
+            }
+            return single("ConstantOfShape", inputs: ["s"], opset: opset, attributes: attributes, body: body)
         }
         #expect(importError(model([2, 3], value: nil)) == nil)
         let two = importError(
-            model([2], value: { t in ONNXTestModels.floatTensor(&t, name: "v", dims: [2], values: [1, 2], raw: false) }))
+            model(
+                [2], value: { t in ONNXTestModels.floatTensor(&t, name: "v", dims: [2], values: [1, 2], raw: false) }))
         #expect(two?.code == .parseError)
         #expect(two?.value == "value")
         let strings = importError(
-            model([2], value: { t in
-                t.int(1, 1)
-                t.int(2, 8)
-                t.string(6, "a")
-            }))
+            model(
+                [2],
+                value: { t in
+                    t.int(1, 1)
+                    t.int(2, 8)
+                    t.string(6, "a")
+                }))
         #expect(strings?.code == .unsupported)
         #expect(strings?.value == "value")
         #expect(importError(model([2], value: nil, opset: 8))?.code == .unsupported)
@@ -110,13 +121,45 @@ struct ONNXElementwiseImportTests {
         let runtime = importError(
             ONNXTestModels.simple(width: 3, outputs: [("Y", 1, nil)]) { g in
                 ONNXTestModels.node(&g, op: "Cast", inputs: ["X"], outputs: ["c"]) { n in n.attribute("to", int: 7) }
-                ONNXTestModels.node(&g, op: "Flatten", inputs: ["c"], outputs: ["f"]) { n in n.attribute("axis", int: 0) }
+                ONNXTestModels.node(&g, op: "Flatten", inputs: ["c"], outputs: ["f"]) { n in n.attribute("axis", int: 0)
+                }
                 ONNXTestModels.node(&g, op: "Reshape", inputs: ["f", "flat"], outputs: ["t"])
                 ONNXTestModels.node(&g, op: "ConstantOfShape", inputs: ["t"], outputs: ["Y"])
                 g.message(5) { t in ONNXTestModels.int64Tensor(&t, name: "flat", dims: [1], values: [-1]) }
             })
+        #expect(runtime?.code == .unsupported)
         #expect(runtime?.value == "t")
         #expect(runtime?.message.contains("not known when the plan is resolved") == true)
+    }
+
+    @Test func reshapeTakesAShapeComputedFromShape() throws {
+        // Y = Reshape(X, Concat(Shape(X)[:1], [3, 1]) * [1, 1, 1]) → [N, 3, 1].
+        let bytes = ONNXTestModels.simple(opsets: [("", 15)], width: 3, outputs: [("Y", 1, [nil, 3, 1])]) { g in
+            ONNXTestModels.node(&g, op: "Shape", inputs: ["X"], outputs: ["n"]) { n in n.attribute("end", int: 1) }
+            ONNXTestModels.node(&g, op: "Concat", inputs: ["n", "tail"], outputs: ["c"]) { n in
+                n.attribute("axis", int: 0)
+            }
+            ONNXTestModels.node(&g, op: "Mul", inputs: ["c", "ones"], outputs: ["t"])
+            ONNXTestModels.node(&g, op: "Reshape", inputs: ["X", "t"], outputs: ["Y"])
+            g.message(5) { t in ONNXTestModels.int64Tensor(&t, name: "tail", dims: [2], values: [3, 1]) }
+            g.message(5) { t in ONNXTestModels.int64Tensor(&t, name: "ones", dims: [3], values: [1, 1, 1]) }
+        }
+        let model = try ONNXImporter.importGraph(serializedBytes: bytes).compile()
+        for batch in [1, 5] {
+            let values = (0..<(batch * 3)).map { Float($0) }
+            let y = try model.predict(["X": try Tensor(shape: [batch, 3], float32: values)])["Y"]
+            #expect(y?.shape == [batch, 3, 1])
+            #expect(y?.float32Values == values)
+        }
+        let allowZero = importError(
+            ONNXTestModels.simple(width: 3, outputs: [("Y", 1, nil)]) { g in
+                ONNXTestModels.node(&g, op: "Shape", inputs: ["X"], outputs: ["s"])
+                ONNXTestModels.node(&g, op: "Reshape", inputs: ["X", "s"], outputs: ["Y"]) { n in
+                    n.attribute("allowzero", int: 1)
+                }
+            })
+        #expect(allowZero?.code == .unsupported)
+        #expect(allowZero?.value == "allowzero")
     }
 
     @Test func malformedElementwiseNodesAreNamed() {

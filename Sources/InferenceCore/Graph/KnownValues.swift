@@ -6,7 +6,9 @@
 /// ``GraphOp/shape(_:)`` output (shapes are concrete once the batch size is), and the outputs
 /// of the ops listed in ``evaluatedOps`` whose inputs are all known. Anything else (a value
 /// computed from a graph input's elements, a float tensor) is unknown; an op that needs it
-/// refuses the graph with an error naming the tensor.
+/// refuses the graph with an error naming the tensor. An op that shape arithmetic commonly
+/// passes through (e.g. `Gather`, `Unsqueeze`) becomes usable there by adding a case to
+/// ``evaluate(_:inputs:values:outputs:)`` and its name to ``evaluatedOps``.
 enum KnownValues {
     /// The most elements a known value may have (shape vectors are short).
     static let maxElements = 64

@@ -68,6 +68,65 @@ import Testing
             columns: ["\(output.name)_0"], tolerance: 1e-4)
     }
 
+    /// A scikit-learn ColumnTransformer (StandardScaler on numbers, OneHotEncoder on text) converted
+    /// by skl2onnx with one input per column: the CSV's columns feed the inputs of their names.
+    @Test func predictsAMultiInputPipelineFromNamedColumns() async throws {
+        try await check(
+            model: "column_transformer_mixed.onnx", inputs: "column_transformer_mixed_inputs.csv",
+            expected: "column_transformer_mixed_expected.csv",
+            columns: ["label", "probabilities_0", "probabilities_1"], tolerance: 1e-4)
+    }
+
+    /// skl2onnx declares a two-target regressor's output [N, 1]; it computes [N, 2]. As onnxruntime,
+    /// the model runs with the computed shape and the mismatch is a warning.
+    @Test func declaredOutputShapeMismatchRunsWithAWarning() async throws {
+        let model = try resource("random_forest_regressor_2_targets.onnx")
+        let output = outputPath()
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let captured = CapturedOutput()
+        let status = await MLOpsCLI.run(
+            ["predict", "--model", model, "--input", try resource("onnx_inputs.csv"), "--output", output],
+            context: captured.context())
+        // onnx_inputs.csv has 6 columns; this model takes 8: the error names the count.
+        #expect(status == 1)
+        #expect(captured.err.contains { $0.contains("declared [N, 1] but the graph computes [N, 2]") })
+        #expect(captured.err.contains { $0.contains("8 unnamed features") })
+
+        let inspected = CapturedOutput()
+        #expect(await MLOpsCLI.run(["inspect", model], context: inspected.context()) == 0)
+        let text = inspected.out.joined(separator: "\n")
+        #expect(text.contains("output           variable: float32 [N, 2]"))
+        #expect(text.contains("warning          ONNX graph output 'variable' is declared [N, 1]"))
+    }
+
+    /// A model with operators the runtime lacks is described, with all of them, not refused.
+    @Test func inspectListsEveryUnsupportedOperator() async throws {
+        let path = try resource("unsupported_ops.onnx")
+        let captured = CapturedOutput()
+        #expect(await MLOpsCLI.run(["inspect", path], context: captured.context()) == 0, "\(captured.err)")
+        let text = captured.out.joined(separator: "\n")
+        #expect(text.contains("runs             no"))
+        #expect(text.contains("unsupported      ai.onnx::Einsum, ai.onnx::Hardmax"))
+        #expect(text.contains("input            X: tensor(FLOAT)[?, 4]"))
+        #expect(text.contains("Relu             1\n"))
+        #expect(text.contains("error            unsupported: ONNX node"))
+
+        let json = CapturedOutput()
+        #expect(await MLOpsCLI.run(["inspect", path, "--json"], context: json.context()) == 0)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.out.joined().utf8)) as? [String: Any])
+        #expect(object["runnable"] as? Bool == false)
+        let onnx = try #require(object["onnx"] as? [String: Any])
+        #expect(onnx["unsupportedOperators"] as? [String] == ["ai.onnx::Einsum", "ai.onnx::Hardmax"])
+        // predict still refuses it, naming the first operator it met.
+        let predict = CapturedOutput()
+        let status = await MLOpsCLI.run(
+            ["predict", "--model", path, "--input", try resource("onnx_inputs.csv"), "--output", outputPath()],
+            context: predict.context())
+        #expect(status == 1)
+        #expect(predict.err.first?.contains("Einsum") == true)
+    }
+
     @Test func inspectPrintsTheHash() async throws {
         let path = try resource("xgb_binary.json")
         let digest = try SHA256.hash(fileAt: path).hexString

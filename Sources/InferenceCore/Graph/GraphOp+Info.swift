@@ -29,6 +29,12 @@ extension GraphOp {
         case .linearClassifier: "linearClassifier"
         case .linearRegressor: "linearRegressor"
         case .treeEnsemble: "treeEnsemble"
+        case .unary(let f): f.rawValue
+        case .binary(let f): f.rawValue
+        case .variadic(let f): f.rawValue
+        case .where: "where"
+        case .shape: "shape"
+        case .constantOfShape: "constantOfShape"
         case .scan: "scan"
         }
     }
@@ -38,7 +44,10 @@ extension GraphOp {
         switch self {
         case .gemm: (2...3, 1)
         case .matMul, .add, .sub, .mul, .div, .arrayFeatureExtractor: (2...2, 1)
-        case .concat: (1...Int.max, 1)
+        case .concat, .variadic: (1...Int.max, 1)
+        case .binary: (2...2, 1)
+        case .reshape: (1...2, 1)
+        case .where: (3...3, 1)
         case .linearClassifier: (1...1, 2)
         case .treeEnsemble(let t): (1...1, t.outputs.count)
         case .scan(let s): (s.body.inputs.count...s.body.inputs.count, s.body.outputs.count)

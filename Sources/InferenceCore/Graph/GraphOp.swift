@@ -21,6 +21,28 @@ public enum GraphOp: Sendable {
     case mul
     /// Elementwise `A / B` with numpy broadcasting (integer division truncates; ÷0 throws).
     case div
+    /// A function of each element (`Exp`, `Log`, `Sqrt`, `Neg`, `Abs`, `Reciprocal`, `Sign`,
+    /// `Floor`, `Ceil`, `Erf`, `Not`); the output has the input's type and shape. See
+    /// ``UnaryFunction`` for the types each accepts.
+    case unary(UnaryFunction)
+    /// A function of two operands with numpy (multidirectional) broadcasting: `Pow`, the
+    /// comparisons (`bool` output) and `And`/`Or`/`Xor`. Inputs `A`, `B`; see ``BinaryFunction``.
+    case binary(BinaryFunction)
+    /// `Max`, `Min`, `Sum` or `Mean` of one or more inputs of one type, all broadcast together.
+    case variadic(VariadicFunction)
+    /// `Where(condition, X, Y)`: `condition ? X : Y` per element, the three broadcast together.
+    /// `condition` is `bool`; `X` and `Y` share any element type (strings too), the output's.
+    case `where`
+    /// The input's shape (dimensions `slice.range`) as a 1-D `int64` tensor; the input may have
+    /// any type. The value is known when a plan is resolved, so ops such as
+    /// ``constantOfShape(_:)`` can use it to size their outputs.
+    case shape(ShapeSlice)
+    /// A tensor of the shape given by its 1-D `int64` input, every element `value` (a one-element
+    /// numeric or `bool` tensor whose type is the output's). The input's value must be known when
+    /// a plan is resolved: an initialiser, or computed from initialisers and ``shape(_:)``
+    /// outputs by `identity`, `reshape`, `flatten`, `concat`, `add`/`sub`/`mul`/`div`, `max`/`min`
+    /// on `int64` (see the list in `KnownValues`); otherwise shape inference throws `unsupported`.
+    case constantOfShape(value: Tensor)
     /// `max(x, 0)`. Float types.
     case relu
     /// `1 / (1 + e^-x)`. Float types.
@@ -36,6 +58,8 @@ public enum GraphOp: Sendable {
     /// Concatenates its inputs (one or more, same type and rank) along `axis`.
     case concat(axis: Int)
     /// Reshapes to `shape`; `0` copies the input's dimension at that position, one `-1` is inferred.
+    /// With a second input (a 1-D `int64` tensor whose value is known when a plan is resolved, as
+    /// for ``constantOfShape(value:)``), the target is that value and `shape` is ignored.
     case reshape(shape: [Int])
     /// Flattens to 2-D: [d0·…·d(axis-1), d(axis)·…·d(n-1)]. `axis` in `-rank...rank`.
     case flatten(axis: Int)

@@ -280,26 +280,36 @@ struct GraphStructure: Sendable {
             try check(spec, info.name, "Graph input")
             specs[index[info.name] ?? i] = spec
         }
+        // Plan-time values of small int64 tensors (shape arithmetic; see KnownValues).
+        var values = [[Int64]?](repeating: nil, count: names.count)
         for (name, tensor) in graph.initializers {
             guard let v = index[name] else { continue }
             let spec = TensorSpec(elementType: tensor.elementType, shape: tensor.shape)
             try check(spec, name, "Initialiser")
             specs[v] = spec
+            values[v] = KnownValues.value(of: tensor)
         }
         for n in order {
             let node = graph.nodes[n]
             let ins = nodeInputs[n].map { $0.flatMap { specs[$0] } }
+            let known = nodeInputs[n].map { $0.flatMap { values[$0] } }
             let outs: [TensorSpec]
             if case .scan(let scan) = node.op, let body = bodies[n] {
                 outs = try ScanShapeInference.infer(
                     node, scan, body: body, inputs: ins, batch: batch, maxElements: maxElements
                 ).outputs
             } else {
-                outs = try ShapeInference.infer(node, ins)
+                outs = try ShapeInference.infer(node, ins, values: known)
             }
             for (slot, v) in nodeOutputs[n].enumerated() {
                 try check(outs[slot], names[v], "Node '\(node.name)' (\(node.op.kindName)): output")
                 specs[v] = outs[slot]
+            }
+            if outs.first?.elementType == .int64 {
+                for (slot, value) in KnownValues.evaluate(node, inputs: ins, values: known, outputs: outs).enumerated()
+                where slot < nodeOutputs[n].count {
+                    values[nodeOutputs[n][slot]] = value
+                }
             }
         }
         let result = specs.map { $0 ?? TensorSpec(elementType: .float32, shape: []) }

@@ -5,8 +5,10 @@ import MLOpsCore
 /// Used by validation (at two batch sizes) and by the compiler (once per batch size a plan
 /// is resolved for). Every failure names the node and the tensor.
 enum ShapeInference {
-    /// The output specs of `node`, given its input specs (`nil` for an omitted optional input).
-    static func infer(_ node: GraphNode, _ inputs: [TensorSpec?]) throws -> [TensorSpec] {
+    /// The output specs of `node`, given its input specs (`nil` for an omitted optional input)
+    /// and the plan-time values of its small `int64` inputs where known (see ``KnownValues``;
+    /// empty or `nil` entries when not known).
+    static func infer(_ node: GraphNode, _ inputs: [TensorSpec?], values: [[Int64]?] = []) throws -> [TensorSpec] {
         func input(_ i: Int) throws -> TensorSpec {
             guard i < inputs.count, let spec = inputs[i] else {
                 throw GraphError.node(node, "input #\(i) is required but was omitted.")
@@ -75,6 +77,9 @@ enum ShapeInference {
         case .relu, .sigmoid, .tanh:
             return [try requireType(0, floats)]
 
+        case .unary, .binary, .variadic, .where, .shape, .constantOfShape:
+            return try inferElementwise(node, inputs, values: values)
+
         case .identity:
             return [try input(0)]
 
@@ -109,8 +114,21 @@ enum ShapeInference {
             }
             return [TensorSpec(elementType: first.elementType, shape: out)]
 
-        case .reshape(let target):
+        case .reshape(let attribute):
             let x = try input(0)
+            var target = attribute
+            if inputs.count > 1 {
+                // The target is a tensor whose value is known when the plan is resolved.
+                guard let value = values.count > 1 ? values[1] : nil else {
+                    throw unknownValue(node, tensor: name(1))
+                }
+                let s = try requireType(1, [.int64])
+                guard s.shape.count == 1 else { throw fail("the shape input must be 1-D, got shape \(s.shape).", 1) }
+                guard value.allSatisfy({ $0 >= -1 && $0 <= Int64(Int32.max) }) else {
+                    throw fail("reshape target \(value) has a negative entry other than -1 or a too large one.", 1)
+                }
+                target = value.map { Int($0) }
+            }
             var out = [Int]()
             var inferAt: Int?
             for (i, d) in target.enumerated() {

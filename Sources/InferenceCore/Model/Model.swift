@@ -45,6 +45,10 @@ public struct Model: Sendable {
     public var metadata: [String: String]
     /// Where the model came from (a package's lineage; empty for other formats).
     public var lineage: ModelLineage
+    /// What loading accepted but a user should know: for ONNX, an output declared with another
+    /// shape than the graph computes (the computed shape is used, as onnxruntime does). Empty
+    /// for most models; `mlops predict` and `mlops inspect` print them.
+    public internal(set) var warnings: [String] = []
 
     /// What runs the model.
     enum Engine: Sendable {
@@ -112,8 +116,9 @@ public struct Model: Sendable {
                 let ensemble = try LightGBMImporter.ensemble(text: bytes, limits: options.treeLimits)
                 self = try Model(ensemble: ensemble, format: .lightgbm)
             case .onnx:
-                let graph = try ONNXImporter.importGraph(serializedBytes: bytes, options: options.onnx)
-                self = try Model(graph: graph, format: .onnx, options: options.compile)
+                let imported = try ONNXImporter.importGraphWithWarnings(serializedBytes: bytes, options: options.onnx)
+                self = try Model(graph: imported.graph, format: .onnx, options: options.compile)
+                self.warnings = imported.warnings
             case .package:
                 let package = try ModelPackage(bytes: bytes, limits: options.packageLimits)
                 self = try Model(package: package, options: options.compile)

@@ -90,9 +90,7 @@ extension ONNXGraphConverter {
 
         default:
             throw c.unsupported(
-                "operator '\(node.opType)' is not supported. Supported ai.onnx.ml operators: Scaler, Normalizer, "
-                    + "LinearClassifier, LinearRegressor, ArrayFeatureExtractor, OneHotEncoder, "
-                    + "TreeEnsembleRegressor, TreeEnsembleClassifier.")
+                "operator '\(node.opType)' is not supported. " + ONNXImporter.supportedList("ai.onnx.ml"))
         }
     }
 

@@ -117,11 +117,12 @@ extension ONNXGraphConverter {
         case "Scan":
             try convertScan(c)
 
+        case _ where Self.elementwiseOps.contains(node.opType):
+            try convertElementwiseOp(c)
+
         default:
             throw c.unsupported(
-                "operator '\(node.opType)' is not supported. Supported ai.onnx operators: Gemm, MatMul, Add, Sub, "
-                    + "Mul, Div, Relu, Sigmoid, Tanh, Softmax, LogSoftmax, Concat, Reshape, Flatten, Transpose, "
-                    + "Cast, ArgMax, Identity, Constant, OneHot, Scan.")
+                "operator '\(node.opType)' is not supported. " + ONNXImporter.supportedList("ai.onnx"))
         }
     }
 
@@ -147,10 +148,15 @@ extension ONNXGraphConverter {
             try c.requireInputs(2)
             allowZero = try c.bool("allowzero", default: false)
             guard let tensor = constant(node.inputs[1]) else {
-                throw c.unsupported(
-                    "the shape input '\(node.inputs[1])' is computed at run time; only constant shapes "
-                        + "(initializers or Constant nodes) are supported.",
-                    value: node.inputs[1])
+                // A computed target: shape inference takes its plan-time value (e.g. from Shape).
+                guard !allowZero else {
+                    throw c.unsupported(
+                        "allowzero=1 with a computed shape input '\(node.inputs[1])' is not supported.",
+                        value: "allowzero")
+                }
+                emit(
+                    c, .reshape(shape: []), inputs: [node.inputs[0], node.inputs[1]], outputs: outputNames(c, count: 1))
+                return
             }
             guard let values = tensor.int64Values, tensor.shape.count == 1 else {
                 throw c.invalid(

@@ -12,6 +12,9 @@ struct ONNXGraphConverter {
     var inputs: [ValueInfo] = []
     var initializers: [String: Tensor] = [:]
     var nodes: [GraphNode] = []
+    /// What the import accepted but a user should know (e.g. an output declared with another shape
+    /// than the graph computes).
+    var warnings: [String] = []
     /// Every tensor name seen in the ONNX graph or generated, for fresh names.
     var usedNames: Set<String> = []
     private var freshCounter = 0
@@ -82,6 +85,7 @@ struct ONNXGraphConverter {
         for output in graph.outputs {
             outputs.append(try convertOutput(output))
         }
+        try followComputedOutputShapes(&outputs)
         let result = ModelGraph(
             name: graph.name.isEmpty ? "onnx" : graph.name, inputs: inputs, outputs: outputs,
             initializers: initializers, nodes: nodes)
@@ -270,6 +274,51 @@ struct ONNXGraphConverter {
             }
         }
         return ValueInfo(name: value.name, elementType: elementType, shape: shape)
+    }
+
+    /// Replaces a declared output shape that the graph does not compute with the computed one,
+    /// and records a warning, as onnxruntime does (it runs the model and logs the mismatch).
+    ///
+    /// skl2onnx, for one, declares `[N, 1]` for a multi-target regressor that computes `[N, 2]`.
+    /// The shapes are compared at batch sizes 1 and 2; a dimension that equals the batch size at
+    /// both becomes ``Dimension/batch``, one that stays the same ``Dimension/fixed(_:)``. A
+    /// declared element type that differs from the computed one is still an error (validation).
+    private mutating func followComputedOutputShapes(_ outputs: inout [ValueInfo]) throws {
+        guard outputs.contains(where: { $0.shape != nil }) else { return }
+        let undeclared = outputs.map { ValueInfo(name: $0.name, elementType: $0.elementType, shape: nil) }
+        let probe = ModelGraph(
+            name: "probe", inputs: inputs, outputs: undeclared, initializers: initializers, nodes: nodes)
+        let structure = try GraphStructure(probe)
+        let one = try structure.specs(batch: 1)
+        let two = try structure.specs(batch: 2)
+        for (i, output) in outputs.enumerated() {
+            guard let declared = output.shape, let v = structure.index[output.name] else { continue }
+            let (a, b) = (one[v].shape, two[v].shape)
+            let fits = { (shape: [Int], batch: Int) in
+                shape.count == declared.count && zip(declared, shape).allSatisfy { $0.matches($1, batch: batch) }
+            }
+            guard !(fits(a, 1) && fits(b, 2)), a.count == b.count else { continue }
+            let computed = zip(a, b).map { x, y -> Dimension in
+                if x == y { return .fixed(x) }
+                return x == 1 && y == 2 ? .batch : .unknown
+            }
+            outputs[i].shape = computed
+            warnings.append(
+                "ONNX graph output '\(output.name)' is declared \(Self.shapeText(declared)) but the graph computes "
+                    + "\(Self.shapeText(computed)); the computed shape is used, as onnxruntime does.")
+        }
+    }
+
+    /// A shape as text, e.g. `[N, 2]` (`?` for an unknown dimension).
+    static func shapeText(_ shape: [Dimension]) -> String {
+        let dims = shape.map { dimension -> String in
+            switch dimension {
+            case .fixed(let n): "\(n)"
+            case .batch: "N"
+            case .unknown: "?"
+            }
+        }
+        return "[" + dims.joined(separator: ", ") + "]"
     }
 
     // MARK: - Helpers for op converters

@@ -12,13 +12,10 @@ import MLOpsCore
 /// let outputs = try model.predict(["X": try Tensor(shape: [1, 6], float32: row)])
 /// ```
 ///
-/// Supported: the default domain (`ai.onnx`, opsets 1–``maxDefaultOpset``) ops `Gemm`, `MatMul`,
-/// `Add`, `Sub`, `Mul`, `Div`, `Relu`, `Sigmoid`, `Tanh`, `Softmax`, `LogSoftmax`, `Concat`,
-/// `Reshape`, `Flatten`, `Transpose`, `Cast`, `ArgMax`, `Identity`, `Constant`, `OneHot`; and
-/// `ai.onnx.ml` (opsets 1–``maxMLOpset``) `Scaler`, `Normalizer`, `LinearClassifier`,
-/// `LinearRegressor`, `ArrayFeatureExtractor`, `OneHotEncoder`, `TreeEnsembleRegressor`,
-/// `TreeEnsembleClassifier` — what skl2onnx and torch emit for linear models, MLPs, scalers,
-/// pipelines and tree ensembles.
+/// Supported: the default domain (`ai.onnx`, opsets 1–``maxDefaultOpset``) and `ai.onnx.ml`
+/// (opsets 1–``maxMLOpset``) operators listed in ``supportedOperators`` — what skl2onnx and torch
+/// emit for classical scikit-learn models, MLPs, scalers, pipelines and tree ensembles.
+/// ``describe(serializedBytes:options:)`` lists every operator of a model the runtime lacks.
 ///
 /// Nothing is approximated: an op, domain, opset, attribute or attribute value the importer
 /// does not implement throws `MLOpsError` `unsupported` naming the node, its op and the
@@ -27,7 +24,9 @@ import MLOpsCore
 ///
 /// The graph's ``ModelGraph/inputs`` and ``ModelGraph/outputs`` keep the ONNX names, element
 /// types and shapes (a symbolic or unset leading dimension becomes ``Dimension/batch``), so a
-/// caller can name output columns from them. Initialisers listed as graph inputs are constants,
+/// caller can name output columns from them. An output declared with another shape than the graph
+/// computes gets the computed shape, as onnxruntime runs it (`Model.warnings` and
+/// ``describe(serializedBytes:options:)`` report it). Initialisers listed as graph inputs are constants,
 /// not inputs.
 public enum ONNXImporter {
     /// The newest default-domain (`ai.onnx`) opset accepted.

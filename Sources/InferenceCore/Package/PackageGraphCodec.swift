@@ -50,8 +50,21 @@ enum PackageGraphCodec {
             a.transA = g.transA
             a.transB = g.transB
             a.activation = g.activation
-        case .matMul, .add, .sub, .mul, .div, .relu, .sigmoid, .tanh, .identity, .arrayFeatureExtractor:
+        case .matMul, .add, .sub, .mul, .div, .relu, .sigmoid, .tanh, .identity, .arrayFeatureExtractor, .unary,
+            .binary, .variadic, .where:
             break
+        case .shape(let slice):
+            a.start = slice.start
+            a.end = slice.end
+        case .constantOfShape(let value):
+            a.elementType = value.elementType
+            switch value.storage {
+            case .float32(let v): a.value = weights.append(v)
+            case .float64(let v): a.value = weights.append(v)
+            case .int64(let v): a.value = weights.append(v)
+            case .bool(let v): a.value = weights.append(v)
+            case .string: break  // rejected by validation
+            }
         case .softmax(let axis), .logSoftmax(let axis), .concat(let axis), .flatten(let axis):
             a.axis = axis
         case .reshape(let shape): a.shape = shape
@@ -284,7 +297,24 @@ enum PackageGraphCodec {
                     body: body, stateCount: scan.stateCount, scanInputCount: scan.scanInputCount,
                     inputAxes: scan.inputAxes, inputReversed: scan.inputReversed, outputAxes: scan.outputAxes,
                     outputReversed: scan.outputReversed))
+        case "where": return .where
+        case "shape": return .shape(GraphOp.ShapeSlice(start: try a.start.orCorrupt(what), end: a.end))
+        case "constantOfShape":
+            let ref = try a.value.orCorrupt(what)
+            guard ref.count == 1 else { throw PackageError.corrupt("\(what) has \(ref.count) values, expected 1") }
+            let storage: Tensor.Storage
+            switch try a.elementType.orCorrupt(what) {
+            case .float32: storage = .float32(try weights.floats(ref, what: what))
+            case .float64: storage = .float64(try weights.doubles(ref, what: what))
+            case .int64: storage = .int64(try weights.int64s(ref, what: what))
+            case .bool: storage = .bool(try weights.bools(ref, what: what))
+            case .string: throw PackageError.corrupt("\(what) has a string value", value: record.op)
+            }
+            return .constantOfShape(value: Tensor(unchecked: [1], storage: storage))
         default:
+            if let f = GraphOp.UnaryFunction(rawValue: record.op) { return .unary(f) }
+            if let f = GraphOp.BinaryFunction(rawValue: record.op) { return .binary(f) }
+            if let f = GraphOp.VariadicFunction(rawValue: record.op) { return .variadic(f) }
             throw PackageError.corrupt("unknown op '\(record.op)' in node '\(record.name)'", value: record.op)
         }
     }

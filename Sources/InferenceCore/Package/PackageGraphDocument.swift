@@ -60,6 +60,11 @@ struct PackageGraphDocument: Codable, Sendable {
         var multiClass: Int?
         var targets: Int?
         var tree: Tree?
+        /// `shape`: the slice of dimensions returned.
+        var start: Int?
+        var end: Int?
+        /// `constantOfShape`: the one-element value (type in `elementType`).
+        var value: WeightWriter.Reference?
         var scan: Scan?
 
         init() {}

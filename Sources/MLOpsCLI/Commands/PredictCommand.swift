@@ -27,6 +27,7 @@ enum PredictCommand {
             let inputPath = arguments.value("input") ?? ""
             let outputPath = arguments.value("output") ?? ""
             let model = try Model(contentsOf: modelPath, format: try format(arguments.value("format")))
+            for warning in model.warnings { context.err("warning: \(warning)") }
             var readOptions = CSVReadOptions()
             readOptions.allowNonFiniteNumbers = arguments.flag("allow-non-finite")
             let table = try Table.readCSV(path: inputPath, options: readOptions)

@@ -57,8 +57,6 @@ struct SKL2ONNXCaseTests {
         "gaussian_nb",
         "imputer_gradient_boosting",
         "isolation_forest",
-        "kbins_onehot",
-        "kbins_ordinal",
         "kmeans",
         "kneighbors_classifier",
         "kneighbors_classifier_distance",
@@ -68,9 +66,7 @@ struct SKL2ONNXCaseTests {
         "nu_svc",
         "nu_svr",
         "one_class_svm",
-        "pca_whiten",
         "polynomial_linear_regression",
-        "random_forest_regressor_2_targets",
         "sgd_classifier",
         "simple_imputer",
         "svc_linear",
@@ -80,7 +76,6 @@ struct SKL2ONNXCaseTests {
         "svc_sigmoid",
         "svr_linear",
         "svr_rbf",
-        "voting_regressor",
     ]
 
     static func tensor(_ json: Any, _ what: String) throws -> Tensor {

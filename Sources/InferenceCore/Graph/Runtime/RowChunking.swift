@@ -91,7 +91,7 @@ struct RowChunking: Sendable {
             return inputs.count < 3 || inputs[2] == nil || packed.hasRowBias
         case .matMul:
             return rank(x) == 2 && constant(1)
-        case .add, .sub, .mul, .div:
+        case .add, .sub, .mul, .div, .binary, .variadic, .where:
             let out = rank(outputs.first)
             for v in inputs {
                 guard let v else { return false }
@@ -103,7 +103,7 @@ struct RowChunking: Sendable {
                 }
             }
             return true
-        case .relu, .sigmoid, .tanh, .identity, .cast, .scaler, .imputer, .oneHotEncoder:
+        case .relu, .sigmoid, .tanh, .identity, .cast, .scaler, .imputer, .oneHotEncoder, .unary:
             return !constant(0)
         case .reshape, .flatten:
             // Both sides lead with the batch (checked by the caller): rows are copied in place.
@@ -123,6 +123,9 @@ struct RowChunking: Sendable {
             return !constant(0) && rank(x) == 2
         case .arrayFeatureExtractor:
             return !constant(0) && rank(x) >= 2 && constant(1)
+        case .shape, .constantOfShape:
+            // Their values depend on the whole batch's shape.
+            return false
         case .scan:
             // A scan's states and stacked outputs mix rows across iterations.
             return false

@@ -88,6 +88,34 @@ struct StepBuilder {
             return UnaryStep(
                 activation: activation, elementType: outSpec.elementType, x: input(0), y: out, count: outSpec.count)
 
+        case .unary(let f):
+            return UnaryFunctionStep(
+                function: f, elementType: outSpec.elementType, x: input(0), y: out, count: outSpec.count)
+
+        case .binary(let f):
+            return BinaryStep(
+                op: .function(f), elementType: spec(0).elementType, typeB: spec(1).elementType, a: input(0),
+                b: input(1), y: out, shapeA: spec(0).shape, shapeB: spec(1).shape, out: outSpec.shape,
+                nodeName: node.name)
+
+        case .variadic(let f):
+            return VariadicStep(
+                function: f, elementType: outSpec.elementType, inputs: (0..<inputs.count).map(input),
+                shapes: (0..<inputs.count).map { spec($0).shape }, y: out, out: outSpec.shape, nodeName: node.name)
+
+        case .where:
+            return WhereStep(
+                elementType: outSpec.elementType, condition: input(0), x: input(1), yInput: input(2), out: out,
+                layout: BroadcastLayout([spec(0).shape, spec(1).shape, spec(2).shape], out: outSpec.shape))
+
+        case .shape(let slice):
+            let dims = spec(0).shape
+            return ConstantFillStep(
+                storage: .int64(dims[slice.range(rank: dims.count)].map { Int64($0) }), y: out, count: outSpec.count)
+
+        case .constantOfShape(let value):
+            return ConstantFillStep(storage: value.storage, y: out, count: outSpec.count)
+
         case .identity, .reshape, .flatten:
             return CopyStep(
                 x: input(0), y: out, byteCount: outSpec.count * outSpec.elementType.byteCount,

@@ -20,6 +20,11 @@ extension GraphOp {
         case .transpose: "transpose"
         case .cast: "cast"
         case .argMax: "argMax"
+        case .argMin: "argMin"
+        case .reduce: "reduce"
+        case .topK: "topK"
+        case .gather: "gather"
+        case .cumSum: "cumSum"
         case .scaler: "scaler"
         case .imputer: "imputer"
         case .normalizer: "normalizer"
@@ -36,7 +41,8 @@ extension GraphOp {
     var arity: (inputs: ClosedRange<Int>, outputs: Int) {
         switch self {
         case .gemm: (2...3, 1)
-        case .matMul, .add, .sub, .mul, .div, .arrayFeatureExtractor: (2...2, 1)
+        case .matMul, .add, .sub, .mul, .div, .arrayFeatureExtractor, .gather: (2...2, 1)
+        case .topK: (1...1, 2)
         case .concat: (1...Int.max, 1)
         case .linearClassifier: (1...1, 2)
         case .treeEnsemble(let t): (1...1, t.outputs.count)

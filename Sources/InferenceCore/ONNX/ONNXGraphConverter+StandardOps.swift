@@ -114,11 +114,26 @@ extension ONNXGraphConverter {
         case "OneHot":
             try convertOneHot(c)
 
+        case "ArgMin":
+            try convertArgMin(c)
+        case "TopK":
+            try convertTopK(c)
+        case "Gather":
+            try convertGather(c, mode: .slices)
+        case "GatherElements":
+            try convertGather(c, mode: .elements)
+        case "CumSum":
+            try convertCumSum(c)
+        case let op where Self.reductionKinds[op] != nil:
+            try convertReduce(c, kind: Self.reductionKinds[op] ?? .sum)
+
         default:
             throw c.unsupported(
                 "operator '\(node.opType)' is not supported. Supported ai.onnx operators: Gemm, MatMul, Add, Sub, "
                     + "Mul, Div, Relu, Sigmoid, Tanh, Softmax, LogSoftmax, Concat, Reshape, Flatten, Transpose, "
-                    + "Cast, ArgMax, Identity, Constant, OneHot.")
+                    + "Cast, ArgMax, Identity, Constant, OneHot, "
+                    + "ReduceSum, ReduceMean, ReduceSumSquare, ReduceProd, ReduceLogSumExp, ReduceMax, ReduceMin, "
+                    + "ReduceL1, ReduceL2, ReduceLogSum, ArgMin, TopK, Gather, GatherElements, CumSum.")
         }
     }
 

@@ -14,7 +14,10 @@ import MLOpsCore
 ///
 /// Supported: the default domain (`ai.onnx`, opsets 1–``maxDefaultOpset``) ops `Gemm`, `MatMul`,
 /// `Add`, `Sub`, `Mul`, `Div`, `Relu`, `Sigmoid`, `Tanh`, `Softmax`, `LogSoftmax`, `Concat`,
-/// `Reshape`, `Flatten`, `Transpose`, `Cast`, `ArgMax`, `Identity`, `Constant`, `OneHot`; and
+/// `Reshape`, `Flatten`, `Transpose`, `Cast`, `ArgMax`, `Identity`, `Constant`, `OneHot`,
+/// `ReduceSum`, `ReduceMean`, `ReduceSumSquare`, `ReduceProd`, `ReduceLogSumExp`, `ReduceMax`,
+/// `ReduceMin`, `ReduceL1`, `ReduceL2`, `ReduceLogSum`, `ArgMin`, `TopK`, `Gather`,
+/// `GatherElements`, `CumSum`; and
 /// `ai.onnx.ml` (opsets 1–``maxMLOpset``) `Scaler`, `Normalizer`, `LinearClassifier`,
 /// `LinearRegressor`, `ArrayFeatureExtractor`, `OneHotEncoder`, `TreeEnsembleRegressor`,
 /// `TreeEnsembleClassifier` — what skl2onnx and torch emit for linear models, MLPs, scalers,

@@ -60,6 +60,15 @@ struct PackageGraphDocument: Codable, Sendable {
         var multiClass: Int?
         var targets: Int?
         var tree: Tree?
+        var reduction: GraphOp.Reduce.Kind?
+        var axes: [Int]?
+        var noopWithEmptyAxes: Bool?
+        var k: Int?
+        var largest: Bool?
+        var sorted: Bool?
+        var gatherMode: GraphOp.Gather.Mode?
+        var exclusive: Bool?
+        var reverse: Bool?
 
         init() {}
     }

@@ -51,7 +51,6 @@ struct SKL2ONNXCaseTests {
     static let refused: Set<String> = [
         "adaboost_classifier",
         "adaboost_regressor",
-        "bagging_classifier",
         "bernoulli_nb",
         "binarizer",
         "gaussian_nb",

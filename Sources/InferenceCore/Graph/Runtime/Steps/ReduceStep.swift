@@ -1,0 +1,194 @@
+/// A reduction over some axes (``GraphOp/reduce(_:)``).
+///
+/// At build time the input's axes are coalesced: size-1 axes dropped and neighbours that are
+/// both reduced (or both kept) merged. The common results — reduced axes forming one block —
+/// run as [outer, axis, inner] with contiguous inner loops; other layouts (e.g. axes 0 and 2
+/// of a rank-3 tensor) walk precomputed offset tables. Each reduced set is folded in the
+/// input's row-major order, seeded with its first element (so `max`/`min` handle NaN as
+/// onnxruntime does).
+struct ReduceStep: ExecutionStep {
+    /// How the input is traversed.
+    enum Layout {
+        /// Output element `o·inner + i` reduces `x[o, 0..<axis, i]`.
+        case blocks(outer: Int, axis: Int, inner: Int)
+        /// Output element `j` reduces `x[kept[j] + r]` for every `r` in `reduced`.
+        case offsets(kept: [Int], reduced: [Int])
+    }
+
+    let x: Int
+    let y: Int
+    let kind: GraphOp.Reduce.Kind
+    let layout: Layout
+    let elementType: ElementType
+
+    /// Plans the reduction of a tensor of `shape` over the axes flagged in `mask`.
+    init(x: Int, y: Int, kind: GraphOp.Reduce.Kind, shape: [Int], mask: [Bool], elementType: ElementType) {
+        self.x = x
+        self.y = y
+        self.kind = kind
+        self.elementType = elementType
+        layout = Self.layout(shape: shape, mask: mask)
+    }
+
+    /// The traversal for `shape` reduced over `mask` (validated by shape inference).
+    static func layout(shape: [Int], mask: [Bool]) -> Layout {
+        var groups: [(size: Int, reduced: Bool)] = []
+        for (d, size) in shape.enumerated() where size != 1 {
+            let reduced = d < mask.count && mask[d]
+            if let last = groups.last, last.reduced == reduced {
+                groups[groups.count - 1].size = last.size * size
+            } else {
+                groups.append((size, reduced))
+            }
+        }
+        switch groups.map(\.reduced) {
+        case []: return .blocks(outer: 1, axis: 1, inner: 1)
+        case [false]: return .blocks(outer: groups[0].size, axis: 1, inner: 1)
+        case [true]: return .blocks(outer: 1, axis: groups[0].size, inner: 1)
+        case [false, true]: return .blocks(outer: groups[0].size, axis: groups[1].size, inner: 1)
+        case [true, false]: return .blocks(outer: 1, axis: groups[0].size, inner: groups[1].size)
+        case [false, true, false]:
+            return .blocks(outer: groups[0].size, axis: groups[1].size, inner: groups[2].size)
+        default:
+            // Row-major strides of the groups, then every offset of the kept and reduced groups.
+            var strides = [Int](repeating: 1, count: groups.count)
+            for g in stride(from: groups.count - 2, through: 0, by: -1) {
+                strides[g] = strides[g + 1] * groups[g + 1].size
+            }
+            func offsets(_ reduced: Bool) -> [Int] {
+                var result = [0]
+                for (g, group) in groups.enumerated() where group.reduced == reduced {
+                    var next: [Int] = []
+                    next.reserveCapacity(result.count * group.size)
+                    for base in result {
+                        for j in 0..<group.size { next.append(base + j * strides[g]) }
+                    }
+                    result = next
+                }
+                return result
+            }
+            return .offsets(kept: offsets(false), reduced: offsets(true))
+        }
+    }
+
+    func run(_ context: ExecutionContext) throws {
+        switch elementType {
+        case .float32: reduce(context.f32(x), context.f32(y))
+        case .float64: reduce(context.f64(x), context.f64(y))
+        default: reduce(context.i64(x), context.i64(y))
+        }
+    }
+
+    @inline(__always)
+    private func reduce<T: ReduceScalar>(_ xp: UnsafeMutablePointer<T>, _ yp: UnsafeMutablePointer<T>) {
+        switch kind {
+        case .sum:
+            fold(xp, yp, empty: T.zero, map: { $0 }, combine: T.plus, finish: { v, _ in v })
+        case .mean:
+            fold(xp, yp, empty: T.zero, map: { $0 }, combine: T.plus, finish: { v, n in n == 0 ? v : T.mean(v, n) })
+        case .sumSquare:
+            fold(xp, yp, empty: T.zero, map: { T.times($0, $0) }, combine: T.plus, finish: { v, _ in v })
+        case .prod:
+            fold(xp, yp, empty: T.one, map: { $0 }, combine: T.times, finish: { v, _ in v })
+        case .max:
+            fold(xp, yp, empty: T.lowest, map: { $0 }, combine: { $1 > $0 ? $1 : $0 }, finish: { v, _ in v })
+        case .min:
+            fold(xp, yp, empty: T.highest, map: { $0 }, combine: { $1 < $0 ? $1 : $0 }, finish: { v, _ in v })
+        case .l1:
+            fold(xp, yp, empty: T.zero, map: { $0.absolute }, combine: T.plus, finish: { v, _ in v })
+        case .l2:
+            fold(
+                xp, yp, empty: T.zero, map: { T.times($0, $0) }, combine: T.plus,
+                finish: { v, _ in T(real: v.real.squareRoot()) })
+        case .logSum:
+            fold(xp, yp, empty: T.zero, map: { $0 }, combine: T.plus, finish: { v, _ in T(real: T.log(v.real)) })
+        case .logSumExp:
+            logSumExp(xp, yp)
+        }
+    }
+
+    /// Folds every reduced set: `map` each element, `combine` left to right starting from the
+    /// first mapped element (`empty` for an empty set), then `finish(result, set size)`.
+    @inline(__always)
+    private func fold<T: ReduceScalar>(
+        _ xp: UnsafeMutablePointer<T>, _ yp: UnsafeMutablePointer<T>, empty: T, map: (T) -> T,
+        combine: (T, T) -> T, finish: (T, Int) -> T
+    ) {
+        switch layout {
+        case .blocks(let outer, let axis, let inner):
+            if axis == 0 {
+                let value = finish(empty, 0)
+                yp.update(repeating: value, count: outer * inner)
+            } else if inner == 1 {
+                for o in 0..<outer {
+                    let row = xp + o * axis
+                    var acc = map(row[0])
+                    for a in 1..<axis { acc = combine(acc, map(row[a])) }
+                    yp[o] = finish(acc, axis)
+                }
+            } else {
+                // Whole rows at a time: the inner loops are contiguous and independent per lane.
+                for o in 0..<outer {
+                    let out = yp + o * inner
+                    let first = xp + o * axis * inner
+                    for i in 0..<inner { out[i] = map(first[i]) }
+                    for a in 1..<axis {
+                        let row = first + a * inner
+                        for i in 0..<inner { out[i] = combine(out[i], map(row[i])) }
+                    }
+                    for i in 0..<inner { out[i] = finish(out[i], axis) }
+                }
+            }
+        case .offsets(let kept, let reduced):
+            kept.withUnsafeBufferPointer { kp in
+                reduced.withUnsafeBufferPointer { rp in
+                    for (j, base) in kp.enumerated() {
+                        guard let r0 = rp.first else {
+                            yp[j] = finish(empty, 0)
+                            continue
+                        }
+                        let start = xp + base
+                        var acc = map(start[r0])
+                        for r in rp.dropFirst() { acc = combine(acc, map(start[r])) }
+                        yp[j] = finish(acc, rp.count)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `m + log Σ e^(x − m)` per reduced set, with `m` the largest finite element (0 if none).
+    @inline(__always)
+    private func logSumExp<T: ReduceScalar>(_ xp: UnsafeMutablePointer<T>, _ yp: UnsafeMutablePointer<T>) {
+        @inline(__always)
+        func one(_ count: Int, _ at: (Int) -> T) -> T {
+            var m: T.Real = -.infinity
+            for j in 0..<count {
+                let v = at(j)
+                if v.isFiniteValue && v.real > m { m = v.real }
+            }
+            if m == -.infinity { m = 0 }
+            var sum: T.Real = 0
+            for j in 0..<count { sum += T.exp(at(j).real - m) }
+            return T(real: T.log(sum) + m)
+        }
+        switch layout {
+        case .blocks(let outer, let axis, let inner):
+            for o in 0..<outer {
+                for i in 0..<inner {
+                    let base = xp + o * axis * inner + i
+                    yp[o * inner + i] = one(axis) { base[$0 * inner] }
+                }
+            }
+        case .offsets(let kept, let reduced):
+            kept.withUnsafeBufferPointer { kp in
+                reduced.withUnsafeBufferPointer { rp in
+                    for (j, base) in kp.enumerated() {
+                        let start = xp + base
+                        yp[j] = one(rp.count) { start[rp[$0]] }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 @testable import InferenceCore
 import MLOpsCore
 import Testing
@@ -240,6 +241,43 @@ struct ReductionOpsTests {
         Self.expectClose(
             try Self.run(.reduce(GraphOp.Reduce(kind: .logSumExp, axes: [1], keepDims: false)), leadingInfinity)[0],
             [1], [-999.3068237304688])
+    }
+
+    @Test func longRowsTakeTheVectorAndInterleavedPathsWithTheSameResults() throws {
+        // Rows of 37 (two 16-lane blocks and a tail): log-sum-exp against a double-precision
+        // reference, NaN and +∞ in the vector part and in the tail, sums against a sequential sum.
+        var rng = GraphTestRNG(seed: 21)
+        var values = rng.floats(5 * 37, scale: 30)
+        values[37 + 20] = .nan
+        values[2 * 37 + 35] = .nan
+        values[3 * 37 + 5] = .infinity
+        values[4 * 37 + 3] = -.infinity
+        let x = try Tensor(shape: [5, 37], float32: values)
+        let lse = try Self.run(.reduce(GraphOp.Reduce(kind: .logSumExp, axes: [1], keepDims: false)), x)[0]
+        let got = try #require(lse.float32Values)
+        #expect(got[1].isNaN && got[2].isNaN && got[3] == .infinity)
+        for r in [0, 4] {
+            let row = values[(r * 37)..<((r + 1) * 37)].map { Double($0) }
+            let m = row.filter(\.isFinite).max() ?? 0
+            let want = m + log(row.reduce(0) { $0 + exp($1 - m) })
+            #expect(abs(Double(got[r]) - want) <= 1e-5 * abs(want), "row \(r): \(got[r]) vs \(want)")
+        }
+        let doubles = try Tensor(shape: [5, 37], float64: values.map { Double($0) })
+        let lse64 = try #require(
+            try Self.run(.reduce(GraphOp.Reduce(kind: .logSumExp, axes: [1], keepDims: false)), doubles)[0]
+                .float64Values)
+        for r in [0, 4] { #expect(abs(lse64[r] - Double(got[r])) <= 1e-4 * abs(lse64[r])) }
+        let intValues: [Int64] = (0..<74).map { Int64($0 * 3 - 50) }
+        let ints = try Tensor(shape: [2, 37], int64: intValues)
+        let sums = try Self.run(.reduce(GraphOp.Reduce(kind: .sum, axes: [-1], keepDims: false)), ints)[0]
+        let firstSum: Int64 = intValues[0..<37].reduce(0, +)
+        let secondSum: Int64 = intValues[37..<74].reduce(0, +)
+        #expect(sums.int64Values == [firstSum, secondSum])
+        let squares = try Self.run(.reduce(GraphOp.Reduce(kind: .sumSquare, axes: [1], keepDims: false)), doubles)[0]
+        let row0: [Double] = values[0..<37].map { Double($0) }
+        let wantSquares: Double = row0.reduce(0) { $0 + $1 * $1 }
+        let gotSquares: Double = squares.float64Values?[0] ?? 0
+        #expect(abs(gotSquares - wantSquares) < 1e-9 * wantSquares)
     }
 
     @Test func malformedReductionsAreRefused() throws {

@@ -18,23 +18,29 @@ struct ArgMaxStep: ExecutionStep {
     let elementType: ElementType
 
     func run(_ context: ExecutionContext) throws {
-        let out = context.i64(y)
-        switch (elementType, minimum) {
-        case (.float32, false): scan(context.f32(x), out, better: { $0 > $1 }, tie: { $0 >= $1 })
-        case (.float32, true): scan(context.f32(x), out, better: { $0 < $1 }, tie: { $0 <= $1 })
-        case (.float64, false): scan(context.f64(x), out, better: { $0 > $1 }, tie: { $0 >= $1 })
-        case (.float64, true): scan(context.f64(x), out, better: { $0 < $1 }, tie: { $0 <= $1 })
-        case (_, false): scan(context.i64(x), out, better: { $0 > $1 }, tie: { $0 >= $1 })
-        case (_, true): scan(context.i64(x), out, better: { $0 < $1 }, tie: { $0 <= $1 })
+        switch elementType {
+        case .float32: dispatch(context.f32(x), context.i64(y))
+        case .float64: dispatch(context.f64(x), context.i64(y))
+        default: dispatch(context.i64(x), context.i64(y))
         }
     }
 
+    /// Picks the comparison once, so each scan is specialised for it.
+    @inline(__always)
+    private func dispatch<T: Comparable>(_ xp: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<Int64>) {
+        switch (minimum, selectLast) {
+        case (false, false): scan(xp, out) { $0 > $1 }
+        case (false, true): scan(xp, out) { $0 >= $1 }
+        case (true, false): scan(xp, out) { $0 < $1 }
+        case (true, true): scan(xp, out) { $0 <= $1 }
+        }
+    }
+
+    /// `replaces(v, best)`: whether `v` becomes the new candidate.
     @inline(__always)
     private func scan<T: Comparable>(
-        _ xp: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<Int64>, better: (T, T) -> Bool,
-        tie: (T, T) -> Bool
+        _ xp: UnsafeMutablePointer<T>, _ out: UnsafeMutablePointer<Int64>, replaces: (T, T) -> Bool
     ) {
-        let replaces = selectLast ? tie : better
         for o in 0..<outer {
             for i in 0..<inner {
                 let base = o * axis * inner + i

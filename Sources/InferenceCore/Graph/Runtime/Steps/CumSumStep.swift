@@ -22,6 +22,36 @@ struct CumSumStep: ExecutionStep {
     @inline(__always)
     private func scan<T: ReduceScalar>(_ xp: UnsafeMutablePointer<T>, _ yp: UnsafeMutablePointer<T>) {
         guard axis > 0, inner > 0 else { return }
+        if inner == 1 {
+            // One running total per row.
+            for o in 0..<outer {
+                let xs = xp + o * axis
+                let ys = yp + o * axis
+                var total = T.zero
+                if reverse {
+                    for a in stride(from: axis - 1, through: 0, by: -1) {
+                        if exclusive {
+                            ys[a] = total
+                            total = T.plus(total, xs[a])
+                        } else {
+                            total = T.plus(total, xs[a])
+                            ys[a] = total
+                        }
+                    }
+                } else {
+                    for a in 0..<axis {
+                        if exclusive {
+                            ys[a] = total
+                            total = T.plus(total, xs[a])
+                        } else {
+                            total = T.plus(total, xs[a])
+                            ys[a] = total
+                        }
+                    }
+                }
+            }
+            return
+        }
         // Visit the axis positions first to last (or last to first), `step` rows apart.
         let first = reverse ? (axis - 1) * inner : 0
         let step = reverse ? -inner : inner

@@ -88,90 +88,70 @@ struct ReduceStep: ExecutionStep {
     @inline(__always)
     private func reduce<T: ReduceScalar>(_ xp: UnsafeMutablePointer<T>, _ yp: UnsafeMutablePointer<T>) {
         switch kind {
-        case .sum:
-            fold(xp, yp, empty: T.zero, map: { $0 }, combine: T.plus, finish: { v, _ in v })
-        case .mean:
-            fold(xp, yp, empty: T.zero, map: { $0 }, combine: T.plus, finish: { v, n in n == 0 ? v : T.mean(v, n) })
-        case .sumSquare:
-            fold(xp, yp, empty: T.zero, map: { T.times($0, $0) }, combine: T.plus, finish: { v, _ in v })
-        case .prod:
-            fold(xp, yp, empty: T.one, map: { $0 }, combine: T.times, finish: { v, _ in v })
-        case .max:
-            fold(
-                xp, yp, empty: T.lowest, reassociate: false, map: { $0 }, combine: { $1 > $0 ? $1 : $0 },
-                finish: { v, _ in v })
-        case .min:
-            fold(
-                xp, yp, empty: T.highest, reassociate: false, map: { $0 }, combine: { $1 < $0 ? $1 : $0 },
-                finish: { v, _ in v })
-        case .l1:
-            fold(xp, yp, empty: T.zero, map: { $0.absolute }, combine: T.plus, finish: { v, _ in v })
-        case .l2:
-            fold(
-                xp, yp, empty: T.zero, map: { T.times($0, $0) }, combine: T.plus,
-                finish: { v, _ in T(real: v.real.squareRoot()) })
-        case .logSum:
-            fold(xp, yp, empty: T.zero, map: { $0 }, combine: T.plus, finish: { v, _ in T(real: T.log(v.real)) })
-        case .logSumExp:
-            logSumExp(xp, yp)
+        case .sum: fold(xp, yp, SumFolding<T>.self)
+        case .mean: fold(xp, yp, MeanFolding<T>.self)
+        case .sumSquare: fold(xp, yp, SumSquareFolding<T>.self)
+        case .prod: fold(xp, yp, ProdFolding<T>.self)
+        case .max: fold(xp, yp, MaxFolding<T>.self)
+        case .min: fold(xp, yp, MinFolding<T>.self)
+        case .l1: fold(xp, yp, L1Folding<T>.self)
+        case .l2: fold(xp, yp, L2Folding<T>.self)
+        case .logSum: fold(xp, yp, LogSumFolding<T>.self)
+        case .logSumExp: logSumExp(xp, yp)
         }
     }
 
-    /// Folds every reduced set: `map` each element, `combine` left to right starting from the
-    /// first mapped element (`empty` for an empty set), then `finish(result, set size)`. With
-    /// `reassociate` (sums and products, not max/min whose NaN rule depends on the order) a long
-    /// contiguous set is folded as four interleaved partial results.
-    @inline(__always)
-    private func fold<T: ReduceScalar>(
-        _ xp: UnsafeMutablePointer<T>, _ yp: UnsafeMutablePointer<T>, empty: T, reassociate: Bool = true,
-        map: (T) -> T, combine: (T, T) -> T, finish: (T, Int) -> T
+    /// Folds every reduced set with `F` (see ``ReduceFolding``), left to right from the first
+    /// element; a long contiguous set of a reassociating kind folds as four interleaved partial
+    /// results.
+    private func fold<F: ReduceFolding>(
+        _ xp: UnsafeMutablePointer<F.Element>, _ yp: UnsafeMutablePointer<F.Element>, _: F.Type
     ) {
         switch layout {
         case .blocks(let outer, let axis, let inner):
             if axis == 0 {
-                let value = finish(empty, 0)
-                yp.update(repeating: value, count: outer * inner)
-            } else if inner == 1 && reassociate && axis >= 8 {
+                yp.update(repeating: F.finish(F.empty, 0), count: outer * inner)
+            } else if inner == 1 && F.reassociates && axis >= 8 {
                 // Four interleaved partial results break the dependency chain of one accumulator.
                 for o in 0..<outer {
                     let row = xp + o * axis
-                    var acc0 = map(row[0])
-                    var acc1 = map(row[1])
-                    var acc2 = map(row[2])
-                    var acc3 = map(row[3])
+                    var acc0 = F.map(row[0])
+                    var acc1 = F.map(row[1])
+                    var acc2 = F.map(row[2])
+                    var acc3 = F.map(row[3])
                     var a = 4
                     while a + 4 <= axis {
-                        acc0 = combine(acc0, map(row[a]))
-                        acc1 = combine(acc1, map(row[a + 1]))
-                        acc2 = combine(acc2, map(row[a + 2]))
-                        acc3 = combine(acc3, map(row[a + 3]))
+                        acc0 = F.combine(acc0, F.map(row[a]))
+                        acc1 = F.combine(acc1, F.map(row[a + 1]))
+                        acc2 = F.combine(acc2, F.map(row[a + 2]))
+                        acc3 = F.combine(acc3, F.map(row[a + 3]))
                         a += 4
                     }
-                    var acc = combine(combine(acc0, acc1), combine(acc2, acc3))
+                    var acc = F.combine(F.combine(acc0, acc1), F.combine(acc2, acc3))
                     while a < axis {
-                        acc = combine(acc, map(row[a]))
+                        acc = F.combine(acc, F.map(row[a]))
                         a += 1
                     }
-                    yp[o] = finish(acc, axis)
+                    yp[o] = F.finish(acc, axis)
                 }
             } else if inner == 1 {
                 for o in 0..<outer {
                     let row = xp + o * axis
-                    var acc = map(row[0])
-                    for a in 1..<axis { acc = combine(acc, map(row[a])) }
-                    yp[o] = finish(acc, axis)
+                    var acc = F.map(row[0])
+                    for a in 1..<axis { acc = F.combine(acc, F.map(row[a])) }
+                    yp[o] = F.finish(acc, axis)
                 }
             } else {
                 // Whole rows at a time: the inner loops are contiguous and independent per lane.
                 for o in 0..<outer {
                     let out = yp + o * inner
                     let first = xp + o * axis * inner
-                    for i in 0..<inner { out[i] = map(first[i]) }
+                    for i in 0..<inner { out[i] = F.map(first[i]) }
                     for a in 1..<axis {
                         let row = first + a * inner
-                        for i in 0..<inner { out[i] = combine(out[i], map(row[i])) }
+                        for i in 0..<inner { out[i] = F.combine(out[i], F.map(row[i])) }
                     }
-                    for i in 0..<inner { out[i] = finish(out[i], axis) }
+                    for i in 0..<inner { out[i] = F.finish(out[i], axis) }
                 }
             }
         case .offsets(let kept, let reduced):
@@ -179,13 +159,13 @@ struct ReduceStep: ExecutionStep {
                 reduced.withUnsafeBufferPointer { rp in
                     for (j, base) in kp.enumerated() {
                         guard let r0 = rp.first else {
-                            yp[j] = finish(empty, 0)
+                            yp[j] = F.finish(F.empty, 0)
                             continue
                         }
                         let start = xp + base
-                        var acc = map(start[r0])
-                        for r in rp.dropFirst() { acc = combine(acc, map(start[r])) }
-                        yp[j] = finish(acc, rp.count)
+                        var acc = F.map(start[r0])
+                        for r in rp.dropFirst() { acc = F.combine(acc, F.map(start[r])) }
+                        yp[j] = F.finish(acc, rp.count)
                     }
                 }
             }

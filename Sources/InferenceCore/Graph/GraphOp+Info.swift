@@ -20,6 +20,11 @@ extension GraphOp {
         case .transpose: "transpose"
         case .cast: "cast"
         case .argMax: "argMax"
+        case .argMin: "argMin"
+        case .reduce: "reduce"
+        case .topK: "topK"
+        case .gather: "gather"
+        case .cumSum: "cumSum"
         case .scaler: "scaler"
         case .imputer: "imputer"
         case .normalizer: "normalizer"
@@ -43,7 +48,8 @@ extension GraphOp {
     var arity: (inputs: ClosedRange<Int>, outputs: Int) {
         switch self {
         case .gemm: (2...3, 1)
-        case .matMul, .add, .sub, .mul, .div, .arrayFeatureExtractor: (2...2, 1)
+        case .matMul, .add, .sub, .mul, .div, .arrayFeatureExtractor, .gather: (2...2, 1)
+        case .topK: (1...1, 2)
         case .concat, .variadic: (1...Int.max, 1)
         case .binary: (2...2, 1)
         case .reshape: (1...2, 1)

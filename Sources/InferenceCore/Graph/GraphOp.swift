@@ -69,8 +69,30 @@ public enum GraphOp: Sendable {
     /// numbers → string formats them; string → number parses).
     case cast(to: ElementType)
     /// Index of the largest element along an axis, as `int64`. Ties pick the first index
-    /// unless `selectLastIndex`; a NaN counts as the largest.
+    /// unless `selectLastIndex`. As onnxruntime, a NaN wins only as the first element (later
+    /// NaNs lose every comparison). Numeric types.
     case argMax(ArgMax)
+    /// Index of the smallest element along an axis, as `int64`; ties and NaN as ``argMax(_:)``.
+    case argMin(ArgMax)
+    /// A reduction (sum, mean, max, log-sum-exp...) over some axes; see ``Reduce``.
+    ///
+    /// Input `float32`, `float64` or `int64`; output of the same type (`int64` results of
+    /// `mean`, `l2`, `logSum`, `logSumExp` are computed in double precision and truncated toward
+    /// zero, as onnxruntime).
+    case reduce(Reduce)
+    /// The `k` largest (or smallest) elements along an axis and their indices.
+    ///
+    /// Input `X` numeric; outputs `values` (X's type) and `indices` (`int64`), X's shape with
+    /// `k` at the axis. Ties keep the lower index first; a NaN ranks above every number (so
+    /// it comes first with `largest`, last otherwise; onnxruntime's NaN order is unspecified).
+    case topK(TopK)
+    /// ONNX `Gather` or `GatherElements` (see ``Gather``): inputs `data` (any type) and
+    /// `indices` (`int64`; negative counts from the end of the axis); an index outside
+    /// `-size..<size` throws when the step runs.
+    case gather(Gather)
+    /// Cumulative sum along an axis (ONNX `CumSum`). `float32`, `float64` or `int64`
+    /// (`int64` wraps on overflow); output of the input's type and shape.
+    case cumSum(CumSum)
     /// `ai.onnx.ml` Scaler: `y = (x - offset) * scale`, per last-axis feature (arrays of length
     /// 1 broadcast). Input any numeric type; output `float32`.
     case scaler(Scaler)

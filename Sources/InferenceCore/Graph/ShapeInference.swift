@@ -185,15 +185,27 @@ enum ShapeInference {
             let x = try input(0)
             return [TensorSpec(elementType: to, shape: x.shape)]
 
-        case .argMax(let a):
+        case .argMax(let a), .argMin(let a):
             let x = try requireType(0, numeric)
             guard let ax = TensorSpec.normalizedAxis(a.axis, rank: x.shape.count) else {
                 throw fail("axis \(a.axis) is out of range for shape \(x.shape).", 0)
             }
-            guard x.shape[ax] > 0 else { throw fail("argMax over an empty axis.", 0) }
+            guard x.shape[ax] > 0 else { throw fail("\(node.op.kindName) over an empty axis.", 0) }
             var out = x.shape
             if a.keepDims { out[ax] = 1 } else { out.remove(at: ax) }
             return [TensorSpec(elementType: .int64, shape: out)]
+
+        case .reduce(let r):
+            return [try reduce(r, try input(0), fail: { fail($0, 0) })]
+
+        case .topK(let t):
+            return try topK(t, try input(0), fail: { fail($0, 0) })
+
+        case .gather(let g):
+            return [try gather(g, try input(0), try input(1), fail: { fail($0, $1) })]
+
+        case .cumSum(let c):
+            return [try cumSum(c, try input(0), fail: { fail($0, 0) })]
 
         case .scaler(let s):
             let x = try requireType(0, numeric)

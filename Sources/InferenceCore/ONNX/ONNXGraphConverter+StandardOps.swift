@@ -120,6 +120,19 @@ extension ONNXGraphConverter {
         case _ where Self.elementwiseOps.contains(node.opType):
             try convertElementwiseOp(c)
 
+        case "ArgMin":
+            try convertArgMin(c)
+        case "TopK":
+            try convertTopK(c)
+        case "Gather":
+            try convertGather(c, mode: .slices)
+        case "GatherElements":
+            try convertGather(c, mode: .elements)
+        case "CumSum":
+            try convertCumSum(c)
+        case let op where Self.reductionKinds[op] != nil:
+            try convertReduce(c, kind: Self.reductionKinds[op] ?? .sum)
+
         default:
             throw c.unsupported(
                 "operator '\(node.opType)' is not supported. " + ONNXImporter.supportedList("ai.onnx"))

@@ -7,11 +7,12 @@ extension ONNXImporter {
     /// a model at once.
     public static let supportedOperators: [String: [String]] = [
         "ai.onnx": [
-            "Abs", "Add", "And", "ArgMax", "Cast", "Ceil", "Concat", "Constant", "ConstantOfShape", "Div", "Equal",
-            "Erf", "Exp", "Flatten", "Floor", "Gemm", "Greater", "GreaterOrEqual", "Identity", "Less", "LessOrEqual",
-            "Log", "LogSoftmax", "MatMul", "Max", "Mean", "Min", "Mul", "Neg", "Not", "OneHot", "Or", "Pow",
-            "Reciprocal", "Relu", "Reshape", "Scan", "Shape", "Sigmoid", "Sign", "Softmax", "Sqrt", "Sub", "Sum",
-            "Tanh",
+            "Add", "And", "ArgMax", "ArgMin", "Cast", "Ceil", "Concat", "Constant", "ConstantOfShape", "CumSum",
+            "Div", "Equal", "Erf", "Exp", "Flatten", "Floor", "Gather", "GatherElements", "Gemm", "Greater",
+            "GreaterOrEqual", "Identity", "Less", "LessOrEqual", "Log", "LogSoftmax", "MatMul", "Max", "Mean",
+            "Min", "Mul", "Neg", "Not", "OneHot", "Or", "Pow", "Reciprocal", "ReduceL1", "ReduceL2", "ReduceLogSum",
+            "ReduceLogSumExp", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd", "ReduceSum", "ReduceSumSquare",
+            "Relu", "Reshape", "Scan", "Shape", "Sigmoid", "Sign", "Softmax", "Sqrt", "Sub", "Sum", "Tanh", "TopK",
             "Transpose", "Where", "Xor",
         ],
         "ai.onnx.ml": [

@@ -70,10 +70,27 @@ enum PackageGraphCodec {
         case .reshape(let shape): a.shape = shape
         case .transpose(let perm): a.perm = perm
         case .cast(let to): a.to = to
-        case .argMax(let m):
+        case .argMax(let m), .argMin(let m):
             a.axis = m.axis
             a.keepDims = m.keepDims
             a.selectLastIndex = m.selectLastIndex
+        case .reduce(let r):
+            a.reduction = r.kind
+            a.axes = r.axes
+            a.keepDims = r.keepDims
+            a.noopWithEmptyAxes = r.noopWithEmptyAxes
+        case .topK(let t):
+            a.k = t.k
+            a.axis = t.axis
+            a.largest = t.largest
+            a.sorted = t.sorted
+        case .gather(let g):
+            a.gatherMode = g.mode
+            a.axis = g.axis
+        case .cumSum(let c):
+            a.axis = c.axis
+            a.exclusive = c.exclusive
+            a.reverse = c.reverse
         case .scaler(let s):
             a.offset = weights.append(s.offset)
             a.scale = weights.append(s.scale)
@@ -243,11 +260,30 @@ enum PackageGraphCodec {
         case "reshape": return .reshape(shape: try ints(a.shape))
         case "transpose": return .transpose(perm: try ints(a.perm))
         case "cast": return .cast(to: try a.to.orCorrupt(what))
-        case "argMax":
-            return .argMax(
-                GraphOp.ArgMax(
-                    axis: try a.axis.orCorrupt(what), keepDims: try a.keepDims.orCorrupt(what),
-                    selectLastIndex: try a.selectLastIndex.orCorrupt(what)))
+        case "argMax", "argMin":
+            let attributes = GraphOp.ArgMax(
+                axis: try a.axis.orCorrupt(what), keepDims: try a.keepDims.orCorrupt(what),
+                selectLastIndex: try a.selectLastIndex.orCorrupt(what))
+            return record.op == "argMax" ? .argMax(attributes) : .argMin(attributes)
+        case "reduce":
+            return .reduce(
+                GraphOp.Reduce(
+                    kind: try a.reduction.orCorrupt(what), axes: try ints(a.axes),
+                    keepDims: try a.keepDims.orCorrupt(what),
+                    noopWithEmptyAxes: try a.noopWithEmptyAxes.orCorrupt(what)))
+        case "topK":
+            return .topK(
+                GraphOp.TopK(
+                    k: try a.k.orCorrupt(what), axis: try a.axis.orCorrupt(what),
+                    largest: try a.largest.orCorrupt(what),
+                    sorted: try a.sorted.orCorrupt(what)))
+        case "gather":
+            return .gather(GraphOp.Gather(mode: try a.gatherMode.orCorrupt(what), axis: try a.axis.orCorrupt(what)))
+        case "cumSum":
+            return .cumSum(
+                GraphOp.CumSum(
+                    axis: try a.axis.orCorrupt(what), exclusive: try a.exclusive.orCorrupt(what),
+                    reverse: try a.reverse.orCorrupt(what)))
         case "scaler": return .scaler(GraphOp.Scaler(offset: try floats(a.offset), scale: try floats(a.scale)))
         case "imputer": return .imputer(GraphOp.Imputer(values: try floats(a.offset)))
         case "normalizer": return .normalizer(try a.norm.orCorrupt(what))

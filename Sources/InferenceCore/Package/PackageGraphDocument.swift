@@ -66,6 +66,15 @@ struct PackageGraphDocument: Codable, Sendable {
         /// `constantOfShape`: the one-element value (type in `elementType`).
         var value: WeightWriter.Reference?
         var scan: Scan?
+        var reduction: GraphOp.Reduce.Kind?
+        var axes: [Int]?
+        var noopWithEmptyAxes: Bool?
+        var k: Int?
+        var largest: Bool?
+        var sorted: Bool?
+        var gatherMode: GraphOp.Gather.Mode?
+        var exclusive: Bool?
+        var reverse: Bool?
 
         init() {}
     }

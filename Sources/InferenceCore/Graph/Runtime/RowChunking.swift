@@ -110,8 +110,24 @@ struct RowChunking: Sendable {
             return !constant(0)
         case .softmax(let axis), .logSoftmax(let axis):
             return !constant(0) && axisIsNotBatch(axis, rank: rank(x))
-        case .argMax(let a):
+        case .argMax(let a), .argMin(let a):
             return !constant(0) && axisIsNotBatch(a.axis, rank: rank(x))
+        case .reduce(let r):
+            guard let mask = r.reducedMask(rank: rank(x)), let first = mask.first else { return false }
+            return !constant(0) && !first
+        case .topK(let t):
+            return !constant(0) && axisIsNotBatch(t.axis, rank: rank(x))
+        case .cumSum(let c):
+            return !constant(0) && axisIsNotBatch(c.axis, rank: rank(x))
+        case .gather(let g):
+            let alongBatch = !axisIsNotBatch(g.axis, rank: rank(x))
+            switch g.mode {
+            case .slices:
+                // Rows of the data pick the same constant slices, or rows of indices pick from constant data.
+                return alongBatch ? constant(0) && !constant(1) : !constant(0) && constant(1)
+            case .elements:
+                return !alongBatch && !constant(0) && !constant(1)
+            }
         case .concat(let axis):
             return inputs.allSatisfy { $0.map { !isConstant[$0] } ?? false }
                 && axisIsNotBatch(axis, rank: rank(outputs.first))

@@ -22,6 +22,9 @@ struct StepBuilder {
             return TreeEnsembleStep.scratchBytes(t, rows: rows)
         case .scan(let scan):
             return ScanStep.scratchBytes(scan, inputSpecs: inputs.map { $0.map { specs[$0] } })
+        case .topK(let t):
+            // One slice's candidate indices (k ≤ the axis size, so this is at most the input's bytes).
+            return t.k * MemoryLayout<Int>.stride
         default:
             return 0
         }
@@ -146,11 +149,45 @@ struct StepBuilder {
             return CastStep(
                 x: input(0), y: out, from: spec(0).elementType, to: to, count: outSpec.count, nodeName: node.name)
 
-        case .argMax(let a):
+        case .argMax(let a), .argMin(let a):
             let (outer, len, inner) = split(spec(0).shape, axis: a.axis)
+            var minimum = false
+            if case .argMin = node.op { minimum = true }
             return ArgMaxStep(
                 x: input(0), y: out, outer: outer, axis: len, inner: inner, selectLast: a.selectLastIndex,
-                elementType: spec(0).elementType)
+                minimum: minimum, elementType: spec(0).elementType)
+
+        case .reduce(let r):
+            return ReduceStep(
+                x: input(0), y: out, kind: r.kind, shape: spec(0).shape,
+                mask: r.reducedMask(rank: spec(0).shape.count) ?? [], elementType: spec(0).elementType)
+
+        case .topK(let t):
+            let (outer, len, inner) = split(spec(0).shape, axis: t.axis)
+            return TopKStep(
+                x: input(0), values: outputs[0], indices: outputs[1], outer: outer, axis: len, inner: inner, k: t.k,
+                largest: t.largest, elementType: spec(0).elementType, scratchOffset: scratchOffset)
+
+        case .gather(let g):
+            let data = spec(0)
+            switch g.mode {
+            case .slices:
+                let (outer, len, inner) = split(data.shape, axis: g.axis)
+                return GatherStep(
+                    data: input(0), indices: input(1), y: out, outer: outer, axis: len, inner: inner,
+                    indexCount: spec(1).count, elementType: data.elementType, nodeName: node.name)
+            case .elements:
+                return GatherElementsStep(
+                    data: input(0), indices: input(1), y: out, dataShape: data.shape, indexShape: spec(1).shape,
+                    axis: TensorSpec.normalizedAxis(g.axis, rank: data.shape.count) ?? 0,
+                    elementType: data.elementType, nodeName: node.name)
+            }
+
+        case .cumSum(let c):
+            let (outer, len, inner) = split(spec(0).shape, axis: c.axis)
+            return CumSumStep(
+                x: input(0), y: out, outer: outer, axis: len, inner: inner, exclusive: c.exclusive,
+                reverse: c.reverse, elementType: spec(0).elementType)
 
         case .scaler(let s):
             return ScalerStep(x: input(0), y: out, shape: spec(0).shape, scaler: s, elementType: spec(0).elementType)

@@ -41,6 +41,10 @@ extension GraphOp {
         case .shape: "shape"
         case .constantOfShape: "constantOfShape"
         case .scan: "scan"
+        case .binarizer: "binarizer"
+        case .svmClassifier: "svmClassifier"
+        case .svmRegressor: "svmRegressor"
+        case .labelEncoder: "labelEncoder"
         }
     }
 
@@ -54,7 +58,7 @@ extension GraphOp {
         case .binary: (2...2, 1)
         case .reshape: (1...2, 1)
         case .where: (3...3, 1)
-        case .linearClassifier: (1...1, 2)
+        case .linearClassifier, .svmClassifier: (1...1, 2)
         case .treeEnsemble(let t): (1...1, t.outputs.count)
         case .scan(let s): (s.body.inputs.count...s.body.inputs.count, s.body.outputs.count)
         default: (1...1, 1)

@@ -96,10 +96,14 @@ public enum GraphOp: Sendable {
     /// `ai.onnx.ml` Scaler: `y = (x - offset) * scale`, per last-axis feature (arrays of length
     /// 1 broadcast). Input any numeric type; output `float32`.
     case scaler(Scaler)
-    /// `ai.onnx.ml` Imputer for missing values: `y = isNaN(x) ? values[j] : x`, per last-axis
-    /// feature `j` (an array of length 1 broadcasts). Input and output `float32` or `float64`, the
-    /// same type; the values are widened to `float64` for a `float64` input.
+    /// `ai.onnx.ml` Imputer: `y = x == replaced ? values[j] : x`, per last-axis feature `j` (an
+    /// array of length 1 broadcasts); a NaN ``Imputer/replacedValue`` replaces NaNs. Input and
+    /// output `float32` or `float64` (``Imputer/values``, widened to `float64` for a `float64`
+    /// input) or `int64` (``Imputer/int64Values``), the same type.
     case imputer(Imputer)
+    /// `ai.onnx.ml` Binarizer: `y = x > threshold ? 1 : 0`, same shape and type as `x`
+    /// (`float32`, `float64` or `int64`). A NaN element throws (as onnxruntime).
+    case binarizer(threshold: Float)
     /// `ai.onnx.ml` Normalizer along the last axis. Input numeric; output `float32`.
     case normalizer(Normalization)
     /// ONNX `OneHot`: input `indices` (int64 or float, negative counts from `depth`), output
@@ -126,6 +130,15 @@ public enum GraphOp: Sendable {
     /// states, scan inputs, captured tensors; outputs: final states, stacked scan outputs (see
     /// ``Scan``).
     case scan(Scan)
+    /// `ai.onnx.ml` SVMClassifier. Input [N, F] (or [F]) numeric, computed in `float32`; outputs
+    /// `label` [N] (int64 or string) and `scores` [N, W] `float32` (see ``SVMClassifier``).
+    case svmClassifier(SVMClassifier)
+    /// `ai.onnx.ml` SVMRegressor. Input [N, F] (or [F]) numeric, computed in `float32`; output
+    /// [N, 1] `float32` (see ``SVMRegressor``).
+    case svmRegressor(SVMRegressor)
+    /// `ai.onnx.ml` LabelEncoder: maps each element through a table; output has the input's
+    /// shape (see ``LabelEncoder``).
+    case labelEncoder(LabelEncoder)
 }
 
 extension GraphOp {
@@ -201,16 +214,30 @@ extension GraphOp {
         }
     }
 
-    /// Attributes of ``GraphOp/imputer(_:)``: the value that replaces a NaN in each feature.
+    /// Attributes of ``GraphOp/imputer(_:)``: which value is missing, and what replaces it in
+    /// each feature.
     ///
-    /// Has length 1 (broadcast) or the size of the input's last axis.
+    /// The replacement arrays have length 1 (broadcast) or the size of the input's last axis; a
+    /// float input uses ``values`` and ``replacedValue``, an `int64` input ``int64Values`` and
+    /// ``replacedInt64``.
     public struct Imputer: Sendable, Hashable, Codable {
-        /// The replacement of a NaN, per feature.
+        /// The replacement, per feature (float inputs).
         public var values: [Float]
+        /// The value that is replaced in a float input; NaN (the default) replaces NaNs.
+        public var replacedValue: Float
+        /// The replacement, per feature (`int64` inputs).
+        public var int64Values: [Int64]
+        /// The value that is replaced in an `int64` input.
+        public var replacedInt64: Int64
 
-        /// Creates imputer attributes.
-        public init(values: [Float]) {
+        /// Creates imputer attributes; the defaults replace NaNs of a float input.
+        public init(
+            values: [Float], replacedValue: Float = .nan, int64Values: [Int64] = [], replacedInt64: Int64 = 0
+        ) {
             self.values = values
+            self.replacedValue = replacedValue
+            self.int64Values = int64Values
+            self.replacedInt64 = replacedInt64
         }
     }
 

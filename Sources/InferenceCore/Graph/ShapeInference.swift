@@ -216,12 +216,37 @@ enum ShapeInference {
             return [TensorSpec(elementType: .float32, shape: x.shape)]
 
         case .imputer(let m):
-            let x = try requireType(0, floats)
+            let x = try requireType(0, numeric)
             guard let c = x.shape.last else { throw fail("imputer input must have rank ≥ 1.", 0) }
-            guard m.values.count == 1 || m.values.count == c else {
-                throw fail("values has \(m.values.count) entries; expected 1 or \(c) (the last dimension).", 0)
+            let (label, count) =
+                x.elementType == .int64 ? ("int64Values", m.int64Values.count) : ("values", m.values.count)
+            guard count == 1 || count == c else {
+                throw fail("\(label) has \(count) entries; expected 1 or \(c) (the last dimension).", 0)
             }
             return [x]
+
+        case .binarizer:
+            return [try requireType(0, numeric)]
+
+        case .svmClassifier(let c):
+            let x = try requireType(0, numeric)
+            let (n, f) = try rowsAndFeatures(x, node: node, fail: { fail($0, 0) })
+            try checkSVMClassifier(c, features: f, fail: { fail($0, 0) })
+            return [
+                TensorSpec(elementType: c.labels.elementType, shape: [n]),
+                TensorSpec(elementType: .float32, shape: [n, c.scoreWidth]),
+            ]
+
+        case .svmRegressor(let r):
+            let x = try requireType(0, numeric)
+            let (n, f) = try rowsAndFeatures(x, node: node, fail: { fail($0, 0) })
+            try checkSVMRegressor(r, features: f, fail: { fail($0, 0) })
+            return [TensorSpec(elementType: .float32, shape: [n, 1])]
+
+        case .labelEncoder(let e):
+            let x = try input(0)
+            try checkLabelEncoder(e, input: x.elementType, fail: { fail($0, 0) })
+            return [TensorSpec(elementType: e.values.elementType, shape: x.shape)]
 
         case .normalizer:
             let x = try requireType(0, numeric)
@@ -333,7 +358,7 @@ enum ShapeInference {
     }
 
     /// Rows and features of a [F] or [N, F] input.
-    private static func rowsAndFeatures(
+    static func rowsAndFeatures(
         _ x: TensorSpec, node: GraphNode, fail: (String) -> MLOpsError
     ) throws -> (Int, Int) {
         switch x.shape.count {

@@ -81,6 +81,42 @@ extension ONNXGraphConverter {
         case "TreeEnsembleRegressor", "TreeEnsembleClassifier":
             try convertTreeEnsemble(c)
 
+        case "SVMClassifier", "SVMRegressor":
+            try convertSVM(c)
+
+        case "LabelEncoder":
+            try convertLabelEncoder(c)
+
+        case "Binarizer":
+            try c.checkAttributes(["threshold"])
+            try c.requireInputs(1)
+            try c.requireOutputs(1)
+            // ONNX's default threshold is 0 (onnxruntime applies the schema default).
+            emit(
+                c, .binarizer(threshold: try c.float("threshold", default: 0)), inputs: [node.inputs[0]],
+                outputs: outputNames(c, count: 1))
+
+        case "Imputer":
+            try c.checkAttributes([
+                "imputed_value_floats", "imputed_value_int64s", "replaced_value_float", "replaced_value_int64",
+            ])
+            try c.requireInputs(1)
+            try c.requireOutputs(1)
+            let floats = try c.floats("imputed_value_floats")
+            let ints = try c.ints("imputed_value_int64s")
+            guard floats.isEmpty != ints.isEmpty else {
+                throw c.invalid(
+                    floats.isEmpty
+                        ? "one of 'imputed_value_floats' or 'imputed_value_int64s' is required."
+                        : "both 'imputed_value_floats' and 'imputed_value_int64s' are set; exactly one is allowed.",
+                    value: "imputed_value_floats")
+            }
+            // ONNX's default replaced values are 0 (onnxruntime applies the schema defaults).
+            let imputer = GraphOp.Imputer(
+                values: floats, replacedValue: try c.float("replaced_value_float", default: 0), int64Values: ints,
+                replacedInt64: try c.int("replaced_value_int64", default: 0))
+            emit(c, .imputer(imputer), inputs: [node.inputs[0]], outputs: outputNames(c, count: 1))
+
         case "ZipMap":
             throw c.unsupported(
                 "ZipMap turns probabilities into a sequence of maps, which the runtime does not support. Convert the "

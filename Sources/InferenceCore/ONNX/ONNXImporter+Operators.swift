@@ -16,8 +16,9 @@ extension ONNXImporter {
             "Transpose", "Where", "Xor",
         ],
         "ai.onnx.ml": [
-            "ArrayFeatureExtractor", "LinearClassifier", "LinearRegressor", "Normalizer", "OneHotEncoder", "Scaler",
-            "TreeEnsembleClassifier", "TreeEnsembleRegressor",
+            "ArrayFeatureExtractor", "Binarizer", "Imputer", "LabelEncoder", "LinearClassifier", "LinearRegressor",
+            "Normalizer", "OneHotEncoder", "SVMClassifier", "SVMRegressor", "Scaler", "TreeEnsembleClassifier",
+            "TreeEnsembleRegressor",
         ],
     ]
 

@@ -32,7 +32,7 @@ enum PackageGraphCodec {
             name: graph.name, inputs: graph.inputs, outputs: graph.outputs, initializers: initializers, nodes: nodes)
     }
 
-    private static func encode(_ labels: GraphOp.ClassLabels, weights: inout WeightWriter)
+    static func encode(_ labels: GraphOp.ClassLabels, weights: inout WeightWriter)
         -> PackageGraphDocument.Labels
     {
         switch labels {
@@ -94,7 +94,14 @@ enum PackageGraphCodec {
         case .scaler(let s):
             a.offset = weights.append(s.offset)
             a.scale = weights.append(s.scale)
-        case .imputer(let m): a.offset = weights.append(m.values)
+        case .imputer(let m):
+            a.offset = weights.append(m.values)
+            a.replacedValue = m.replacedValue
+            if !m.int64Values.isEmpty { a.int64Values = weights.append(m.int64Values) }
+            a.replacedInt64 = m.replacedInt64
+        case .binarizer(let threshold): a.threshold = threshold
+        case .svmClassifier, .svmRegressor, .labelEncoder:
+            ClassicalOpCodec.encode(op, into: &a, weights: &weights)
         case .normalizer(let n): a.norm = n
         case .oneHot(let o):
             a.depth = o.depth
@@ -285,7 +292,21 @@ enum PackageGraphCodec {
                     axis: try a.axis.orCorrupt(what), exclusive: try a.exclusive.orCorrupt(what),
                     reverse: try a.reverse.orCorrupt(what)))
         case "scaler": return .scaler(GraphOp.Scaler(offset: try floats(a.offset), scale: try floats(a.scale)))
-        case "imputer": return .imputer(GraphOp.Imputer(values: try floats(a.offset)))
+        case "imputer":
+            var ints: [Int64] = []
+            if let ref = a.int64Values {
+                guard ref.count <= limits.maxElements else {
+                    throw PackageError.limit(what, ref.count, limits.maxElements)
+                }
+                ints = try weights.int64s(ref, what: what)
+            }
+            return .imputer(
+                GraphOp.Imputer(
+                    values: try floats(a.offset), replacedValue: a.replacedValue ?? .nan, int64Values: ints,
+                    replacedInt64: a.replacedInt64 ?? 0))
+        case "binarizer": return .binarizer(threshold: try a.threshold.orCorrupt(what))
+        case "svmClassifier", "svmRegressor", "labelEncoder":
+            return try ClassicalOpCodec.decode(record, weights: weights, limits: limits)
         case "normalizer": return .normalizer(try a.norm.orCorrupt(what))
         case "oneHot":
             return .oneHot(

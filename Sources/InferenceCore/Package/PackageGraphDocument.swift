@@ -75,6 +75,14 @@ struct PackageGraphDocument: Codable, Sendable {
         var gatherMode: GraphOp.Gather.Mode?
         var exclusive: Bool?
         var reverse: Bool?
+        var threshold: Float?
+        var replacedValue: Float?
+        var int64Values: WeightWriter.Reference?
+        var replacedInt64: Int64?
+        var svm: SVM?
+        var keys: Column?
+        var values: Column?
+        var defaultValue: Column?
 
         init() {}
     }
@@ -89,6 +97,26 @@ struct PackageGraphDocument: Codable, Sendable {
         var inputReversed: [Bool]
         var outputAxes: [Int]
         var outputReversed: [Bool]
+    }
+
+    /// An SVM classifier or regressor: kernel and counts inline, arrays in the weights part
+    /// (the coefficients, labels and post-transform use the shared attribute fields).
+    struct SVM: Codable, Sendable {
+        var kernel: GraphOp.SVMKernel
+        var vectorsPerClass: [Int]?
+        var supportCount: Int?
+        var supportVectors: WeightWriter.Reference
+        var rho: WeightWriter.Reference
+        var probA: WeightWriter.Reference?
+        var probB: WeightWriter.Reference?
+        var oneClass: Bool?
+    }
+
+    /// A typed column of a lookup table: numbers in the weights part, strings inline.
+    struct Column: Codable, Sendable {
+        var type: ElementType
+        var data: WeightWriter.Reference?
+        var strings: [String]?
     }
 
     /// A tree ensemble: parameters inline, node tables in the weights part.

@@ -49,20 +49,9 @@ struct SKL2ONNXCaseTests {
     /// (`unsupported` naming the operator, or `invalidArgument` naming the output), never run wrong.
     /// The work of issue 15 empties this list.
     static let refused: Set<String> = [
-        "binarizer",
-        "imputer_gradient_boosting",
         "isolation_forest",
-        "nu_svc",
-        "nu_svr",
         "one_class_svm",
-        "simple_imputer",
         "svc_linear",
-        "svc_poly",
-        "svc_rbf_multiclass",
-        "svc_rbf_probability",
-        "svc_sigmoid",
-        "svr_linear",
-        "svr_rbf",
     ]
 
     static func tensor(_ json: Any, _ what: String) throws -> Tensor {

@@ -145,6 +145,18 @@ final class ResolvedPlan: Sendable {
     private static func checkScratch(
         node: GraphNode, specs: [TensorSpec], inputs: [Int?], batch: Int, limit: Int
     ) throws {
+        switch node.op {
+        case .svmClassifier, .svmRegressor:
+            let bytes = StepBuilder.svmScratchBytes(node: node, specs: specs, inputs: inputs)
+            guard let bytes, bytes <= limit else {
+                throw arenaError("scratch of '\(node.name)'", bytes ?? Int.max, batch: batch, limit: limit)
+            }
+            return
+        case .treeEnsemble:
+            break
+        default:
+            return
+        }
         guard case .treeEnsemble(let t) = node.op else { return }
         let rows = inputs.first.flatMap { $0 }.map { specs[$0].shape.count == 2 ? specs[$0].shape[0] : 1 } ?? 0
         // The tree step's scratch is at most 2 × rows × outputs × 8 bytes.

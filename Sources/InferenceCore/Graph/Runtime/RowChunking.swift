@@ -103,7 +103,8 @@ struct RowChunking: Sendable {
                 }
             }
             return true
-        case .relu, .sigmoid, .tanh, .identity, .cast, .scaler, .imputer, .oneHotEncoder, .unary:
+        case .relu, .sigmoid, .tanh, .identity, .cast, .scaler, .imputer, .oneHotEncoder, .unary,
+            .binarizer, .labelEncoder:
             return !constant(0)
         case .reshape, .flatten:
             // Both sides lead with the batch (checked by the caller): rows are copied in place.
@@ -135,7 +136,7 @@ struct RowChunking: Sendable {
             return !constant(0) && perm.first == 0
         case .oneHot(let o):
             return !constant(0) && axisIsNotBatch(o.axis, rank: rank(x) + 1)
-        case .normalizer, .linearClassifier, .linearRegressor, .treeEnsemble:
+        case .normalizer, .linearClassifier, .linearRegressor, .treeEnsemble, .svmClassifier, .svmRegressor:
             return !constant(0) && rank(x) == 2
         case .arrayFeatureExtractor:
             return !constant(0) && rank(x) >= 2 && constant(1)

@@ -25,6 +25,23 @@ struct StepBuilder {
         case .topK(let t):
             // One slice's candidate indices (k ≤ the axis size, so this is at most the input's bytes).
             return t.k * MemoryLayout<Int>.stride
+        case .svmClassifier, .svmRegressor:
+            return svmScratchBytes(node: node, specs: specs, inputs: inputs) ?? 0
+        default:
+            return 0
+        }
+    }
+
+    /// Scratch bytes of an SVM node, or `nil` if the count overflows (``ResolvedPlan`` checks it first).
+    static func svmScratchBytes(node: GraphNode, specs: [TensorSpec], inputs: [Int?]) -> Int? {
+        guard let x = inputs.first.flatMap({ $0 }).map({ specs[$0] }) else { return 0 }
+        let rows = x.shape.count == 2 ? x.shape[0] : 1
+        let features = x.shape.last ?? 0
+        switch node.op {
+        case .svmClassifier(let c):
+            return SVMClassifierStep.scratchBytes(c, rows: rows, features: features, inputType: x.elementType)
+        case .svmRegressor(let r):
+            return SVMRegressorStep.scratchBytes(r, rows: rows, features: features, inputType: x.elementType)
         default:
             return 0
         }
@@ -237,6 +254,27 @@ struct StepBuilder {
                 x: input(0), inputType: x.elementType, label: nil, scores: out,
                 rows: features == 0 ? 0 : x.count / features, features: features, coefficients: r.coefficients,
                 intercepts: r.intercepts, postTransform: r.postTransform, labels: nil)
+
+        case .binarizer(let threshold):
+            return BinarizerStep(
+                x: input(0), y: out, count: outSpec.count, threshold: threshold, elementType: outSpec.elementType,
+                nodeName: node.name)
+
+        case .svmClassifier(let c):
+            let x = spec(0)
+            return try SVMClassifierStep(
+                attributes: c, x: input(0), inputType: x.elementType, label: outputs[0], scores: outputs[1],
+                rows: x.shape.count == 2 ? x.shape[0] : 1, features: x.shape.last ?? 0, scratchOffset: scratchOffset,
+                pool: program.pool)
+
+        case .svmRegressor(let r):
+            let x = spec(0)
+            return try SVMRegressorStep(
+                attributes: r, x: input(0), inputType: x.elementType, y: out, rows: x.shape.count == 2 ? x.shape[0] : 1,
+                features: x.shape.last ?? 0, scratchOffset: scratchOffset, pool: program.pool)
+
+        case .labelEncoder(let e):
+            return LabelEncoderStep(x: input(0), y: out, count: outSpec.count, encoder: e)
 
         case .treeEnsemble(let t):
             let x = spec(0)

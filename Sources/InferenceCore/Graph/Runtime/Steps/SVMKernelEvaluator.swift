@@ -65,7 +65,7 @@ struct SVMKernelEvaluator: Sendable {
         bias.withUnsafeBufferPointer { b in
             Kernels.sgemm(
                 m: rows, alpha: alpha, a: x, lda: max(1, features), b: packed, c: out, ldc: vectors,
-                bias: b.baseAddress, pool: pool)
+                bias: b.isEmpty ? nil : b.baseAddress, pool: pool)
         }
         let count = rows * vectors
         switch kind {

@@ -15,7 +15,8 @@ extension ShapeInference {
         guard v > 0 else {
             // Linear mode: [K, F] weights and one shared intercept.
             guard ShapeBounds.product(k, features) == c.coefficients.count, features > 0 else {
-                throw fail("\(c.coefficients.count) coefficients for \(k) classes × \(features) features (linear mode).")
+                throw fail(
+                    "\(c.coefficients.count) coefficients for \(k) classes × \(features) features (linear mode).")
             }
             guard !c.rho.isEmpty else { throw fail("rho is empty; linear mode needs one intercept.") }
             return

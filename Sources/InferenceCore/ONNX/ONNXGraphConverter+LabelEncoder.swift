@@ -85,7 +85,8 @@ extension ONNXGraphConverter {
         case .float32(let v): return .float32(v)
         case .float64(let v): return .float64(v)
         case .string(let v): return .string(v)
-        case .bool: throw c.unsupported("attribute '\(name)' holds booleans, which LabelEncoder does not map.", value: name)
+        case .bool:
+            throw c.unsupported("attribute '\(name)' holds booleans, which LabelEncoder does not map.", value: name)
         }
     }
 

@@ -27,7 +27,8 @@ extension ONNXGraphConverter {
             var perClass: [Int] = []
             for n in try c.ints("vectors_per_class") {
                 guard n >= 0, n <= Int64(Int32.max) else {
-                    throw c.invalid("attribute 'vectors_per_class' holds \(n); expected 0...\(Int32.max).",
+                    throw c.invalid(
+                        "attribute 'vectors_per_class' holds \(n); expected 0...\(Int32.max).",
                         value: "vectors_per_class")
                 }
                 perClass.append(Int(n))

@@ -100,7 +100,8 @@ enum ClassicalOpCodec {
         case .int64: return .int64(try weights.int64s(ref, what: what))
         case .float32: return .float32(try weights.floats(ref, what: what))
         case .float64: return .float64(try weights.doubles(ref, what: what))
-        default: throw PackageError.corrupt("\(what) has a lookup column of type \(column.type)", value: "\(column.type)")
+        default:
+            throw PackageError.corrupt("\(what) has a lookup column of type \(column.type)", value: "\(column.type)")
         }
     }
 }

@@ -14,7 +14,9 @@ private typealias M = MLOpsTestSupport
         // ONNX's default threshold is 0 (onnxruntime applies the schema default).
         let byDefault = M.model(op: "Binarizer", outputs: [("Y", 1)]) { _ in }
         #expect(try M.run(byDefault, try Tensor(shape: [1, 2], float32: [1, 0]))["Y"]?.float32Values == [1, 0])
-        let doubles = M.model(op: "Binarizer", inputType: 11, outputs: [("Y", 11)]) { $0.attribute("threshold", float: 1) }
+        let doubles = M.model(op: "Binarizer", inputType: 11, outputs: [("Y", 11)]) {
+            $0.attribute("threshold", float: 1)
+        }
         #expect(try M.run(doubles, try Tensor(shape: [1, 2], float64: [1, 1.01]))["Y"]?.float64Values == [0, 1])
     }
 
@@ -70,7 +72,9 @@ private typealias M = MLOpsTestSupport
         #expect(both?.value == "imputed_value_floats")
         // Float replacements for an int64 input, or a count that is neither 1 nor the width.
         let wrongType = M.importError(
-            M.model(op: "Imputer", inputType: 7, outputs: [("Y", 7)]) { $0.attribute("imputed_value_floats", floats: [1]) })
+            M.model(op: "Imputer", inputType: 7, outputs: [("Y", 7)]) {
+                $0.attribute("imputed_value_floats", floats: [1])
+            })
         #expect(wrongType?.message.contains("int64Values has 0 entries") == true)
         let wrongCount = M.importError(
             M.model(op: "Imputer", outputs: [("Y", 1)]) { $0.attribute("imputed_value_floats", floats: [1, 2, 3]) })

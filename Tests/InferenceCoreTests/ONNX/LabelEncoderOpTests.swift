@@ -110,7 +110,8 @@ private typealias M = MLOpsTestSupport
     @Test func packageRoundTrip() throws {
         let graph = GraphTestsSupport.single(
             .labelEncoder(
-                GraphOp.LabelEncoder(keys: .float64([1, .nan]), values: .string(["one", "nan"]), defaultValue: .string(["?"]))),
+                GraphOp.LabelEncoder(
+                    keys: .float64([1, .nan]), values: .string(["one", "nan"]), defaultValue: .string(["?"]))),
             inputs: [ValueInfo(name: "X", elementType: .float64, shape: [.batch, .fixed(3)])],
             outputs: [ValueInfo(name: "Y", elementType: .string, shape: [.batch, .fixed(3)])])
         let loaded = try Model(bytes: try Model(graph: graph).package.encoded())

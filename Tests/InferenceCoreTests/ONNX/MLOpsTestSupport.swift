@@ -16,7 +16,9 @@ enum MLOpsTestSupport {
                 &g, op: op, domain: "ai.onnx.ml", name: "n", inputs: ["X"], outputs: outputs.map(\.0),
                 attributes: attributes)
             ONNXTestModels.valueInfo(&g, field: 11, name: "X", elemType: inputType, dims: [nil, width])
-            for (name, type) in outputs { ONNXTestModels.valueInfo(&g, field: 12, name: name, elemType: type, dims: nil) }
+            for (name, type) in outputs {
+                ONNXTestModels.valueInfo(&g, field: 12, name: name, elemType: type, dims: nil)
+            }
         }
     }
 

@@ -52,23 +52,30 @@ private typealias S = GraphTestsSupport
     @Test(arguments: [
         (
             "RBF", [Float](arrayLiteral: 0.5, 0, 3), [Int64](arrayLiteral: 10, 10, 10, 10),
-            [Float](arrayLiteral: 0.34137905, -0.15674514, 0.92423868, 0.65726089, -0.28969067, 0.26709411,
+            [Float](
+                arrayLiteral: 0.34137905, -0.15674514, 0.92423868, 0.65726089, -0.28969067, 0.26709411,
                 0.02297, -0.16697054, 0.29248235, 0.2699483, -0.24649972, 1.1571511)
         ),
         (
             "POLY", [0.7, 0.3, 3], [10, 30, 10, 10],
-            [0.1893125, -0.13179532, 0.58096397, 22.100269, -0.78142619, -24.777853, 7.4811792, 0.0051902337,
-                -7.7125854, 0.13375001, -0.20675001, 0.063500002]
+            [
+                0.1893125, -0.13179532, 0.58096397, 22.100269, -0.78142619, -24.777853, 7.4811792, 0.0051902337,
+                -7.7125854, 0.13375001, -0.20675001, 0.063500002,
+            ]
         ),
         (
             "SIGMOID", [0.4, -0.1, 3], [20, 10, 30, 20],
-            [-0.19675387, -0.11133707, 0.41248468, 1.1927818, 0.088571124, -1.3074074, 0.47523153, -0.25968793,
-                -0.89442098, -0.024584984, -0.17508301, 0.00016601011]
+            [
+                -0.19675387, -0.11133707, 0.41248468, 1.1927818, 0.088571124, -1.3074074, 0.47523153, -0.25968793,
+                -0.89442098, -0.024584984, -0.17508301, 0.00016601011,
+            ]
         ),
         (
             "LINEAR", [0, 0, 0], [20, 10, 30, 10],
-            [-0.40000001, -0.025000021, 1.125, 4.2874999, 0.56874996, -4.6875005, 1.725, -0.42499995, -2.7874999,
-                0.1, -0.2, 0.050000001]
+            [
+                -0.40000001, -0.025000021, 1.125, 4.2874999, 0.56874996, -4.6875005, 1.725, -0.42499995, -2.7874999,
+                0.1, -0.2, 0.050000001,
+            ]
         ),
     ])
     func multiclassDecisionValuesAndVotes(kernel: String, params: [Float], labels: [Int64], scores: [Float]) throws {
@@ -111,11 +118,13 @@ private typealias S = GraphTestsSupport
     @Test func votesTieToTheFirstClassAndAZeroDecisionVotesForTheSecond() throws {
         let zero = [Float](repeating: 0, count: 10)
         let tie = try M.run(
-            Self.classifier(kernel: "RBF", params: [0.5, 0, 3], rho: [1, -1, 1], coefficients: zero), Self.input(rows: 1))
+            Self.classifier(kernel: "RBF", params: [0.5, 0, 3], rho: [1, -1, 1], coefficients: zero),
+            Self.input(rows: 1))
         #expect(tie["L"]?.int64Values == [10])
         #expect(tie["S"]?.float32Values == [1, -1, 1])
         let zeros = try M.run(
-            Self.classifier(kernel: "RBF", params: [0.5, 0, 3], rho: [0, 0, 0], coefficients: zero), Self.input(rows: 1))
+            Self.classifier(kernel: "RBF", params: [0.5, 0, 3], rho: [0, 0, 0], coefficients: zero), Self.input(rows: 1)
+        )
         #expect(zeros["L"]?.int64Values == [30])
     }
 
@@ -183,7 +192,10 @@ private typealias S = GraphTestsSupport
     }
 
     @Test(arguments: [
-        ("RBF", [Float](arrayLiteral: 0.5, 0, 3), false, [Float](arrayLiteral: 0.52707869, 0.76267207, -0.20699325, 0.10214247)),
+        (
+            "RBF", [Float](arrayLiteral: 0.5, 0, 3), false,
+            [Float](arrayLiteral: 0.52707869, 0.76267207, -0.20699325, 0.10214247)
+        ),
         ("POLY", [0.7, 0.3, 2], false, [0.51543748, 8.3513365, 1.9927657, 0.172]),
         ("SIGMOID", [0.4, -0.1, 3], false, [0.20904657, 1.6661998, -0.099056669, 0.020265609]),
         ("RBF", [0.5, 0, 3], true, [1, 1, -1, 1]),
@@ -225,9 +237,12 @@ private typealias S = GraphTestsSupport
         let model = try graph.compile()
         let all = try model.predict(["X": try Tensor(shape: [600, 2], float32: values)])
         for row in [0, 1, 299, 599] {
-            let one = try model.predict(["X": try Tensor(shape: [1, 2], float32: Array(values[(row * 2)..<(row * 2 + 2)]))])
+            let one = try model.predict([
+                "X": try Tensor(shape: [1, 2], float32: Array(values[(row * 2)..<(row * 2 + 2)]))
+            ])
             #expect(one["L"]?.int64Values?.first == all["L"]?.int64Values?[row])
-            S.expectClose(one["S"]?.float32Values ?? [], Array((all["S"]?.float32Values ?? [])[(row * 3)..<(row * 3 + 3)]))
+            S.expectClose(
+                one["S"]?.float32Values ?? [], Array((all["S"]?.float32Values ?? [])[(row * 3)..<(row * 3 + 3)]))
         }
     }
 
@@ -326,7 +341,8 @@ private typealias S = GraphTestsSupport
         #expect(out["L"]?.int64Values?.count == 3)
         #expect(out["S"]?.shape == [3, 3])
         // Zero rows.
-        let empty = try M.run(Self.classifier(kernel: "RBF", params: [0.5, 0, 3]), try Tensor(shape: [0, 2], float32: []))
+        let empty = try M.run(
+            Self.classifier(kernel: "RBF", params: [0.5, 0, 3]), try Tensor(shape: [0, 2], float32: []))
         #expect(empty["S"]?.shape == [0, 3])
     }
 

@@ -37,7 +37,8 @@ struct BinarizerStep: ExecutionStep {
 
     private func nanError(_ index: Int) -> MLOpsError {
         MLOpsError(
-            .invalidArgument, "Node '\(nodeName)' (binarizer): input element \(index) is NaN (onnxruntime refuses it too).",
+            .invalidArgument,
+            "Node '\(nodeName)' (binarizer): input element \(index) is NaN (onnxruntime refuses it too).",
             value: String(index))
     }
 }

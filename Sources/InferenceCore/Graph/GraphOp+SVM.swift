@@ -45,7 +45,9 @@ extension GraphOp {
     ///   label is the class with the most votes (the first on ties). With ``probA`` and ``probB``
     ///   (one per pair), the scores are the Platt-scaled pairwise probabilities coupled into K class
     ///   probabilities (libsvm's `multiclass_probability`); without them the scores are the pair
-    ///   decision values ([N, K(K-1)/2]), or for two classes `[-d, d]` ([N, 2]).
+    ///   decision values ([N, K(K-1)/2]), or for two classes [N, 2] as onnxruntime 1.31 lays the
+    ///   one decision value `d` out: `[-d, d]` (no transform), `[1 - p, p]` with `p` = logistic(d)
+    ///   (LOGISTIC), `[probit(d), d]` (PROBIT), `[1 - d, d]` (SOFTMAX, SOFTMAX_ZERO).
     /// - **Linear mode** (V = 0): ``coefficients`` is [K, F] and the scores are
     ///   `x·coefficientsᵀ + rho[0]`; the label is the best score's, except for two labels, where
     ///   it follows onnxruntime's rule (label 1 when the best score is > 0 with mixed-sign

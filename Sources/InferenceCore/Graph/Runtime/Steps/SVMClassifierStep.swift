@@ -146,10 +146,14 @@ struct SVMClassifierStep: ExecutionStep {
                     Self.transform(c.postTransform, y, count: k)
                 } else if k == 2 {
                     let s = pairScores[0]
+                    // onnxruntime 1.31's layouts of the one decision value.
                     switch c.postTransform {
                     case .none: (y[0], y[1]) = (-s, s)
-                    case .probit: (y[0], y[1]) = (Self.probit(s), 0)
-                    default: (y[0], y[1]) = (1 - s, s)
+                    case .probit: (y[0], y[1]) = (Self.probit(s), s)
+                    case .logistic:
+                        let p = Self.logistic(s)
+                        (y[0], y[1]) = (1 - p, p)
+                    case .softmax, .softmaxZero: (y[0], y[1]) = (1 - s, s)
                     }
                 } else {
                     y.update(from: pairScores, count: pairs)

@@ -48,11 +48,7 @@ struct SKL2ONNXCaseTests {
     /// Cases the runtime does not run yet: each must still be refused with a clear error
     /// (`unsupported` naming the operator, or `invalidArgument` naming the output), never run wrong.
     /// The work of issue 15 empties this list.
-    static let refused: Set<String> = [
-        "isolation_forest",
-        "one_class_svm",
-        "svc_linear",
-    ]
+    static let refused: Set<String> = []
 
     static func tensor(_ json: Any, _ what: String) throws -> Tensor {
         let object = try #require(json as? [String: Any], "\(what) is not an object")

@@ -2,7 +2,8 @@
 /// viewed as [outer, axis, inner].
 ///
 /// Per slice a heap of the `k` best candidates so far (worst at the root) is kept in the step's
-/// arena scratch, then sorted in place: O(n log k) with no allocation. "Better" is a strict
+/// arena scratch, then sorted in place: O(n log k) with no allocation; each further candidate
+/// costs one comparison with the root's value unless it enters the heap. "Better" is a strict
 /// total order — by value (a NaN above every number), then the lower index — so the result does
 /// not depend on the algorithm.
 struct TopKStep: ExecutionStep {
@@ -67,9 +68,24 @@ struct TopKStep: ExecutionStep {
                 }
                 for a in 0..<k { heap[a] = a }
                 for p in stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(p, k) }
-                for a in k..<axis where better(a, heap[0]) {
+                // The candidates after the first k are tested against the worst kept value
+                // alone: a later index never wins a tie, and a NaN root (the rare case) takes
+                // the full comparison.
+                var worst = base[heap[0] * inner]
+                for a in k..<axis {
+                    let v = base[a * inner]
+                    let wins: Bool
+                    if worst.isNaNValue {
+                        wins = better(a, heap[0])
+                    } else if largest {
+                        wins = !(v <= worst)  // greater, or NaN
+                    } else {
+                        wins = v < worst  // a NaN never wins
+                    }
+                    guard wins else { continue }
                     heap[0] = a
                     siftDown(0, k)
+                    worst = base[heap[0] * inner]
                 }
                 // Heapsort: the worst goes to the end each time, so the best ends up first.
                 var count = k

@@ -17,8 +17,6 @@ struct UnaryFunctionStep: ExecutionStep {
             case .exp: map(x, y) { Platform.exp($0) }
             case .log: map(x, y) { Platform.log($0) }
             case .erf: map(x, y) { Float(Platform.erf(Double($0))) }
-            case .sqrt: vectors(x, y, SIMD16<Float>.self, { $0.squareRoot() }, { $0.squareRoot() })
-            case .reciprocal: vectors(x, y, SIMD16<Float>.self, { 1 / $0 }, { 1 / $0 })
             default: floating(x, y)
             }
         case .float64:
@@ -27,8 +25,6 @@ struct UnaryFunctionStep: ExecutionStep {
             case .exp: map(x, y) { Platform.exp($0) }
             case .log: map(x, y) { Platform.log($0) }
             case .erf: map(x, y) { Platform.erf($0) }
-            case .sqrt: vectors(x, y, SIMD8<Double>.self, { $0.squareRoot() }, { $0.squareRoot() })
-            case .reciprocal: vectors(x, y, SIMD8<Double>.self, { 1 / $0 }, { 1 / $0 })
             default: floating(x, y)
             }
         case .int64:
@@ -55,29 +51,6 @@ struct UnaryFunctionStep: ExecutionStep {
         case .floor: map(x, y) { $0.rounded(.down) }
         case .ceil: map(x, y) { $0.rounded(.up) }
         default: break
-        }
-    }
-
-    /// `f` on whole vectors of `V`, then `g` on the elements left over. Each vector is loaded
-    /// before it is stored, so `y` may be `x` (an in-place step).
-    @inline(__always)
-    private func vectors<V: SIMD & BitwiseCopyable>(
-        _ x: UnsafeMutablePointer<V.Scalar>, _ y: UnsafeMutablePointer<V.Scalar>, _: V.Type, _ f: (V) -> V,
-        _ g: (V.Scalar) -> V.Scalar
-    ) {
-        let width = V.scalarCount
-        let stride = MemoryLayout<V.Scalar>.stride
-        let source = UnsafeRawPointer(x)
-        let target = UnsafeMutableRawPointer(y)
-        var i = 0
-        while i + width <= count {
-            let v = source.loadUnaligned(fromByteOffset: i * stride, as: V.self)
-            target.storeBytes(of: f(v), toByteOffset: i * stride, as: V.self)
-            i += width
-        }
-        while i < count {
-            y[i] = g(x[i])
-            i += 1
         }
     }
 

@@ -40,8 +40,9 @@ public enum GraphOp: Sendable {
     /// A tensor of the shape given by its 1-D `int64` input, every element `value` (a one-element
     /// numeric or `bool` tensor whose type is the output's). The input's value must be known when
     /// a plan is resolved: an initialiser, or computed from initialisers and ``shape(_:)``
-    /// outputs by `identity`, `reshape`, `flatten`, `concat`, `add`/`sub`/`mul`/`div`, `max`/`min`
-    /// on `int64` (see the list in `KnownValues`); otherwise shape inference throws `unsupported`.
+    /// outputs by `identity`, `reshape`, `flatten`, `concat`, `gather`, `add`/`sub`/`mul`/`div`,
+    /// `max`/`min` on `int64` (see the list in `KnownValues`); otherwise shape inference throws
+    /// `unsupported`.
     case constantOfShape(value: Tensor)
     /// `max(x, 0)`. Float types.
     case relu

@@ -6,8 +6,10 @@
 /// ``GraphOp/shape(_:)`` output (shapes are concrete once the batch size is), and the outputs
 /// of the ops listed in ``evaluatedOps`` whose inputs are all known. Anything else (a value
 /// computed from a graph input's elements, a float tensor) is unknown; an op that needs it
-/// refuses the graph with an error naming the tensor. An op that shape arithmetic commonly
-/// passes through (e.g. `Gather`, `Unsqueeze`) becomes usable there by adding a case to
+/// refuses the graph with an error naming the tensor. `Gather` and `GatherElements` pick
+/// dimensions out of a shape (`Shape → Gather → Concat → Reshape`); an index outside the data
+/// leaves the value unknown (the gather step reports it when it runs). Another op that shape
+/// arithmetic commonly passes through (e.g. `Unsqueeze`) becomes usable there by adding a case to
 /// ``evaluate(_:inputs:values:outputs:)`` and its name to ``evaluatedOps``.
 enum KnownValues {
     /// The most elements a known value may have (shape vectors are short).
@@ -15,7 +17,8 @@ enum KnownValues {
 
     /// The ops evaluated at plan time, for messages.
     static let evaluatedOps =
-        "Shape, Identity, Reshape, Flatten, Concat, Add, Sub, Mul, Div, Max, Min and ConstantOfShape on int64"
+        "Shape, Identity, Reshape, Flatten, Concat, Gather, GatherElements, Add, Sub, Mul, Div, Max, Min and "
+        + "ConstantOfShape on int64"
 
     /// The known value of an initialiser, if it is a small `int64` tensor.
     static func value(of tensor: Tensor) -> [Int64]? {
@@ -75,6 +78,12 @@ enum KnownValues {
             }
             guard vShape == out.shape, v?.count == out.count else { return unknown }
             result = v
+        case .gather(let g):
+            guard let data = known(0), let indices = known(1) else { return unknown }
+            switch g.mode {
+            case .slices: result = gather(data, shape(0), indices, axis: g.axis)
+            case .elements: result = gatherElements(data, shape(0), indices, shape(1), axis: g.axis)
+            }
         case .constantOfShape(let value):
             result = value.int64Values.flatMap { $0.first }.map { [Int64](repeating: $0, count: out.count) }
         default:
@@ -98,6 +107,56 @@ enum KnownValues {
         var result: [Int64] = []
         for o in 0..<outer {
             for block in blocks { result += block.values[(o * block.width)..<((o + 1) * block.width)] }
+        }
+        return result
+    }
+
+    /// `Gather` of known values: whole slices of `data` (of shape `dataShape`) along `axis`, in the
+    /// order of `indices` (negative counts from the end); `nil` for an index outside the axis.
+    private static func gather(_ data: [Int64], _ dataShape: [Int], _ indices: [Int64], axis: Int) -> [Int64]? {
+        guard let ax = TensorSpec.normalizedAxis(axis, rank: dataShape.count),
+            dataShape.reduce(1, *) == data.count
+        else { return nil }
+        let outer = dataShape[..<ax].reduce(1, *)
+        let extent = dataShape[ax]
+        let inner = dataShape[(ax + 1)...].reduce(1, *)
+        var result: [Int64] = []
+        for o in 0..<outer {
+            for index in indices {
+                let i = index < 0 ? index + Int64(extent) : index
+                guard i >= 0, i < Int64(extent) else { return nil }
+                let start = (o * extent + Int(i)) * inner
+                result += data[start..<(start + inner)]
+            }
+        }
+        return result
+    }
+
+    /// `GatherElements` of known values: for each position of `indices` (shape `indicesShape`,
+    /// the data's rank), the element of `data` at that position with the `axis` coordinate
+    /// replaced by the index; `nil` for an index outside the axis.
+    private static func gatherElements(
+        _ data: [Int64], _ dataShape: [Int], _ indices: [Int64], _ indicesShape: [Int], axis: Int
+    ) -> [Int64]? {
+        let rank = dataShape.count
+        guard let ax = TensorSpec.normalizedAxis(axis, rank: rank), indicesShape.count == rank,
+            dataShape.reduce(1, *) == data.count, indicesShape.reduce(1, *) == indices.count
+        else { return nil }
+        var strides = [Int](repeating: 1, count: rank)
+        for d in stride(from: rank - 2, through: 0, by: -1) { strides[d] = strides[d + 1] * dataShape[d + 1] }
+        var result: [Int64] = []
+        for (flat, index) in indices.enumerated() {
+            let i = index < 0 ? index + Int64(dataShape[ax]) : index
+            guard i >= 0, i < Int64(dataShape[ax]) else { return nil }
+            var rest = flat
+            var offset = 0
+            for d in stride(from: rank - 1, through: 0, by: -1) {
+                let coordinate = rest % indicesShape[d]
+                rest /= indicesShape[d]
+                guard coordinate < dataShape[d] else { return nil }
+                offset += (d == ax ? Int(i) : coordinate) * strides[d]
+            }
+            result.append(data[offset])
         }
         return result
     }

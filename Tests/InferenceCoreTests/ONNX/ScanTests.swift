@@ -23,7 +23,8 @@ struct ScanTests {
     }
 
     static let names = [
-        "axes_and_directions", "nested", "outer_scope", "squared_distance", "state_accumulate", "swap_states",
+        "axes_and_directions", "distance_reduce_attribute", "distance_reduce_input", "nested", "outer_scope",
+        "squared_distance", "state_accumulate", "swap_states",
     ]
 
     static func load(_ name: String) throws -> SKL2ONNXCaseTests.Case {

@@ -1,10 +1,11 @@
 """Scan test cases for InferenceCore: small ONNX graphs built with onnx.helper, run by onnxruntime.
 
 Writes <name>.onnx and <name>.json (inputs and onnxruntime's outputs, the format of the skl2onnx
-cases) into Tests/InferenceCoreTests/Resources/Scan. The bodies use only operators the runtime
+cases) into Tests/InferenceCoreTests/Resources/Scan. Most bodies use only operators the runtime
 already had before Scan (Add, Sub, Mul, MatMul, Identity, Relu, Concat), so each case tests Scan
 itself: states, several scan inputs, reverse directions, non-zero axes, outer-scope reads, nested
-scans, names shadowing outer names, and a k-NN-like squared-distance body.
+scans, names shadowing outer names, a k-NN-like squared-distance body, and skl2onnx's own k-NN
+body (Sub + ReduceSumSquare, its axes as attribute and as input).
 
 Run: /work/venv-skl/bin/python Tests/Interop/scan/generate_scan_cases.py [--out DIR]
 """
@@ -227,6 +228,49 @@ def case_squared_distance(rng):
     return graph, inputs
 
 
+def distance_reduce_case(rng, opset):
+    # skl2onnx's own k-NN body: Sub then ReduceSumSquare(keepdims=0) over the feature axis,
+    # Identity wrappers on both outputs. Before opset 18 the axes are an attribute (here -1),
+    # from 18 a constant input (here 1). Row 0 of X equals training point 3 (distance exactly 0).
+    points = rng.normal(size=[30, 5]).astype(np.float32) * 2 + 4
+    reduce_inputs = ["diff"] if opset < 18 else ["diff", "axes"]
+    reduce_attributes = {"axes": [-1]} if opset < 18 else {}
+    initializers = [] if opset < 18 else [numpy_helper.from_array(np.array([1], np.int64), "axes")]
+    body = helper.make_graph(
+        [
+            helper.make_node("Identity", ["next_in"], ["next_out"]),
+            helper.make_node("Sub", ["next_in", "next"], ["diff"]),
+            helper.make_node("ReduceSumSquare", reduce_inputs, ["reduced"], keepdims=0, **reduce_attributes),
+            helper.make_node("Identity", ["reduced"], ["scan_out"]),
+        ],
+        "distance",
+        [vi("next_in", [None, 5]), vi("next", [None])],
+        [vi("next_out", [None, 5]), vi("scan_out", [None])],
+        initializer=initializers,
+    )
+    graph = helper.make_graph(
+        [
+            helper.make_node("Scan", ["X", "points"], ["X_out", "D"], num_scan_inputs=1, body=body),
+            helper.make_node("Transpose", ["D"], ["Dt"], perm=[1, 0]),
+        ],
+        f"distance_reduce_opset{opset}",
+        [vi("X", ["N", 5])],
+        [vi("Dt", ["N", 30])],
+        initializer=[numpy_helper.from_array(points, "points")],
+    )
+    x = (rng.normal(size=[7, 5]) * 2 + 4).astype(np.float32)
+    x[0] = points[3]
+    return graph, {"X": x}
+
+
+def case_distance_reduce_attribute(rng):
+    return distance_reduce_case(rng, 17)
+
+
+def case_distance_reduce_input(rng):
+    return distance_reduce_case(rng, 18)
+
+
 CASES = {
     "state_accumulate": case_state_accumulate,
     "axes_and_directions": case_axes_and_directions,
@@ -234,7 +278,11 @@ CASES = {
     "swap_states": case_swap_states,
     "nested": case_nested,
     "squared_distance": case_squared_distance,
+    "distance_reduce_attribute": case_distance_reduce_attribute,
+    "distance_reduce_input": case_distance_reduce_input,
 }
+# Cases that need another opset than OPSET (the axes of ReduceSumSquare became an input in 18).
+OPSETS = {"distance_reduce_input": [helper.make_opsetid("", 18)]}
 
 
 def main():
@@ -247,7 +295,7 @@ def main():
     rng = np.random.default_rng(20261207)
     for name, build in CASES.items():
         graph, inputs = build(rng)
-        model = helper.make_model(graph, opset_imports=OPSET, producer_name="generate_scan_cases")
+        model = helper.make_model(graph, opset_imports=OPSETS.get(name, OPSET), producer_name="generate_scan_cases")
         model.ir_version = 8
         onnx.checker.check_model(model, full_check=True)
         session = ort.InferenceSession(model.SerializeToString(), providers=["CPUExecutionProvider"])

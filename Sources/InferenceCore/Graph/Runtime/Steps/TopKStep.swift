@@ -2,7 +2,9 @@
 /// viewed as [outer, axis, inner].
 ///
 /// Per slice a heap of the `k` best candidates so far (worst at the root) is kept in the step's
-/// arena scratch, then sorted in place: O(n log k) with no allocation. "Better" is a strict
+/// arena scratch, then sorted in place: O(n log k) with no allocation; each further candidate
+/// costs one comparison with the root's value unless it enters the heap (16 at once for
+/// contiguous `float32` slices). "Better" is a strict
 /// total order — by value (a NaN above every number), then the lower index — so the result does
 /// not depend on the algorithm.
 struct TopKStep: ExecutionStep {
@@ -67,9 +69,43 @@ struct TopKStep: ExecutionStep {
                 }
                 for a in 0..<k { heap[a] = a }
                 for p in stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(p, k) }
-                for a in k..<axis where better(a, heap[0]) {
-                    heap[0] = a
-                    siftDown(0, k)
+                // The candidates after the first k are tested against the worst kept value
+                // alone: a later index never wins a tie, and a NaN root (the rare case) takes
+                // the full comparison. Contiguous float32 slices skip 16 candidates at a time
+                // while none of them beats the root.
+                var worst = base[heap[0] * inner]
+                let blocks = T.self == Float.self && inner == 1
+                var a = k
+                while a < axis {
+                    var end = axis
+                    if blocks && !worst.isNaNValue {
+                        let floats = UnsafeRawPointer(base)
+                        let root = SIMD16<Float>(repeating: unsafeBitCast(worst, to: Float.self))
+                        while a + 16 <= axis {
+                            let v = floats.loadUnaligned(fromByteOffset: a * 4, as: SIMD16<Float>.self)
+                            // Greater or NaN (largest), less (smallest; a NaN never wins).
+                            guard !any(largest ? .!(v .<= root) : v .< root) else { break }
+                            a += 16
+                        }
+                        end = min(a + 16, axis)
+                    }
+                    while a < end {
+                        let v = base[a * inner]
+                        let wins: Bool
+                        if worst.isNaNValue {
+                            wins = better(a, heap[0])
+                        } else if largest {
+                            wins = !(v <= worst)  // greater, or NaN
+                        } else {
+                            wins = v < worst  // a NaN never wins
+                        }
+                        if wins {
+                            heap[0] = a
+                            siftDown(0, k)
+                            worst = base[heap[0] * inner]
+                        }
+                        a += 1
+                    }
                 }
                 // Heapsort: the worst goes to the end each time, so the best ends up first.
                 var count = k

@@ -1,4 +1,5 @@
-/// Dimension permutation, gathering elements of 1, 4 or 8 bytes.
+/// Dimension permutation, gathering elements of 1, 4 or 8 bytes; a 2-D transpose goes tile by
+/// tile.
 struct TransposeStep: ExecutionStep {
     let x: Int
     let y: Int
@@ -39,6 +40,27 @@ struct TransposeStep: ExecutionStep {
         let r = dims.count
         guard r > 0 else {
             dst[0] = src[0]
+            return
+        }
+        if r == 2, strides[0] == 1, strides[1] == dims[0] {
+            // A matrix transpose (perm [1, 0]): in square tiles, so the strided side of each
+            // tile stays in cache.
+            let (rows, columns) = (dims[0], dims[1])
+            let tile = 16
+            var i0 = 0
+            while i0 < rows {
+                let i1 = min(i0 + tile, rows)
+                var j0 = 0
+                while j0 < columns {
+                    let j1 = min(j0 + tile, columns)
+                    for i in i0..<i1 {
+                        let out = dst + i * columns
+                        for j in j0..<j1 { out[j] = src[j * rows + i] }
+                    }
+                    j0 = j1
+                }
+                i0 = i1
+            }
             return
         }
         withUnsafeTemporaryAllocation(of: Int.self, capacity: r) { index in

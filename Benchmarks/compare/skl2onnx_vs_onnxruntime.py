@@ -27,7 +27,6 @@ import argparse
 import json
 import math
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -35,21 +34,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _harness import ROOT, build_swift, ensure_venv, log, wait_quiet  # noqa: E402
+from _markdown import cpu_model, markdown_table  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REQUIREMENTS = os.path.join(ROOT, "Tests", "Interop", "skl2onnx", "requirements.txt")
 DEFAULT_CASES = os.path.join(ROOT, "Tests", "InferenceCoreTests", "Resources", "SKL2ONNX")
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def ours(binary, model, batch, seconds):
@@ -157,17 +146,18 @@ def main():
             )
     print(f"\nCPU: {cpu_model()}, {os.cpu_count()} CPUs; onnxruntime {ort.__version__}; "
           f"{args.reps} reps of {args.seconds} s, medians")
-    print(f"| case | batch | ours p50 µs | onnxruntime p50 µs | ours rows/s | onnxruntime rows/s | speedup |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    rows = []
     for row in results:
         if "error" in row:
-            print(f"| {row['case']} | {row['batch']} | error | | | | |")
+            rows.append((row["case"], row["batch"], "error", "", "", "", ""))
             continue
-        print(
-            f"| {row['case']} | {row['batch']} | {row['ours']['p50_us']:.1f} | {row['onnxruntime']['p50_us']:.1f} | "
-            f"{row['ours']['rows_per_second']:.0f} | {row['onnxruntime']['rows_per_second']:.0f} | "
-            f"{row['speedup']:.2f}x |"
-        )
+        rows.append((
+            row["case"], row["batch"], f"{row['ours']['p50_us']:.1f}", f"{row['onnxruntime']['p50_us']:.1f}",
+            f"{row['ours']['rows_per_second']:.0f}", f"{row['onnxruntime']['rows_per_second']:.0f}",
+            f"{row['speedup']:.2f}x",
+        ))
+    print(markdown_table(
+        ("case", "batch", "ours p50 µs", "onnxruntime p50 µs", "ours rows/s", "onnxruntime rows/s", "speedup"), rows))
     for batch in batches:
         speedups = [r["speedup"] for r in results if r["batch"] == batch and "speedup" in r]
         if speedups:

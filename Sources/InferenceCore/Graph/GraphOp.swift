@@ -35,7 +35,7 @@ public enum GraphOp: Sendable {
     case `where`
     /// The input's shape (dimensions `slice.range`) as a 1-D `int64` tensor; the input may have
     /// any type. The value is known when a plan is resolved, so ops such as
-    /// ``constantOfShape(_:)`` can use it to size their outputs.
+    /// ``constantOfShape(value:)`` can use it to size their outputs.
     case shape(ShapeSlice)
     /// A tensor of the shape given by its 1-D `int64` input, every element `value` (a one-element
     /// numeric or `bool` tensor whose type is the output's). The input's value must be known when

@@ -29,15 +29,7 @@ enum MLOpsTestSupport {
 
     /// The import error of `bytes` (compiling too), or `nil` if it imports and compiles.
     static func importError(_ bytes: [UInt8]) -> MLOpsError? {
-        do {
-            _ = try ONNXImporter.importGraph(serializedBytes: bytes).compile()
-            return nil
-        } catch let error as MLOpsError {
-            return error
-        } catch {
-            Issue.record("unexpected error \(error)")
-            return nil
-        }
+        ONNXTestModels.importError(bytes, compile: true)
     }
 
     /// A tensor attribute body: `values` of ONNX type `type` (1 float, 7 int64, 8 string, 11 double).

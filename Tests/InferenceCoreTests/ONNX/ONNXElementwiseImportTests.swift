@@ -6,17 +6,7 @@ import Testing
 /// Importing the elementwise ONNX operators, `Shape` and `ConstantOfShape`: a graph using them
 /// all, opset differences and malformed nodes.
 struct ONNXElementwiseImportTests {
-    private func importError(_ bytes: [UInt8]) -> MLOpsError? {
-        do {
-            _ = try ONNXImporter.importGraph(serializedBytes: bytes)
-            return nil
-        } catch let error as MLOpsError {
-            return error
-        } catch {
-            Issue.record("not an MLOpsError: \(error)")
-            return nil
-        }
-    }
+    private func importError(_ bytes: [UInt8]) -> MLOpsError? { ONNXTestModels.importError(bytes) }
 
     /// One node over `X` [N, 3] float (and the given extra graph body), output `Y` of `type`.
     private func single(

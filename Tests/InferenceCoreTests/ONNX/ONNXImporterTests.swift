@@ -8,17 +8,7 @@ import Testing
 struct ONNXImporterTests {
     // MARK: - Helpers
 
-    private func importError(_ bytes: [UInt8]) -> MLOpsError? {
-        do {
-            _ = try ONNXImporter.importGraph(serializedBytes: bytes)
-            return nil
-        } catch let error as MLOpsError {
-            return error
-        } catch {
-            Issue.record("not an MLOpsError: \(error)")
-            return nil
-        }
-    }
+    private func importError(_ bytes: [UInt8]) -> MLOpsError? { ONNXTestModels.importError(bytes) }
 
     private func run(_ bytes: [UInt8], _ rows: [[Float]]) throws -> [String: Tensor] {
         let graph = try ONNXImporter.importGraph(serializedBytes: bytes)

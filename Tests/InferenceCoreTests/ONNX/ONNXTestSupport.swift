@@ -119,6 +119,21 @@ struct TestProtobufWriter {
 
 /// Hand-built ONNX models for tests.
 enum ONNXTestModels {
+    /// The error importing `bytes` gives (and compiling, when `compile`), or `nil` if it is accepted;
+    /// an error that is not an `MLOpsError` is recorded as an issue.
+    static func importError(_ bytes: [UInt8], compile: Bool = false) -> MLOpsError? {
+        do {
+            let graph = try ONNXImporter.importGraph(serializedBytes: bytes)
+            if compile { _ = try graph.compile() }
+            return nil
+        } catch let error as MLOpsError {
+            return error
+        } catch {
+            Issue.record("not an MLOpsError: \(error)")
+            return nil
+        }
+    }
+
     /// A ValueInfoProto for a float tensor with the given dims (`nil` = unspecified dimension).
     static func valueInfo(
         _ writer: inout TestProtobufWriter, field: Int, name: String, elemType: Int64 = 1, dims: [Int64?]?
